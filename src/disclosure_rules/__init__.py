@@ -1,0 +1,49 @@
+"""disclosure_rules: checked, executable rulesets for government information-disclosure
+(政务公开) assessments, with exact cohort scoring and an audit trail.
+
+Pipeline: ``parser`` → ``checker`` → ``graph`` (compile) → ``engine`` (evaluate) →
+``audit``; ``facts`` loads cohorts, ``catalog`` finds shipped rulesets, ``api`` and
+``cli`` are the public faces.
+"""
+
+from __future__ import annotations
+
+from .api import CatalogEntry, Ruleset, catalog, check, compile, load
+from .audit import AUDIT_SCHEMA_VERSION, reconcile
+from .engine import ENGINE_VERSION, Results, UnitResult
+from .errors import (
+    CheckError,
+    Diagnostic,
+    DisclosureRulesError,
+    EvaluationError,
+    FactsError,
+    ParameterError,
+    RulesetNotFoundError,
+    RulesetSyntaxError,
+)
+from .facts import Cohort
+
+__version__ = ENGINE_VERSION
+
+__all__ = [
+    "AUDIT_SCHEMA_VERSION",
+    "CatalogEntry",
+    "CheckError",
+    "Cohort",
+    "Diagnostic",
+    "DisclosureRulesError",
+    "EvaluationError",
+    "FactsError",
+    "ParameterError",
+    "Results",
+    "Ruleset",
+    "RulesetNotFoundError",
+    "RulesetSyntaxError",
+    "UnitResult",
+    "__version__",
+    "catalog",
+    "check",
+    "compile",
+    "load",
+    "reconcile",
+]

@@ -1,0 +1,182 @@
+"""Errors and diagnostics: the first module of the pipeline.
+
+Every problem the library reports, from a stray brace in a ruleset to a
+negative count in a facts file, is a :class:`Diagnostic` with a stable code,
+a place (:class:`Span` in a ruleset, or facts file + unit + fact) and a hint.
+Exceptions carry one or more diagnostics and render them as::
+
+    FILE:LINE:COL: error: DR103 message
+      <the source line>
+      <caret under the column, placed by display width>
+      hint: what to do about it
+
+Chinese characters are two columns wide on a terminal, so carets are placed
+with :func:`display_width`, not by counting characters.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "CheckError",
+    "Diagnostic",
+    "DisclosureRulesError",
+    "EvaluationError",
+    "FactsError",
+    "ParameterError",
+    "RulesetNotFoundError",
+    "RulesetSyntaxError",
+    "Severity",
+    "Span",
+    "did_you_mean",
+    "display_width",
+]
+
+
+_EXCERPT = 100  # characters of a source line shown around a diagnostic's column
+
+
+@attrs.frozen
+class Span:
+    """A place in a ruleset file: 1-based line and column, end exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem, with a stable code (see docs/diagnostics.md)."""
+
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    span: Span | None = None
+    hint: str | None = None
+    # Facts diagnostics name their place by file, unit and fact instead of a span.
+    file: str | None = None
+    unit: str | None = None
+    fact: str | None = None
+    source_line: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        if self.span is not None:
+            return str(self.span)
+        parts = [self.file or "<facts>"]
+        if self.unit is not None:
+            parts.append(f"unit {self.unit!r}")
+        if self.fact is not None:
+            parts.append(f"fact {self.fact!r}")
+        return ": ".join(parts)
+
+    def render(self) -> str:
+        """The diagnostic as a user reads it: location, message, excerpt, hint."""
+        lines = [f"{self.location()}: {self.severity.value}: {self.code} {self.message}"]
+        if self.span is not None and self.source_line is not None:
+            text = self.source_line.rstrip("\r\n").expandtabs(1)
+            start = max(self.span.column - 1, 0)
+            if len(text) > _EXCERPT:  # show a window around the column of a very long line
+                first = max(start - _EXCERPT // 2, 0)
+                text = text[first : first + _EXCERPT]
+                start -= first
+            lines.append(f"  {text}")
+            prefix = text[:start]
+            width = 1
+            if self.span.end_line == self.span.line and self.span.end_column:
+                covered = text[start : start + self.span.end_column - self.span.column]
+                width = max(display_width(covered), 1)
+            lines.append("  " + " " * display_width(prefix) + "^" * min(width, 60))
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+        if self.span is not None:
+            out.update(file=self.span.file, line=self.span.line, column=self.span.column)
+        else:
+            out.update(
+                {k: v for k, v in (("file", self.file), ("unit", self.unit), ("fact", self.fact)) if v}
+            )
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: wide and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A ``did you mean …?`` hint for an unknown name, or None if nothing is close."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class DisclosureRulesError(Exception):
+    """The root of every error this library raises on purpose."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic] | Diagnostic) -> None:
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+
+class RulesetSyntaxError(DisclosureRulesError, ValueError):
+    """The ruleset text could not be read: encoding, lexing, parsing, nesting."""
+
+
+class CheckError(DisclosureRulesError, ValueError):
+    """The ruleset parsed but the checker found errors (all of them, together)."""
+
+
+class ParameterError(DisclosureRulesError, ValueError):
+    """A parameter override names an unknown parameter or has a bad value."""
+
+
+class FactsError(DisclosureRulesError, ValueError):
+    """A facts file is malformed or does not fit the ruleset."""
+
+
+class EvaluationError(DisclosureRulesError, ArithmeticError):
+    """Scoring could not go on (strict mode, or a cohort-level impossibility)."""
+
+
+class RulesetNotFoundError(DisclosureRulesError, LookupError):
+    """Neither a shipped ruleset id nor a readable file."""
