@@ -343,6 +343,7 @@ class Component:
     survey: Survey | None = None
     props: NodeProps = NodeProps()
     extra: tuple[Span, ...] = ()  # spans of a second score/survey block, for the checker
+    cite: Cite | None = None
 
 
 @attrs.frozen

@@ -270,13 +270,17 @@ def _banner(results: Any) -> list[str]:
 def _results_table(results: Any) -> str:
     g = results.graph
     places = g.rounding
-    head = ["rank", "unit", "total", "grade"] + [c.title for c in g.conversions]
+    graded = bool(g.grades)
+    head = ["rank", "unit", "total"] + (["grade"] if graded else []) + [
+        c.title for c in g.conversions]
     rows = [head]
     for u in results.ranking():
-        row = [str(u.rank), u.id, str(u.rounded_total), u.grade or "—"]
+        row = [str(u.rank), u.id, str(u.rounded_total)]
+        if graded:
+            row.append((u.grade or "—") + (" (veto)" if u.vetoes else ""))
+        elif u.vetoes:
+            row[2] += " (veto)"
         row += [str(round_half_up(u.conversions[c.id], places)) for c in g.conversions]
-        if u.vetoes:
-            row[3] += " (veto)"
         rows.append(row)
     out = [f"{g.id}: {g.title}", f"max {exact(g.root.points)}, {len(results)} unit(s)"]
     out += _banner(results)

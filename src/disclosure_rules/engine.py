@@ -81,6 +81,7 @@ class UnitResult:
     _scores: list[Decimal] = attrs.field(repr=False)
     _status: list[str] = attrs.field(repr=False)
     _entries: list[list[Entry]] | None = attrs.field(repr=False)
+    _facts_hash: str | None = attrs.field(default=None, repr=False)
 
     @property
     def rounded_total(self) -> Decimal:
@@ -99,8 +100,9 @@ class UnitResult:
         for n in self._graph.nodes:
             yield self.node(n.id)
 
-    def to_dict(self, facts_hash: str | None = None) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         g = self._graph
+        facts_hash = self._facts_hash
         places = g.rounding
         out: dict[str, Any] = {
             "id": self.id,
@@ -224,7 +226,7 @@ class Results:
                 for p in g.assumed_params
             ],
             "grades": [g_.name for g_ in g.grades],
-            "units": [u.to_dict(self.facts_hash) for u in self.units],
+            "units": [u.to_dict() for u in self.units],
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
@@ -385,7 +387,7 @@ class _Run:
                 value = facts.values["score"]
                 scores[u] = value
                 self.add(idx, u, Entry("base", value, "direct_score", node.line,
-                                       inputs={"score": value}))
+                                       node.direct_cite, {"score": value}))
             elif node.scoring == "survey":
                 scores[u] = self.survey(node, u, facts)
             else:
@@ -788,6 +790,7 @@ class _Run:
                 [self.status[i][u] for i in range(len(g.nodes))],
                 [self.entries[i][u] for i in range(len(g.nodes))] if self.entries is not None
                 else None,
+                self.cohort.hash,
             ))
         return units
 

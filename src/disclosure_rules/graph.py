@@ -161,6 +161,7 @@ class GraphNode:
     cite: str | None = None
     fields: tuple[tuple[str, FactType], ...] = ()
     direct_range: tuple[Decimal, Decimal] | None = None
+    direct_cite: str | None = None
     answers: tuple[tuple[str, Decimal], ...] = ()
     outcomes: tuple[tuple[str, Decimal | None], ...] = ()
     assumed: tuple[str, ...] = ()
@@ -586,6 +587,8 @@ class _Compiler:
             floor=self.bound(comp.props, "floor", ZERO), cap=self.bound(comp.props, "cap", points),
             weight=self.num(comp.weight), na=na, direct_range=direct_range, answers=answers,
             outcomes=outcomes, fields=tuple(fields.items()), assumed=tuple(dict.fromkeys(assumed)),
+            cite=comp.cite.text if comp.cite else None,
+            direct_cite=comp.direct.cite.text if comp.direct and comp.direct.cite else None,
         )
         return idx
 

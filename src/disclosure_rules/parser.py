@@ -142,8 +142,8 @@ def _decode(source: str | bytes, file: str) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         msg = "the file contains NUL bytes: it is not a text file"
         raise RulesetSyntaxError(Diagnostic("DR003", msg, span=Span(file, line, 1)))
-    if not text.strip():
-        msg = "the ruleset file is empty"
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        msg = "the ruleset file is empty" + (" (only comments)" if text.strip() else "")
         hint = 'a ruleset starts with: ruleset my-scheme { title "..." ... }'
         raise RulesetSyntaxError(Diagnostic("DR004", msg, span=Span(file, 1, 1), hint=hint))
     return text
@@ -259,7 +259,10 @@ def _expected_hint(expected: set[str] | frozenset[str] | None) -> str | None:
 def _word_for(terminal: str) -> str:
     if terminal in _TOKEN_WORDS:
         return _TOKEN_WORDS[terminal]
-    pattern = _lark().get_terminal(terminal).pattern
+    try:
+        pattern = _lark().get_terminal(terminal).pattern
+    except KeyError:  # Lark's own pseudo-terminals, such as the end of input
+        return "the end of the file" if "END" in terminal else terminal.lower()
     if pattern.type == "str":
         return repr(pattern.value)
     return terminal.lower().replace("_", " ")
@@ -529,7 +532,7 @@ class _Builder(Transformer[Token, Any]):
     def component(self, meta: Any, children: list[Any]) -> ast.Component:
         ident, title, *rest = children
         body = rest[-1]
-        numbers = rest[:-1]
+        numbers, cite = self._split_cite(rest[:-1])
         points = numbers[0] if len(numbers) == 2 else None
         weight = numbers[-1]
         scored = [c for c in body if isinstance(c, ast.DirectScore | ast.Survey)]
@@ -540,7 +543,7 @@ class _Builder(Transformer[Token, Any]):
         return ast.Component(
             self._name(ident), _unquote(title), weight, self._sp(meta), points, kids,
             direct, survey, props, tuple(c.span for c in scored[1:]) + tuple(
-                r.span for r in _rules),
+                r.span for r in _rules), cite,
         )
 
     # -- results

@@ -1,0 +1,35 @@
+"""Shared helpers: compile small rulesets from text and score tiny cohorts."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+import disclosure_rules as dr
+
+settings.register_profile("thorough", max_examples=10_000, deadline=None)
+settings.register_profile("dev", max_examples=100, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
+
+def D(text: str | int) -> Decimal:
+    return Decimal(str(text))
+
+
+def score(text: str, units: list[dict[str, Any]], **kwargs: Any) -> dr.Results:
+    """Compile ``text`` and score ``units``; every result must reconcile."""
+    ruleset = dr.compile(text, file="test.dr", params=kwargs.pop("params", None))
+    results = ruleset.evaluate({"units": units}, **kwargs)
+    if results.detail:
+        assert results.reconcile() == []
+    return results
+
+
+@pytest.fixture
+def shipped_ids() -> list[str]:
+    return [e.id for e in dr.catalog()]

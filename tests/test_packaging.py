@@ -1,0 +1,39 @@
+"""The grammar and the rulesets ship inside the wheel; the installed package finds them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import disclosure_rules as dr
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.skipif(not (ROOT / "pyproject.toml").exists(), reason="needs the source tree")
+def test_the_wheel_carries_grammar_and_rulesets(tmp_path):
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "disclosure_rules/grammar/disclosure_rules.lark" in names
+    shipped = {p.name for p in (ROOT / "rulesets").glob("*.dr")}
+    assert shipped and {f"disclosure_rules/rulesets/{n}" for n in shipped} <= names
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_shipped_rulesets_load_from_any_directory(tmp_path):
+    code = "import disclosure_rules as d; print(d.load('yifeng-2020-townships').max)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, check=True)
+    assert result.stdout.strip() == "100"
+
+
+@pytest.mark.skipif(os.environ.get("CI") is None, reason="CI checks it tests the installed package")
+def test_ci_tests_the_installed_package_not_the_source_tree():
+    assert "site-packages" in dr.__file__
