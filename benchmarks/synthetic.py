@@ -22,7 +22,9 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
     fields = dict(node.fields)
     if node.scoring == "direct":
         low, high = node.direct_range or (Decimal(0), node.points)
-        return str((low + (high - low) * Decimal(rng.randint(55, 100)) / 100).quantize(Decimal("0.1")))
+        return str(
+            (low + (high - low) * Decimal(rng.randint(55, 100)) / 100).quantize(Decimal("0.1"))
+        )
     if node.scoring == "survey":
         return {name: rng.randint(0, 400) for name, _ in node.answers}
     facts: dict[str, Any] = {}
@@ -46,8 +48,9 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
     if roll < 0.03:
         return facts  # no evidence: not credited where evidence is required
     if roll < 0.05:
-        facts["evidence"] = [{"ref": f"https://example.gov.cn/news/{rng.randint(1, 999)}",
-                              "kind": "news"}]
+        facts["evidence"] = [
+            {"ref": f"https://example.gov.cn/news/{rng.randint(1, 999)}", "kind": "news"}
+        ]
     else:
         facts["evidence"] = [f"https://example.gov.cn/gk/{node.id}/{rng.randint(1, 9999)}"]
     return facts
@@ -67,8 +70,11 @@ def synthetic_facts(
     out = []
     for i in range(units):
         unit_id = names[i] if names and i < len(names) else f"unit-{i + 1:06d}"
-        unit_tags = tags[i] if tags and i < len(tags) else (
-            [graph.tags[i % len(graph.tags)]] if graph.tags else [])
+        unit_tags = (
+            tags[i]
+            if tags and i < len(tags)
+            else ([graph.tags[i % len(graph.tags)]] if graph.tags else [])
+        )
         facts: dict[str, Any] = {}
         for node in scored:
             if node.applies_to is not None and not node.applies_to & set(unit_tags):

@@ -51,8 +51,9 @@ def test_describe_json_exposes_nodes_rules_and_params(capsys):
     assert doc["ruleset"]["id"] == "yifeng-2020-townships"
     appeals = next(n for n in doc["nodes"] if n["id"] == "appeals")
     assert appeals["parent"] == "on_request"
-    assert {"type": "deduct_per", "amount": "1", "fact": "overturned_reviews"}.items() <= \
-        appeals["rules"][1].items()
+    assert {"type": "deduct_per", "amount": "1", "fact": "overturned_reviews"}.items() <= appeals[
+        "rules"
+    ][1].items()
     assert doc["plan"][0]["kind"] == "per_unit"
 
 
@@ -65,8 +66,16 @@ def test_score_table_is_the_default(capsys):
 
 def test_score_json_to_a_file(capsys, tmp_path):
     target = tmp_path / "results.json"
-    code, out, _ = run(capsys, "score", "yifeng-2020-townships", str(TOWNSHIPS),
-                       "--format", "json", "-o", str(target))
+    code, out, _ = run(
+        capsys,
+        "score",
+        "yifeng-2020-townships",
+        str(TOWNSHIPS),
+        "--format",
+        "json",
+        "-o",
+        str(target),
+    )
     assert (code, out) == (0, "")
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert len(doc["units"]) == 15
@@ -82,7 +91,9 @@ def test_score_csv_has_a_column_per_node(capsys):
 
 
 def test_explain_renders_one_unit(capsys):
-    code, out, _ = run(capsys, "explain", "yifeng-2020-townships", str(TOWNSHIPS), "--unit", "新昌镇")
+    code, out, _ = run(
+        capsys, "explain", "yifeng-2020-townships", str(TOWNSHIPS), "--unit", "新昌镇"
+    )
     assert code == 0
     assert out.startswith("新昌镇  2020年宜丰县政务公开工作考评指标")
     assert "每件扣1" in out and "the floor at 0 absorbed" in out
@@ -90,9 +101,20 @@ def test_explain_renders_one_unit(capsys):
 
 def test_explain_from_saved_results_matches_a_fresh_explain(capsys, tmp_path):
     target = tmp_path / "results.json"
-    run(capsys, "score", "yifeng-2020-townships", str(TOWNSHIPS), "--format", "json", "-o", str(target))
+    run(
+        capsys,
+        "score",
+        "yifeng-2020-townships",
+        str(TOWNSHIPS),
+        "--format",
+        "json",
+        "-o",
+        str(target),
+    )
     _, saved, _ = run(capsys, "explain", "--results", str(target), "--unit", "新昌镇")
-    _, fresh, _ = run(capsys, "explain", "yifeng-2020-townships", str(TOWNSHIPS), "--unit", "新昌镇")
+    _, fresh, _ = run(
+        capsys, "explain", "yifeng-2020-townships", str(TOWNSHIPS), "--unit", "新昌镇"
+    )
     assert saved == fresh
 
 
@@ -123,8 +145,10 @@ def test_unknown_ruleset_suggests_a_shipped_one(capsys):
 
 def test_bad_facts_exit_1_with_file_unit_and_fact(capsys, tmp_path):
     facts = tmp_path / "f.json"
-    facts.write_text(json.dumps({"units": [{"id": "新昌镇", "facts": {"hearing": {"awarded": 5}}}]}),
-                     encoding="utf-8")
+    facts.write_text(
+        json.dumps({"units": [{"id": "新昌镇", "facts": {"hearing": {"awarded": 5}}}]}),
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "score", "yifeng-2020-townships", str(facts))
     assert code == 1
     assert f"{facts}: unit '新昌镇': fact 'hearing.awarded': error: DR304" in err
@@ -136,7 +160,11 @@ def test_strict_turns_missing_facts_into_exit_1(capsys):
 
 
 def test_python_dash_m_runs_the_cli(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "disclosure_rules", "list"],
-                            capture_output=True, text=True, cwd=tmp_path,
-                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    result = subprocess.run(
+        [sys.executable, "-m", "disclosure_rules", "list"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert result.returncode == 0 and "yifeng-2020-townships" in result.stdout

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import D, score
 
 import disclosure_rules as dr
-from conftest import D, score
 
 BASIC = """
 ruleset t {
@@ -27,7 +27,9 @@ def test_awarded_shorthand_number():
 
 def test_all_or_nothing_gives_full_points_or_none():
     text = 'ruleset t { title "t" item a "甲" 3 { all_or_nothing } }'
-    r = score(text, [{"id": "yes", "facts": {"a": True}}, {"id": "no", "facts": {"a": {"met": False}}}])
+    r = score(
+        text, [{"id": "yes", "facts": {"a": True}}, {"id": "no", "facts": {"a": {"met": False}}}]
+    )
     assert (r.unit("yes").total, r.unit("no").total) == (D(3), D(0))
 
 
@@ -44,13 +46,17 @@ ruleset t {
 
 def test_per_incident_deductions_start_from_full_points():
     # 2 - 1×1 - 2×0 = 1
-    r = score(APPEALS, [{"id": "u", "facts": {"appeals": {"overturned_reviews": 1, "lost_lawsuits": 0}}}])
+    r = score(
+        APPEALS, [{"id": "u", "facts": {"appeals": {"overturned_reviews": 1, "lost_lawsuits": 0}}}]
+    )
     assert r.unit("u").total == D(1)
 
 
 def test_floor_absorbs_excess_deduction_and_says_so():
     # 2 - 1×1 - 2×1 = -1 → floor 0 absorbs -1
-    r = score(APPEALS, [{"id": "u", "facts": {"appeals": {"overturned_reviews": 1, "lost_lawsuits": 1}}}])
+    r = score(
+        APPEALS, [{"id": "u", "facts": {"appeals": {"overturned_reviews": 1, "lost_lawsuits": 1}}}]
+    )
     node = r.unit("u").node("appeals")
     assert node.score == D(0)
     clamp = [e for e in node.entries if e.kind == "clamp"]
@@ -99,18 +105,31 @@ def test_missing_elements_and_zero_when(missing, stale, expected):
 
 
 def test_deduct_when_condition_holds():
-    text = 'ruleset t { title "t" param p = 1.5 assumed "未载明" item a "甲" 4 { full deduct p when reposted } }'
+    text = (
+        'ruleset t { title "t" param p = 1.5 assumed "未载明" '
+        'item a "甲" 4 { full deduct p when reposted } }'
+    )
     # 4 - 1.5 = 2.5 when reposted; 4 otherwise
-    r = score(text, [{"id": "y", "facts": {"a": {"reposted": True}}},
-                     {"id": "n", "facts": {"a": {"reposted": False}}}])
+    r = score(
+        text,
+        [
+            {"id": "y", "facts": {"a": {"reposted": True}}},
+            {"id": "n", "facts": {"a": {"reposted": False}}},
+        ],
+    )
     assert (r.unit("y").total, r.unit("n").total) == (D("2.5"), D(4))
 
 
 def test_rate_multiplies_points():
     text = 'ruleset t { title "t" item a "按时答复率" 5 { rate on_time } }'
     # 5 × 0.87 = 4.35 ; "90%" is read as 0.9 → 4.5
-    r = score(text, [{"id": "u", "facts": {"a": {"on_time": 0.87}}},
-                     {"id": "v", "facts": {"a": {"on_time": "90%"}}}])
+    r = score(
+        text,
+        [
+            {"id": "u", "facts": {"a": {"on_time": 0.87}}},
+            {"id": "v", "facts": {"a": {"on_time": "90%"}}},
+        ],
+    )
     assert r.unit("u").total == D("4.35")
     assert r.unit("v").total == D("4.5")
 
@@ -132,8 +151,13 @@ def test_floor_none_lets_items_go_negative_but_section_floor_holds():
         item a "甲" 2 { floor none deduct 1 per n }
         item b "乙" 2 } }"""
     # a = 2 - 5 = -3 (no floor); b = 2; s = -1 → floor 0 ;  second unit: a = 2-3 = -1, s = 1
-    r = score(text, [{"id": "u", "facts": {"a": {"n": 5}, "b": 2}},
-                     {"id": "v", "facts": {"a": {"n": 3}, "b": 2}}])
+    r = score(
+        text,
+        [
+            {"id": "u", "facts": {"a": {"n": 5}, "b": 2}},
+            {"id": "v", "facts": {"a": {"n": 3}, "b": 2}},
+        ],
+    )
     assert r.unit("u").node("a").score == D(-3)
     assert r.unit("u").node("s").score == D(0)
     assert r.unit("v").node("s").score == D(1)
@@ -328,7 +352,7 @@ def test_components_are_weighted():
 
 
 def test_grades_use_the_presented_total():
-    text = WEIGHTED.replace("convert perf \"年度绩效考核\" 4", "")
+    text = WEIGHTED.replace('convert perf "年度绩效考核" 4', "")
     # work 100 × 0.7 = 70 ; process 66.65 × 0.3 = 19.995 ; 89.995 shows as 90.00 → 优秀
     r = score(text, [{"id": "u", "facts": {"a": 60, "b": 40, "process": "66.65"}}])
     assert r.unit("u").total == D("89.995")
@@ -352,15 +376,21 @@ def test_quota_never_splits_a_tie():
     r = score(text, [{"id": f"u{i}", "facts": {"a": s}} for i, s in enumerate(scores_)])
     # 3 may be 优秀: 99 and the two tied 95s fit; with a third 95 the tie would fall whole
     assert [u.grade for u in r.units[:3]] == ["优秀"] * 3
-    r2 = score(text, [{"id": f"u{i}", "facts": {"a": s}}
-                      for i, s in enumerate([99, 95, 95, 95, 80, 80, 80, 80, 80, 80])])
+    r2 = score(
+        text,
+        [
+            {"id": f"u{i}", "facts": {"a": s}}
+            for i, s in enumerate([99, 95, 95, 95, 80, 80, 80, 80, 80, 80])
+        ],
+    )
     assert [u.grade for u in r2.units[:4]] == ["优秀", "合格", "合格", "合格"]
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips():
     text = 'ruleset t { title "t" item a "甲" 10 }'
-    r = score(text, [{"id": i, "facts": {"a": s}} for i, s in
-                     (("x", 9), ("y", 7), ("z", 9), ("w", 5))])
+    r = score(
+        text, [{"id": i, "facts": {"a": s}} for i, s in (("x", 9), ("y", 7), ("z", 9), ("w", 5))]
+    )
     assert [r.unit(i).rank for i in "xyzw"] == [1, 3, 1, 4]
 
 
@@ -375,8 +405,13 @@ ruleset t {
 
 
 def test_veto_fails_the_unit_whatever_it_scored():
-    r = score(VETO, [{"id": "u", "facts": {"a": 95, "leak": {"incidents": 1}}},
-                     {"id": "v", "facts": {"a": 95, "leak": {"incidents": 0}}}])
+    r = score(
+        VETO,
+        [
+            {"id": "u", "facts": {"a": 95, "leak": {"incidents": 1}}},
+            {"id": "v", "facts": {"a": 95, "leak": {"incidents": 0}}},
+        ],
+    )
     u = r.unit("u")
     assert (u.total, u.grade, u.vetoes) == (D(59), "不合格", ("leak",))
     assert r.unit("v").grade == "优秀"
@@ -440,8 +475,10 @@ def test_resolve_sum_takes_the_childrens_total_as_maximum():
 
 
 def test_division_is_rounded_once_to_twenty_places():
-    units = [{"id": f"d{i}", "tags": ["dept"], "facts": {"a": 2, "b": 2, "c": c}}
-             for i, c in enumerate([2, 1, 1])]
+    units = [
+        {"id": f"d{i}", "tags": ["dept"], "facts": {"a": 2, "b": 2, "c": c}}
+        for i, c in enumerate([2, 1, 1])
+    ]
     units.append({"id": "t", "tags": ["town"], "facts": {"a": 2, "b": 2}})
     r = score(na_ruleset("average"), units)
     # (2 + 1 + 1) / 3 = 1.3333… to 20 places

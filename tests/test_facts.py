@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
-import disclosure_rules as dr
 from conftest import D
 
-RULESET = dr.compile("""
+import disclosure_rules as dr
+
+RULESET = dr.compile(
+    """
 ruleset t {
   title "t"
   tags dept, town
@@ -18,7 +19,9 @@ ruleset t {
   item appeals "行政复议" 2 { deduct 1 per overturned_reviews deduct 2 per lost_lawsuits }
   item reply "答复率" 4 { rate on_time }
 }
-""", file="t.dr")
+""",
+    file="t.dr",
+)
 
 
 def errors_of(doc, file="facts.json"):
@@ -80,10 +83,12 @@ def test_unknown_tag_is_an_error():
 
 
 def test_all_problems_are_reported_together():
-    doc = {"units": [
-        {"id": "a", "facts": {"hearing": 9, "nope": 1}},
-        {"id": "b", "facts": {"reply": {"on_time": "x"}}},
-    ]}
+    doc = {
+        "units": [
+            {"id": "a", "facts": {"hearing": 9, "nope": 1}},
+            {"id": "b", "facts": {"reply": {"on_time": "x"}}},
+        ]
+    }
     assert [e[0] for e in errors_of(doc)] == ["DR304", "DR302", "DR305"]
 
 
@@ -118,12 +123,17 @@ CSV = """unit,tags,node,field,value,kind
 新昌镇,town,reply,,n/a,
 """
 
-JSON_EQUIVALENT = unit({
-    "hearing": {"awarded": 2, "evidence": ["https://x/1"]},
-    "appeals": {"overturned_reviews": 1, "lost_lawsuits": 0,
-                "evidence": [{"ref": "县司法局证明.pdf", "kind": "certificate"}]},
-    "reply": "n/a",
-})
+JSON_EQUIVALENT = unit(
+    {
+        "hearing": {"awarded": 2, "evidence": ["https://x/1"]},
+        "appeals": {
+            "overturned_reviews": 1,
+            "lost_lawsuits": 0,
+            "evidence": [{"ref": "县司法局证明.pdf", "kind": "certificate"}],
+        },
+        "reply": "n/a",
+    }
+)
 
 
 def test_csv_loads_into_the_same_model_as_json(tmp_path):

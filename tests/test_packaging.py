@@ -17,8 +17,20 @@ ROOT = Path(__file__).parents[1]
 
 @pytest.mark.skipif(not (ROOT / "pyproject.toml").exists(), reason="needs the source tree")
 def test_the_wheel_carries_grammar_and_rulesets(tmp_path):
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
-                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "disclosure_rules/grammar/disclosure_rules.lark" in names
@@ -29,8 +41,9 @@ def test_the_wheel_carries_grammar_and_rulesets(tmp_path):
 
 def test_shipped_rulesets_load_from_any_directory(tmp_path):
     code = "import disclosure_rules as d; print(d.load('yifeng-2020-townships').max)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=tmp_path, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
     assert result.stdout.strip() == "100"
 
 

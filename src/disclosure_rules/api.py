@@ -112,10 +112,7 @@ def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
         return Decimal(raw)
     text = str(raw).strip()
     try:
-        if text.endswith("%"):
-            value = Decimal(text[:-1]) / 100
-        else:
-            value = Decimal(text)
+        value = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
@@ -133,10 +130,15 @@ def _params(syntax: ast.Ruleset, params: ParamValues | None) -> dict[str, Decima
     for name, raw in params.items():
         if name not in known:
             hint = did_you_mean(name, known) or (
-                f"this ruleset's parameters: {', '.join(sorted(known))}" if known
-                else "this ruleset has no parameters")
-            problems.append(Diagnostic("DR113", f"unknown parameter {name!r} for ruleset "
-                                       f"{syntax.id}", hint=hint))
+                f"this ruleset's parameters: {', '.join(sorted(known))}"
+                if known
+                else "this ruleset has no parameters"
+            )
+            problems.append(
+                Diagnostic(
+                    "DR113", f"unknown parameter {name!r} for ruleset {syntax.id}", hint=hint
+                )
+            )
             continue
         values[name] = parse_param_value(name, raw)
     if problems:
@@ -158,7 +160,7 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes]:
     raise RulesetNotFoundError(Diagnostic("DR000", msg, hint=hint))
 
 
-def compile(  # noqa: A001 - the design's public name
+def compile(
     text: str | bytes,
     params: ParamValues | None = None,
     *,
@@ -178,8 +180,9 @@ def load(name_or_path: str | os.PathLike[str], params: ParamValues | None = None
     return compile(data, params, file=file)
 
 
-def check(name_or_path: str | os.PathLike[str],
-          params: ParamValues | None = None) -> list[Diagnostic]:
+def check(
+    name_or_path: str | os.PathLike[str], params: ParamValues | None = None
+) -> list[Diagnostic]:
     """Every diagnostic (errors and warnings) for a ruleset file or shipped id; never raises
     for problems in the ruleset itself."""
     from .errors import DisclosureRulesError
@@ -198,14 +201,16 @@ def catalog() -> list[CatalogEntry]:
     for ruleset_id in shipped_paths():
         ruleset = load(ruleset_id)
         g = ruleset.graph
-        entries.append(CatalogEntry(
-            id=g.id,
-            title=g.title,
-            issuer=g.issuer,
-            year=g.year,
-            indicators=sum(1 for n in g.nodes if n.kind in ("item", "bonus")),
-            max=g.root.points,
-            assumed=len(g.assumed_params),
-            path=f"rulesets/{ruleset_id}.dr",
-        ))
+        entries.append(
+            CatalogEntry(
+                id=g.id,
+                title=g.title,
+                issuer=g.issuer,
+                year=g.year,
+                indicators=sum(1 for n in g.nodes if n.kind in ("item", "bonus")),
+                max=g.root.points,
+                assumed=len(g.assumed_params),
+                path=f"rulesets/{ruleset_id}.dr",
+            )
+        )
     return entries

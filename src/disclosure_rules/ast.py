@@ -19,8 +19,8 @@ from .errors import Span
 
 __all__ = [
     "AllOf",
-    "AnyOf",
     "Answer",
+    "AnyOf",
     "Award",
     "Bonus",
     "Cite",

@@ -34,7 +34,7 @@ AUDIT_SCHEMA_VERSION = "1"
 class Entry(NamedTuple):
     """One line of a node's ledger. ``delta`` is exact; entries sum to the node's score."""
 
-    kind: str  # base deduct zero clamp child bonus na evidence missing resolve rescale redistribute veto
+    kind: str  # one of the kinds in docs/audit.md: base, deduct, clamp, child, na, …
     delta: Decimal
     rule: str | None = None
     line: int | None = None
@@ -107,8 +107,9 @@ def reconcile(unit: Mapping[str, Any]) -> list[str]:
             problems.extend(_reconcile_node(node, scores))
         root = audit[0]
         if Decimal(unit["total_exact"]) != scores[root["node"]]:
-            problems.append(f"total {unit['total_exact']} differs from the root's score "
-                            f"{root['score']}")
+            problems.append(
+                f"total {unit['total_exact']} differs from the root's score {root['score']}"
+            )
     except (KeyError, TypeError, InvalidOperation) as exc:
         problems.append(f"unit {unit.get('id')!r}: malformed audit ({exc!r})")
     return [f"unit {unit.get('id')!r}: {p}" for p in problems]
@@ -132,18 +133,24 @@ def _reconcile_node(node: Mapping[str, Any], scores: Mapping[str, Decimal]) -> l
             if expected is None:
                 problems.append(f"node {name}: entry for unknown child {child}")
             elif expected * factor != delta:
-                problems.append(f"node {name}: child {child} contributes {exact(delta)} but scored "
-                                f"{exact(expected)} × {exact(factor)}")
+                problems.append(
+                    f"node {name}: child {child} contributes {exact(delta)} but scored "
+                    f"{exact(expected)} × {exact(factor)}"
+                )
         if entry["kind"] == "clamp":
             bound = Decimal(entry["inputs"]["bound"])
             if running != bound:
-                problems.append(f"node {name}: clamp at line {entry.get('line')} leaves "
-                                f"{exact(running)}, not its bound {exact(bound)}")
+                problems.append(
+                    f"node {name}: clamp at line {entry.get('line')} leaves "
+                    f"{exact(running)}, not its bound {exact(bound)}"
+                )
     for child in node.get("children", []):
         if child not in counted:
             problems.append(f"node {name}: child {child} is not counted")
     if running != Decimal(node["score"]):
-        problems.append(f"node {name}: entries add up to {exact(running)}, score is {node['score']}")
+        problems.append(
+            f"node {name}: entries add up to {exact(running)}, score is {node['score']}"
+        )
     return problems
 
 
@@ -163,8 +170,9 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
         f"等次 grade {grade}   排名 rank {rank if rank is not None else '—'}"
     )
     for conv_id, conv in (unit.get("conversions") or {}).items():
-        out.append(f"折算 {conv['title']} ({conv_id}): {_show(conv['exact'], places)} / "
-                   f"{conv['points']}")
+        out.append(
+            f"折算 {conv['title']} ({conv_id}): {_show(conv['exact'], places)} / {conv['points']}"
+        )
     for veto in unit.get("vetoes") or []:
         out.append(f"单项否决 veto {veto['id']} “{veto['title']}” (line {veto['line']})")
     if ruleset is not None:
@@ -179,7 +187,11 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
         indent = "  " * int(node.get("depth", 0))
         head = f"{indent}{node.get('title', '')} [{node['node']}]"
         score = f"{_show(node['score'], places)} / {node['max']}"
-        status = "" if node.get("status") == "scored" else f"  ({_STATUS.get(node['status'], node['status'])})"
+        status = (
+            ""
+            if node.get("status") == "scored"
+            else f"  ({_STATUS.get(node['status'], node['status'])})"
+        )
         pad = max(2, 64 - display_width(head))
         out.append(f"{head}{' ' * pad}{score}{status}")
         for entry in node["entries"]:

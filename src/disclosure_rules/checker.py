@@ -23,8 +23,15 @@ import attrs
 from . import ast
 from .errors import Diagnostic, Severity, Span, did_you_mean
 
-__all__ = ["CheckReport", "FactType", "ParamValue", "analyse", "check", "node_points",
-           "resolve_params"]
+__all__ = [
+    "CheckReport",
+    "FactType",
+    "ParamValue",
+    "analyse",
+    "check",
+    "node_points",
+    "resolve_params",
+]
 
 ZERO = Decimal(0)
 HUNDRED_PERCENT = Decimal(1)
@@ -64,8 +71,13 @@ def resolve_params(
         given = p.name in overrides
         value = overrides[p.name] if given else p.default.value
         out[p.name] = ParamValue(
-            p.name, value, p.default.value, p.description,
-            assumed=p.assumed and not given, overridden=given, span=p.span,
+            p.name,
+            value,
+            p.default.value,
+            p.description,
+            assumed=p.assumed and not given,
+            overridden=given,
+            span=p.span,
             percent=p.default.percent,
         )
     return out
@@ -99,9 +111,7 @@ def analyse(ruleset: ast.Ruleset, overrides: Mapping[str, Decimal] | None = None
     )
 
 
-def check(
-    ruleset: ast.Ruleset, overrides: Mapping[str, Decimal] | None = None
-) -> list[Diagnostic]:
+def check(ruleset: ast.Ruleset, overrides: Mapping[str, Decimal] | None = None) -> list[Diagnostic]:
     """Every diagnostic for ``ruleset``, errors and warnings, in source order."""
     return list(analyse(ruleset, overrides).diagnostics)
 
@@ -126,7 +136,11 @@ class _Checker:
     # ------------------------------------------------------------ reporting
 
     def report(
-        self, code: str, msg: str, span: Span | None, hint: str | None = None,
+        self,
+        code: str,
+        msg: str,
+        span: Span | None,
+        hint: str | None = None,
         severity: Severity = Severity.ERROR,
     ) -> None:
         line = None
@@ -149,8 +163,11 @@ class _Checker:
         if number.name in self.params:
             return self.params[number.name].value
         self.report(
-            "DR102", f"unknown parameter {number.name!r}", number.span,
-            did_you_mean(number.name, self.params) or "declare it with: param NAME = VALUE \"description\"",
+            "DR102",
+            f"unknown parameter {number.name!r}",
+            number.span,
+            did_you_mean(number.name, self.params)
+            or 'declare it with: param NAME = VALUE "description"',
         )
         return None
 
@@ -171,8 +188,10 @@ class _Checker:
         if r.components and r.children:
             first = r.children[0]
             self.report(
-                "DR109", "nodes outside a component in a ruleset that has components",
-                first.span, "put every section and item inside a component, or use no components",
+                "DR109",
+                "nodes outside a component in a ruleset that has components",
+                first.span,
+                "put every section and item inside a component, or use no components",
             )
         declared: list[tuple[str, Span]] = [(c.id, c.span) for c in r.components]
         declared += [(n.id, n.span) for n in _walk(r.children)]
@@ -189,27 +208,40 @@ class _Checker:
             if total is not None and sums is not None and sums != total:
                 self.report(
                     "DR103",
-                    f"the top-level points add up to {_fmt(sums)}, but the ruleset's total is {_fmt(total)}",
+                    f"the top-level points add up to {_fmt(sums)}, but the ruleset's total "
+                    f"is {_fmt(total)}",
                     r.total.span if r.total is not None else r.span,
                     "correct the points, or the total",
                 )
         if not r.components and not r.children:
-            self.report("DR109", "the ruleset has no sections, items or components", r.span,
-                        "add at least one item: item ID \"title\" POINTS")
+            self.report(
+                "DR109",
+                "the ruleset has no sections, items or components",
+                r.span,
+                'add at least one item: item ID "title" POINTS',
+            )
         self.check_na_coverage(r.components, r.children)
         self.check_grades()
         self.check_vetoes()
         self.check_conversions()
         for name, p in self.params.items():
             if name not in self.used_params:
-                self.warn("DR205", f"parameter {name!r} is never used", p.span,
-                          "remove it, or use it where its value belongs")
+                self.warn(
+                    "DR205",
+                    f"parameter {name!r} is never used",
+                    p.span,
+                    "remove it, or use it where its value belongs",
+                )
 
     def declare(self, ident: str, span: Span) -> None:
         if ident in self.node_ids:
             first = self.node_ids[ident]
-            self.report("DR101", f"duplicate id {ident!r} (first used on line {first.line})", span,
-                        "every section, item, component and veto needs its own id")
+            self.report(
+                "DR101",
+                f"duplicate id {ident!r} (first used on line {first.line})",
+                span,
+                "every section, item, component and veto needs its own id",
+            )
         else:
             self.node_ids[ident] = span
 
@@ -218,11 +250,19 @@ class _Checker:
     def check_header(self) -> None:
         r = self.r
         if not r.title:
-            self.report("DR110", "the ruleset has no title", r.span,
-                        'add: title "the scheme\'s name as printed"')
+            self.report(
+                "DR110",
+                "the ruleset has no title",
+                r.span,
+                'add: title "the scheme\'s name as printed"',
+            )
         for dup in r.duplicates:
-            self.report("DR109", f"{dup.key!r} is given more than once", dup.span,
-                        "keep one; a ruleset has one header of each kind")
+            self.report(
+                "DR109",
+                f"{dup.key!r} is given more than once",
+                dup.span,
+                "keep one; a ruleset has one header of each kind",
+            )
         if r.total is not None:
             self.positive(r.total, "the total")
 
@@ -230,21 +270,34 @@ class _Checker:
         seen: dict[str, Span] = {}
         for p in self.r.params:
             if p.name in seen:
-                self.report("DR101", f"duplicate parameter {p.name!r} (first on line {seen[p.name].line})",
-                            p.span)
+                self.report(
+                    "DR101",
+                    f"duplicate parameter {p.name!r} (first on line {seen[p.name].line})",
+                    p.span,
+                )
             seen[p.name] = p.span
             if not p.description.strip():
-                self.report("DR108", f"parameter {p.name!r} has an empty description", p.span,
-                            "say what the value means and where it comes from")
+                self.report(
+                    "DR108",
+                    f"parameter {p.name!r} has an empty description",
+                    p.span,
+                    "say what the value means and where it comes from",
+                )
 
     def check_tags(self, props: ast.NodeProps, node_id: str | None) -> None:
         na = props.not_applicable
         if na is not None:
             if na.policy == "group_average" and not na.over:
-                self.report("DR109", "group_average needs the tags that form the groups", na.span,
-                            "write: not_applicable group_average over township, department")
+                self.report(
+                    "DR109",
+                    "group_average needs the tags that form the groups",
+                    na.span,
+                    "write: not_applicable group_average over township, department",
+                )
             if na.over and na.policy != "group_average":
-                self.report("DR109", f"'over' only goes with group_average, not {na.policy}", na.span)
+                self.report(
+                    "DR109", f"'over' only goes with group_average, not {na.policy}", na.span
+                )
             for tag in na.over:
                 self.known_tag(tag, na.span)
         if props.applies_to is not None:
@@ -254,14 +307,20 @@ class _Checker:
             if bound.value is not None:
                 self.value(bound.value)
         if props.resolve is not None and node_id is None:
-            self.report("DR109", "resolve belongs on a section whose points do not add up",
-                        props.resolve.span)
+            self.report(
+                "DR109",
+                "resolve belongs on a section whose points do not add up",
+                props.resolve.span,
+            )
 
     def known_tag(self, tag: str, span: Span) -> None:
         if self.declared_tags and tag not in self.declared_tags:
-            self.report("DR102", f"unknown tag {tag!r}", span,
-                        did_you_mean(tag, self.declared_tags) or
-                        "add it to the ruleset's tags declaration")
+            self.report(
+                "DR102",
+                f"unknown tag {tag!r}",
+                span,
+                did_you_mean(tag, self.declared_tags) or "add it to the ruleset's tags declaration",
+            )
 
     # ------------------------------------------------------------ components
 
@@ -273,39 +332,63 @@ class _Checker:
             if weight is None:
                 unknown = True
             elif weight <= 0 or weight > HUNDRED_PERCENT:
-                self.report("DR108", f"component {comp.id!r} has weight {_pct(weight)}; a weight is "
-                            "more than 0% and at most 100%", comp.weight.span)
+                self.report(
+                    "DR108",
+                    f"component {comp.id!r} has weight {_pct(weight)}; a weight is "
+                    "more than 0% and at most 100%",
+                    comp.weight.span,
+                )
                 unknown = True
             else:
                 weights.append(weight)
             if isinstance(comp.weight, ast.Literal) and not comp.weight.percent:
-                self.report("DR108", f"component {comp.id!r}: write the weight as a percentage",
-                            comp.weight.span, f"e.g. weight {_fmt(comp.weight.value)}%")
+                self.report(
+                    "DR108",
+                    f"component {comp.id!r}: write the weight as a percentage",
+                    comp.weight.span,
+                    f"e.g. weight {_fmt(comp.weight.value)}%",
+                )
             self.check_component_body(comp)
         if not unknown and sum(weights, ZERO) != HUNDRED_PERCENT:
             parts = " + ".join(_pct(w) for w in weights)
             span = self.r.components[0].span
-            self.report("DR105", f"component weights add up to {_pct(sum(weights, ZERO))} "
-                        f"({parts}), not 100%", span, "weights must add up to exactly 100%")
+            self.report(
+                "DR105",
+                f"component weights add up to {_pct(sum(weights, ZERO))} ({parts}), not 100%",
+                span,
+                "weights must add up to exactly 100%",
+            )
 
     def check_component_body(self, comp: ast.Component) -> None:
         kinds = [bool(comp.children), comp.direct is not None, comp.survey is not None]
         for span in comp.extra:
-            self.report("DR109", f"component {comp.id!r} has more than one way of scoring", span,
-                        "a component holds a tree of sections and items, or one score line, "
-                        "or one survey")
+            self.report(
+                "DR109",
+                f"component {comp.id!r} has more than one way of scoring",
+                span,
+                "a component holds a tree of sections and items, or one score line, or one survey",
+            )
         if sum(kinds) > 1:
-            self.report("DR109", f"component {comp.id!r} mixes a tree with a score or survey",
-                        comp.span, "split it into two components")
+            self.report(
+                "DR109",
+                f"component {comp.id!r} mixes a tree with a score or survey",
+                comp.span,
+                "split it into two components",
+            )
         elif sum(kinds) == 0:
-            self.report("DR109", f"component {comp.id!r} has nothing to score", comp.span,
-                        "add sections and items, a score LOW..HIGH line, or a survey")
+            self.report(
+                "DR109",
+                f"component {comp.id!r} has nothing to score",
+                comp.span,
+                "add sections and items, a score LOW..HIGH line, or a survey",
+            )
         self.check_tags(comp.props, comp.id)
         if comp.direct is not None:
             low, high = self.value(comp.direct.low), self.value(comp.direct.high)
             if low is not None and high is not None and low >= high:
-                self.report("DR108", f"score range {_fmt(low)}..{_fmt(high)} is empty",
-                            comp.direct.span)
+                self.report(
+                    "DR108", f"score range {_fmt(low)}..{_fmt(high)} is empty", comp.direct.span
+                )
         if comp.survey is not None:
             self.check_survey(comp.survey)
         if comp.children:
@@ -313,7 +396,8 @@ class _Checker:
             declared = self.value(comp.points) if comp.points is not None else None
             if declared is not None and sums is not None and sums != declared:
                 self.report(
-                    "DR103", f"component {comp.id!r} \u201c{comp.title}\u201d declares "
+                    "DR103",
+                    f"component {comp.id!r} \u201c{comp.title}\u201d declares "
                     f"{_fmt(declared)} points but its parts add up to {_fmt(sums)}",
                     comp.points.span if comp.points is not None else comp.span,
                     "correct the points as printed; a real mismatch in an official table is "
@@ -322,8 +406,12 @@ class _Checker:
 
     def check_survey(self, survey: ast.Survey) -> None:
         if not survey.answers:
-            self.report("DR109", "a survey needs answers with weights", survey.span,
-                        "e.g. answer 满意 1  answer 基本满意 0.6  answer 不满意 0")
+            self.report(
+                "DR109",
+                "a survey needs answers with weights",
+                survey.span,
+                "e.g. answer 满意 1  answer 基本满意 0.6  answer 不满意 0",
+            )
         seen: set[str] = set()
         for answer in survey.answers:
             if answer.name in seen:
@@ -354,26 +442,43 @@ class _Checker:
         points = self.positive(node_points(node), f"{kind} {node.id!r}'s points")
         self.check_tags(node.props, node.id)
         if isinstance(node, ast.Bonus) and depth > 0:
-            self.report("DR109", f"bonus {node.id!r} must stand directly in a component or the ruleset",
-                        node.span, "bonus points are added on top of a component's total")
+            self.report(
+                "DR109",
+                f"bonus {node.id!r} must stand directly in a component or the ruleset",
+                node.span,
+                "bonus points are added on top of a component's total",
+            )
         if isinstance(node, ast.Item | ast.Bonus) and node.children:
-            self.report("DR109", f"{kind} {node.id!r} has sub-items; use a section for a parent",
-                        node.children[0].span, f"write: section {node.id} \"{node.title}\" ...")
+            self.report(
+                "DR109",
+                f"{kind} {node.id!r} has sub-items; use a section for a parent",
+                node.children[0].span,
+                f'write: section {node.id} "{node.title}" ...',
+            )
         if isinstance(node, ast.Section):
             if node.rules:
-                self.report("DR109", f"section {node.id!r} has scoring rules; rules belong on items",
-                            node.rules[0].span,
-                            "make it an item (its sub-lines become rules) or move the rules "
-                            "into an item")
+                self.report(
+                    "DR109",
+                    f"section {node.id!r} has scoring rules; rules belong on items",
+                    node.rules[0].span,
+                    "make it an item (its sub-lines become rules) or move the rules into an item",
+                )
             if not node.children:
-                self.report("DR109", f"section {node.id!r} has no items", node.span,
-                            "use item for a leaf indicator")
+                self.report(
+                    "DR109",
+                    f"section {node.id!r} has no items",
+                    node.span,
+                    "use item for a leaf indicator",
+                )
             sums = self.check_children(node.children, depth + 1)
             self.check_sum(node, points, sums)
         else:
             if node.props.resolve is not None:
-                self.report("DR109", "resolve belongs on a section whose points do not add up",
-                            node.props.resolve.span)
+                self.report(
+                    "DR109",
+                    "resolve belongs on a section whose points do not add up",
+                    node.props.resolve.span,
+                )
             self.check_rules(node, points)
         if isinstance(node, ast.Bonus):
             return None
@@ -385,36 +490,56 @@ class _Checker:
         resolve = node.props.resolve
         if sums == points:
             if resolve is not None:
-                self.warn("DR204", f"section {node.id!r} resolves a mismatch, but its parts add up "
-                          f"to its {_fmt(points)} points", resolve.span, "remove the resolve line")
+                self.warn(
+                    "DR204",
+                    f"section {node.id!r} resolves a mismatch, but its parts add up "
+                    f"to its {_fmt(points)} points",
+                    resolve.span,
+                    "remove the resolve line",
+                )
             return
         where = f"section {node.id!r} \u201c{node.title}\u201d declares {_fmt(points)} points"
         numbers = f"{where} but its parts add up to {_fmt(sums)}"
         if resolve is None:
             self.report(
-                "DR103", numbers, node.points.span,
+                "DR103",
+                numbers,
+                node.points.span,
                 "correct the points; if the official table really prints this, settle it "
                 "explicitly: resolve cap | scale | sum, with a cite saying why",
             )
             return
         if resolve.cite is None:
-            self.report("DR111", f"resolve on section {node.id!r} needs a cite saying why",
-                        resolve.span, 'add: cite "the printed figures and the reading chosen"')
+            self.report(
+                "DR111",
+                f"resolve on section {node.id!r} needs a cite saying why",
+                resolve.span,
+                'add: cite "the printed figures and the reading chosen"',
+            )
         effect = {
             "cap": f"its score is capped at {_fmt(points)}",
             "scale": f"its parts are scaled by {_fmt(points)}/{_fmt(sums)}",
             "sum": f"its maximum is taken as {_fmt(sums)}",
         }[resolve.mode]
         if resolve.mode == "cap" and sums < points:
-            self.warn("DR203", f"{numbers}; with resolve cap no unit can reach {_fmt(points)}",
-                      resolve.span, "use resolve scale or resolve sum instead")
+            self.warn(
+                "DR203",
+                f"{numbers}; with resolve cap no unit can reach {_fmt(points)}",
+                resolve.span,
+                "use resolve scale or resolve sum instead",
+            )
         self.warn("DR104", f"{numbers} (resolved: {effect})", node.points.span)
 
     def check_rules(self, node: ast.Item | ast.Bonus, points: Decimal | None) -> None:
         bases = [r for r in node.rules if isinstance(r, ast.Award | ast.Rate)]
         for extra in bases[1:]:
-            self.report("DR109", f"item {node.id!r} has more than one base rule "
-                        "(awarded, all_or_nothing, full, rate)", extra.span, "keep one")
+            self.report(
+                "DR109",
+                f"item {node.id!r} has more than one base rule "
+                "(awarded, all_or_nothing, full, rate)",
+                extra.span,
+                "keep one",
+            )
         for rule in node.rules:
             if isinstance(rule, ast.Award):
                 if rule.mode == "awarded":
@@ -435,9 +560,13 @@ class _Checker:
                 else:
                     self.condition(node.id, rule.condition)
                 if amount is not None and points is not None and amount > points:
-                    self.warn("DR201", f"one deduction of {_fmt(amount)} is larger than item "
-                              f"{node.id!r}'s {_fmt(points)} points", rule.amount.span,
-                              "check the amount; the item's floor absorbs the excess")
+                    self.warn(
+                        "DR201",
+                        f"one deduction of {_fmt(amount)} is larger than item "
+                        f"{node.id!r}'s {_fmt(points)} points",
+                        rule.amount.span,
+                        "check the amount; the item's floor absorbs the excess",
+                    )
             elif isinstance(rule, ast.ZeroWhen):
                 self.condition(node.id, rule.condition)
         if not bases and not node.rules:
@@ -445,12 +574,19 @@ class _Checker:
         for bound in node.props.bounds:
             value = self.value(bound.value) if bound.value is not None else None
             if bound.kind == "cap" and value is not None and value <= 0:
-                self.warn("DR203", f"item {node.id!r} is capped at {_fmt(value)}: no unit can ever "
-                          "score on it", bound.span)
-        if node.props.applies_to is not None and self.declared_tags:
-            if not set(node.props.applies_to.tags) & self.declared_tags:
-                self.warn("DR203", f"item {node.id!r} applies to no declared tag: no unit can ever "
-                          "score on it", node.props.applies_to.span)
+                self.warn(
+                    "DR203",
+                    f"item {node.id!r} is capped at {_fmt(value)}: no unit can ever score on it",
+                    bound.span,
+                )
+        applies = node.props.applies_to
+        declared = self.declared_tags
+        if applies is not None and declared and not set(applies.tags) & declared:
+            self.warn(
+                "DR203",
+                f"item {node.id!r} applies to no declared tag: no unit can ever score on it",
+                applies.span,
+            )
 
     # ------------------------------------------------------------ facts
 
@@ -460,20 +596,28 @@ class _Checker:
                 self.condition(node_id, part)
         elif isinstance(cond, ast.Compare):
             value = self.value(cond.value)
-            integral = value is not None and value == value.to_integral_value()
-            self.fact_ref(node_id, cond.fact, "count" if integral and value >= 0 else "number")
-            if (value is not None and cond.op in (">=",) and value <= 0) or (
-                    value is not None and cond.op == ">" and value < 0):
-                self.warn("DR203", f"condition '{cond.fact} {cond.op} {_fmt(value)}' always holds "
-                          "for a count", cond.span)
+            counted = value is not None and value >= 0 and value == value.to_integral_value()
+            self.fact_ref(node_id, cond.fact, "count" if counted else "number")
+            if value is not None and (
+                (cond.op == ">=" and value <= 0) or (cond.op == ">" and value < 0)
+            ):
+                self.warn(
+                    "DR203",
+                    f"condition '{cond.fact} {cond.op} {_fmt(value)}' always holds for a count",
+                    cond.span,
+                )
         else:
             self.fact_ref(node_id, cond.fact, "bool")
 
     def fact_ref(self, node_id: str, ref: ast.FactRef, kind: FactType) -> None:
         owner = ref.node or node_id
         if ref.node is not None and ref.node not in self.node_ids:
-            self.report("DR102", f"unknown node {ref.node!r} in fact {ref}", ref.span,
-                        did_you_mean(ref.node, self.node_ids))
+            self.report(
+                "DR102",
+                f"unknown node {ref.node!r} in fact {ref}",
+                ref.span,
+                did_you_mean(ref.node, self.node_ids),
+            )
             return
         self.fact(owner, ref.field, kind, ref.span)
 
@@ -490,20 +634,25 @@ class _Checker:
             self.fact_types[key] = (merged, prior_span)
             return
         self.report(
-            "DR107", f"fact {node_id}.{field} is used as a {kind} here but as a {prior} on line "
-            f"{prior_span.line}", span, "use two differently named facts",
+            "DR107",
+            f"fact {node_id}.{field} is used as a {kind} here but as a {prior} on line "
+            f"{prior_span.line}",
+            span,
+            "use two differently named facts",
         )
 
     # ------------------------------------------------------------ N/A
 
-    def check_na_coverage(self, comps: tuple[ast.Component, ...],
-                          nodes: tuple[ast.Node, ...]) -> None:
+    def check_na_coverage(
+        self, comps: tuple[ast.Component, ...], nodes: tuple[ast.Node, ...]
+    ) -> None:
         def walk(children: tuple[ast.Node, ...], inherited: bool) -> None:
             for node in children:
                 has = inherited or node.props.not_applicable is not None
                 if node.props.applies_to is not None and not has:
                     self.report(
-                        "DR112", f"{type(node).__name__.lower()} {node.id!r} applies only to some "
+                        "DR112",
+                        f"{type(node).__name__.lower()} {node.id!r} applies only to some "
                         "units, but no not_applicable policy says what the others score",
                         node.props.applies_to.span,
                         "add a policy: not_applicable average (or own_rate, rescale, ...)",
@@ -527,12 +676,16 @@ class _Checker:
                 quota = self.value(band.quota)
                 seen_quota = True
                 if quota is not None and not ZERO < quota <= HUNDRED_PERCENT:
-                    self.report("DR108", f"grade {band.name!r} quota {_pct(quota)} is outside "
-                                "0%..100%", band.quota.span)
+                    self.report(
+                        "DR108",
+                        f"grade {band.name!r} quota {_pct(quota)} is outside 0%..100%",
+                        band.quota.span,
+                    )
         del seen_quota
 
-    def check_bands(self, bands: tuple[ast.Grade, ...] | tuple[ast.Outcome, ...], what: str,
-                    percent_only: bool) -> None:
+    def check_bands(
+        self, bands: tuple[ast.Grade, ...] | tuple[ast.Outcome, ...], what: str, percent_only: bool
+    ) -> None:
         seen: set[str] = set()
         previous: Decimal | None = None
         previous_band = None
@@ -545,33 +698,55 @@ class _Checker:
                 has_else = True
                 continue
             if has_else:
-                self.report("DR106", f"{what} {band.name!r} comes after the else {what}", band.span,
-                            f"the else {what} comes last")
+                self.report(
+                    "DR106",
+                    f"{what} {band.name!r} comes after the else {what}",
+                    band.span,
+                    f"the else {what} comes last",
+                )
             value = self.value(band.threshold)
-            if percent_only and isinstance(band.threshold, ast.Literal) and not band.threshold.percent:
-                self.report("DR108", f"{what} thresholds are percentages of the satisfaction rate",
-                            band.threshold.span, f"write {_fmt(band.threshold.value)}%")
+            if (
+                percent_only
+                and isinstance(band.threshold, ast.Literal)
+                and not band.threshold.percent
+            ):
+                self.report(
+                    "DR108",
+                    f"{what} thresholds are percentages of the satisfaction rate",
+                    band.threshold.span,
+                    f"write {_fmt(band.threshold.value)}%",
+                )
             if value is None:
                 continue
             if previous is not None and value >= previous and previous_band is not None:
                 self.report(
-                    "DR106", f"{what} thresholds out of order: {band.name!r} >= {_fmt(value)} "
-                    f"after {previous_band!r} >= {_fmt(previous)}", band.threshold.span,
+                    "DR106",
+                    f"{what} thresholds out of order: {band.name!r} >= {_fmt(value)} "
+                    f"after {previous_band!r} >= {_fmt(previous)}",
+                    band.threshold.span,
                     f"list {what}s from the highest threshold down",
                 )
             previous, previous_band = value, band.name
         if bands and not has_else:
             last = bands[-1]
-            self.warn("DR202", f"no else {what}: scores below the lowest threshold get no {what}",
-                      last.span, f"add: else NAME (e.g. else 不合格)")
+            self.warn(
+                "DR202",
+                f"no else {what}: scores below the lowest threshold get no {what}",
+                last.span,
+                "add: else NAME (e.g. else 不合格)",
+            )
 
     def check_vetoes(self) -> None:
         grades = {b.name for b in self.r.grades.bands} if self.r.grades else set()
         for veto in self.r.vetoes:
             self.condition(veto.id, veto.condition)
             if veto.grade is not None and veto.grade not in grades:
-                self.report("DR102", f"veto {veto.id!r} names unknown grade {veto.grade!r}",
-                            veto.span, did_you_mean(veto.grade, grades) or "declare it in grades")
+                self.report(
+                    "DR102",
+                    f"veto {veto.id!r} names unknown grade {veto.grade!r}",
+                    veto.span,
+                    did_you_mean(veto.grade, grades) or "declare it in grades",
+                )
             if veto.score is not None:
                 value = self.value(veto.score)
                 if value is not None and value < 0:

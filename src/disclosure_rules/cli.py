@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="disclosure-rules",
         description="Check, describe and score government information-disclosure "
-                    "(政务公开) assessment rulesets.",
+        "(政务公开) assessment rulesets.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -90,8 +90,11 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("ruleset", metavar="RULESET", nargs="?")
     ex.add_argument("facts", metavar="FACTS", nargs="?")
     ex.add_argument("--unit", required=True, metavar="ID")
-    ex.add_argument("--results", metavar="FILE",
-                    help="explain from a saved `score --format json` file instead of re-scoring")
+    ex.add_argument(
+        "--results",
+        metavar="FILE",
+        help="explain from a saved `score --format json` file instead of re-scoring",
+    )
     ex.add_argument("--strict", action="store_true")
     _param_option(ex)
     ex.set_defaults(run=_cmd_explain)
@@ -99,8 +102,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _param_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a parameter (repeatable), e.g. --param reposted=1")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable), e.g. --param reposted=1",
+    )
 
 
 def _params(args: argparse.Namespace) -> dict[str, str]:
@@ -135,15 +143,32 @@ def _cmd_list(args: argparse.Namespace) -> int:
     entries = api.catalog()
     if args.format == "json":
         data = [
-            {"id": e.id, "title": e.title, "issuer": e.issuer, "year": e.year,
-             "indicators": e.indicators, "max": exact(e.max), "assumed_params": e.assumed}
+            {
+                "id": e.id,
+                "title": e.title,
+                "issuer": e.issuer,
+                "year": e.year,
+                "indicators": e.indicators,
+                "max": exact(e.max),
+                "assumed_params": e.assumed,
+            }
             for e in entries
         ]
         _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", None)
         return 0
     rows = [["id", "year", "indicators", "max", "assumed", "issuer", "title"]]
-    rows += [[e.id, str(e.year or ""), str(e.indicators), exact(e.max), str(e.assumed),
-              e.issuer or "", e.title] for e in entries]
+    rows += [
+        [
+            e.id,
+            str(e.year or ""),
+            str(e.indicators),
+            exact(e.max),
+            str(e.assumed),
+            e.issuer or "",
+            e.title,
+        ]
+        for e in entries
+    ]
     _emit(_table(rows), None)
     return 0
 
@@ -157,8 +182,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         errors = [d for d in diagnostics if d.is_error]
         failed = failed or bool(errors)
         if args.format == "json":
-            report.append({"ruleset": name, "ok": not errors,
-                           "diagnostics": [d.to_dict() for d in diagnostics]})
+            report.append(
+                {
+                    "ruleset": name,
+                    "ok": not errors,
+                    "diagnostics": [d.to_dict() for d in diagnostics],
+                }
+            )
             continue
         for d in diagnostics:
             print(d.render(), file=sys.stderr)
@@ -199,8 +229,11 @@ def _describe_text(ruleset: api.Ruleset) -> str:
             depth[n.index] = depth[n.parent] + 1
         indent = "  " * depth[n.index]
         extra = f" weight {exact(n.weight * 100)}%" if n.weight is not None else ""
-        rules = ", ".join(c.type for c in n.clauses) if n.clauses else (
-            n.base if n.scoring == "item" else n.scoring)
+        rules = (
+            ", ".join(c.type for c in n.clauses)
+            if n.clauses
+            else (n.base if n.scoring == "item" else n.scoring)
+        )
         out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
     for d in g.diagnostics:
         out.append(f"warning: {d.code} {d.message}")
@@ -271,8 +304,9 @@ def _results_table(results: Any) -> str:
     g = results.graph
     places = g.rounding
     graded = bool(g.grades)
-    head = ["rank", "unit", "total"] + (["grade"] if graded else []) + [
-        c.title for c in g.conversions]
+    head = (
+        ["rank", "unit", "total"] + (["grade"] if graded else []) + [c.title for c in g.conversions]
+    )
     rows = [head]
     for u in results.ranking():
         row = [str(u.rank), u.id, str(u.rounded_total)]
@@ -297,15 +331,31 @@ def _results_csv(results: Any) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     nodes = [n for n in g.nodes if n.index != 0]
-    writer.writerow(["unit", "rank", "total", "max", "grade", "vetoes",
-                     *[c.id for c in g.conversions], *[n.id for n in nodes]])
+    writer.writerow(
+        [
+            "unit",
+            "rank",
+            "total",
+            "max",
+            "grade",
+            "vetoes",
+            *[c.id for c in g.conversions],
+            *[n.id for n in nodes],
+        ]
+    )
     for u in results.units:
-        writer.writerow([
-            u.id, u.rank, str(u.rounded_total), exact(g.root.points), u.grade or "",
-            ";".join(u.vetoes), *[str(round_half_up(u.conversions[c.id], places))
-                                  for c in g.conversions],
-            *[str(round_half_up(u.score(n.id), places)) for n in nodes],
-        ])
+        writer.writerow(
+            [
+                u.id,
+                u.rank,
+                str(u.rounded_total),
+                exact(g.root.points),
+                u.grade or "",
+                ";".join(u.vetoes),
+                *[str(round_half_up(u.conversions[c.id], places)) for c in g.conversions],
+                *[str(round_half_up(u.score(n.id), places)) for n in nodes],
+            ]
+        )
     return buf.getvalue()
 
 

@@ -115,23 +115,36 @@ class UnitResult:
         }
         if self.vetoes:
             out["vetoes"] = [
-                {"id": v.id, "title": v.title, "line": v.line, "grade": v.grade,
-                 "score": None if v.score is None else exact(v.score), "cite": v.cite}
-                for v in g.vetoes if v.id in self.vetoes
+                {
+                    "id": v.id,
+                    "title": v.title,
+                    "line": v.line,
+                    "grade": v.grade,
+                    "score": None if v.score is None else exact(v.score),
+                    "cite": v.cite,
+                }
+                for v in g.vetoes
+                if v.id in self.vetoes
             ]
         if self.conversions:
             out["conversions"] = {
-                c.id: {"title": c.title, "points": _present(c.points, places),
-                       "value": _present(self.conversions[c.id], places),
-                       "exact": exact(self.conversions[c.id])}
+                c.id: {
+                    "title": c.title,
+                    "points": _present(c.points, places),
+                    "value": _present(self.conversions[c.id], places),
+                    "exact": exact(self.conversions[c.id]),
+                }
                 for c in g.conversions
             }
         if facts_hash:
             out["facts_hash"] = facts_hash
         out["nodes"] = {
-            n.id: {"score": _present(self._scores[n.index], places),
-                   "exact": exact(self._scores[n.index]),
-                   "max": _present(n.points, places), "status": self._status[n.index]}
+            n.id: {
+                "score": _present(self._scores[n.index], places),
+                "exact": exact(self._scores[n.index]),
+                "max": _present(n.points, places),
+                "status": self._status[n.index],
+            }
             for n in g.nodes
         }
         if self._entries is not None:
@@ -149,8 +162,14 @@ class UnitResult:
             n = g.nodes[idx]
             status = self._status[idx]
             node: dict[str, Any] = {
-                "node": n.id, "title": n.title, "kind": n.kind, "depth": depth, "line": n.line,
-                "score": exact(self._scores[idx]), "max": exact(n.points), "status": status,
+                "node": n.id,
+                "title": n.title,
+                "kind": n.kind,
+                "depth": depth,
+                "line": n.line,
+                "score": exact(self._scores[idx]),
+                "max": exact(n.points),
+                "status": status,
             }
             if n.children and status == "scored":
                 node["children"] = [g.nodes[c].id for c in n.children]
@@ -194,8 +213,11 @@ class Results:
         from .errors import FactsError, did_you_mean
 
         msg = f"no unit {unit_id!r} in these results"
-        raise FactsError(Diagnostic("DR302", msg, unit=unit_id,
-                                    hint=did_you_mean(unit_id, (u.id for u in self.units))))
+        raise FactsError(
+            Diagnostic(
+                "DR302", msg, unit=unit_id, hint=did_you_mean(unit_id, (u.id for u in self.units))
+            )
+        )
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self.units)
@@ -214,11 +236,20 @@ class Results:
             "schema": AUDIT_SCHEMA_VERSION,
             "engine": {"name": "disclosure_rules", "version": ENGINE_VERSION},
             "ruleset": meta,
-            "facts": {"source": self.facts_source, "hash": self.facts_hash,
-                      "description": self.facts_description, "synthetic": self.synthetic},
+            "facts": {
+                "source": self.facts_source,
+                "hash": self.facts_hash,
+                "description": self.facts_description,
+                "synthetic": self.synthetic,
+            },
             "params": [
-                {"name": p.name, "value": exact(p.value), "assumed": p.assumed,
-                 "overridden": p.overridden, "description": p.description}
+                {
+                    "name": p.name,
+                    "value": exact(p.value),
+                    "assumed": p.assumed,
+                    "overridden": p.overridden,
+                    "description": p.description,
+                }
                 for p in g.params
             ],
             "assumptions": [
@@ -271,7 +302,8 @@ class _Run:
         self.scores: list[list[Decimal]] = [[ZERO] * n for _ in range(count)]
         self.status: list[list[str]] = [["scored"] * n for _ in range(count)]
         self.entries: list[list[list[Entry]]] | None = (
-            [[[] for _ in range(n)] for _ in range(count)] if detail else None)
+            [[[] for _ in range(n)] for _ in range(count)] if detail else None
+        )
         self.warnings: list[Diagnostic] = []
         self.unit_warnings: list[list[str]] = [[] for _ in range(n)]
         self.pending_own_rate: set[tuple[int, int]] = set()
@@ -305,10 +337,19 @@ class _Run:
     def warn(self, code: str, u: int, node: str | None, msg: str) -> None:
         unit = self.units[u].id
         if self.strict:
-            raise EvaluationError(Diagnostic(code, msg, file=self.cohort.source, unit=unit,
-                                             fact=node, hint="strict mode turns this into an error"))
-        self.warnings.append(Diagnostic(code, msg, Severity.WARNING, file=self.cohort.source,
-                                        unit=unit, fact=node))
+            raise EvaluationError(
+                Diagnostic(
+                    code,
+                    msg,
+                    file=self.cohort.source,
+                    unit=unit,
+                    fact=node,
+                    hint="strict mode turns this into an error",
+                )
+            )
+        self.warnings.append(
+            Diagnostic(code, msg, Severity.WARNING, file=self.cohort.source, unit=unit, fact=node)
+        )
         self.unit_warnings[u].append(f"{code} {node + ': ' if node else ''}{msg}")
 
     # -------------------------------------------------------------- run
@@ -329,8 +370,16 @@ class _Run:
         totals = self.scores[0]
         vetoes = self.vetoes(totals)
         units = self.finish(totals, vetoes)
-        return Results(g, units, self.warnings, self.cohort.hash, self.cohort.source,
-                       self.cohort.description, self.cohort.synthetic, self.detail)
+        return Results(
+            g,
+            units,
+            self.warnings,
+            self.cohort.hash,
+            self.cohort.source,
+            self.cohort.description,
+            self.cohort.synthetic,
+            self.detail,
+        )
 
     # -------------------------------------------------------------- N/A gates
 
@@ -349,8 +398,18 @@ class _Run:
         assert na is not None
         if na.policy in ("rescale", "redistribute"):
             where = "the component" if na.policy == "rescale" else "its parent"
-            self.add(node.index, u, Entry("na", ZERO, na.policy, na.line, na.cite,
-                                          note=f"{reason}; its points are spread over {where}"))
+            self.add(
+                node.index,
+                u,
+                Entry(
+                    "na",
+                    ZERO,
+                    na.policy,
+                    na.line,
+                    na.cite,
+                    note=f"{reason}; its points are spread over {where}",
+                ),
+            )
         elif na.policy == "own_rate":
             self.pending_own_rate.add((node.index, u))
         # average / group_average are filled in at the cohort barrier
@@ -374,20 +433,38 @@ class _Run:
                 self.mark_na(node, u, f"applies only to {tags}")
                 continue
             if facts is not None and facts.not_applicable:
-                self.mark_na(node, u, "the unit declared it not applicable"
-                             + (f": {facts.note}" if facts.note else ""))
+                self.mark_na(
+                    node,
+                    u,
+                    "the unit declared it not applicable"
+                    + (f": {facts.note}" if facts.note else ""),
+                )
                 if facts.evidence:
-                    self.add(idx, u, Entry("evidence", ZERO, note="statement supplied",
-                                           inputs={"accepted": [e.ref for e in facts.evidence]}))
+                    self.add(
+                        idx,
+                        u,
+                        Entry(
+                            "evidence",
+                            ZERO,
+                            note="statement supplied",
+                            inputs={"accepted": [e.ref for e in facts.evidence]},
+                        ),
+                    )
                 continue
             if facts is None:
                 self.missing(node, u, None)
                 continue
             if node.scoring == "direct":
                 value = facts.values["score"]
+                assert isinstance(value, Decimal)
                 scores[u] = value
-                self.add(idx, u, Entry("base", value, "direct_score", node.line,
-                                       node.direct_cite, {"score": value}))
+                self.add(
+                    idx,
+                    u,
+                    Entry(
+                        "base", value, "direct_score", node.line, node.direct_cite, {"score": value}
+                    ),
+                )
             elif node.scoring == "survey":
                 scores[u] = self.survey(node, u, facts)
             else:
@@ -397,7 +474,9 @@ class _Run:
         self.status[node.index][u] = "missing"
         self.scores[node.index][u] = ZERO
         what = f"{node.id}.{field}" if field else node.id
-        self.add(node.index, u, Entry("missing", ZERO, note=f"no fact supplied for {what}: scored 0"))
+        self.add(
+            node.index, u, Entry("missing", ZERO, note=f"no fact supplied for {what}: scored 0")
+        )
         self.warn("DR403", u, node.id, f"no fact supplied for {what}; scored 0")
 
     def item(self, node: GraphNode, u: int, facts: NodeFacts) -> Decimal:
@@ -407,21 +486,44 @@ class _Run:
             rejected = [e for e in facts.evidence if e.kind in node.rejected]
             if node.evidence_required and not accepted:
                 self.status[idx][u] = "not_credited"
-                reason = ("no evidence supplied" if not facts.evidence
-                          else "every piece of evidence is of a rejected kind")
+                reason = (
+                    "no evidence supplied"
+                    if not facts.evidence
+                    else "every piece of evidence is of a rejected kind"
+                )
                 inputs: dict[str, Any] = {}
                 if rejected:
                     inputs["rejected"] = [f"{e.ref} ({e.kind})" for e in rejected]
-                self.add(idx, u, Entry("evidence", ZERO, "evidence_required", node.evidence_line,
-                                       node.evidence_cite or node.rejected_cite, inputs,
-                                       note=f"not credited: {reason}"))
+                self.add(
+                    idx,
+                    u,
+                    Entry(
+                        "evidence",
+                        ZERO,
+                        "evidence_required",
+                        node.evidence_line,
+                        node.evidence_cite or node.rejected_cite,
+                        inputs,
+                        note=f"not credited: {reason}",
+                    ),
+                )
                 return ZERO
             if self.entries is not None and facts.evidence:
                 inputs = {"accepted": [e.ref for e in accepted]}
                 if rejected:
                     inputs["rejected"] = [f"{e.ref} ({e.kind})" for e in rejected]
-                self.add(idx, u, Entry("evidence", ZERO, None, None,
-                                       node.rejected_cite if rejected else None, inputs))
+                self.add(
+                    idx,
+                    u,
+                    Entry(
+                        "evidence",
+                        ZERO,
+                        None,
+                        None,
+                        node.rejected_cite if rejected else None,
+                        inputs,
+                    ),
+                )
         values = facts.values
         try:
             score = self.base(node, u, values)
@@ -429,10 +531,14 @@ class _Run:
                 if clause.type in ("deduct_per", "deduct_missing", "deduct_when"):
                     score = self.deduct(node, u, clause, values, score)
                 elif clause.type == "zero_when":
+                    assert clause.condition is not None
                     held, shown = self.condition(clause.condition, u, node.id, values)
                     if held and score != ZERO:
-                        self.add(idx, u, Entry("zero", -score, "zero_when", clause.line,
-                                               clause.cite, shown))
+                        self.add(
+                            idx,
+                            u,
+                            Entry("zero", -score, "zero_when", clause.line, clause.cite, shown),
+                        )
                         score = ZERO
         except _MissingFact as missing:
             if self.entries is not None:
@@ -452,23 +558,30 @@ class _Run:
             if "awarded" not in values:
                 raise _MissingFact(node.id, "awarded")
             value = values["awarded"]
-            self.add(node.index, u, Entry("base", value, "awarded", line, cite,
-                                          {"awarded": value}))
+            self.add(node.index, u, Entry("base", value, "awarded", line, cite, {"awarded": value}))
             return value  # type: ignore[no-any-return]
         if base == "all_or_nothing":
             if "met" not in values:
                 raise _MissingFact(node.id, "met")
             value = node.points if values["met"] else ZERO
-            self.add(node.index, u, Entry("base", value, "all_or_nothing", line, cite,
-                                          {"met": values["met"]}))
+            self.add(
+                node.index,
+                u,
+                Entry("base", value, "all_or_nothing", line, cite, {"met": values["met"]}),
+            )
             return value
         if base == "rate":
             assert clause is not None and clause.fact is not None
             rate = self.fact(clause.fact_node, clause.fact, u, values)
             value = node.points * rate
-            self.add(node.index, u, Entry("base", value, "rate", line, cite,
-                                          {clause.fact: rate, "points": node.points}))
-            return value
+            self.add(
+                node.index,
+                u,
+                Entry(
+                    "base", value, "rate", line, cite, {clause.fact: rate, "points": node.points}
+                ),
+            )
+            return value  # type: ignore[no-any-return]
         self.add(node.index, u, Entry("base", node.points, "full", line, cite))
         return node.points
 
@@ -480,11 +593,12 @@ class _Run:
             nf = self.units[u].facts.get(owner)
             values = nf.values if nf is not None else {}
         if field not in values:
-            raise _MissingFact(owner, field)
+            raise _MissingFact(owner or "", field)
         return values[field]
 
-    def deduct(self, node: GraphNode, u: int, clause: Clause, values: Any,
-               score: Decimal) -> Decimal:
+    def deduct(
+        self, node: GraphNode, u: int, clause: Clause, values: Any, score: Decimal
+    ) -> Decimal:
         assert clause.amount is not None
         if clause.type == "deduct_when":
             assert clause.condition is not None
@@ -509,12 +623,21 @@ class _Run:
             if clause.max is not None and -delta > clause.max:
                 inputs = {**inputs, "max": clause.max}
                 delta = -clause.max
-        self.add(node.index, u, Entry("deduct", delta, clause.type, clause.line, clause.cite,
-                                      {"amount": clause.amount, **inputs}))
+        self.add(
+            node.index,
+            u,
+            Entry(
+                "deduct",
+                delta,
+                clause.type,
+                clause.line,
+                clause.cite,
+                {"amount": clause.amount, **inputs},
+            ),
+        )
         return score + delta
 
-    def condition(self, cond: Cond, u: int, owner: str,
-                  own: Any) -> tuple[bool, dict[str, Any]]:
+    def condition(self, cond: Cond, u: int, owner: str, own: Any) -> tuple[bool, dict[str, Any]]:
         shown: dict[str, Any] = {}
 
         def walk(c: Cond) -> bool:
@@ -530,7 +653,7 @@ class _Run:
             if c.op == "falsy":
                 return not value
             assert c.value is not None
-            return _COMPARE[c.op](value, c.value)
+            return bool(_COMPARE[c.op](value, c.value))
 
         held = walk(cond)
         shown["condition"] = str(cond)
@@ -540,15 +663,35 @@ class _Run:
     def clamp(self, node: GraphNode, u: int, score: Decimal) -> Decimal:
         cap = node.cap.value
         if cap is not None and score > cap:
-            self.add(node.index, u, Entry(
-                "clamp", cap - score, "cap", node.cap.line, node.cap.cite,
-                {"bound": cap}, note=f"the cap at {exact(cap)} absorbed {exact(score - cap)}"))
+            self.add(
+                node.index,
+                u,
+                Entry(
+                    "clamp",
+                    cap - score,
+                    "cap",
+                    node.cap.line,
+                    node.cap.cite,
+                    {"bound": cap},
+                    note=f"the cap at {exact(cap)} absorbed {exact(score - cap)}",
+                ),
+            )
             score = cap
         floor = node.floor.value
         if floor is not None and score < floor:
-            self.add(node.index, u, Entry(
-                "clamp", floor - score, "floor", node.floor.line, node.floor.cite,
-                {"bound": floor}, note=f"the floor at {exact(floor)} absorbed {exact(score - floor)}"))
+            self.add(
+                node.index,
+                u,
+                Entry(
+                    "clamp",
+                    floor - score,
+                    "floor",
+                    node.floor.line,
+                    node.floor.cite,
+                    {"bound": floor},
+                    note=f"the floor at {exact(floor)} absorbed {exact(score - floor)}",
+                ),
+            )
             score = floor
         return score
 
@@ -566,12 +709,25 @@ class _Run:
         rate = _div(weighted, responses)
         score = node.points * rate
         outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
-        self.add(node.index, u, Entry(
-            "base", score, "survey", node.line, None,
-            {**{k: v for k, v in counts.items()}, "responses": responses, "rate": rate,
-             "outcome": outcome},
-            note=f"satisfaction {exact(rate * 100)}% of {exact(responses)} responses"
-                 + (f": {outcome}" if outcome else "")))
+        self.add(
+            node.index,
+            u,
+            Entry(
+                "base",
+                score,
+                "survey",
+                node.line,
+                None,
+                {
+                    **{k: v for k, v in counts.items()},
+                    "responses": responses,
+                    "rate": rate,
+                    "outcome": outcome,
+                },
+                note=f"satisfaction {exact(rate * 100)}% of {exact(responses)} responses"
+                + (f": {outcome}" if outcome else ""),
+            ),
+        )
         return score
 
     # -------------------------------------------------------------- cohort barriers
@@ -602,16 +758,31 @@ class _Run:
                 else:
                     note = f"; no assessed unit in group {group}, so the cohort average is used"
             if not over:
-                self.warn("DR401", u, node.id, "no unit in the cohort is assessed on it, so there "
-                          "is no average; the unit's own score rate on its siblings is used")
+                self.warn(
+                    "DR401",
+                    u,
+                    node.id,
+                    "no unit in the cohort is assessed on it, so there "
+                    "is no average; the unit's own score rate on its siblings is used",
+                )
                 self.pending_own_rate.add((idx, u))
                 continue
             value = _div(total, Decimal(len(over)))
             scores[u] = value
-            self.add(idx, u, Entry(
-                "na", value, na.policy, na.line, na.cite,
-                {"over": len(over), "sum": total, "of": label},
-                note=f"not applicable: the average of {len(over)} assessed units ({label})" + note))
+            self.add(
+                idx,
+                u,
+                Entry(
+                    "na",
+                    value,
+                    na.policy,
+                    na.line,
+                    na.cite,
+                    {"over": len(over), "sum": total, "of": label},
+                    note=f"not applicable: the average of {len(over)} assessed units ({label})"
+                    + note,
+                ),
+            )
 
     def _group(self, u: int, over: tuple[str, ...]) -> str | None:
         tags = self.units[u].tags
@@ -648,17 +819,29 @@ class _Run:
             for c in regular:
                 contribution = self.scores[c.index][u] * factors[c.index]
                 raw += contribution
-                self.add(idx, u, Entry("child", contribution, child=c.id,
-                                       factor=factors[c.index]))
+                self.add(idx, u, Entry("child", contribution, child=c.id, factor=factors[c.index]))
             score = raw
             if node.resolve == "scale" and node.children_points:
                 factor = _div(node.points, node.children_points)
                 delta = raw * factor - raw
                 score += delta
-                self.add(idx, u, Entry(
-                    "resolve", delta, "scale", node.line, node.resolve_cite,
-                    {"declared": node.points, "children": node.children_points, "factor": factor},
-                    note=f"parts scaled by {exact(node.points)}/{exact(node.children_points)}"))
+                self.add(
+                    idx,
+                    u,
+                    Entry(
+                        "resolve",
+                        delta,
+                        "scale",
+                        node.line,
+                        node.resolve_cite,
+                        {
+                            "declared": node.points,
+                            "children": node.children_points,
+                            "factor": factor,
+                        },
+                        note=f"parts scaled by {exact(node.points)}/{exact(node.children_points)}",
+                    ),
+                )
             score = self.spread(node, u, regular, children_max, score, raw)
             score = self.clamp(node, u, score)
             for b in bonuses:
@@ -666,36 +849,70 @@ class _Run:
                     continue
                 value = self.scores[b.index][u]
                 score += value
-                self.add(idx, u, Entry("bonus", value, child=b.id, factor=ONE,
-                                       note="bonus points, added after the cap"))
+                self.add(
+                    idx,
+                    u,
+                    Entry(
+                        "bonus",
+                        value,
+                        child=b.id,
+                        factor=ONE,
+                        note="bonus points, added after the cap",
+                    ),
+                )
             self.scores[idx][u] = score
 
     def own_rate(self, node: GraphNode, u: int, siblings: list[GraphNode]) -> None:
         self.pending_own_rate.discard((node.index, u))
-        assessed = [s for s in siblings
-                    if s.index != node.index and self.status[s.index][u] not in ("na", "skipped")]
+        assessed = [
+            s
+            for s in siblings
+            if s.index != node.index and self.status[s.index][u] not in ("na", "skipped")
+        ]
         got = sum((self.scores[s.index][u] for s in assessed), ZERO)
         of = sum((s.points for s in assessed), ZERO)
         na = node.na
         assert na is not None
         if of == ZERO:
-            self.warn("DR402", u, node.id, "no sibling was assessed, so there is no own rate; "
-                      "scored 0")
+            self.warn(
+                "DR402", u, node.id, "no sibling was assessed, so there is no own rate; scored 0"
+            )
             value = ZERO
         else:
             value = node.points * _div(got, of)
         self.scores[node.index][u] = value
-        self.add(node.index, u, Entry(
-            "na", value, "own_rate", na.line, na.cite,
-            {"siblings_score": got, "siblings_max": of, "points": node.points},
-            note=f"not applicable: {exact(node.points)} × the unit's own rate "
-                 f"{exact(got)}/{exact(of)} on {len(assessed)} sibling(s)"))
+        self.add(
+            node.index,
+            u,
+            Entry(
+                "na",
+                value,
+                "own_rate",
+                na.line,
+                na.cite,
+                {"siblings_score": got, "siblings_max": of, "points": node.points},
+                note=f"not applicable: {exact(node.points)} × the unit's own rate "
+                f"{exact(got)}/{exact(of)} on {len(assessed)} sibling(s)",
+            ),
+        )
 
-    def spread(self, node: GraphNode, u: int, regular: list[GraphNode], children_max: Decimal,
-               score: Decimal, raw: Decimal) -> Decimal:
+    def spread(
+        self,
+        node: GraphNode,
+        u: int,
+        regular: list[GraphNode],
+        children_max: Decimal,
+        score: Decimal,
+        raw: Decimal,
+    ) -> Decimal:
         """Redistribute (N/A children) and rescale (N/A anywhere in a component)."""
-        na_children = [c for c in regular if self.status[c.index][u] == "na"
-                       and c.na is not None and c.na.policy == "redistribute"]
+        na_children = [
+            c
+            for c in regular
+            if self.status[c.index][u] == "na"
+            and c.na is not None
+            and c.na.policy == "redistribute"
+        ]
         if na_children:
             missing = sum((c.points for c in na_children), ZERO)
             applicable = children_max - missing
@@ -705,13 +922,23 @@ class _Run:
                 score += delta
                 na = na_children[0].na
                 assert na is not None
-                self.add(node.index, u, Entry(
-                    "redistribute", delta, "redistribute", na.line, na.cite,
-                    {"not_applicable": [c.id for c in na_children], "factor": factor},
-                    note=f"points of N/A parts spread over the others: "
-                         f"×{exact(children_max)}/{exact(applicable)}"))
+                self.add(
+                    node.index,
+                    u,
+                    Entry(
+                        "redistribute",
+                        delta,
+                        "redistribute",
+                        na.line,
+                        na.cite,
+                        {"not_applicable": [c.id for c in na_children], "factor": factor},
+                        note=f"points of N/A parts spread over the others: "
+                        f"×{exact(children_max)}/{exact(applicable)}",
+                    ),
+                )
         if node.kind in ("component", "ruleset") and not any(
-                c.kind == "component" for c in regular):
+            c.kind == "component" for c in regular
+        ):
             rescaled = [n for n in self._rescaled_under(node.index, u)]
             if rescaled:
                 missing = sum((self.g.nodes[i].points for i in rescaled), ZERO)
@@ -722,20 +949,35 @@ class _Run:
                     score += delta
                     na = self.g.nodes[rescaled[0]].na
                     assert na is not None
-                    self.add(node.index, u, Entry(
-                        "rescale", delta, "rescale", na.line, na.cite,
-                        {"not_applicable": [self.g.nodes[i].id for i in rescaled],
-                         "factor": factor},
-                        note=f"score on applicable items scaled to the full total: "
-                             f"×{exact(children_max)}/{exact(applicable)}"))
+                    self.add(
+                        node.index,
+                        u,
+                        Entry(
+                            "rescale",
+                            delta,
+                            "rescale",
+                            na.line,
+                            na.cite,
+                            {
+                                "not_applicable": [self.g.nodes[i].id for i in rescaled],
+                                "factor": factor,
+                            },
+                            note=f"score on applicable items scaled to the full total: "
+                            f"×{exact(children_max)}/{exact(applicable)}",
+                        ),
+                    )
         return score
 
     def _rescaled_under(self, comp: int, u: int) -> list[int]:
         out = []
         for i, node in enumerate(self.g.nodes):
-            if (self.component_of[i] == comp and self.status[i][u] == "na"
-                    and node.na is not None and node.na.policy == "rescale"
-                    and node.kind != "bonus"):
+            if (
+                self.component_of[i] == comp
+                and self.status[i][u] == "na"
+                and node.na is not None
+                and node.na.policy == "rescale"
+                and node.kind != "bonus"
+            ):
                 out.append(i)
         return out
 
@@ -750,9 +992,14 @@ class _Run:
                 try:
                     held, shown = self.condition(veto.condition, u, veto.id, values)
                 except _MissingFact as missing:
-                    self.warn("DR404", u, veto.id, f"no fact supplied for "
-                              f"{missing.node or veto.id}.{missing.field}; veto “{veto.title}” "
-                              "not applied")
+                    self.warn(
+                        "DR404",
+                        u,
+                        veto.id,
+                        f"no fact supplied for "
+                        f"{missing.node or veto.id}.{missing.field}; veto “{veto.title}” "
+                        "not applied",
+                    )
                     continue
                 if not held:
                     continue
@@ -762,11 +1009,21 @@ class _Run:
                     totals[u] = veto.score
                 else:
                     delta = ZERO
-                self.add(0, u, Entry("veto", delta, "veto", veto.line, veto.cite, shown,
-                                     note=f"单项否决 “{veto.title}”"
-                                     + (f": grade {veto.grade}" if veto.grade else "")
-                                     + (f", score set to {exact(veto.score)}"
-                                        if veto.score is not None else "")))
+                self.add(
+                    0,
+                    u,
+                    Entry(
+                        "veto",
+                        delta,
+                        "veto",
+                        veto.line,
+                        veto.cite,
+                        shown,
+                        note=f"单项否决 “{veto.title}”"
+                        + (f": grade {veto.grade}" if veto.grade else "")
+                        + (f", score set to {exact(veto.score)}" if veto.score is not None else ""),
+                    ),
+                )
         return fired
 
     def finish(self, totals: list[Decimal], fired: list[list[str]]) -> list[UnitResult]:
@@ -781,20 +1038,32 @@ class _Run:
         grades = self.grade(shown, ranks, fired)
         units = []
         for u, unit in enumerate(self.units):
-            conversions = {c.id: _div(totals[u] * c.points, g.root.points)
-                           for c in g.conversions}
-            units.append(UnitResult(
-                unit.id, tuple(sorted(unit.tags)), totals[u], g.root.points, grades[u], ranks[u],
-                tuple(fired[u]), conversions, tuple(self.unit_warnings[u]), g,
-                [self.scores[i][u] for i in range(len(g.nodes))],
-                [self.status[i][u] for i in range(len(g.nodes))],
-                [self.entries[i][u] for i in range(len(g.nodes))] if self.entries is not None
-                else None,
-                self.cohort.hash,
-            ))
+            conversions = {c.id: _div(totals[u] * c.points, g.root.points) for c in g.conversions}
+            units.append(
+                UnitResult(
+                    unit.id,
+                    tuple(sorted(unit.tags)),
+                    totals[u],
+                    g.root.points,
+                    grades[u],
+                    ranks[u],
+                    tuple(fired[u]),
+                    conversions,
+                    tuple(self.unit_warnings[u]),
+                    g,
+                    [self.scores[i][u] for i in range(len(g.nodes))],
+                    [self.status[i][u] for i in range(len(g.nodes))],
+                    [self.entries[i][u] for i in range(len(g.nodes))]
+                    if self.entries is not None
+                    else None,
+                    self.cohort.hash,
+                )
+            )
         return units
 
-    def grade(self, shown: list[Decimal], ranks: list[int], fired: list[list[str]]) -> list[str | None]:
+    def grade(
+        self, shown: list[Decimal], ranks: list[int], fired: list[list[str]]
+    ) -> list[str | None]:
         """Grades by threshold, then quotas: at most floor(n × quota) units per band.
 
         Units over a quota fall to the next band whose threshold they meet, in rank
@@ -804,17 +1073,30 @@ class _Run:
         bands = self.g.grades
         n = len(shown)
         result: list[str | None] = [None] * n
-        vetoed = {u: next((self.g.vetoes[i].grade for i, v in enumerate(self.g.vetoes)
-                           if v.id in fired[u] and self.g.vetoes[i].grade), None) for u in range(n)}
+        vetoed = {
+            u: next(
+                (
+                    self.g.vetoes[i].grade
+                    for i, v in enumerate(self.g.vetoes)
+                    if v.id in fired[u] and self.g.vetoes[i].grade
+                ),
+                None,
+            )
+            for u in range(n)
+        }
         order = sorted(range(n), key=lambda u: ranks[u])
         taken = [0] * len(bands)
-        limits = [None if b.quota is None else int((b.quota * n).to_integral_value(
-            rounding=ROUND_FLOOR)) for b in bands]
+        limits = [
+            None if b.quota is None else int((b.quota * n).to_integral_value(rounding=ROUND_FLOOR))
+            for b in bands
+        ]
         position = 0
         while position < len(order):
             tie = [order[position]]
-            while (position + len(tie) < len(order)
-                   and shown[order[position + len(tie)]] == shown[tie[0]]):
+            while (
+                position + len(tie) < len(order)
+                and shown[order[position + len(tie)]] == shown[tie[0]]
+            ):
                 tie.append(order[position + len(tie)])
             position += len(tie)
             free = [u for u in tie if vetoed[u] is None]
@@ -844,4 +1126,3 @@ _COMPARE = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
 }
-

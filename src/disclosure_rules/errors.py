@@ -121,7 +121,11 @@ class Diagnostic:
             out.update(file=self.span.file, line=self.span.line, column=self.span.column)
         else:
             out.update(
-                {k: v for k, v in (("file", self.file), ("unit", self.unit), ("fact", self.fact)) if v}
+                {
+                    k: v
+                    for k, v in (("file", self.file), ("unit", self.unit), ("fact", self.fact))
+                    if v
+                }
             )
         if self.hint:
             out["hint"] = self.hint

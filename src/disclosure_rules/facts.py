@@ -186,7 +186,9 @@ def _csv_document(text: str, file: str) -> dict[str, Any]:
             entry.setdefault("evidence", []).append({"ref": value, "kind": kind} if kind else value)
         elif field in entry:
             msg = f"row {row_no}: {node}.{field} is given twice"
-            problems.append(Diagnostic("DR301", msg, file=file, unit=unit_id, fact=f"{node}.{field}"))
+            problems.append(
+                Diagnostic("DR301", msg, file=file, unit=unit_id, fact=f"{node}.{field}")
+            )
         else:
             entry[field] = value
     if problems:
@@ -218,8 +220,9 @@ def load_facts(
 
 
 def facts_hash(doc: Mapping[str, Any]) -> str:
-    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        doc, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
+    )
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -228,22 +231,28 @@ class _Validator:
         self.g = graph
         self.file = file
         self.problems: list[Diagnostic] = []
-        self.scored = {
-            n.id: n for n in graph.nodes
-            if n.scoring in ("item", "direct", "survey")
-        }
+        self.scored = {n.id: n for n in graph.nodes if n.scoring in ("item", "direct", "survey")}
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
         self.declared_tags = set(graph.tags)
 
-    def problem(self, code: str, msg: str, unit: str | None = None, fact: str | None = None,
-                hint: str | None = None) -> None:
+    def problem(
+        self,
+        code: str,
+        msg: str,
+        unit: str | None = None,
+        fact: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.problems.append(Diagnostic(code, msg, file=self.file, unit=unit, fact=fact, hint=hint))
 
     def cohort(self, doc: dict[str, Any]) -> Cohort:
         for key in doc:
             if key not in _DOC_KEYS:
-                self.problem("DR305", f"unknown top-level key {key!r}",
-                             hint=did_you_mean(key, _DOC_KEYS) or 'expected "units"')
+                self.problem(
+                    "DR305",
+                    f"unknown top-level key {key!r}",
+                    hint=did_you_mean(key, _DOC_KEYS) or 'expected "units"',
+                )
         raw_units = doc.get("units")
         if not isinstance(raw_units, list):
             self.problem("DR301", 'the facts need a list of units: {"units": [...]}')
@@ -255,8 +264,12 @@ class _Validator:
             if unit is None:
                 continue
             if unit.id in seen:
-                self.problem("DR303", f"unit {unit.id!r} appears more than once", unit.id,
-                             hint="each unit is listed once, with all its facts")
+                self.problem(
+                    "DR303",
+                    f"unit {unit.id!r} appears more than once",
+                    unit.id,
+                    hint="each unit is listed once, with all its facts",
+                )
                 continue
             seen.add(unit.id)
             units.append(unit)
@@ -266,14 +279,18 @@ class _Validator:
             raise FactsError(self.problems)
         description = doc.get("description")
         return Cohort(
-            tuple(units), self.file, facts_hash(doc),
+            tuple(units),
+            self.file,
+            facts_hash(doc),
             description=str(description) if description is not None else None,
             synthetic=bool(doc.get("synthetic", False)),
         )
 
     def unit(self, raw: Any, position: int) -> Unit | None:
         if not isinstance(raw, dict):
-            self.problem("DR305", f"unit #{position} is not an object", hint='{"id": ..., "facts": {...}}')
+            self.problem(
+                "DR305", f"unit #{position} is not an object", hint='{"id": ..., "facts": {...}}'
+            )
             return None
         unit_id = raw.get("id")
         if not isinstance(unit_id, str) or not unit_id.strip():
@@ -281,8 +298,12 @@ class _Validator:
             return None
         for key in raw:
             if key not in _UNIT_KEYS:
-                self.problem("DR305", f"unknown key {key!r} in unit", unit_id,
-                             hint=did_you_mean(key, _UNIT_KEYS))
+                self.problem(
+                    "DR305",
+                    f"unknown key {key!r} in unit",
+                    unit_id,
+                    hint=did_you_mean(key, _UNIT_KEYS),
+                )
         tags = raw.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             self.problem("DR305", "tags must be a list of strings", unit_id)
@@ -290,9 +311,13 @@ class _Validator:
         if self.declared_tags:
             for tag in tags:
                 if tag not in self.declared_tags:
-                    self.problem("DR309", f"unknown tag {tag!r}", unit_id,
-                                 hint=did_you_mean(tag, self.declared_tags)
-                                 or f"the ruleset's tags are {', '.join(sorted(self.declared_tags))}")
+                    self.problem(
+                        "DR309",
+                        f"unknown tag {tag!r}",
+                        unit_id,
+                        hint=did_you_mean(tag, self.declared_tags)
+                        or f"the ruleset's tags are {', '.join(sorted(self.declared_tags))}",
+                    )
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
             self.problem("DR305", "facts must be an object keyed by item id", unit_id)
@@ -302,8 +327,7 @@ class _Validator:
             parsed = self.node_facts(unit_id, node_id, value)
             if parsed is not None:
                 facts[node_id] = parsed
-        return Unit(unit_id, frozenset(tags), facts,
-                    name=raw.get("name"), note=raw.get("note"))
+        return Unit(unit_id, frozenset(tags), facts, name=raw.get("name"), note=raw.get("note"))
 
     def node_facts(self, unit: str, node_id: str, value: Any) -> NodeFacts | None:
         node = self.scored.get(node_id)
@@ -312,11 +336,17 @@ class _Validator:
                 return self.fields(unit, node_id, None, self.veto_fields[node_id], value)
             if node_id in self.g.by_id:
                 kind = self.g.node(node_id).kind
-                self.problem("DR302", f"{node_id!r} is a {kind}: facts go on its items", unit,
-                             node_id)
+                self.problem(
+                    "DR302", f"{node_id!r} is a {kind}: facts go on its items", unit, node_id
+                )
             else:
-                self.problem("DR302", f"unknown item {node_id!r}", unit, node_id,
-                             did_you_mean(node_id, [*self.scored, *self.veto_fields]))
+                self.problem(
+                    "DR302",
+                    f"unknown item {node_id!r}",
+                    unit,
+                    node_id,
+                    did_you_mean(node_id, [*self.scored, *self.veto_fields]),
+                )
             return None
         if isinstance(value, str) and value.strip().lower() in NA_WORDS:
             return self.not_applicable(unit, node, None)
@@ -324,8 +354,13 @@ class _Validator:
             evidence = self.evidence(unit, node_id, value.get("evidence", []))
             extra = set(value) - {"not_applicable", "evidence", "note"}
             if extra:
-                self.problem("DR308", f"a not-applicable cell takes only evidence and note, "
-                             f"not {', '.join(sorted(extra))}", unit, node_id)
+                self.problem(
+                    "DR308",
+                    f"a not-applicable cell takes only evidence and note, "
+                    f"not {', '.join(sorted(extra))}",
+                    unit,
+                    node_id,
+                )
             return self.not_applicable(unit, node, (evidence, value.get("note")))
         schema = dict(node.fields)
         if node.scoring == "direct":
@@ -338,27 +373,44 @@ class _Validator:
         if node.base == "all_or_nothing" and isinstance(value, bool):
             return self.fields(unit, node_id, node, schema, {"met": value})
         wanted = ", ".join(sorted(schema)) or "evidence"
-        self.problem("DR305", f"{value!r} is not a valid value for {node_id!r}", unit, node_id,
-                     f"give an object with: {wanted} (or \"n/a\")")
+        self.problem(
+            "DR305",
+            f"{value!r} is not a valid value for {node_id!r}",
+            unit,
+            node_id,
+            f'give an object with: {wanted} (or "n/a")',
+        )
         return None
 
-    def not_applicable(self, unit: str, node: GraphNode,
-                       extra: tuple[tuple[Evidence, ...], Any] | None) -> NodeFacts | None:
+    def not_applicable(
+        self, unit: str, node: GraphNode, extra: tuple[tuple[Evidence, ...], Any] | None
+    ) -> NodeFacts | None:
         if node.na is None:
-            self.problem("DR306", f"{node.id!r} is given as not applicable, but the ruleset has no "
-                         "not_applicable policy for it", unit, node.id,
-                         "give its facts, or add a not_applicable policy to the ruleset")
+            self.problem(
+                "DR306",
+                f"{node.id!r} is given as not applicable, but the ruleset has no "
+                "not_applicable policy for it",
+                unit,
+                node.id,
+                "give its facts, or add a not_applicable policy to the ruleset",
+            )
             return None
         evidence, note = extra if extra is not None else ((), None)
-        return NodeFacts({}, evidence, not_applicable=True,
-                         note=str(note) if note is not None else None)
+        return NodeFacts(
+            {}, evidence, not_applicable=True, note=str(note) if note is not None else None
+        )
 
     def direct(self, unit: str, node: GraphNode, value: Any) -> NodeFacts | None:
         if isinstance(value, dict):
             extra = set(value) - {"score", "evidence", "note"}
             if extra:
-                self.problem("DR308", f"unknown field(s) {', '.join(sorted(extra))}", unit, node.id,
-                             'a score component takes {"score": N}')
+                self.problem(
+                    "DR308",
+                    f"unknown field(s) {', '.join(sorted(extra))}",
+                    unit,
+                    node.id,
+                    'a score component takes {"score": N}',
+                )
             value = value.get("score")
         number = self.number(unit, node.id, value)
         if number is None:
@@ -369,11 +421,17 @@ class _Validator:
             return None
         return NodeFacts({"score": number})
 
-    def fields(self, unit: str, node_id: str, node: GraphNode | None,
-               schema: Mapping[str, str], value: Any) -> NodeFacts | None:
+    def fields(
+        self, unit: str, node_id: str, node: GraphNode | None, schema: Mapping[str, str], value: Any
+    ) -> NodeFacts | None:
         if not isinstance(value, dict):
-            self.problem("DR305", f"facts for {node_id!r} must be an object", unit, node_id,
-                         f"fields: {', '.join(sorted(schema))}")
+            self.problem(
+                "DR305",
+                f"facts for {node_id!r} must be an object",
+                unit,
+                node_id,
+                f"fields: {', '.join(sorted(schema))}",
+            )
             return None
         values: dict[str, Decimal | bool] = {}
         evidence: tuple[Evidence, ...] = ()
@@ -388,17 +446,26 @@ class _Validator:
                 continue
             kind = schema.get(field)
             if kind is None:
-                self.problem("DR308", f"unknown fact {where}", unit, where,
-                             did_you_mean(field, schema) or
-                             f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}")
+                self.problem(
+                    "DR308",
+                    f"unknown fact {where}",
+                    unit,
+                    where,
+                    did_you_mean(field, schema)
+                    or f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}",
+                )
                 continue
             parsed = self.typed(unit, where, kind, raw)
             if parsed is None:
                 continue
             if field == "awarded" and node is not None and not isinstance(parsed, bool):
                 if parsed > node.points:
-                    self.problem("DR304", f"awarded {parsed} is above the item's maximum of "
-                                 f"{node.points}", unit, where)
+                    self.problem(
+                        "DR304",
+                        f"awarded {parsed} is above the item's maximum of {node.points}",
+                        unit,
+                        where,
+                    )
                     continue
                 if parsed < 0:
                     self.problem("DR304", f"awarded {parsed} is negative", unit, where)
@@ -408,9 +475,18 @@ class _Validator:
             for clause in node.clauses:
                 if clause.type == "deduct_missing" and clause.fact in values:
                     present = values[clause.fact]
-                    if isinstance(present, Decimal) and clause.of is not None and present > clause.of:
-                        self.problem("DR304", f"{node_id}.{clause.fact} is {present}, more than the "
-                                     f"{clause.of} required elements", unit, f"{node_id}.{clause.fact}")
+                    if (
+                        isinstance(present, Decimal)
+                        and clause.of is not None
+                        and present > clause.of
+                    ):
+                        self.problem(
+                            "DR304",
+                            f"{node_id}.{clause.fact} is {present}, more than the "
+                            f"{clause.of} required elements",
+                            unit,
+                            f"{node_id}.{clause.fact}",
+                        )
         return NodeFacts(values, evidence, note=note)
 
     def typed(self, unit: str, where: str, kind: str, raw: Any) -> Decimal | bool | None:
@@ -430,16 +506,25 @@ class _Validator:
             return None
         if kind == "count":
             if number < 0:
-                self.problem("DR304", f"{where} is a count and cannot be negative, got {number}",
-                             unit, where)
+                self.problem(
+                    "DR304", f"{where} is a count and cannot be negative, got {number}", unit, where
+                )
                 return None
             if number != number.to_integral_value():
-                self.problem("DR305", f"{where} is a count and must be a whole number, got {number}",
-                             unit, where)
+                self.problem(
+                    "DR305",
+                    f"{where} is a count and must be a whole number, got {number}",
+                    unit,
+                    where,
+                )
                 return None
         if kind == "rate" and not 0 <= number <= 1:
-            self.problem("DR304", f"{where} is a rate between 0 and 1 (or 0%..100%), got {number}",
-                         unit, where)
+            self.problem(
+                "DR304",
+                f"{where} is a rate between 0 and 1 (or 0%..100%), got {number}",
+                unit,
+                where,
+            )
             return None
         return number
 
@@ -465,20 +550,32 @@ class _Validator:
         if isinstance(raw, str | dict):
             raw = [raw]
         if not isinstance(raw, list):
-            self.problem("DR305", "evidence must be a list of strings or {ref, kind} objects",
-                         unit, f"{node_id}.evidence")
+            self.problem(
+                "DR305",
+                "evidence must be a list of strings or {ref, kind} objects",
+                unit,
+                f"{node_id}.evidence",
+            )
             return ()
         out: list[Evidence] = []
         for entry in raw:
             if isinstance(entry, str) and entry.strip():
                 out.append(Evidence(entry.strip()))
-            elif (isinstance(entry, dict) and isinstance(entry.get("ref"), str)
-                  and set(entry) <= {"ref", "kind"}):
+            elif (
+                isinstance(entry, dict)
+                and isinstance(entry.get("ref"), str)
+                and set(entry) <= {"ref", "kind"}
+            ):
                 kind = entry.get("kind")
                 out.append(Evidence(entry["ref"], str(kind) if kind else None))
             else:
-                self.problem("DR305", f"bad evidence entry {entry!r}", unit, f"{node_id}.evidence",
-                             'a URL or file name, or {"ref": ..., "kind": ...}')
+                self.problem(
+                    "DR305",
+                    f"bad evidence entry {entry!r}",
+                    unit,
+                    f"{node_id}.evidence",
+                    'a URL or file name, or {"ref": ..., "kind": ...}',
+                )
         return tuple(out)
 
 

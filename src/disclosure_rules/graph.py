@@ -55,7 +55,8 @@ class Cond:
     def __str__(self) -> str:
         if self.op in ("and", "or"):
             return f" {self.op} ".join(
-                f"({p})" if p.op in ("and", "or") else str(p) for p in self.parts)
+                f"({p})" if p.op in ("and", "or") else str(p) for p in self.parts
+            )
         if self.op == "truthy":
             return self.field
         if self.op == "falsy":
@@ -190,31 +191,46 @@ class GraphNode:
         out["scoring"] = self.scoring
         rules: list[dict[str, Any]] = []
         if self.scoring == "item":
-            if not any(c.type in ("awarded", "all_or_nothing", "full", "rate")
-                       for c in self.clauses):
+            if not any(
+                c.type in ("awarded", "all_or_nothing", "full", "rate") for c in self.clauses
+            ):
                 rules.append({"type": self.base, "line": self.line})
             rules.extend(c.to_dict() for c in self.clauses)
         elif self.scoring == "direct" and self.direct_range:
-            rules.append({"type": "direct_score", "low": _num(self.direct_range[0]),
-                          "high": _num(self.direct_range[1])})
+            rules.append(
+                {
+                    "type": "direct_score",
+                    "low": _num(self.direct_range[0]),
+                    "high": _num(self.direct_range[1]),
+                }
+            )
         elif self.scoring == "survey":
-            rules.append({
-                "type": "survey",
-                "answers": {name: _num(w) for name, w in self.answers},
-                "outcomes": [{"name": n, "threshold": None if t is None else _num(t)}
-                             for n, t in self.outcomes],
-            })
+            rules.append(
+                {
+                    "type": "survey",
+                    "answers": {name: _num(w) for name, w in self.answers},
+                    "outcomes": [
+                        {"name": n, "threshold": None if t is None else _num(t)}
+                        for n, t in self.outcomes
+                    ],
+                }
+            )
         out["rules"] = rules
         out["floor"] = None if self.floor.value is None else _num(self.floor.value)
         out["cap"] = None if self.cap.value is None else _num(self.cap.value)
         if self.applies_to is not None:
             out["applies_to"] = sorted(self.applies_to)
         if self.na is not None:
-            out["not_applicable"] = {"policy": self.na.policy, "declared_on": self.na.declared_on,
-                                     **({"over": list(self.na.over)} if self.na.over else {})}
+            out["not_applicable"] = {
+                "policy": self.na.policy,
+                "declared_on": self.na.declared_on,
+                **({"over": list(self.na.over)} if self.na.over else {}),
+            }
         if self.is_leaf and self.scoring == "item":
-            out["evidence"] = {"required": self.evidence_required,
-                               "rejected_kinds": sorted(self.rejected)}
+            out["evidence"] = {
+                "required": self.evidence_required,
+                "rejected_kinds": sorted(self.rejected),
+            }
         if self.fields:
             out["facts"] = dict(self.fields)
         for key in ("owner", "remark", "cite"):
@@ -323,20 +339,34 @@ class EvaluationGraph:
             "nodes": [n.to_dict(self) for n in self.nodes],
             "params": [_param_dict(p) for p in self.params],
             "grades": [
-                {"name": g.name, "threshold": None if g.threshold is None else _num(g.threshold),
-                 **({"quota": _num(g.quota)} if g.quota is not None else {}),
-                 **({"cite": g.cite} if g.cite else {})}
+                {
+                    "name": g.name,
+                    "threshold": None if g.threshold is None else _num(g.threshold),
+                    **({"quota": _num(g.quota)} if g.quota is not None else {}),
+                    **({"cite": g.cite} if g.cite else {}),
+                }
                 for g in self.grades
             ],
             "vetoes": [
-                {"id": v.id, "title": v.title, "condition": v.condition.to_dict(),
-                 "grade": v.grade, "score": None if v.score is None else _num(v.score),
-                 "line": v.line, **({"cite": v.cite} if v.cite else {})}
+                {
+                    "id": v.id,
+                    "title": v.title,
+                    "condition": v.condition.to_dict(),
+                    "grade": v.grade,
+                    "score": None if v.score is None else _num(v.score),
+                    "line": v.line,
+                    **({"cite": v.cite} if v.cite else {}),
+                }
                 for v in self.vetoes
             ],
             "conversions": [
-                {"id": c.id, "title": c.title, "points": _num(c.points), "line": c.line,
-                 **({"cite": c.cite} if c.cite else {})}
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "points": _num(c.points),
+                    "line": c.line,
+                    **({"cite": c.cite} if c.cite else {}),
+                }
                 for c in self.conversions
             ],
             "plan": [
@@ -367,9 +397,15 @@ def _dot_escape(text: str) -> str:
 
 
 def _param_dict(p: ParamValue) -> dict[str, Any]:
-    return {"name": p.name, "value": _num(p.value), "default": _num(p.default),
-            "description": p.description, "assumed": p.assumed, "overridden": p.overridden,
-            "line": p.span.line}
+    return {
+        "name": p.name,
+        "value": _num(p.value),
+        "default": _num(p.default),
+        "description": p.description,
+        "assumed": p.assumed,
+        "overridden": p.overridden,
+        "line": p.span.line,
+    }
 
 
 def _num(value: Decimal) -> str:
@@ -423,7 +459,8 @@ class _Compiler:
             parts = [self.cond(owner, p) for p in c.parts]
             op = "and" if isinstance(c, ast.AllOf) else "or"
             return Cond(op, parts=tuple(p for p, _ in parts)), tuple(
-                a for _, names in parts for a in names)
+                a for _, names in parts for a in names
+            )
         node = c.fact.node or owner
         if isinstance(c, ast.Compare):
             return Cond(c.op, node, c.fact.field, self.num(c.value)), self.assumed_in(c.value)
@@ -455,10 +492,19 @@ class _Compiler:
         floor = self.bound(root_props, "floor", ZERO)
         cap = self.bound(root_props, "cap", None)
         self.nodes[0] = GraphNode(
-            index=0, id=r.id, kind="ruleset", title=r.title or r.id, parent=None,
-            children=tuple(children), points=points, line=r.span.line, scoring="tree",
-            floor=floor, cap=cap if cap.value is not None else Bound(points),
-            na=na, cite=r.total_cite.text if r.total_cite else None,
+            index=0,
+            id=r.id,
+            kind="ruleset",
+            title=r.title or r.id,
+            parent=None,
+            children=tuple(children),
+            points=points,
+            line=r.span.line,
+            scoring="tree",
+            floor=floor,
+            cap=cap if cap.value is not None else Bound(points),
+            na=na,
+            cite=r.total_cite.text if r.total_cite else None,
         )
         nodes = tuple(n for n in self.nodes if n is not None)
         order = tuple(self.post_order(nodes))
@@ -481,8 +527,9 @@ class _Compiler:
             grades=self.grades(),
             vetoes=tuple(self.veto(v) for v in r.vetoes),
             conversions=tuple(
-                ConversionRule(c.id, c.title, self.num(c.points), c.span.line,
-                               c.cite.text if c.cite else None)
+                ConversionRule(
+                    c.id, c.title, self.num(c.points), c.span.line, c.cite.text if c.cite else None
+                )
                 for c in r.conversions
             ),
             params=tuple(self.params.values()),
@@ -519,14 +566,17 @@ class _Compiler:
 
     # -- policies
 
-    def na_rule(self, props: ast.NodeProps, node_id: str, inherited: NaRule | None) -> NaRule | None:
+    def na_rule(
+        self, props: ast.NodeProps, node_id: str, inherited: NaRule | None
+    ) -> NaRule | None:
         na = props.not_applicable
         if na is None:
             return inherited
         return NaRule(na.policy, node_id, na.span.line, na.cite.text if na.cite else None, na.over)
 
     def evidence(
-        self, props: ast.NodeProps,
+        self,
+        props: ast.NodeProps,
         required: tuple[bool, int | None, str | None],
         rejected: tuple[frozenset[str], str | None],
     ) -> tuple[tuple[bool, int | None, str | None], tuple[frozenset[str], str | None]]:
@@ -566,7 +616,8 @@ class _Compiler:
             answers = tuple((a.name, self.num(a.weight)) for a in comp.survey.answers)
             outcomes = tuple(
                 (o.name, None if o.threshold is None else self.num(o.threshold))
-                for o in comp.survey.outcomes)
+                for o in comp.survey.outcomes
+            )
             assumed += self.assumed_in(*(a.weight for a in comp.survey.answers))
             assumed += self.assumed_in(*(o.threshold for o in comp.survey.outcomes))
             points = self.num(comp.points) if comp.points is not None else Decimal(100)
@@ -582,11 +633,24 @@ class _Compiler:
         if scoring == "survey":
             fields = {name: "count" for name, _ in answers}
         self.nodes[idx] = GraphNode(
-            index=idx, id=comp.id, kind="component", title=comp.title, parent=None,
-            children=tuple(kids), points=points, line=comp.span.line, scoring=scoring,
-            floor=self.bound(comp.props, "floor", ZERO), cap=self.bound(comp.props, "cap", points),
-            weight=self.num(comp.weight), na=na, direct_range=direct_range, answers=answers,
-            outcomes=outcomes, fields=tuple(fields.items()), assumed=tuple(dict.fromkeys(assumed)),
+            index=idx,
+            id=comp.id,
+            kind="component",
+            title=comp.title,
+            parent=None,
+            children=tuple(kids),
+            points=points,
+            line=comp.span.line,
+            scoring=scoring,
+            floor=self.bound(comp.props, "floor", ZERO),
+            cap=self.bound(comp.props, "cap", points),
+            weight=self.num(comp.weight),
+            na=na,
+            direct_range=direct_range,
+            answers=answers,
+            outcomes=outcomes,
+            fields=tuple(fields.items()),
+            assumed=tuple(dict.fromkeys(assumed)),
             cite=comp.cite.text if comp.cite else None,
             direct_cite=comp.direct.cite.text if comp.direct and comp.direct.cite else None,
         )
@@ -616,23 +680,39 @@ class _Compiler:
         clauses, base = self.clauses(node)
         for c in clauses:
             assumed.extend(c.assumed)
-        kind = "bonus" if isinstance(node, ast.Bonus) else (
-            "section" if isinstance(node, ast.Section) else "item")
+        kind = (
+            "bonus"
+            if isinstance(node, ast.Bonus)
+            else ("section" if isinstance(node, ast.Section) else "item")
+        )
         applies = node.props.applies_to
         self.nodes[idx] = GraphNode(
-            index=idx, id=node.id, kind=kind, title=node.title, parent=None,
-            children=tuple(kids), points=points, line=node.span.line,
+            index=idx,
+            id=node.id,
+            kind=kind,
+            title=node.title,
+            parent=None,
+            children=tuple(kids),
+            points=points,
+            line=node.span.line,
             scoring="tree" if isinstance(node, ast.Section) else "item",
             floor=self.bound(node.props, "floor", ZERO),
             cap=self.bound(node.props, "cap", points),
-            declared_points=declared, clauses=clauses, base=base,
+            declared_points=declared,
+            clauses=clauses,
+            base=base,
             applies_to=frozenset(applies.tags) if applies is not None else None,
-            na=na, evidence_required=required, evidence_line=ev_line, evidence_cite=ev_cite,
-            rejected=rejected, rejected_cite=rej_cite,
+            na=na,
+            evidence_required=required,
+            evidence_line=ev_line,
+            evidence_cite=ev_cite,
+            rejected=rejected,
+            rejected_cite=rej_cite,
             resolve=resolve.mode if resolve is not None else None,
             resolve_cite=resolve.cite.text if resolve is not None and resolve.cite else None,
             children_points=children_points if declared is not None else None,
-            owner=node.props.owner, remark=node.props.remark,
+            owner=node.props.owner,
+            remark=node.props.remark,
             cite=node.cite.text if node.cite else None,
             fields=tuple(sorted(self.fields.get(node.id, {}).items())),
             assumed=tuple(dict.fromkeys(assumed)),
@@ -641,7 +721,7 @@ class _Compiler:
 
     def clauses(self, node: ast.Node) -> tuple[tuple[Clause, ...], str]:
         out: list[Clause] = []
-        base = None
+        base: str | None = None
         for rule in node.rules:
             cite = rule.cite.text if rule.cite else None
             line = rule.span.line
@@ -650,23 +730,47 @@ class _Compiler:
                 out.append(Clause(rule.mode, line, cite))
             elif isinstance(rule, ast.Rate):
                 base = "rate"
-                out.append(Clause("rate", line, cite, fact=rule.fact.field,
-                                  fact_node=rule.fact.node))
+                out.append(
+                    Clause("rate", line, cite, fact=rule.fact.field, fact_node=rule.fact.node)
+                )
             elif isinstance(rule, ast.DeductPer):
-                out.append(Clause(
-                    "deduct_per", line, cite, amount=self.num(rule.amount),
-                    fact=rule.fact.field, fact_node=rule.fact.node,
-                    max=self.num(rule.max) if rule.max is not None else None,
-                    assumed=self.assumed_in(rule.amount, rule.max)))
+                out.append(
+                    Clause(
+                        "deduct_per",
+                        line,
+                        cite,
+                        amount=self.num(rule.amount),
+                        fact=rule.fact.field,
+                        fact_node=rule.fact.node,
+                        max=self.num(rule.max) if rule.max is not None else None,
+                        assumed=self.assumed_in(rule.amount, rule.max),
+                    )
+                )
             elif isinstance(rule, ast.DeductMissing):
-                out.append(Clause(
-                    "deduct_missing", line, cite, amount=self.num(rule.amount),
-                    fact=rule.fact.field, fact_node=rule.fact.node, of=self.num(rule.of),
-                    assumed=self.assumed_in(rule.amount, rule.of)))
+                out.append(
+                    Clause(
+                        "deduct_missing",
+                        line,
+                        cite,
+                        amount=self.num(rule.amount),
+                        fact=rule.fact.field,
+                        fact_node=rule.fact.node,
+                        of=self.num(rule.of),
+                        assumed=self.assumed_in(rule.amount, rule.of),
+                    )
+                )
             elif isinstance(rule, ast.DeductWhen):
                 cond, names = self.cond(node.id, rule.condition)
-                out.append(Clause("deduct_when", line, cite, amount=self.num(rule.amount),
-                                  condition=cond, assumed=self.assumed_in(rule.amount) + names))
+                out.append(
+                    Clause(
+                        "deduct_when",
+                        line,
+                        cite,
+                        amount=self.num(rule.amount),
+                        condition=cond,
+                        assumed=self.assumed_in(rule.amount) + names,
+                    )
+                )
             elif isinstance(rule, ast.ZeroWhen):
                 cond, names = self.cond(node.id, rule.condition)
                 out.append(Clause("zero_when", line, cite, condition=cond, assumed=names))
@@ -690,9 +794,15 @@ class _Compiler:
 
     def veto(self, v: ast.Veto) -> VetoRule:
         cond, _ = self.cond(v.id, v.condition)
-        return VetoRule(v.id, v.title, cond, v.span.line, v.grade,
-                        None if v.score is None else self.num(v.score),
-                        v.cite.text if v.cite else None)
+        return VetoRule(
+            v.id,
+            v.title,
+            cond,
+            v.span.line,
+            v.grade,
+            None if v.score is None else self.num(v.score),
+            v.cite.text if v.cite else None,
+        )
 
     # -- plan
 

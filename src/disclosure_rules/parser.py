@@ -129,7 +129,8 @@ def _decode(source: str | bytes, file: str) -> str:
         except UnicodeDecodeError as exc:
             line = source[: exc.start].count(b"\n") + 1
             column = exc.start - (source.rfind(b"\n", 0, exc.start) + 1) + 1
-            msg = f"the file is not valid UTF-8 (byte 0x{source[exc.start]:02x} at offset {exc.start})"
+            byte = source[exc.start]
+            msg = f"the file is not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start})"
             hint = "save the ruleset as UTF-8; GBK/GB18030 files must be converted first"
             raise RulesetSyntaxError(
                 Diagnostic("DR003", msg, span=Span(file, line, column), hint=hint)
@@ -186,8 +187,9 @@ def _prescan(text: str, file: str) -> None:
                 hint = "real schemes nest 4 or 5 levels; check for a runaway or generated file"
                 source_line = text.splitlines()[line - 1]
                 raise RulesetSyntaxError(
-                    Diagnostic("DR005", msg, span=Span(file, line, col), hint=hint,
-                               source_line=source_line)
+                    Diagnostic(
+                        "DR005", msg, span=Span(file, line, col), hint=hint, source_line=source_line
+                    )
                 )
         elif ch in "})":
             depth -= 1
@@ -205,6 +207,7 @@ def _syntax_diagnostic(exc: lark.exceptions.UnexpectedInput, text: str, file: st
         column = len(lines[-1]) + 1
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     span = Span(file, line, column)
+    hint: str | None
     if isinstance(exc, lark.exceptions.UnexpectedCharacters):
         ch = exc.char
         if ch == '"':
@@ -224,8 +227,11 @@ def _syntax_diagnostic(exc: lark.exceptions.UnexpectedInput, text: str, file: st
         if token.type == "$END":
             msg = "unexpected end of file"
             expected = exc.expected or set()
-            hint = ("a '}' is missing: every '{' needs its '}'" if "RBRACE" in expected
-                    else _expected_hint(expected))
+            hint = (
+                "a '}' is missing: every '{' needs its '}'"
+                if "RBRACE" in expected
+                else _expected_hint(expected)
+            )
         else:
             msg = f"unexpected {_describe_token(token)}"
             end = Span(file, line, column, line, column + len(str(token)))
@@ -541,9 +547,17 @@ class _Builder(Transformer[Token, Any]):
         direct = next((c for c in scored if isinstance(c, ast.DirectScore)), None)
         survey = next((c for c in scored if isinstance(c, ast.Survey)), None)
         return ast.Component(
-            self._name(ident), _unquote(title), weight, self._sp(meta), points, kids,
-            direct, survey, props, tuple(c.span for c in scored[1:]) + tuple(
-                r.span for r in _rules), cite,
+            self._name(ident),
+            _unquote(title),
+            weight,
+            self._sp(meta),
+            points,
+            kids,
+            direct,
+            survey,
+            props,
+            tuple(c.span for c in scored[1:]) + tuple(r.span for r in _rules),
+            cite,
         )
 
     # -- results
@@ -571,13 +585,13 @@ class _Builder(Transformer[Token, Any]):
         ident, title, condition, *effects = rest
         grade = next((v for k, v in effects if k == "grade"), None)
         score = next((v for k, v in effects if k == "score"), None)
-        return ast.Veto(self._name(ident), _unquote(title), condition, self._sp(meta),
-                        grade, score, cite)
+        return ast.Veto(
+            self._name(ident), _unquote(title), condition, self._sp(meta), grade, score, cite
+        )
 
     def conversion(self, meta: Any, children: list[Any]) -> ast.Conversion:
         rest, cite = self._split_cite(children)
-        return ast.Conversion(self._name(rest[0]), _unquote(rest[1]), rest[2], self._sp(meta),
-                              cite)
+        return ast.Conversion(self._name(rest[0]), _unquote(rest[1]), rest[2], self._sp(meta), cite)
 
     # -- header and ruleset
 
@@ -587,12 +601,18 @@ class _Builder(Transformer[Token, Any]):
         assumed = any(isinstance(t, Token) and t.type == "ASSUMED" for t in more)
         description = _unquote(more[-1])
         if not isinstance(default, ast.Literal):
-            self._problem("DR108", "a parameter's default must be a number",
-                          default.span, "write a number such as 1 or 70%")
+            self._problem(
+                "DR108",
+                "a parameter's default must be a number",
+                default.span,
+                "write a number such as 1 or 70%",
+            )
             default = ast.Literal(Decimal(0), default.span)
         return ast.Param(self._name(name), default, description, self._sp(meta), assumed, cite)
 
-    def _header(self, key: str, meta: Any, value: object, cite: ast.Cite | None = None) -> ast.Header:
+    def _header(
+        self, key: str, meta: Any, value: object, cite: ast.Cite | None = None
+    ) -> ast.Header:
         return ast.Header(key, value, self._sp(meta), cite)
 
     def title(self, meta: Any, children: list[Token]) -> ast.Header:
@@ -608,8 +628,12 @@ class _Builder(Transformer[Token, Any]):
         try:
             value: object = dt.date.fromisoformat(str(children[0]))
         except ValueError:
-            self._problem("DR008", f"{children[0]} is not a calendar date",
-                          _tok_span(self.file, children[0]), "write a real date as YYYY-MM-DD")
+            self._problem(
+                "DR008",
+                f"{children[0]} is not a calendar date",
+                _tok_span(self.file, children[0]),
+                "write a real date as YYYY-MM-DD",
+            )
             value = None
         return self._header("issued", meta, value)
 
@@ -619,8 +643,12 @@ class _Builder(Transformer[Token, Any]):
     def rounding(self, meta: Any, children: list[Token]) -> ast.Header:
         places = int(str(children[0]))
         if places > 10:
-            self._problem("DR108", f"rounding to {places} places is not sensible",
-                          _tok_span(self.file, children[0]), "use 0 to 4 places (default 2)")
+            self._problem(
+                "DR108",
+                f"rounding to {places} places is not sensible",
+                _tok_span(self.file, children[0]),
+                "use 0 to 4 places (default 2)",
+            )
         return self._header("rounding", meta, places)
 
     def total(self, meta: Any, children: list[Any]) -> ast.Header:
