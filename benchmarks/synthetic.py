@@ -33,8 +33,8 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
             steps = int(node.points * 2)
             half_points = rng.choices([steps, steps - 1, steps // 2, 0], [80, 12, 6, 2])[0]
             facts[field] = str(Decimal(half_points) / 2)
-        elif kind == "bool":
-            facts[field] = rng.random() < 0.8
+        elif kind == "bool":  # "met" is mostly true; other yes/no facts (reposted …) mostly not
+            facts[field] = rng.random() < (0.8 if field == "met" else 0.1)
         elif kind == "count":
             facts[field] = rng.choice([0, 0, 0, 1, 2, 4])
         elif kind == "rate":

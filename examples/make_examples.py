@@ -68,8 +68,87 @@ def yifeng_townships() -> dict:
     return doc
 
 
+def yifeng_departments() -> dict:
+    r = dr.load("yifeng-2020-departments")
+    six = {"人社局", "城管局", "财政局", "商务局", "工信局", "发改委", "农业农村局", "教体局"}
+    catalog = {
+        "教体局",
+        "卫健委",
+        "住建局",
+        "人社局",
+        "民政局",
+        "生态环境局",
+        "自然资源局",
+        "应急管理局",
+        "市监局",
+        "财政局",
+    }
+    departments = [
+        "教体局",
+        "医保局",
+        "卫健委",
+        "住建局",
+        "人社局",
+        "民政局",
+        "扶贫办",
+        "司法局",
+        "财政局",
+        "国资委",
+        "行政服务中心",
+        "审计局",
+        "城管局",
+        "商务局",
+        "工信局",
+        "发改委",
+        "农业农村局",
+        "市监局",
+        "生态环境局",
+        "应急管理局",
+        "气象局",
+        "自然资源局",
+        "统计局",
+        "林业局",
+    ]
+    names = [f"县{d}" for d in departments]
+    tags = []
+    for d in departments:
+        unit_tags = [d] if d in r.graph.tags else []
+        unit_tags += ["六稳六保责任单位"] if d in six else []
+        unit_tags += ["标准目录相关部门"] if d in catalog else []
+        tags.append(unit_tags)
+    doc = synthetic_facts(r.graph, len(names), seed=2021, names=names, tags=tags, na_rate=0.0)
+    u = {x["id"]: x["facts"] for x in doc["units"]}
+    statement = {"not_applicable": True, "evidence": ["情况说明.pdf"]}
+    for unit in ("县统计局", "县林业局", "县气象局"):
+        for item in ("inspection_list", "inspection_results", "permits_penalties"):
+            u[unit][item] = {**statement, "note": "未有行政执法权,已做出说明"}
+    u["县气象局"]["proposal_replies"] = {**statement, "note": "未有建议提案,已做出说明"}
+    u["县司法局"]["appeals"] = {
+        "overturned_reviews": 0,
+        "lost_lawsuits": 1,
+        "evidence": [{"ref": "行政诉讼判决书.pdf", "kind": "judgement"}],
+    }
+    u["县人社局"]["interpretation_content"] = {
+        "awarded": 2,
+        "reposted": True,
+        "evidence": ["https://example.gov.cn/jd/rsj-1"],
+        "note": "解读为转载市级政策",
+    }
+    u["县商务局"]["columns"] = {
+        "missing_items": 3,
+        "stale_columns": 1,
+        "evidence": ["https://example.gov.cn/gk/sw"],
+    }
+    u["县城管局"]["environment"] = {
+        "awarded": 2,
+        "evidence": [{"ref": "https://example.gov.cn/news/cg-88", "kind": "news"}],
+    }
+    return doc
+
+
 EXAMPLES = {
     "yifeng-2020-townships": yifeng_townships,
+    "yifeng-2020-departments": yifeng_departments,
 }
 
 

@@ -237,12 +237,24 @@ def test_na_average_is_the_mean_of_assessed_units():
     assert r.unit("t1").total == D("3.5")
 
 
-def test_na_average_with_no_assessed_unit_falls_back_to_own_rate_with_a_warning():
+def test_na_average_with_no_assessed_unit_falls_back_to_the_units_own_rate():
     units = [{"id": "t1", "tags": ["town"], "facts": {"a": 2, "b": 1}}]
     r = score(na_ruleset("average"), units)
-    # nobody is assessed on c: own rate on a, b = 3/4 → c = 2 × 0.75 = 1.5 ; total 4.5
+    # nobody is assessed on c: own rate on the component's assessed items a, b = 3/4
+    # → c = 2 × 0.75 = 1.5 ; total 4.5
     assert r.unit("t1").node("c").score == D("1.5")
     assert [w.code for w in r.warnings] == ["DR401"]
+
+
+def test_own_rate_without_assessed_siblings_uses_the_component_rate():
+    text = """ruleset t { title "t" tags dept, town
+      policy { not_applicable own_rate }
+      section s "节" 2 { item only "唯一" 2 { applies_to dept } }
+      item other "其他" 4 }"""
+    r = score(text, [{"id": "t1", "tags": ["town"], "facts": {"other": 3}}])
+    # "only" has no sibling: the rate on the component's assessed items is 3/4 → 1.5
+    assert r.unit("t1").node("only").score == D("1.5")
+    assert [w.code for w in r.warnings] == ["DR402"]
 
 
 def test_na_group_average_uses_units_sharing_the_tag():

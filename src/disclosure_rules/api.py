@@ -136,7 +136,10 @@ def _params(syntax: ast.Ruleset, params: ParamValues | None) -> dict[str, Decima
             )
             problems.append(
                 Diagnostic(
-                    "DR113", f"unknown parameter {name!r} for ruleset {syntax.id}", hint=hint
+                    "DR113",
+                    f"unknown parameter {name!r} for ruleset {syntax.id}",
+                    file=syntax.span.file,
+                    hint=hint,
                 )
             )
             continue
@@ -157,7 +160,7 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes]:
     ids = list(shipped_paths())
     msg = f"{text!r} is neither a ruleset file nor a shipped ruleset id"
     hint = did_you_mean(text, ids) or f"shipped rulesets: {', '.join(ids) or 'none'}"
-    raise RulesetNotFoundError(Diagnostic("DR000", msg, hint=hint))
+    raise RulesetNotFoundError(Diagnostic("DR000", msg, file=text, hint=hint))
 
 
 def compile(

@@ -472,6 +472,9 @@ class _Checker:
                 )
             sums = self.check_children(node.children, depth + 1)
             self.check_sum(node, points, sums)
+            resolve = node.props.resolve
+            if resolve is not None and resolve.mode == "sum" and sums is not None:
+                points = sums  # the parts' total is the maximum the parent adds up
         else:
             if node.props.resolve is not None:
                 self.report(

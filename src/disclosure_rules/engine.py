@@ -318,6 +318,10 @@ class _Run:
                 p = graph.nodes[p].parent
             self.gated.append(tuple(chain))
         self.component_of = [self._component_of(i) for i in range(count)]
+        self.leaves_of: dict[int, list[int]] = {}
+        for node in graph.nodes:
+            if node.kind == "item":
+                self.leaves_of.setdefault(self.component_of[node.index], []).append(node.index)
 
     def _component_of(self, idx: int) -> int:
         node = self.g.nodes[idx]
@@ -758,14 +762,12 @@ class _Run:
                 else:
                     note = f"; no assessed unit in group {group}, so the cohort average is used"
             if not over:
-                self.warn(
-                    "DR401",
+                self.component_rate(
+                    node,
                     u,
-                    node.id,
-                    "no unit in the cohort is assessed on it, so there "
-                    "is no average; the unit's own score rate on its siblings is used",
+                    "DR401",
+                    "no unit in the cohort is assessed on it, so there is no average",
                 )
-                self.pending_own_rate.add((idx, u))
                 continue
             value = _div(total, Decimal(len(over)))
             scores[u] = value
@@ -783,6 +785,47 @@ class _Run:
                     + note,
                 ),
             )
+
+    def component_rate(self, node: GraphNode, u: int, code: str, reason: str) -> None:
+        """Fallback for an N/A cell with nothing to average: the unit's own score rate on
+        every item it was assessed on in the same component."""
+        assessed = [
+            i
+            for i in self.leaves_of[self.component_of[node.index]]
+            if i != node.index and self.status[i][u] not in ("na", "skipped")
+        ]
+        got = sum((self.scores[i][u] for i in assessed), ZERO)
+        of = sum((self.g.nodes[i].points for i in assessed), ZERO)
+        value = node.points * _div(got, of) if of else ZERO
+        self.warn(
+            code,
+            u,
+            node.id,
+            f"{reason}; the unit's own score rate on the "
+            f"{len(assessed)} item(s) it was assessed on in the component is used",
+        )
+        self.scores[node.index][u] = value
+        na = node.na
+        assert na is not None
+        self.add(
+            node.index,
+            u,
+            Entry(
+                "na",
+                value,
+                na.policy,
+                na.line,
+                na.cite,
+                {
+                    "component_score": got,
+                    "component_max": of,
+                    "items": len(assessed),
+                    "points": node.points,
+                },
+                note=f"not applicable, {reason}: {exact(node.points)} × the unit's own rate "
+                f"{exact(got)}/{exact(of)} on {len(assessed)} item(s) of the component",
+            ),
+        )
 
     def _group(self, u: int, over: tuple[str, ...]) -> str | None:
         tags = self.units[u].tags
@@ -874,12 +917,11 @@ class _Run:
         na = node.na
         assert na is not None
         if of == ZERO:
-            self.warn(
-                "DR402", u, node.id, "no sibling was assessed, so there is no own rate; scored 0"
+            self.component_rate(
+                node, u, "DR402", "no sibling was assessed, so there is no own rate on siblings"
             )
-            value = ZERO
-        else:
-            value = node.points * _div(got, of)
+            return
+        value = node.points * _div(got, of)
         self.scores[node.index][u] = value
         self.add(
             node.index,

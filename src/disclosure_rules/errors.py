@@ -83,7 +83,7 @@ class Diagnostic:
     def location(self) -> str:
         if self.span is not None:
             return str(self.span)
-        parts = [self.file or "<facts>"]
+        parts = [self.file or "<input>"]
         if self.unit is not None:
             parts.append(f"unit {self.unit!r}")
         if self.fact is not None:
