@@ -32,13 +32,13 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
         if field == "awarded":
             steps = int(node.points * 2)
             half_points = rng.choices([steps, steps - 1, steps // 2, 0], [80, 12, 6, 2])[0]
-            facts[field] = str(Decimal(half_points) / 2)
+            facts[field] = Decimal(half_points) / 2
         elif kind == "bool":  # "met" is mostly true; other yes/no facts (reposted …) mostly not
             facts[field] = rng.random() < (0.8 if field == "met" else 0.1)
         elif kind == "count":
             facts[field] = rng.choice([0, 0, 0, 1, 2, 4])
         elif kind == "rate":
-            facts[field] = str(Decimal(rng.randint(60, 100)) / 100)
+            facts[field] = Decimal(rng.randint(60, 100)) / 100
         else:
             facts[field] = rng.randint(0, 5)
     for clause in node.clauses:

@@ -211,7 +211,10 @@ def test_accepted_evidence_is_listed_and_credited():
     r = score(EVIDENCE, [{"id": "u", "facts": facts}])
     node = r.unit("u").node("a")
     assert node.score == D(2)
-    assert node.entries[0].inputs == {"accepted": ["https://x/gk/1"], "rejected": ["n (news)"]}
+    assert node.entries[0].to_dict()["inputs"] == {
+        "accepted": ["https://x/gk/1"],
+        "rejected": ["n (news)"],
+    }
 
 
 def na_ruleset(policy: str, extra: str = "") -> str:

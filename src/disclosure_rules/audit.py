@@ -77,6 +77,8 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return exact(value)
+    if hasattr(value, "to_dict"):  # evidence entries, kept as given until rendered
+        return value.to_dict()
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, Mapping):

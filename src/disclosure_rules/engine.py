@@ -13,19 +13,25 @@ Arithmetic is exact ``Decimal``. The only inexact operation is division
 the ruleset's places (default 2, half up). Ranks and grades are decided on
 the presented (rounded) total, so two units shown with the same score share
 a rank and a grade.
+
+The run keeps its state in columns (one list per node, indexed by unit) and
+each :class:`UnitResult` is a view over them. The ledger stores the entries
+that cannot be derived; a child's contribution to its parent (its score × its
+factor) is derived from the scores when the audit is read.
 """
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 import attrs
 
 from .audit import AUDIT_SCHEMA_VERSION, Entry, exact, reconcile, render_text, round_half_up
-from .errors import Diagnostic, EvaluationError, Severity
+from .errors import Diagnostic, EvaluationError, FactsError, Severity, did_you_mean
 from .facts import Cohort, NodeFacts, Unit
 from .graph import Clause, Cond, EvaluationGraph, GraphNode
 
@@ -37,6 +43,7 @@ _QUANTUM = Decimal(1).scaleb(-DIVISION_PLACES)
 _CONTEXT = Context(prec=80, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
 ONE = Decimal(1)
+_NOT_ASSESSED = ("na", "skipped")
 
 
 def _div(a: Decimal, b: Decimal) -> Decimal:
@@ -64,6 +71,48 @@ class NodeResult:
     entries: tuple[Entry, ...]
 
 
+@attrs.frozen(eq=False)
+class _Ledger:
+    """The run's columns, shared by every unit's result."""
+
+    graph: EvaluationGraph
+    scores: list[list[Decimal]]
+    status: list[list[str]]
+    entries: list[list[list[Entry] | None]] | None
+    factors: dict[int, Decimal]
+    facts_hash: str
+
+    def ledger(self, idx: int, u: int) -> list[Entry]:
+        """Node ``idx``'s entries for unit ``u``, child contributions included, in order."""
+        assert self.entries is not None
+        stored = self.entries[idx][u] or []
+        node = self.graph.nodes[idx]
+        if node.is_leaf or self.status[idx][u] != "scored":
+            return list(stored)
+        out: list[Entry] = []
+        bonuses: list[Entry] = []
+        for c in node.children:
+            child = self.graph.nodes[c]
+            if child.kind == "bonus":
+                if self.status[c][u] != "skipped":
+                    bonuses.append(
+                        Entry(
+                            "bonus",
+                            self.scores[c][u],
+                            child=child.id,
+                            factor=ONE,
+                            note="bonus points, added after the cap",
+                        )
+                    )
+                continue
+            factor = self.factors[c]
+            out.append(Entry("child", self.scores[c][u] * factor, child=child.id, factor=factor))
+        out.extend(e for e in stored if e.kind != "veto")
+        out.extend(bonuses)
+        out.extend(e for e in stored if e.kind == "veto")
+        return out
+
+
 @attrs.define(eq=False)
 class UnitResult:
     """One unit's scores, grade, rank and (with detail on) its ledger."""
@@ -77,32 +126,34 @@ class UnitResult:
     vetoes: tuple[str, ...]
     conversions: dict[str, Decimal]
     warnings: tuple[str, ...]
-    _graph: EvaluationGraph = attrs.field(repr=False)
-    _scores: list[Decimal] = attrs.field(repr=False)
-    _status: list[str] = attrs.field(repr=False)
-    _entries: list[list[Entry]] | None = attrs.field(repr=False)
-    _facts_hash: str | None = attrs.field(default=None, repr=False)
+    _ledger: _Ledger = attrs.field(repr=False)
+    _u: int = attrs.field(repr=False)
 
     @property
     def rounded_total(self) -> Decimal:
-        return round_half_up(self.total, self._graph.rounding)
+        return round_half_up(self.total, self._ledger.graph.rounding)
 
     def node(self, node_id: str) -> NodeResult:
-        idx = self._graph.by_id[node_id]
-        n = self._graph.nodes[idx]
-        entries = tuple(self._entries[idx]) if self._entries is not None else ()
-        return NodeResult(n.id, n.title, self._scores[idx], n.points, self._status[idx], entries)
+        led = self._ledger
+        idx = led.graph.by_id[node_id]
+        n = led.graph.nodes[idx]
+        entries = tuple(led.ledger(idx, self._u)) if led.entries is not None else ()
+        return NodeResult(
+            n.id, n.title, led.scores[idx][self._u], n.points, led.status[idx][self._u], entries
+        )
 
     def score(self, node_id: str) -> Decimal:
-        return self._scores[self._graph.by_id[node_id]]
+        led = self._ledger
+        return led.scores[led.graph.by_id[node_id]][self._u]
 
     def nodes(self) -> Iterator[NodeResult]:
-        for n in self._graph.nodes:
+        for n in self._ledger.graph.nodes:
             yield self.node(n.id)
 
     def to_dict(self) -> dict[str, Any]:
-        g = self._graph
-        facts_hash = self._facts_hash
+        led = self._ledger
+        g = led.graph
+        u = self._u
         places = g.rounding
         out: dict[str, Any] = {
             "id": self.id,
@@ -136,38 +187,38 @@ class UnitResult:
                 }
                 for c in g.conversions
             }
-        if facts_hash:
-            out["facts_hash"] = facts_hash
+        out["facts_hash"] = led.facts_hash
         out["nodes"] = {
             n.id: {
-                "score": _present(self._scores[n.index], places),
-                "exact": exact(self._scores[n.index]),
+                "score": _present(led.scores[n.index][u], places),
+                "exact": exact(led.scores[n.index][u]),
                 "max": _present(n.points, places),
-                "status": self._status[n.index],
+                "status": led.status[n.index][u],
             }
             for n in g.nodes
         }
-        if self._entries is not None:
+        if led.entries is not None:
             out["audit"] = list(self._audit_dicts())
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out
 
     def _audit_dicts(self) -> Iterator[dict[str, Any]]:
-        g = self._graph
-        assert self._entries is not None
+        led = self._ledger
+        g = led.graph
+        u = self._u
         stack: list[tuple[int, int]] = [(0, 0)]
         while stack:
             idx, depth = stack.pop()
             n = g.nodes[idx]
-            status = self._status[idx]
+            status = led.status[idx][u]
             node: dict[str, Any] = {
                 "node": n.id,
                 "title": n.title,
                 "kind": n.kind,
                 "depth": depth,
                 "line": n.line,
-                "score": exact(self._scores[idx]),
+                "score": exact(led.scores[idx][u]),
                 "max": exact(n.points),
                 "status": status,
             }
@@ -175,7 +226,7 @@ class UnitResult:
                 node["children"] = [g.nodes[c].id for c in n.children]
             if n.assumed:
                 node["assumed"] = list(n.assumed)
-            node["entries"] = [e.to_dict() for e in self._entries[idx]]
+            node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
             yield node
             if status == "scored":
                 for child in reversed(n.children):
@@ -183,7 +234,7 @@ class UnitResult:
 
     def explain(self) -> str:
         """The audit as readable text (from this run's ledger; nothing is re-scored)."""
-        return render_text(self.to_dict(), self._graph.metadata())
+        return render_text(self.to_dict(), self._ledger.graph.metadata())
 
 
 def _present(value: Decimal, places: int) -> int | float:
@@ -210,14 +261,9 @@ class Results:
         for u in self.units:
             if u.id == unit_id:
                 return u
-        from .errors import FactsError, did_you_mean
-
         msg = f"no unit {unit_id!r} in these results"
-        raise FactsError(
-            Diagnostic(
-                "DR302", msg, unit=unit_id, hint=did_you_mean(unit_id, (u.id for u in self.units))
-            )
-        )
+        hint = did_you_mean(unit_id, (u.id for u in self.units))
+        raise FactsError(Diagnostic("DR302", msg, unit=unit_id, hint=hint))
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self.units)
@@ -231,11 +277,10 @@ class Results:
 
     def to_dict(self) -> dict[str, Any]:
         g = self.graph
-        meta = g.metadata()
         return {
             "schema": AUDIT_SCHEMA_VERSION,
             "engine": {"name": "disclosure_rules", "version": ENGINE_VERSION},
-            "ruleset": meta,
+            "ruleset": g.metadata(),
             "facts": {
                 "source": self.facts_source,
                 "hash": self.facts_hash,
@@ -256,7 +301,7 @@ class Results:
                 f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
                 for p in g.assumed_params
             ],
-            "grades": [g_.name for g_ in g.grades],
+            "grades": [band.name for band in g.grades],
             "units": [u.to_dict() for u in self.units],
             "warnings": [w.to_dict() for w in self.warnings],
         }
@@ -286,8 +331,20 @@ def evaluate(
     strict: bool = False,
 ) -> Results:
     """Score every unit of ``cohort``; see the module docstring for the semantics."""
-    with localcontext(_CONTEXT):
-        return _Run(graph, cohort, detail, strict).run()
+    # A run allocates millions of small acyclic objects (ledger entries, columns); the
+    # cyclic garbage collector would walk them again and again for nothing, more than
+    # doubling the run's time. It is paused for the run and restored after.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with localcontext(_CONTEXT):
+            return _Run(graph, cohort, detail, strict).run()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+Push = Callable[[int, Entry], None]
 
 
 class _Run:
@@ -295,18 +352,19 @@ class _Run:
         self.g = graph
         self.cohort = cohort
         self.units: Sequence[Unit] = cohort.units
+        self.facts = [unit.facts for unit in cohort.units]
         self.detail = detail
         self.strict = strict
-        n = len(cohort.units)
+        n = self.n = len(cohort.units)
         count = len(graph.nodes)
         self.scores: list[list[Decimal]] = [[ZERO] * n for _ in range(count)]
         self.status: list[list[str]] = [["scored"] * n for _ in range(count)]
-        self.entries: list[list[list[Entry]]] | None = (
-            [[[] for _ in range(n)] for _ in range(count)] if detail else None
+        self.entries: list[list[list[Entry] | None]] | None = (
+            [[None] * n for _ in range(count)] if detail else None
         )
         self.warnings: list[Diagnostic] = []
         self.unit_warnings: list[list[str]] = [[] for _ in range(n)]
-        self.pending_own_rate: set[tuple[int, int]] = set()
+        self.pending_own_rate: dict[int, set[int]] = {}
         # ancestors that carry an applies_to, for the "skipped" status
         self.gated: list[tuple[int, ...]] = []
         for node in graph.nodes:
@@ -319,13 +377,26 @@ class _Run:
             self.gated.append(tuple(chain))
         self.component_of = [self._component_of(i) for i in range(count)]
         self.leaves_of: dict[int, list[int]] = {}
+        self.rescaled_in: dict[int, list[int]] = {}
         for node in graph.nodes:
+            scope = self.component_of[node.index]
             if node.kind == "item":
-                self.leaves_of.setdefault(self.component_of[node.index], []).append(node.index)
+                self.leaves_of.setdefault(scope, []).append(node.index)
+            if node.na is not None and node.na.policy == "rescale" and node.kind != "bonus":
+                self.rescaled_in.setdefault(scope, []).append(node.index)
+        self.factors: dict[int, Decimal] = {}
+        for node in graph.nodes:
+            for c in node.children:
+                child = graph.nodes[c]
+                weighted = node.kind == "ruleset" and child.kind == "component" and child.weight
+                self.factors[c] = (
+                    _div(child.weight * node.points, child.points)  # type: ignore[operator]
+                    if weighted
+                    else ONE
+                )
 
     def _component_of(self, idx: int) -> int:
-        node = self.g.nodes[idx]
-        p = node.parent
+        p = self.g.nodes[idx].parent
         while p is not None:
             if self.g.nodes[p].kind in ("component", "ruleset"):
                 return p
@@ -334,9 +405,28 @@ class _Run:
 
     # -------------------------------------------------------------- helpers
 
+    def pusher(self, idx: int) -> Push | None:
+        """A function appending an entry to node ``idx``'s ledger, or None with detail off."""
+        if self.entries is None:
+            return None
+        column = self.entries[idx]
+
+        def push(u: int, entry: Entry) -> None:
+            ledger = column[u]
+            if ledger is None:
+                column[u] = [entry]
+            else:
+                ledger.append(entry)
+
+        return push
+
     def add(self, idx: int, u: int, entry: Entry) -> None:
         if self.entries is not None:
-            self.entries[idx][u].append(entry)
+            ledger = self.entries[idx][u]
+            if ledger is None:
+                self.entries[idx][u] = [entry]
+            else:
+                ledger.append(entry)
 
     def warn(self, code: str, u: int, node: str | None, msg: str) -> None:
         unit = self.units[u].id
@@ -362,18 +452,17 @@ class _Run:
         g = self.g
         for stage in g.plan:
             if stage.kind == "per_unit":
+                self.leaves([i for i in stage.nodes if g.nodes[i].is_leaf])
                 for idx in stage.nodes:
-                    node = g.nodes[idx]
-                    if node.is_leaf:
-                        self.leaf(node)
-                    else:
-                        self.aggregate(node)
+                    if not g.nodes[idx].is_leaf:
+                        self.aggregate(g.nodes[idx])
             else:
                 for idx in stage.nodes:
                     self.averages(g.nodes[idx])
         totals = self.scores[0]
-        vetoes = self.vetoes(totals)
-        units = self.finish(totals, vetoes)
+        fired = self.vetoes(totals)
+        ledger = _Ledger(g, self.scores, self.status, self.entries, self.factors, self.cohort.hash)
+        units = self.finish(totals, fired, ledger)
         return Results(
             g,
             units,
@@ -387,12 +476,13 @@ class _Run:
 
     # -------------------------------------------------------------- N/A gates
 
-    def gate(self, node: GraphNode, u: int, unit: Unit) -> str | None:
+    def gate(self, node: GraphNode, u: int) -> str | None:
         """'skipped' or 'na' when the unit is not assessed on this node, else None."""
+        tags = self.units[u].tags
         for p in self.gated[node.index]:
-            if not (self.g.nodes[p].applies_to or frozenset()) & unit.tags:
+            if not (self.g.nodes[p].applies_to or frozenset()) & tags:
                 return "skipped"
-        if node.applies_to is not None and not node.applies_to & unit.tags:
+        if node.applies_to is not None and not node.applies_to & tags:
             return "na"
         return None
 
@@ -415,202 +505,267 @@ class _Run:
                 ),
             )
         elif na.policy == "own_rate":
-            self.pending_own_rate.add((node.index, u))
+            self.pending_own_rate.setdefault(node.index, set()).add(u)
         # average / group_average are filled in at the cohort barrier
 
-    def skip(self, node: GraphNode, u: int) -> None:
-        self.status[node.index][u] = "skipped"
+    def gated_out(self, node: GraphNode, u: int) -> bool:
+        """Apply the node's applicability gate for unit ``u``; True when it is not assessed."""
+        gate = self.gate(node, u)
+        if gate == "skipped":
+            self.status[node.index][u] = "skipped"
+        elif gate == "na":
+            self.mark_na(node, u, f"applies only to {', '.join(sorted(node.applies_to or ()))}")
+        return gate is not None
 
     # -------------------------------------------------------------- leaves
 
-    def leaf(self, node: GraphNode) -> None:
-        idx = node.index
-        scores = self.scores[idx]
-        for u, unit in enumerate(self.units):
-            gate = self.gate(node, u, unit)
-            if gate == "skipped":
-                self.skip(node, u)
-                continue
-            facts = unit.facts.get(node.id)
-            if gate == "na":
-                tags = ", ".join(sorted(node.applies_to or ()))
-                self.mark_na(node, u, f"applies only to {tags}")
-                continue
-            if facts is not None and facts.not_applicable:
-                self.mark_na(
-                    node,
-                    u,
-                    "the unit declared it not applicable"
-                    + (f": {facts.note}" if facts.note else ""),
-                )
-                if facts.evidence:
-                    self.add(
-                        idx,
-                        u,
-                        Entry(
-                            "evidence",
-                            ZERO,
-                            note="statement supplied",
-                            inputs={"accepted": [e.ref for e in facts.evidence]},
-                        ),
-                    )
-                continue
-            if facts is None:
-                self.missing(node, u, None)
-                continue
-            if node.scoring == "direct":
-                value = facts.values["score"]
-                assert isinstance(value, Decimal)
-                scores[u] = value
-                self.add(
-                    idx,
-                    u,
-                    Entry(
-                        "base", value, "direct_score", node.line, node.direct_cite, {"score": value}
-                    ),
-                )
-            elif node.scoring == "survey":
-                scores[u] = self.survey(node, u, facts)
-            else:
-                scores[u] = self.item(node, u, facts)
+    def leaves(self, indices: Sequence[int]) -> None:
+        """Score every leaf from its facts, unit by unit.
+
+        Leaves depend on nothing but the unit's own facts, so the order is free; going
+        unit by unit reads each unit's facts while they are in the processor's cache,
+        which node by node over a large cohort does not.
+        """
+        plans = [self.leaf_plan(self.g.nodes[i]) for i in indices]
+        for u, facts_of in enumerate(self.facts):
+            for node, scores, gated, kernel, fast, required, rejected in plans:
+                if gated and self.gated_out(node, u):
+                    continue
+                facts = facts_of.get(node.id)
+                if facts is None:
+                    self.missing(node, u, None)
+                    continue
+                if fast and not facts.note:
+                    awarded = facts.values.get("awarded")
+                    if (
+                        awarded is not None
+                        and (facts.evidence or not required)
+                        and rejected.isdisjoint(facts.kinds)
+                    ):
+                        scores[u] = awarded
+                        continue
+                if facts.not_applicable:
+                    note = f": {facts.note}" if facts.note else ""
+                    self.mark_na(node, u, "the unit declared it not applicable" + note)
+                    if facts.evidence:
+                        self.add(
+                            node.index,
+                            u,
+                            Entry(
+                                "evidence",
+                                ZERO,
+                                note="statement supplied",
+                                inputs={"accepted": facts.evidence},
+                            ),
+                        )
+                else:
+                    scores[u] = kernel(u, facts)
+
+    def leaf_plan(self, node: GraphNode) -> tuple[Any, ...]:
+        if node.scoring == "item":
+            kernel = self.item_kernel(node)
+        elif node.scoring == "survey":
+            kernel = self.survey_kernel(node)
+        else:
+            kernel = self.direct_kernel(node)
+        # The dominant case, inline: an awarded item with no clauses, no clamp that can bite
+        # (the loader keeps `awarded` within [0, points]) and no ledger to write.
+        fast = (
+            self.entries is None
+            and node.scoring == "item"
+            and node.base == "awarded"
+            and not node.clauses
+            and (node.cap.value is None or node.cap.value >= node.points)
+            and (node.floor.value is None or node.floor.value <= ZERO)
+        )
+        gated = bool(self.gated[node.index]) or node.applies_to is not None
+        return (
+            node,
+            self.scores[node.index],
+            gated,
+            kernel,
+            fast,
+            node.evidence_required,
+            node.rejected,
+        )
 
     def missing(self, node: GraphNode, u: int, field: str | None) -> None:
         self.status[node.index][u] = "missing"
         self.scores[node.index][u] = ZERO
         what = f"{node.id}.{field}" if field else node.id
-        self.add(
-            node.index, u, Entry("missing", ZERO, note=f"no fact supplied for {what}: scored 0")
-        )
+        if self.entries is not None:
+            self.entries[node.index][u] = [
+                Entry("missing", ZERO, note=f"no fact supplied for {what}: scored 0")
+            ]
         self.warn("DR403", u, node.id, f"no fact supplied for {what}; scored 0")
 
-    def item(self, node: GraphNode, u: int, facts: NodeFacts) -> Decimal:
-        idx = node.index
-        if node.evidence_required or node.rejected:
-            accepted = [e for e in facts.evidence if e.kind not in node.rejected]
-            rejected = [e for e in facts.evidence if e.kind in node.rejected]
-            if node.evidence_required and not accepted:
-                self.status[idx][u] = "not_credited"
-                reason = (
-                    "no evidence supplied"
-                    if not facts.evidence
-                    else "every piece of evidence is of a rejected kind"
-                )
-                inputs: dict[str, Any] = {}
-                if rejected:
-                    inputs["rejected"] = [f"{e.ref} ({e.kind})" for e in rejected]
-                self.add(
-                    idx,
-                    u,
-                    Entry(
-                        "evidence",
-                        ZERO,
-                        "evidence_required",
-                        node.evidence_line,
-                        node.evidence_cite or node.rejected_cite,
-                        inputs,
-                        note=f"not credited: {reason}",
-                    ),
-                )
-                return ZERO
-            if self.entries is not None and facts.evidence:
-                inputs = {"accepted": [e.ref for e in accepted]}
-                if rejected:
-                    inputs["rejected"] = [f"{e.ref} ({e.kind})" for e in rejected]
-                self.add(
-                    idx,
-                    u,
-                    Entry(
-                        "evidence",
-                        ZERO,
-                        None,
-                        None,
-                        node.rejected_cite if rejected else None,
-                        inputs,
-                    ),
-                )
-        values = facts.values
-        try:
-            score = self.base(node, u, values)
-            for clause in node.clauses:
-                if clause.type in ("deduct_per", "deduct_missing", "deduct_when"):
-                    score = self.deduct(node, u, clause, values, score)
-                elif clause.type == "zero_when":
-                    assert clause.condition is not None
-                    held, shown = self.condition(clause.condition, u, node.id, values)
-                    if held and score != ZERO:
-                        self.add(
-                            idx,
-                            u,
-                            Entry("zero", -score, "zero_when", clause.line, clause.cite, shown),
-                        )
-                        score = ZERO
-        except _MissingFact as missing:
-            if self.entries is not None:
-                self.entries[idx][u].clear()
-            self.missing(node, u, missing.field)
-            return ZERO
-        if facts.note and self.entries is not None:
-            self.add(idx, u, Entry("note", ZERO, note=facts.note))
-        return self.clamp(node, u, score)
+    def direct_kernel(self, node: GraphNode) -> Callable[[int, NodeFacts], Decimal]:
+        push = self.pusher(node.index)
+        line, cite = node.line, node.direct_cite
 
-    def base(self, node: GraphNode, u: int, values: Any) -> Decimal:
+        def kernel(u: int, facts: NodeFacts) -> Decimal:
+            value = facts.values["score"]
+            assert isinstance(value, Decimal)
+            if push is not None:
+                push(u, Entry("base", value, "direct_score", line, cite, {"score": value}))
+            return value
+
+        return kernel
+
+    def item_kernel(self, node: GraphNode) -> Callable[[int, NodeFacts], Decimal]:
+        """Score one item from one unit's facts: evidence, base, clauses in order, clamp."""
+        idx = node.index
+        push = self.pusher(idx)
+        status = self.status[idx]
+        points = node.points
+        required, rejected = node.evidence_required, node.rejected
+        ev_line, ev_cite = node.evidence_line, node.evidence_cite or node.rejected_cite
         base = node.base
-        clause = next((c for c in node.clauses if c.type == base), None)
+        base_clause = next((c for c in node.clauses if c.type == base), None)
+        base_line = base_clause.line if base_clause else node.line
+        base_cite = base_clause.cite if base_clause else None
+        steps = tuple(
+            c for c in node.clauses if c.type not in ("awarded", "all_or_nothing", "full", "rate")
+        )
+        cap, floor = node.cap.value, node.floor.value
+
+        def kernel(u: int, facts: NodeFacts) -> Decimal:
+            evidence = facts.evidence
+            if required or rejected:
+                accepted = evidence
+                if not rejected.isdisjoint(facts.kinds):
+                    accepted = tuple(e for e in evidence if e.kind not in rejected)
+                if required and not accepted:
+                    status[u] = "not_credited"
+                    if push is not None:
+                        shown = {"rejected": _rejected(evidence, rejected)} if evidence else None
+                        reason = (
+                            "no evidence supplied"
+                            if not evidence
+                            else "every piece of evidence is of a rejected kind"
+                        )
+                        push(
+                            u,
+                            Entry(
+                                "evidence",
+                                ZERO,
+                                "evidence_required",
+                                ev_line,
+                                ev_cite,
+                                shown,
+                                note=f"not credited: {reason}",
+                            ),
+                        )
+                    return ZERO
+                if push is not None and evidence:
+                    inputs: dict[str, Any] = {"accepted": accepted}
+                    if len(accepted) != len(evidence):
+                        inputs["rejected"] = _rejected(evidence, rejected)
+                    push(
+                        u,
+                        Entry(
+                            "evidence",
+                            ZERO,
+                            None,
+                            None,
+                            node.rejected_cite if "rejected" in inputs else None,
+                            inputs,
+                        ),
+                    )
+            values = facts.values
+            try:
+                if base == "awarded":
+                    if "awarded" not in values:
+                        raise _MissingFact(node.id, "awarded")
+                    score: Decimal = values["awarded"]  # type: ignore[assignment]
+                    if push is not None:
+                        push(u, Entry("base", score, "awarded", base_line, base_cite))
+                elif base == "full":
+                    score = points
+                    if push is not None:
+                        push(u, Entry("base", score, "full", base_line, base_cite))
+                else:
+                    score = self.special_base(node, u, values, base_clause, push)
+                for clause in steps:
+                    score = self.step(node, u, clause, values, score, push)
+            except _MissingFact as missing:
+                self.missing(node, u, missing.field)
+                return ZERO
+            if facts.note and push is not None:
+                push(u, Entry("note", ZERO, note=facts.note))
+            if cap is not None and score > cap:
+                if push is not None:
+                    push(u, _clamp("cap", cap, score, node.cap.line, node.cap.cite))
+                score = cap
+            if floor is not None and score < floor:
+                if push is not None:
+                    push(u, _clamp("floor", floor, score, node.floor.line, node.floor.cite))
+                score = floor
+            return score
+
+        return kernel
+
+    def special_base(
+        self, node: GraphNode, u: int, values: Any, clause: Clause | None, push: Push | None
+    ) -> Decimal:
         line = clause.line if clause else node.line
         cite = clause.cite if clause else None
-        if base == "awarded":
-            if "awarded" not in values:
-                raise _MissingFact(node.id, "awarded")
-            value = values["awarded"]
-            self.add(node.index, u, Entry("base", value, "awarded", line, cite, {"awarded": value}))
-            return value  # type: ignore[no-any-return]
-        if base == "all_or_nothing":
+        if node.base == "all_or_nothing":
             if "met" not in values:
                 raise _MissingFact(node.id, "met")
             value = node.points if values["met"] else ZERO
-            self.add(
-                node.index,
-                u,
-                Entry("base", value, "all_or_nothing", line, cite, {"met": values["met"]}),
-            )
+            if push is not None:
+                push(u, Entry("base", value, "all_or_nothing", line, cite, {"met": values["met"]}))
             return value
-        if base == "rate":
-            assert clause is not None and clause.fact is not None
-            rate = self.fact(clause.fact_node, clause.fact, u, values)
-            value = node.points * rate
-            self.add(
-                node.index,
+        assert clause is not None and clause.fact is not None
+        rate = self.fact(clause.fact_node, clause.fact, u, values)
+        value = node.points * rate
+        if push is not None:
+            push(
                 u,
                 Entry(
                     "base", value, "rate", line, cite, {clause.fact: rate, "points": node.points}
                 ),
             )
-            return value  # type: ignore[no-any-return]
-        self.add(node.index, u, Entry("base", node.points, "full", line, cite))
-        return node.points
+        return value  # type: ignore[no-any-return]
 
     def fact(self, owner: str | None, field: str, u: int, own: Any) -> Any:
         """A fact value: ``own`` node's field when ``owner`` is None, else another node's."""
         if owner is None:
             values = own
         else:
-            nf = self.units[u].facts.get(owner)
+            nf = self.facts[u].get(owner)
             values = nf.values if nf is not None else {}
         if field not in values:
             raise _MissingFact(owner or "", field)
         return values[field]
 
-    def deduct(
-        self, node: GraphNode, u: int, clause: Clause, values: Any, score: Decimal
+    def step(
+        self,
+        node: GraphNode,
+        u: int,
+        clause: Clause,
+        values: Any,
+        score: Decimal,
+        push: Push | None,
     ) -> Decimal:
-        assert clause.amount is not None
-        if clause.type == "deduct_when":
+        """One deduction or zero-when clause."""
+        if clause.type == "zero_when":
             assert clause.condition is not None
             held, shown = self.condition(clause.condition, u, node.id, values)
+            if held and score != ZERO:
+                if push is not None:
+                    push(u, Entry("zero", -score, "zero_when", clause.line, clause.cite, shown))
+                return ZERO
+            return score
+        assert clause.amount is not None
+        inputs: dict[str, Any]
+        if clause.type == "deduct_when":
+            assert clause.condition is not None
+            held, inputs = self.condition(clause.condition, u, node.id, values)
             if not held:
                 return score
             delta = -clause.amount
-            inputs = shown
         else:
             assert clause.fact is not None
             count = self.fact(clause.fact_node, clause.fact, u, values)
@@ -625,20 +780,20 @@ class _Run:
                 return score
             delta = -clause.amount * incidents
             if clause.max is not None and -delta > clause.max:
-                inputs = {**inputs, "max": clause.max}
+                inputs["max"] = clause.max
                 delta = -clause.max
-        self.add(
-            node.index,
-            u,
-            Entry(
-                "deduct",
-                delta,
-                clause.type,
-                clause.line,
-                clause.cite,
-                {"amount": clause.amount, **inputs},
-            ),
-        )
+        if push is not None:
+            push(
+                u,
+                Entry(
+                    "deduct",
+                    delta,
+                    clause.type,
+                    clause.line,
+                    clause.cite,
+                    {"amount": clause.amount, **inputs},
+                ),
+            )
         return score + delta
 
     def condition(self, cond: Cond, u: int, owner: str, own: Any) -> tuple[bool, dict[str, Any]]:
@@ -664,75 +819,38 @@ class _Run:
         shown["held"] = held
         return held, shown
 
-    def clamp(self, node: GraphNode, u: int, score: Decimal) -> Decimal:
-        cap = node.cap.value
-        if cap is not None and score > cap:
+    def survey_kernel(self, node: GraphNode) -> Callable[[int, NodeFacts], Decimal]:
+        def kernel(u: int, facts: NodeFacts) -> Decimal:
+            counts = {name: facts.values.get(name) for name, _ in node.answers}
+            absent = [name for name, c in counts.items() if c is None]
+            if absent:
+                self.missing(node, u, absent[0])
+                return ZERO
+            responses = sum((c for c in counts.values() if isinstance(c, Decimal)), ZERO)
+            if responses == ZERO:
+                self.missing(node, u, "responses")
+                return ZERO
+            weighted = sum((counts[name] * w for name, w in node.answers), ZERO)  # type: ignore[operator]
+            rate = _div(weighted, responses)
+            score = node.points * rate
+            outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
             self.add(
                 node.index,
                 u,
                 Entry(
-                    "clamp",
-                    cap - score,
-                    "cap",
-                    node.cap.line,
-                    node.cap.cite,
-                    {"bound": cap},
-                    note=f"the cap at {exact(cap)} absorbed {exact(score - cap)}",
+                    "base",
+                    score,
+                    "survey",
+                    node.line,
+                    None,
+                    {**counts, "responses": responses, "rate": rate, "outcome": outcome},
+                    note=f"satisfaction {exact(rate * 100)}% of {exact(responses)} responses"
+                    + (f": {outcome}" if outcome else ""),
                 ),
             )
-            score = cap
-        floor = node.floor.value
-        if floor is not None and score < floor:
-            self.add(
-                node.index,
-                u,
-                Entry(
-                    "clamp",
-                    floor - score,
-                    "floor",
-                    node.floor.line,
-                    node.floor.cite,
-                    {"bound": floor},
-                    note=f"the floor at {exact(floor)} absorbed {exact(score - floor)}",
-                ),
-            )
-            score = floor
-        return score
+            return score
 
-    def survey(self, node: GraphNode, u: int, facts: NodeFacts) -> Decimal:
-        counts = {name: facts.values.get(name) for name, _ in node.answers}
-        absent = [name for name, c in counts.items() if c is None]
-        if absent:
-            self.missing(node, u, absent[0])
-            return ZERO
-        responses = sum((c for c in counts.values() if isinstance(c, Decimal)), ZERO)
-        if responses == ZERO:
-            self.missing(node, u, "responses")
-            return ZERO
-        weighted = sum((counts[name] * w for name, w in node.answers), ZERO)  # type: ignore[operator]
-        rate = _div(weighted, responses)
-        score = node.points * rate
-        outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
-        self.add(
-            node.index,
-            u,
-            Entry(
-                "base",
-                score,
-                "survey",
-                node.line,
-                None,
-                {
-                    **{k: v for k, v in counts.items()},
-                    "responses": responses,
-                    "rate": rate,
-                    "outcome": outcome,
-                },
-                note=f"satisfaction {exact(rate * 100)}% of {exact(responses)} responses"
-                + (f": {outcome}" if outcome else ""),
-            ),
-        )
-        return score
+        return kernel
 
     # -------------------------------------------------------------- cohort barriers
 
@@ -741,27 +859,21 @@ class _Run:
         na = node.na
         assert na is not None
         status, scores = self.status[idx], self.scores[idx]
-        assessed = [u for u in range(len(self.units)) if status[u] not in ("na", "skipped")]
-        cohort_sum = sum((scores[u] for u in assessed), ZERO)
+        if "na" not in status:
+            return
+        assessed = [u for u, st in enumerate(status) if st not in _NOT_ASSESSED]
+        cohort_sum = sum([scores[u] for u in assessed], ZERO)
+        cohort_mean = _div(cohort_sum, Decimal(len(assessed))) if assessed else None
         groups: dict[str | None, list[int]] = {}
         if na.policy == "group_average":
             for u in assessed:
                 groups.setdefault(self._group(u, na.over), []).append(u)
-        for u in range(len(self.units)):
-            if status[u] != "na":
-                continue
-            over, total, label = assessed, cohort_sum, "the cohort"
-            note = ""
-            if na.policy == "group_average":
-                group = self._group(u, na.over)
-                members = groups.get(group, [])
-                if members:
-                    over = members
-                    total = sum((scores[m] for m in members), ZERO)
-                    label = f"group {group}" if group else "units with none of the group tags"
-                else:
-                    note = f"; no assessed unit in group {group}, so the cohort average is used"
-            if not over:
+        group_means: dict[str | None, tuple[Decimal, Decimal, int]] = {}
+        for group, members in groups.items():
+            total = sum((scores[m] for m in members), ZERO)
+            group_means[group] = (_div(total, Decimal(len(members))), total, len(members))
+        for u in [u for u, st in enumerate(status) if st == "na"]:
+            if cohort_mean is None:
                 self.component_rate(
                     node,
                     u,
@@ -769,7 +881,20 @@ class _Run:
                     "no unit in the cohort is assessed on it, so there is no average",
                 )
                 continue
-            value = _div(total, Decimal(len(over)))
+            value, total, count, label, note = (
+                cohort_mean,
+                cohort_sum,
+                len(assessed),
+                "the cohort",
+                "",
+            )
+            if na.policy == "group_average":
+                group = self._group(u, na.over)
+                if group in group_means:
+                    value, total, count = group_means[group]
+                    label = f"group {group}" if group else "units with none of the group tags"
+                else:
+                    note = f"; no assessed unit in group {group}, so the cohort average is used"
             scores[u] = value
             self.add(
                 idx,
@@ -780,9 +905,8 @@ class _Run:
                     na.policy,
                     na.line,
                     na.cite,
-                    {"over": len(over), "sum": total, "of": label},
-                    note=f"not applicable: the average of {len(over)} assessed units ({label})"
-                    + note,
+                    {"over": count, "sum": total, "of": label},
+                    note=f"not applicable: the average of {count} assessed units ({label})" + note,
                 ),
             )
 
@@ -792,7 +916,7 @@ class _Run:
         assessed = [
             i
             for i in self.leaves_of[self.component_of[node.index]]
-            if i != node.index and self.status[i][u] not in ("na", "skipped")
+            if i != node.index and self.status[i][u] not in _NOT_ASSESSED
         ]
         got = sum((self.scores[i][u] for i in assessed), ZERO)
         of = sum((self.g.nodes[i].points for i in assessed), ZERO)
@@ -836,81 +960,123 @@ class _Run:
     def aggregate(self, node: GraphNode) -> None:
         g = self.g
         idx = node.index
-        nodes = g.nodes
-        children = [nodes[c] for c in node.children]
+        push = self.pusher(idx)
+        scores = self.scores[idx]
+        children = [g.nodes[c] for c in node.children]
         regular = [c for c in children if c.kind != "bonus"]
-        bonuses = [c for c in children if c.kind == "bonus"]
-        weighted = node.kind == "ruleset" and any(c.kind == "component" for c in children)
-        factors = {
-            c.index: (_div(c.weight * node.points, c.points) if weighted and c.weight else ONE)
-            for c in regular
-        }
+        bonus_columns = [
+            (self.scores[c.index], self.status[c.index]) for c in children if c.kind == "bonus"
+        ]
+        columns = [self.scores[c.index] for c in regular]
+        factors = [self.factors[c.index] for c in regular]
+        weighted = any(f != ONE for f in factors)
         children_max = sum((c.points for c in regular), ZERO)
-        for u, unit in enumerate(self.units):
-            gate = self.gate(node, u, unit)
-            if gate == "skipped":
-                self.skip(node, u)
+        gated = bool(self.gated[idx]) or node.applies_to is not None
+        own_rate = [
+            (c, self.pending_own_rate[c.index]) for c in regular if c.index in self.pending_own_rate
+        ]
+        scale = (
+            _div(node.points, node.children_points)
+            if node.resolve == "scale" and node.children_points
+            else None
+        )
+        redistribute = [c for c in regular if c.na is not None and c.na.policy == "redistribute"]
+        rescaled = (
+            self.rescaled_in.get(idx, [])
+            if node.kind in ("component", "ruleset") and not weighted
+            else []
+        )
+        cap, floor = node.cap.value, node.floor.value
+        if not (gated or own_rate or scale or redistribute or rescaled or bonus_columns):
+            self.plain_sums(node, columns, factors if weighted else None, push)
+            return
+        for u in range(self.n):
+            if gated and self.gated_out(node, u):
                 continue
-            if gate == "na":
-                tags = ", ".join(sorted(node.applies_to or ()))
-                self.mark_na(node, u, f"applies only to {tags}")
-                continue
-            for c in regular:
-                if (c.index, u) in self.pending_own_rate:
-                    self.own_rate(c, u, regular)
-            raw = ZERO
-            for c in regular:
-                contribution = self.scores[c.index][u] * factors[c.index]
-                raw += contribution
-                self.add(idx, u, Entry("child", contribution, child=c.id, factor=factors[c.index]))
+            for child, pending in own_rate:
+                if u in pending:
+                    self.own_rate(child, u, regular)
+            if weighted:
+                raw = sum((col[u] * f for col, f in zip(columns, factors, strict=True)), ZERO)
+            else:
+                raw = sum((col[u] for col in columns), ZERO)
             score = raw
-            if node.resolve == "scale" and node.children_points:
-                factor = _div(node.points, node.children_points)
-                delta = raw * factor - raw
+            if scale is not None:
+                delta = raw * scale - raw
                 score += delta
-                self.add(
-                    idx,
-                    u,
-                    Entry(
-                        "resolve",
-                        delta,
-                        "scale",
-                        node.line,
-                        node.resolve_cite,
-                        {
-                            "declared": node.points,
-                            "children": node.children_points,
-                            "factor": factor,
-                        },
-                        note=f"parts scaled by {exact(node.points)}/{exact(node.children_points)}",
-                    ),
-                )
-            score = self.spread(node, u, regular, children_max, score, raw)
-            score = self.clamp(node, u, score)
-            for b in bonuses:
-                if self.status[b.index][u] == "skipped":
-                    continue
-                value = self.scores[b.index][u]
-                score += value
-                self.add(
-                    idx,
-                    u,
-                    Entry(
-                        "bonus",
-                        value,
-                        child=b.id,
-                        factor=ONE,
-                        note="bonus points, added after the cap",
-                    ),
-                )
-            self.scores[idx][u] = score
+                if push is not None:
+                    push(
+                        u,
+                        Entry(
+                            "resolve",
+                            delta,
+                            "scale",
+                            node.line,
+                            node.resolve_cite,
+                            {
+                                "declared": node.points,
+                                "children": node.children_points,
+                                "factor": scale,
+                            },
+                            note=f"parts scaled by {exact(node.points)}/"
+                            f"{exact(node.children_points or ZERO)}",
+                        ),
+                    )
+            if redistribute:
+                score = self.redistribute(node, u, redistribute, children_max, score, raw)
+            if rescaled:
+                score = self.rescale(node, u, rescaled, children_max, score, raw)
+            if cap is not None and score > cap:
+                if push is not None:
+                    push(u, _clamp("cap", cap, score, node.cap.line, node.cap.cite))
+                score = cap
+            if floor is not None and score < floor:
+                if push is not None:
+                    push(u, _clamp("floor", floor, score, node.floor.line, node.floor.cite))
+                score = floor
+            for bonus_scores, bonus_status in bonus_columns:
+                if bonus_status[u] != "skipped":
+                    score += bonus_scores[u]
+            scores[u] = score
+
+    def plain_sums(
+        self,
+        node: GraphNode,
+        columns: list[list[Decimal]],
+        factors: list[Decimal] | None,
+        push: Push | None,
+    ) -> None:
+        """The common case, column-wise: sum the children, then clamp."""
+        if factors is None:
+            raws = [sum(row, ZERO) for row in zip(*columns, strict=True)]
+        else:
+            raws = [sum(map(_MUL, row, factors), ZERO) for row in zip(*columns, strict=True)]
+        cap, floor = node.cap.value, node.floor.value
+        if push is None:
+            self.scores[node.index] = [
+                cap
+                if cap is not None and r > cap
+                else floor
+                if floor is not None and r < floor
+                else r
+                for r in raws
+            ]
+            return
+        for u, raw in enumerate(raws):
+            if cap is not None and raw > cap:
+                push(u, _clamp("cap", cap, raw, node.cap.line, node.cap.cite))
+                raws[u] = cap
+            elif floor is not None and raw < floor:
+                push(u, _clamp("floor", floor, raw, node.floor.line, node.floor.cite))
+                raws[u] = floor
+        self.scores[node.index] = raws
 
     def own_rate(self, node: GraphNode, u: int, siblings: list[GraphNode]) -> None:
-        self.pending_own_rate.discard((node.index, u))
+        self.pending_own_rate[node.index].discard(u)
         assessed = [
             s
             for s in siblings
-            if s.index != node.index and self.status[s.index][u] not in ("na", "skipped")
+            if s.index != node.index and self.status[s.index][u] not in _NOT_ASSESSED
         ]
         got = sum((self.scores[s.index][u] for s in assessed), ZERO)
         of = sum((s.points for s in assessed), ZERO)
@@ -938,98 +1104,85 @@ class _Run:
             ),
         )
 
-    def spread(
+    def redistribute(
         self,
         node: GraphNode,
         u: int,
-        regular: list[GraphNode],
+        candidates: list[GraphNode],
         children_max: Decimal,
         score: Decimal,
         raw: Decimal,
     ) -> Decimal:
-        """Redistribute (N/A children) and rescale (N/A anywhere in a component)."""
-        na_children = [
-            c
-            for c in regular
-            if self.status[c.index][u] == "na"
-            and c.na is not None
-            and c.na.policy == "redistribute"
-        ]
-        if na_children:
-            missing = sum((c.points for c in na_children), ZERO)
-            applicable = children_max - missing
-            if applicable > ZERO:
-                factor = _div(children_max, applicable)
-                delta = raw * factor - raw
-                score += delta
-                na = na_children[0].na
-                assert na is not None
-                self.add(
-                    node.index,
-                    u,
-                    Entry(
-                        "redistribute",
-                        delta,
-                        "redistribute",
-                        na.line,
-                        na.cite,
-                        {"not_applicable": [c.id for c in na_children], "factor": factor},
-                        note=f"points of N/A parts spread over the others: "
-                        f"×{exact(children_max)}/{exact(applicable)}",
-                    ),
-                )
-        if node.kind in ("component", "ruleset") and not any(
-            c.kind == "component" for c in regular
-        ):
-            rescaled = [n for n in self._rescaled_under(node.index, u)]
-            if rescaled:
-                missing = sum((self.g.nodes[i].points for i in rescaled), ZERO)
-                applicable = children_max - missing
-                if applicable > ZERO:
-                    factor = _div(children_max, applicable)
-                    delta = raw * factor - raw
-                    score += delta
-                    na = self.g.nodes[rescaled[0]].na
-                    assert na is not None
-                    self.add(
-                        node.index,
-                        u,
-                        Entry(
-                            "rescale",
-                            delta,
-                            "rescale",
-                            na.line,
-                            na.cite,
-                            {
-                                "not_applicable": [self.g.nodes[i].id for i in rescaled],
-                                "factor": factor,
-                            },
-                            note=f"score on applicable items scaled to the full total: "
-                            f"×{exact(children_max)}/{exact(applicable)}",
-                        ),
-                    )
-        return score
+        """Spread the points of N/A children with the redistribute policy over the others."""
+        na_children = [c for c in candidates if self.status[c.index][u] == "na"]
+        if not na_children:
+            return score
+        applicable = children_max - sum((c.points for c in na_children), ZERO)
+        if applicable <= ZERO:
+            return score
+        factor = _div(children_max, applicable)
+        delta = raw * factor - raw
+        na = na_children[0].na
+        assert na is not None
+        self.add(
+            node.index,
+            u,
+            Entry(
+                "redistribute",
+                delta,
+                "redistribute",
+                na.line,
+                na.cite,
+                {"not_applicable": [c.id for c in na_children], "factor": factor},
+                note=f"points of N/A parts spread over the others: "
+                f"×{exact(children_max)}/{exact(applicable)}",
+            ),
+        )
+        return score + delta
 
-    def _rescaled_under(self, comp: int, u: int) -> list[int]:
-        out = []
-        for i, node in enumerate(self.g.nodes):
-            if (
-                self.component_of[i] == comp
-                and self.status[i][u] == "na"
-                and node.na is not None
-                and node.na.policy == "rescale"
-                and node.kind != "bonus"
-            ):
-                out.append(i)
-        return out
+    def rescale(
+        self,
+        node: GraphNode,
+        u: int,
+        candidates: list[int],
+        children_max: Decimal,
+        score: Decimal,
+        raw: Decimal,
+    ) -> Decimal:
+        """Scale a component's score on applicable items up to its full total."""
+        na_nodes = [i for i in candidates if self.status[i][u] == "na"]
+        if not na_nodes:
+            return score
+        applicable = children_max - sum((self.g.nodes[i].points for i in na_nodes), ZERO)
+        if applicable <= ZERO:
+            return score
+        factor = _div(children_max, applicable)
+        delta = raw * factor - raw
+        na = self.g.nodes[na_nodes[0]].na
+        assert na is not None
+        self.add(
+            node.index,
+            u,
+            Entry(
+                "rescale",
+                delta,
+                "rescale",
+                na.line,
+                na.cite,
+                {"not_applicable": [self.g.nodes[i].id for i in na_nodes], "factor": factor},
+                note=f"score on applicable items scaled to the full total: "
+                f"×{exact(children_max)}/{exact(applicable)}",
+            ),
+        )
+        return score + delta
 
     # -------------------------------------------------------------- vetoes, ranks, grades
 
     def vetoes(self, totals: list[Decimal]) -> list[list[str]]:
-        fired: list[list[str]] = [[] for _ in self.units]
+        fired: list[list[str]] = [[] for _ in range(self.n)]
         for veto in self.g.vetoes:
-            for u, unit in enumerate(self.units):
-                own = unit.facts.get(veto.id)
+            for u, facts_of in enumerate(self.facts):
+                own = facts_of.get(veto.id)
                 values = own.values if own is not None else {}
                 try:
                     held, shown = self.condition(veto.condition, u, veto.id, values)
@@ -1046,11 +1199,10 @@ class _Run:
                 if not held:
                     continue
                 fired[u].append(veto.id)
+                delta = ZERO
                 if veto.score is not None:
                     delta = veto.score - totals[u]
                     totals[u] = veto.score
-                else:
-                    delta = ZERO
                 self.add(
                     0,
                     u,
@@ -1068,40 +1220,34 @@ class _Run:
                 )
         return fired
 
-    def finish(self, totals: list[Decimal], fired: list[list[str]]) -> list[UnitResult]:
+    def finish(
+        self, totals: list[Decimal], fired: list[list[str]], ledger: _Ledger
+    ) -> list[UnitResult]:
         g = self.g
-        places = g.rounding
-        shown = [round_half_up(t, places) for t in totals]
-        order = sorted(range(len(totals)), key=lambda u: -shown[u])
-        ranks = [0] * len(totals)
+        shown = [round_half_up(t, g.rounding) for t in totals]
+        order = sorted(range(self.n), key=lambda u: -shown[u])
+        ranks = [0] * self.n
         for position, u in enumerate(order):
             prev = order[position - 1] if position else None
             ranks[u] = ranks[prev] if prev is not None and shown[prev] == shown[u] else position + 1
         grades = self.grade(shown, ranks, fired)
-        units = []
-        for u, unit in enumerate(self.units):
-            conversions = {c.id: _div(totals[u] * c.points, g.root.points) for c in g.conversions}
-            units.append(
-                UnitResult(
-                    unit.id,
-                    tuple(sorted(unit.tags)),
-                    totals[u],
-                    g.root.points,
-                    grades[u],
-                    ranks[u],
-                    tuple(fired[u]),
-                    conversions,
-                    tuple(self.unit_warnings[u]),
-                    g,
-                    [self.scores[i][u] for i in range(len(g.nodes))],
-                    [self.status[i][u] for i in range(len(g.nodes))],
-                    [self.entries[i][u] for i in range(len(g.nodes))]
-                    if self.entries is not None
-                    else None,
-                    self.cohort.hash,
-                )
+        maximum = g.root.points
+        return [
+            UnitResult(
+                unit.id,
+                tuple(sorted(unit.tags)),
+                totals[u],
+                maximum,
+                grades[u],
+                ranks[u],
+                tuple(fired[u]),
+                {c.id: _div(totals[u] * c.points, maximum) for c in g.conversions},
+                tuple(self.unit_warnings[u]),
+                ledger,
+                u,
             )
-        return units
+            for u, unit in enumerate(self.units)
+        ]
 
     def grade(
         self, shown: list[Decimal], ranks: list[int], fired: list[list[str]]
@@ -1113,19 +1259,12 @@ class _Run:
         scores never get different grades.
         """
         bands = self.g.grades
-        n = len(shown)
+        n = self.n
         result: list[str | None] = [None] * n
-        vetoed = {
-            u: next(
-                (
-                    self.g.vetoes[i].grade
-                    for i, v in enumerate(self.g.vetoes)
-                    if v.id in fired[u] and self.g.vetoes[i].grade
-                ),
-                None,
-            )
-            for u in range(n)
-        }
+        veto_grade = {v.id: v.grade for v in self.g.vetoes if v.grade}
+        forced = [
+            next((veto_grade[v] for v in fired[u] if v in veto_grade), None) for u in range(n)
+        ]
         order = sorted(range(n), key=lambda u: ranks[u])
         taken = [0] * len(bands)
         limits = [
@@ -1133,18 +1272,15 @@ class _Run:
             for b in bands
         ]
         position = 0
-        while position < len(order):
+        while position < n:
             tie = [order[position]]
-            while (
-                position + len(tie) < len(order)
-                and shown[order[position + len(tie)]] == shown[tie[0]]
-            ):
+            while position + len(tie) < n and shown[order[position + len(tie)]] == shown[tie[0]]:
                 tie.append(order[position + len(tie)])
             position += len(tie)
-            free = [u for u in tie if vetoed[u] is None]
+            free = [u for u in tie if forced[u] is None]
             for u in tie:
-                if vetoed[u] is not None:
-                    result[u] = vetoed[u]
+                if forced[u] is not None:
+                    result[u] = forced[u]
             if not free:
                 continue
             for b, band in enumerate(bands):
@@ -1159,6 +1295,24 @@ class _Run:
                 break
         return result
 
+
+def _clamp(kind: str, bound: Decimal, score: Decimal, line: int | None, cite: str | None) -> Entry:
+    return Entry(
+        "clamp",
+        bound - score,
+        kind,
+        line,
+        cite,
+        {"bound": bound},
+        note=f"the {kind} at {exact(bound)} absorbed {exact(score - bound)}",
+    )
+
+
+def _rejected(evidence: tuple[Any, ...], rejected: frozenset[str]) -> list[str]:
+    return [f"{e.ref} ({e.kind})" for e in evidence if e.kind in rejected]
+
+
+_MUL = Decimal.__mul__
 
 _COMPARE = {
     ">": lambda a, b: a > b,

@@ -14,6 +14,7 @@ A *missing* fact is not an error here: the engine scores it 0 and says so
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -21,7 +22,7 @@ import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -30,13 +31,18 @@ from .graph import EvaluationGraph, GraphNode
 
 __all__ = ["Cohort", "Evidence", "NodeFacts", "Unit", "load_facts", "read_facts_document"]
 
+ZERO = Decimal(0)
+
 NA_WORDS = frozenset({"n/a", "na", "不适用"})
 _UNIT_KEYS = frozenset({"id", "tags", "facts", "name", "note"})
 _DOC_KEYS = frozenset({"units", "description", "synthetic", "ruleset"})
 
 
-@attrs.frozen
-class Evidence:
+# Evidence and NodeFacts are named tuples, not attrs classes: a cohort holds one per
+# unit and item (hundreds of thousands), and tuples are several times cheaper to make.
+
+
+class Evidence(NamedTuple):
     """A piece of evidence: a URL or file name, with an optional kind (e.g. ``news``)."""
 
     ref: str
@@ -46,14 +52,23 @@ class Evidence:
         return self.ref if self.kind is None else {"ref": self.ref, "kind": self.kind}
 
 
-@attrs.frozen
-class NodeFacts:
-    """What a unit supplied for one node."""
+_NO_KINDS: frozenset[str] = frozenset()
+
+
+class NodeFacts(NamedTuple):
+    """What a unit supplied for one node. ``kinds``: the evidence kinds present."""
 
     values: Mapping[str, Decimal | bool]
     evidence: tuple[Evidence, ...] = ()
     not_applicable: bool = False
     note: str | None = None
+    kinds: frozenset[str] = _NO_KINDS
+
+
+def _kinds(evidence: tuple[Evidence, ...]) -> frozenset[str]:
+    if all(e.kind is None for e in evidence):
+        return _NO_KINDS
+    return frozenset(e.kind for e in evidence if e.kind is not None)
 
 
 @attrs.frozen
@@ -89,6 +104,11 @@ class Cohort:
 
 def read_facts_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a facts file (``.json`` or ``.csv``) into the raw JSON-shaped document."""
+    return _read(path)[0]
+
+
+def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
+    """The document and the hash of the file's bytes."""
     name = os.fspath(path)
     try:
         data = Path(name).read_bytes()
@@ -100,9 +120,10 @@ def read_facts_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         msg = f"the facts file is not valid UTF-8 (offset {exc.start})"
         raise FactsError(Diagnostic("DR301", msg, file=name, hint="save it as UTF-8")) from None
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
     if name.lower().endswith(".csv"):
-        return _csv_document(text, name)
-    return _json_document(text, name)
+        return _csv_document(text, name), digest
+    return _json_document(text, name), digest
 
 
 def _json_document(text: str, file: str) -> dict[str, Any]:
@@ -207,19 +228,32 @@ def load_facts(
     *,
     file: str | None = None,
 ) -> Cohort:
-    """Load facts from a path, or validate an already-read document, against ``graph``."""
+    """Load facts from a path, or validate an already-read document, against ``graph``.
+
+    The cohort's hash is the SHA-256 of the file's bytes, or, for a document given as
+    data, of its canonical JSON (sorted keys, no spaces, numbers as written).
+    """
     if isinstance(source, Cohort):
         return source
+    digest = None
     if isinstance(source, Mapping):
         doc = dict(source)
         name = file or "<facts>"
     else:
         name = os.fspath(source)
-        doc = read_facts_document(name)
-    return _Validator(graph, name).cohort(doc)
+        doc, digest = _read(name)
+    # validation makes a few objects per cell and no cycles: pause the cyclic collector
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Validator(graph, name).cohort(doc, digest)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def facts_hash(doc: Mapping[str, Any]) -> str:
+    """SHA-256 of a facts document's canonical JSON."""
     canonical = json.dumps(
         doc, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
     )
@@ -245,7 +279,7 @@ class _Validator:
     ) -> None:
         self.problems.append(Diagnostic(code, msg, file=self.file, unit=unit, fact=fact, hint=hint))
 
-    def cohort(self, doc: dict[str, Any]) -> Cohort:
+    def cohort(self, doc: dict[str, Any], digest: str | None = None) -> Cohort:
         for key in doc:
             if key not in _DOC_KEYS:
                 self.problem(
@@ -281,7 +315,7 @@ class _Validator:
         return Cohort(
             tuple(units),
             self.file,
-            facts_hash(doc),
+            digest or facts_hash(doc),
             description=str(description) if description is not None else None,
             synthetic=bool(doc.get("synthetic", False)),
         )
@@ -437,6 +471,15 @@ class _Validator:
         evidence: tuple[Evidence, ...] = ()
         note = None
         for field, raw in value.items():
+            kind = schema.get(field)
+            if (  # the common case: a finite decimal for a number field, within range
+                kind == "number"
+                and type(raw) is Decimal
+                and raw.is_finite()
+                and (field != "awarded" or node is None or ZERO <= raw <= node.points)
+            ):
+                values[field] = raw
+                continue
             where = f"{node_id}.{field}"
             if field == "evidence":
                 evidence = self.evidence(unit, node_id, raw)
@@ -444,7 +487,6 @@ class _Validator:
             if field == "note":
                 note = str(raw)
                 continue
-            kind = schema.get(field)
             if kind is None:
                 self.problem(
                     "DR308",
@@ -471,7 +513,7 @@ class _Validator:
                     self.problem("DR304", f"awarded {parsed} is negative", unit, where)
                     continue
             values[field] = parsed
-        if node is not None:
+        if node is not None and node.clauses:
             for clause in node.clauses:
                 if clause.type == "deduct_missing" and clause.fact in values:
                     present = values[clause.fact]
@@ -487,7 +529,7 @@ class _Validator:
                             unit,
                             f"{node_id}.{clause.fact}",
                         )
-        return NodeFacts(values, evidence, note=note)
+        return NodeFacts(values, evidence, False, note, _kinds(evidence))
 
     def typed(self, unit: str, where: str, kind: str, raw: Any) -> Decimal | bool | None:
         if kind == "bool":
@@ -532,17 +574,17 @@ class _Validator:
         if isinstance(raw, bool) or raw is None:
             self.problem("DR305", f"{where} must be a number, got {json.dumps(raw)}", unit, where)
             return None
-        if isinstance(raw, Decimal | int):
-            return Decimal(raw)
-        if isinstance(raw, float):
-            return Decimal(str(raw))
+        if isinstance(raw, Decimal | int | float):
+            number = raw if isinstance(raw, Decimal) else Decimal(str(raw))
+            if number.is_finite():
+                return number
         if isinstance(raw, str):
             try:
-                number = Decimal(raw.strip())
+                parsed = Decimal(raw.strip())
             except InvalidOperation:
-                number = None
-            if number is not None and number.is_finite():
-                return number
+                parsed = None
+            if parsed is not None and parsed.is_finite():
+                return parsed
         self.problem("DR305", f"{where} must be a number, got {raw!r}", unit, where)
         return None
 
@@ -559,7 +601,9 @@ class _Validator:
             return ()
         out: list[Evidence] = []
         for entry in raw:
-            if isinstance(entry, str) and entry.strip():
+            if type(entry) is str and entry and not entry[0].isspace() and not entry[-1].isspace():
+                out.append(Evidence(entry))
+            elif isinstance(entry, str) and entry.strip():
                 out.append(Evidence(entry.strip()))
             elif (
                 isinstance(entry, dict)
