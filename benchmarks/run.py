@@ -17,8 +17,11 @@ ratios within one run of this script (machines are noisy; ratios travel):
 - 10,000 units, full audit ≤ 3× the hand-written scorer; audit off ≤ 1.5×;
 - check + compile of every shipped ruleset ≤ 20 ms warm;
 - CLI start-up (``disclosure-rules check yifeng-2020-townships``) ≤ 300 ms;
-- cost linear in the number of units (per-unit cost at the largest size within
-  1.5× of the smallest).
+- cost linear in the number of units: the growth of the per-unit cost from the
+  smallest to the largest cohort is within 1.5× of the hand-written scorer's own
+  growth in the same run (per-unit cost rises with cohort size on any machine as
+  the data outgrows the processor's caches; measuring against the yardstick's
+  growth isolates the library's scaling from the machine's).
 
 The script prints a table and PASS/FAIL per target, and exits 1 if any fails.
 """

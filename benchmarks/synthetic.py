@@ -9,13 +9,54 @@ seed always gives the same document.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from disclosure_rules.graph import EvaluationGraph, GraphNode
+from disclosure_rules.graph import Cond, DeadlineRule, EvaluationGraph, GraphNode
 
 LABEL = "合成演示数据 synthetic demonstration data — not real assessment results"
+
+
+def _deadlines(node: GraphNode) -> Iterator[tuple[str | None, DeadlineRule]]:
+    """(records field or None, deadline) for every deadline the node's clauses read."""
+
+    def walk(cond: Cond) -> Iterator[tuple[str | None, DeadlineRule]]:
+        if cond.deadline is not None:
+            yield (cond.field if cond.op == "all_met" else None), cond.deadline
+        for part in cond.parts:
+            yield from walk(part)
+
+    for clause in node.clauses:
+        if clause.deadline is not None:
+            yield clause.fact, clause.deadline
+        if clause.condition is not None:
+            yield from walk(clause.condition)
+
+
+def _dated(deadline: DeadlineRule, rng: random.Random) -> dict[str, str | None]:
+    """One set of dates for a deadline: mostly met, sometimes late or not done."""
+    if deadline.by is not None:
+        end: dt.date | dt.datetime = deadline.by - dt.timedelta(days=rng.randint(-3, 40))
+        return {deadline.end: end.isoformat()}
+    start = dt.datetime(2020, 3, 2, 9) + dt.timedelta(
+        days=rng.randint(0, 250), hours=rng.randint(0, 8)
+    )
+    if deadline.unit == "hours":
+        end = start + dt.timedelta(hours=rng.uniform(0, float(deadline.amount or 1) * 1.3))
+        shown = {
+            deadline.start or "": start.strftime("%Y-%m-%d %H:%M"),
+            deadline.end: end.strftime("%Y-%m-%d %H:%M"),
+        }
+        return shown
+    end = start + dt.timedelta(days=rng.randint(0, int(deadline.amount or 0) * 2))
+    done = rng.random() > 0.03
+    return {
+        deadline.start or "": start.date().isoformat(),
+        deadline.end: end.date().isoformat() if done else None,
+    }
 
 
 def _value(node: GraphNode, rng: random.Random) -> Any:
@@ -35,6 +76,8 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
             facts[field] = Decimal(half_points) / 2
         elif kind == "bool":  # "met" is mostly true; other yes/no facts (reposted …) mostly not
             facts[field] = rng.random() < (0.8 if field == "met" else 0.1)
+        elif kind in ("date", "datetime", "records"):
+            continue  # written below, from the deadlines that read them
         elif kind == "count":
             facts[field] = rng.choice([0, 0, 0, 1, 2, 4])
         elif kind == "rate":
@@ -44,6 +87,11 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
     for clause in node.clauses:
         if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
             facts[clause.fact] = rng.randint(max(int(clause.of) - 3, 0), int(clause.of))
+    for records, deadline in _deadlines(node):
+        if records is None:
+            facts.update(_dated(deadline, rng))
+        else:
+            facts[records] = [_dated(deadline, rng) for _ in range(rng.randint(0, 4))]
     roll = rng.random()
     if roll < 0.03:
         return facts  # no evidence: not credited where evidence is required

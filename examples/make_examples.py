@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -152,10 +153,17 @@ EXAMPLES = {
 }
 
 
+def _number(value: Decimal) -> int | float:
+    """Decimals as JSON numbers; the generated values have one or two places, which a JSON
+    number writes exactly (and the library reads back as Decimal)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def main() -> None:
     for name, make in EXAMPLES.items():
         path = HERE / f"{name}.facts.json"
-        path.write_text(json.dumps(make(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(make(), ensure_ascii=False, indent=1, default=_number)
+        path.write_text(text + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(HERE.parent)}")
 
 

@@ -306,15 +306,23 @@ def test_the_checker_finds_every_printed_mismatch_of_the_departments_table():
 
 
 def test_check_names_each_resolved_mismatch_with_both_numbers():
+    text = dr.load("yifeng-2020-departments").syntax.text.splitlines()
+
+    def line_of(section: str) -> int:
+        return next(i for i, line in enumerate(text, 1) if f"section {section} " in line)
+
     warnings = [d for d in dr.check("yifeng-2020-departments") if d.code == "DR104"]
     assert [(d.span.line, d.message.split(" (resolved")[0]) for d in warnings] == [
-        (141, "section 'proposals' “建议提案公开” declares 2 points but its parts add up to 5"),
         (
-            304,
+            line_of("proposals"),
+            "section 'proposals' “建议提案公开” declares 2 points but its parts add up to 5",
+        ),
+        (
+            line_of("report_quality"),
             "section 'report_quality' “年度报告编制质量” declares 6 points but its parts add up to 4",
         ),
         (
-            312,
+            line_of("report_release_2"),
             "section 'report_release_2' “发布年度报告” declares 2 points but its parts add up to 1",
         ),
     ]
@@ -323,8 +331,25 @@ def test_check_names_each_resolved_mismatch_with_both_numbers():
 # ---------------------------------------------------------------- golden cohorts
 
 
+def due_dates(node: Any) -> dict[str, str]:
+    """The fixed deadlines (``END by DATE``) an item's conditions read: END → DATE."""
+    out: dict[str, str] = {}
+
+    def walk(cond: Any) -> None:
+        if cond.deadline is not None and cond.deadline.by is not None:
+            out[cond.deadline.end] = cond.deadline.by.isoformat()
+        for part in cond.parts:
+            walk(part)
+
+    for clause in node.clauses:
+        if clause.condition is not None:
+            walk(clause.condition)
+    return out
+
+
 def full_marks(ruleset_id: str, tags: list[str], process: str) -> dict[str, Any]:
-    """Facts giving every item the unit is assessed on its full points, with evidence."""
+    """Facts giving every item the unit is assessed on its full points, with evidence:
+    dated facts on their last good day, and no records that could be late."""
     g = dr.load(ruleset_id).graph
     facts: dict[str, Any] = {"process": process}
     for node in g.nodes:
@@ -332,10 +357,16 @@ def full_marks(ruleset_id: str, tags: list[str], process: str) -> dict[str, Any]
             continue
         fields = dict(node.fields)
         entry: dict[str, Any] = {"evidence": [f"https://example.gov.cn/gk/{node.id}"]}
+        due = due_dates(node)
         for field, kind in fields.items():
-            entry[field] = (
-                str(node.points) if field == "awarded" else (False if kind == "bool" else 0)
-            )
+            if field == "awarded":
+                entry[field] = str(node.points)
+            elif kind == "records":
+                entry[field] = []
+            elif kind in ("date", "datetime"):
+                entry[field] = due[field]
+            else:
+                entry[field] = False if kind == "bool" else 0
         facts[node.id] = entry
     return facts
 

@@ -12,6 +12,7 @@ from .api import CatalogEntry, Ruleset, catalog, check, compile, load
 from .audit import AUDIT_SCHEMA_VERSION, reconcile
 from .engine import ENGINE_VERSION, Results, UnitResult
 from .errors import (
+    CalendarError,
     CheckError,
     Diagnostic,
     DisclosureRulesError,
@@ -27,6 +28,7 @@ __version__ = ENGINE_VERSION
 
 __all__ = [
     "AUDIT_SCHEMA_VERSION",
+    "CalendarError",
     "CatalogEntry",
     "CheckError",
     "Cohort",

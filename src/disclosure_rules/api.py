@@ -34,6 +34,7 @@ from .errors import (
 from .facts import Cohort, load_facts
 from .graph import EvaluationGraph, compile_ruleset
 from .parser import parse
+from .workdays import Calendar
 
 __all__ = [
     "CatalogEntry",
@@ -82,10 +83,17 @@ class Ruleset:
         *,
         detail: bool = True,
         strict: bool = False,
+        calendar: Calendar | str | os.PathLike[str] | None = None,
     ) -> Results:
-        """Score a cohort. ``detail=False`` skips the audit ledger (faster, no explain)."""
+        """Score a cohort. ``detail=False`` skips the audit ledger (faster, no explain).
+
+        ``calendar`` adds working-day schedules for years the official calendar does not
+        cover yet: a :class:`~disclosure_rules.workdays.Calendar` or a schedule file.
+        """
         cohort = load_facts(cohort_or_facts, self.graph)
-        return evaluate(self.graph, cohort, detail=detail, strict=strict)
+        if calendar is not None and not isinstance(calendar, Calendar):
+            calendar = Calendar.from_file(calendar)
+        return evaluate(self.graph, cohort, detail=detail, strict=strict, calendar=calendar)
 
     def describe(self) -> dict[str, Any]:
         """The compiled ruleset as JSON-ready data (``describe --format json``)."""

@@ -18,35 +18,45 @@ import attrs
 from .errors import Span
 
 __all__ = [
+    "AllMet",
     "AllOf",
     "Answer",
     "AnyOf",
+    "AppliesTo",
     "Award",
     "Bonus",
+    "Bound",
+    "CalendarDecl",
     "Cite",
     "Compare",
     "Component",
     "Condition",
     "Conversion",
+    "Deadline",
+    "DeductLate",
     "DeductMissing",
     "DeductPer",
     "DeductWhen",
     "DirectScore",
     "EvidencePolicy",
     "FactRef",
-    "Falsy",
     "Grade",
     "Grades",
+    "Header",
     "Item",
     "Literal",
+    "Met",
     "NaPolicy",
     "Node",
     "NodeProps",
+    "Not",
     "Number",
     "Outcome",
     "Param",
     "ParamRef",
     "Rate",
+    "RateOnTime",
+    "Resolve",
     "Rule",
     "Ruleset",
     "Section",
@@ -109,8 +119,39 @@ class Truthy:
 
 
 @attrs.frozen
-class Falsy:
-    fact: FactRef
+class Deadline:
+    """``END within N workdays|days|hours of START`` or ``END by DATE`` (on or before)."""
+
+    end: str
+    span: Span
+    start: str | None = None
+    amount: Number | None = None
+    unit: _L["workdays", "days", "hours"] | None = None
+    by: _dt.date | None = None
+
+
+@attrs.frozen
+class Met:
+    """``DEADLINE`` as a condition: the item's own dated facts meet it."""
+
+    deadline: Deadline
+    span: Span
+
+
+@attrs.frozen
+class AllMet:
+    """``all RECORDS: DEADLINE``: every record meets it."""
+
+    records: str
+    deadline: Deadline
+    span: Span
+
+
+@attrs.frozen
+class Not:
+    """``not CONDITION``."""
+
+    part: Condition
     span: Span
 
 
@@ -126,7 +167,7 @@ class AnyOf:
     span: Span
 
 
-Condition = Compare | Truthy | Falsy | AllOf | AnyOf
+Condition = Compare | Truthy | Met | AllMet | Not | AllOf | AnyOf
 
 
 # ------------------------------------------------------------------ item rules
@@ -191,7 +232,29 @@ class ZeroWhen:
     cite: Cite | None = None
 
 
-Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen
+@attrs.frozen
+class DeductLate:
+    """``deduct N per late RECORDS: DEADLINE [max M]``: N for each late record."""
+
+    amount: Number
+    records: str
+    deadline: Deadline
+    span: Span
+    max: Number | None = None
+    cite: Cite | None = None
+
+
+@attrs.frozen
+class RateOnTime:
+    """``rate on_time RECORDS: DEADLINE``: points × the share of records on time."""
+
+    records: str
+    deadline: Deadline
+    span: Span
+    cite: Cite | None = None
+
+
+Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen | DeductLate | RateOnTime
 
 
 # ------------------------------------------------------------------ policies
@@ -392,6 +455,16 @@ class Conversion:
 
 
 @attrs.frozen
+class CalendarDecl:
+    """``calendar { year Y holidays … workdays … }``: a year's official schedule."""
+
+    year: int
+    holidays: tuple[_dt.date, ...]
+    workdays: tuple[_dt.date, ...]
+    span: Span
+
+
+@attrs.frozen
 class Header:
     key: str
     value: object
@@ -420,5 +493,6 @@ class Ruleset:
     grades: Grades | None = None
     vetoes: tuple[Veto, ...] = ()
     conversions: tuple[Conversion, ...] = ()
+    calendars: tuple[CalendarDecl, ...] = ()
     duplicates: tuple[Header, ...] = ()  # repeated headers/blocks, for the checker
     text: str = attrs.field(default="", eq=False, repr=False)  # the source, for hashing

@@ -21,7 +21,8 @@ from decimal import Decimal
 import attrs
 
 from . import ast
-from .errors import Diagnostic, Severity, Span, did_you_mean
+from .errors import Diagnostic, DisclosureRulesError, Severity, Span, did_you_mean
+from .workdays import Schedule
 
 __all__ = [
     "CheckReport",
@@ -37,11 +38,13 @@ ZERO = Decimal(0)
 HUNDRED_PERCENT = Decimal(1)
 
 FactType = str
-"""One of ``"number"``, ``"count"``, ``"rate"``, ``"bool"``."""
+"""One of ``"number"``, ``"count"``, ``"rate"``, ``"bool"``, ``"date"``, ``"datetime"``,
+``"records"`` (a list of dated records; their fields' types are kept apart)."""
 
 _COMPATIBLE = {
     frozenset({"number", "count"}): "count",
     frozenset({"number", "rate"}): "rate",
+    frozenset({"date", "datetime"}): "datetime",
 }
 
 
@@ -94,6 +97,7 @@ class CheckReport:
     diagnostics: tuple[Diagnostic, ...]
     params: dict[str, ParamValue]
     fact_types: dict[tuple[str, str], FactType]
+    record_types: dict[tuple[str, str], dict[str, FactType]]
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -108,6 +112,10 @@ def analyse(ruleset: ast.Ruleset, overrides: Mapping[str, Decimal] | None = None
         tuple(sorted(checker.diagnostics, key=_order)),
         checker.params,
         {key: kind for key, (kind, _span) in checker.fact_types.items()},
+        {
+            key: {f: k for f, (k, _s) in fields.items()}
+            for key, fields in checker.record_types.items()
+        },
     )
 
 
@@ -131,6 +139,7 @@ class _Checker:
         self.used_params: set[str] = set()
         self.node_ids: dict[str, Span] = {}
         self.fact_types: dict[tuple[str, str], tuple[FactType, Span]] = {}
+        self.record_types: dict[tuple[str, str], dict[str, tuple[FactType, Span]]] = {}
         self.declared_tags = set(ruleset.tags)
 
     # ------------------------------------------------------------ reporting
@@ -224,6 +233,7 @@ class _Checker:
         self.check_grades()
         self.check_vetoes()
         self.check_conversions()
+        self.check_calendars()
         for name, p in self.params.items():
             if name not in self.used_params:
                 self.warn(
@@ -534,7 +544,7 @@ class _Checker:
         self.warn("DR104", f"{numbers} (resolved: {effect})", node.points.span)
 
     def check_rules(self, node: ast.Item | ast.Bonus, points: Decimal | None) -> None:
-        bases = [r for r in node.rules if isinstance(r, ast.Award | ast.Rate)]
+        bases = [r for r in node.rules if isinstance(r, ast.Award | ast.Rate | ast.RateOnTime)]
         for extra in bases[1:]:
             self.report(
                 "DR109",
@@ -551,6 +561,21 @@ class _Checker:
                     self.fact(node.id, "met", "bool", rule.span)
             elif isinstance(rule, ast.Rate):
                 self.fact_ref(node.id, rule.fact, "rate")
+            elif isinstance(rule, ast.RateOnTime):
+                self.records(node.id, rule.records, rule.deadline, rule.span)
+            elif isinstance(rule, ast.DeductLate):
+                amount = self.positive(rule.amount, "a deduction")
+                self.records(node.id, rule.records, rule.deadline, rule.span)
+                if rule.max is not None:
+                    self.positive(rule.max, "a deduction's max")
+                if amount is not None and points is not None and amount > points:
+                    self.warn(
+                        "DR201",
+                        f"one deduction of {_fmt(amount)} is larger than item "
+                        f"{node.id!r}'s {_fmt(points)} points",
+                        rule.amount.span,
+                        "check the amount; the item's floor absorbs the excess",
+                    )
             elif isinstance(rule, ast.DeductPer | ast.DeductMissing | ast.DeductWhen):
                 amount = self.positive(rule.amount, "a deduction")
                 if isinstance(rule, ast.DeductPer):
@@ -609,8 +634,50 @@ class _Checker:
                     f"condition '{cond.fact} {cond.op} {_fmt(value)}' always holds for a count",
                     cond.span,
                 )
+        elif isinstance(cond, ast.Not):
+            self.condition(node_id, cond.part)
+        elif isinstance(cond, ast.Met):
+            kind = self.deadline(cond.deadline)
+            for field in filter(None, (cond.deadline.end, cond.deadline.start)):
+                self.fact(node_id, field, kind, cond.deadline.span)
+        elif isinstance(cond, ast.AllMet):
+            self.records(node_id, cond.records, cond.deadline, cond.span)
         else:
             self.fact_ref(node_id, cond.fact, "bool")
+
+    def deadline(self, deadline: ast.Deadline) -> FactType:
+        """Check a deadline's numbers; the type its dated facts need."""
+        if deadline.amount is not None:
+            value = self.value(deadline.amount)  # 0 is "the same day": 同步发布
+            if value is not None and value < 0:
+                self.report(
+                    "DR108",
+                    f"a deadline cannot be negative, got {_fmt(value)}",
+                    deadline.amount.span,
+                )
+                value = None
+            if (
+                value is not None
+                and deadline.unit != "hours"
+                and value != value.to_integral_value()
+            ):
+                self.report(
+                    "DR108",
+                    f"a deadline in {deadline.unit} is a whole number, got {_fmt(value)}",
+                    deadline.amount.span,
+                )
+        return "datetime" if deadline.unit == "hours" else "date"
+
+    def records(self, node_id: str, records: str, deadline: ast.Deadline, span: Span) -> None:
+        self.fact(node_id, records, "records", span)
+        kind = self.deadline(deadline)
+        fields = self.record_types.setdefault((node_id, records), {})
+        for field in filter(None, (deadline.end, deadline.start)):
+            prior = fields.get(field)
+            if prior is None or prior[0] == kind:
+                fields[field] = (kind, deadline.span)
+            else:
+                fields[field] = (_COMPATIBLE[frozenset({prior[0], kind})], prior[1])
 
     def fact_ref(self, node_id: str, ref: ast.FactRef, kind: FactType) -> None:
         owner = ref.node or node_id
@@ -754,6 +821,26 @@ class _Checker:
                 value = self.value(veto.score)
                 if value is not None and value < 0:
                     self.report("DR108", "a veto score cannot be negative", veto.score.span)
+
+    def check_calendars(self) -> None:
+        seen: dict[int, Span] = {}
+        for decl in self.r.calendars:
+            if decl.year in seen:
+                self.report(
+                    "DR101",
+                    f"calendar for {decl.year} is given twice (first on line "
+                    f"{seen[decl.year].line})",
+                    decl.span,
+                )
+                continue
+            seen[decl.year] = decl.span
+            try:
+                Schedule(
+                    decl.year, frozenset(decl.holidays), frozenset(decl.workdays), decl.span.file
+                )
+            except DisclosureRulesError as exc:
+                for d in exc.diagnostics:
+                    self.report(d.code, d.message, decl.span, d.hint)
 
     def check_conversions(self) -> None:
         for conv in self.r.conversions:

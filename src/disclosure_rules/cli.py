@@ -21,6 +21,7 @@ from typing import Any
 from . import api
 from .audit import exact, render_text, round_half_up
 from .errors import Diagnostic, DisclosureRulesError, FactsError, display_width
+from .workdays import Calendar, read_schedules
 
 __all__ = ["main"]
 
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
     _param_option(sc)
+    _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
 
     ex = sub.add_parser("explain", help="explain one unit's score, step by step")
@@ -97,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--strict", action="store_true")
     _param_option(ex)
+    _calendar_option(ex)
     ex.set_defaults(run=_cmd_explain)
     return p
 
@@ -108,6 +111,17 @@ def _param_option(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="override a parameter (repeatable), e.g. --param reposted=1",
+    )
+
+
+def _calendar_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--calendar",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a JSON schedule of holidays and make-up working days for a year the "
+        "official calendar does not cover yet (repeatable; docs/dates.md)",
     )
 
 
@@ -243,7 +257,10 @@ def _describe_text(ruleset: api.Ruleset) -> str:
 def _score(args: argparse.Namespace) -> Any:
     ruleset = api.load(args.ruleset, _params(args) or None)
     detail = not getattr(args, "no_detail", False)
-    return ruleset.evaluate(args.facts, detail=detail, strict=args.strict)
+    calendar = None
+    if args.calendar:
+        calendar = Calendar([s for path in args.calendar for s in read_schedules(path)])
+    return ruleset.evaluate(args.facts, detail=detail, strict=args.strict, calendar=calendar)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

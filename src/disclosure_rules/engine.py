@@ -22,18 +22,27 @@ factor) is derived from the scores when the audit is read.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 import attrs
 
 from .audit import AUDIT_SCHEMA_VERSION, Entry, exact, reconcile, render_text, round_half_up
-from .errors import Diagnostic, EvaluationError, FactsError, Severity, did_you_mean
+from .errors import (
+    CalendarError,
+    Diagnostic,
+    EvaluationError,
+    FactsError,
+    Severity,
+    did_you_mean,
+)
 from .facts import Cohort, NodeFacts, Unit
-from .graph import Clause, Cond, EvaluationGraph, GraphNode
+from .graph import BASE_TYPES, Clause, Cond, DeadlineRule, EvaluationGraph, GraphNode
+from .workdays import Calendar, default_calendar
 
 __all__ = ["DIVISION_PLACES", "ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "evaluate"]
 
@@ -73,21 +82,33 @@ class NodeResult:
 
 @attrs.frozen(eq=False)
 class _Ledger:
-    """The run's columns, shared by every unit's result."""
+    """The run's columns, shared by every unit's result.
+
+    A cell of ``entries`` is None, one Entry, or a list of them (most cells hold one or
+    two entries, and a cohort has hundreds of thousands of cells). Entries that follow
+    from the scores or the facts are derived when the ledger is read, not stored: each
+    child's contribution to its parent, and the evidence an item accepted.
+    """
 
     graph: EvaluationGraph
     scores: list[list[Decimal]]
     status: list[list[str]]
-    entries: list[list[list[Entry] | None]] | None
+    entries: list[list[Cell]] | None
     factors: dict[int, Decimal]
     facts_hash: str
+    facts: Sequence[Mapping[str, NodeFacts]]
 
     def ledger(self, idx: int, u: int) -> list[Entry]:
-        """Node ``idx``'s entries for unit ``u``, child contributions included, in order."""
+        """Node ``idx``'s entries for unit ``u``, derived ones included, in order."""
         assert self.entries is not None
-        stored = self.entries[idx][u] or []
+        cell = self.entries[idx][u]
+        stored = [] if cell is None else cell if isinstance(cell, list) else [cell]
         node = self.graph.nodes[idx]
-        if node.is_leaf or self.status[idx][u] != "scored":
+        status = self.status[idx][u]
+        if node.scoring == "item" and status == "scored":
+            accepted = self.accepted_evidence(node, u)
+            return [accepted, *stored] if accepted is not None else list(stored)
+        if node.is_leaf or status != "scored":
             return list(stored)
         out: list[Entry] = []
         bonuses: list[Entry] = []
@@ -111,6 +132,15 @@ class _Ledger:
         out.extend(bonuses)
         out.extend(e for e in stored if e.kind == "veto")
         return out
+
+    def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
+        """The evidence entry of a credited item whose evidence was all accepted."""
+        facts = self.facts[u].get(node.id)
+        if facts is None or not facts.evidence or not node.rejected.isdisjoint(facts.kinds):
+            return None  # none given, or some rejected: the kernel wrote that entry itself
+        if not (node.evidence_required or node.rejected):
+            return None
+        return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
 
 
 @attrs.define(eq=False)
@@ -329,8 +359,13 @@ def evaluate(
     *,
     detail: bool = True,
     strict: bool = False,
+    calendar: Calendar | None = None,
 ) -> Results:
-    """Score every unit of ``cohort``; see the module docstring for the semantics."""
+    """Score every unit of ``cohort``; see the module docstring for the semantics.
+
+    Deadlines in working days use ``calendar`` (default: the official calendar) with
+    the ruleset's own ``calendar`` blocks added.
+    """
     # A run allocates millions of small acyclic objects (ledger entries, columns); the
     # cyclic garbage collector would walk them again and again for nothing, more than
     # doubling the run's time. It is paused for the run and restored after.
@@ -338,18 +373,32 @@ def evaluate(
     gc.disable()
     try:
         with localcontext(_CONTEXT):
-            return _Run(graph, cohort, detail, strict).run()
+            return _Run(graph, cohort, detail, strict, calendar).run()
     finally:
         if collecting:
             gc.enable()
 
 
 Push = Callable[[int, Entry], None]
+Cell = Entry | list[Entry] | None
 
 
 class _Run:
-    def __init__(self, graph: EvaluationGraph, cohort: Cohort, detail: bool, strict: bool) -> None:
+    def __init__(
+        self,
+        graph: EvaluationGraph,
+        cohort: Cohort,
+        detail: bool,
+        strict: bool,
+        calendar: Calendar | None = None,
+    ) -> None:
         self.g = graph
+        supplied = calendar.schedules if calendar is not None else ()
+        self.calendar = (
+            Calendar([*graph.schedules, *supplied])
+            if graph.schedules or supplied
+            else default_calendar()
+        )
         self.cohort = cohort
         self.units: Sequence[Unit] = cohort.units
         self.facts = [unit.facts for unit in cohort.units]
@@ -359,7 +408,7 @@ class _Run:
         count = len(graph.nodes)
         self.scores: list[list[Decimal]] = [[ZERO] * n for _ in range(count)]
         self.status: list[list[str]] = [["scored"] * n for _ in range(count)]
-        self.entries: list[list[list[Entry] | None]] | None = (
+        self.entries: list[list[Cell]] | None = (
             [[None] * n for _ in range(count)] if detail else None
         )
         self.warnings: list[Diagnostic] = []
@@ -412,21 +461,20 @@ class _Run:
         column = self.entries[idx]
 
         def push(u: int, entry: Entry) -> None:
-            ledger = column[u]
-            if ledger is None:
-                column[u] = [entry]
+            cell = column[u]
+            if cell is None:
+                column[u] = entry
+            elif isinstance(cell, list):
+                cell.append(entry)
             else:
-                ledger.append(entry)
+                column[u] = [cell, entry]
 
         return push
 
     def add(self, idx: int, u: int, entry: Entry) -> None:
-        if self.entries is not None:
-            ledger = self.entries[idx][u]
-            if ledger is None:
-                self.entries[idx][u] = [entry]
-            else:
-                ledger.append(entry)
+        push = self.pusher(idx)
+        if push is not None:
+            push(u, entry)
 
     def warn(self, code: str, u: int, node: str | None, msg: str) -> None:
         unit = self.units[u].id
@@ -461,7 +509,8 @@ class _Run:
                     self.averages(g.nodes[idx])
         totals = self.scores[0]
         fired = self.vetoes(totals)
-        ledger = _Ledger(g, self.scores, self.status, self.entries, self.factors, self.cohort.hash)
+        ledger = _Ledger(g, self.scores, self.status, self.entries, self.factors,
+                         self.cohort.hash, self.facts)
         units = self.finish(totals, fired, ledger)
         return Results(
             g,
@@ -624,9 +673,7 @@ class _Run:
         base_clause = next((c for c in node.clauses if c.type == base), None)
         base_line = base_clause.line if base_clause else node.line
         base_cite = base_clause.cite if base_clause else None
-        steps = tuple(
-            c for c in node.clauses if c.type not in ("awarded", "all_or_nothing", "full", "rate")
-        )
+        steps = tuple(c for c in node.clauses if c.type not in BASE_TYPES)
         cap, floor = node.cap.value, node.floor.value
 
         def kernel(u: int, facts: NodeFacts) -> Decimal:
@@ -657,10 +704,10 @@ class _Run:
                             ),
                         )
                     return ZERO
-                if push is not None and evidence:
+                if push is not None and len(accepted) != len(evidence):
+                    # all accepted is derived from the facts when the ledger is read
                     inputs: dict[str, Any] = {"accepted": accepted}
-                    if len(accepted) != len(evidence):
-                        inputs["rejected"] = _rejected(evidence, rejected)
+                    inputs["rejected"] = _rejected(evidence, rejected)
                     push(
                         u,
                         Entry(
@@ -718,6 +765,32 @@ class _Run:
                 push(u, Entry("base", value, "all_or_nothing", line, cite, {"met": values["met"]}))
             return value
         assert clause is not None and clause.fact is not None
+        if node.base == "rate_on_time":
+            assert clause.deadline is not None
+            records = self.fact(None, clause.fact, u, values)
+            judged = [self.judge(clause.deadline, r, u, node.id) for r in records]
+            on_time = sum(1 for j in judged if not j["late"])
+            share = _div(Decimal(on_time), Decimal(len(judged))) if judged else ONE
+            value = node.points * share
+            if push is not None:
+                push(
+                    u,
+                    Entry(
+                        "base",
+                        value,
+                        "rate_on_time",
+                        line,
+                        cite,
+                        {
+                            "deadline": str(clause.deadline),
+                            "on_time": on_time,
+                            "records": len(judged),
+                            "judged": judged,
+                        },
+                        note=None if judged else "no records: nothing was due",
+                    ),
+                )
+            return value
         rate = self.fact(clause.fact_node, clause.fact, u, values)
         value = node.points * rate
         if push is not None:
@@ -760,7 +833,34 @@ class _Run:
             return score
         assert clause.amount is not None
         inputs: dict[str, Any]
-        if clause.type == "deduct_when":
+        if clause.type == "deduct_late":
+            assert clause.fact is not None and clause.deadline is not None
+            records = self.fact(None, clause.fact, u, values)
+            judged = [self.judge(clause.deadline, r, u, node.id) for r in records]
+            late = sum(1 for j in judged if j["late"])
+            if late == 0:
+                if push is not None:
+                    push(
+                        u,
+                        Entry(
+                            "deadline",
+                            ZERO,
+                            "deduct_late",
+                            clause.line,
+                            clause.cite,
+                            {"deadline": str(clause.deadline), "judged": judged},
+                            note=f"all {len(judged)} record(s) on time"
+                            if judged
+                            else "no records: nothing was due",
+                        ),
+                    )
+                return score
+            delta = -clause.amount * late
+            inputs = {"deadline": str(clause.deadline), "late": late, "judged": judged}
+            if clause.max is not None and -delta > clause.max:
+                inputs["max"] = clause.max
+                delta = -clause.max
+        elif clause.type == "deduct_when":
             assert clause.condition is not None
             held, inputs = self.condition(clause.condition, u, node.id, values)
             if not held:
@@ -804,13 +904,24 @@ class _Run:
                 return all(walk(p) for p in c.parts)
             if c.op == "or":
                 return any(walk(p) for p in c.parts)
+            if c.op == "not":
+                return not walk(c.parts[0])
+            if c.op == "met":
+                assert c.deadline is not None
+                judged = self.judge(c.deadline, own, u, owner)
+                shown[str(c.deadline)] = judged
+                return not judged["late"]
+            if c.op == "all_met":
+                assert c.deadline is not None
+                records = self.fact(None, c.field, u, own)
+                judged_all = [self.judge(c.deadline, r, u, owner) for r in records]
+                shown[f"{c.field}: {c.deadline}"] = judged_all
+                return not any(j["late"] for j in judged_all)
             mine = c.node == owner
             value = self.fact(None if mine else c.node, c.field, u, own)
             shown[c.field if mine else f"{c.node}.{c.field}"] = value
             if c.op == "truthy":
                 return bool(value)
-            if c.op == "falsy":
-                return not value
             assert c.value is not None
             return bool(_COMPARE[c.op](value, c.value))
 
@@ -818,6 +929,61 @@ class _Run:
         shown["condition"] = str(cond)
         shown["held"] = held
         return held, shown
+
+    def judge(self, deadline: DeadlineRule, values: Any, u: int, node_id: str) -> dict[str, Any]:
+        """Was END on time? The dates, the deadline, and how late, for the audit."""
+        if deadline.end not in values:
+            raise _MissingFact("", deadline.end)
+        end = values[deadline.end]
+        judged: dict[str, Any] = {
+            k: v for k, v in values.items() if k in ("title", "id", "ref") and v is not None
+        }
+        try:
+            if deadline.by is not None:
+                due: dt.date | dt.datetime = deadline.by
+            else:
+                assert deadline.start is not None and deadline.amount is not None
+                if values.get(deadline.start) is None:
+                    raise _MissingFact("", deadline.start)
+                start = values[deadline.start]
+                judged[deadline.start] = start.isoformat()
+                if deadline.unit == "hours":
+                    due = start + dt.timedelta(seconds=int(deadline.amount * 3600))
+                elif deadline.unit == "days":
+                    due = _day(start) + dt.timedelta(days=int(deadline.amount))
+                else:
+                    due = self.calendar.add_workdays(_day(start), int(deadline.amount))
+            judged[deadline.end] = None if end is None else end.isoformat()
+            judged["deadline"] = due.isoformat()
+            if end is None:
+                judged.update(late=True, by="not done")
+            elif isinstance(due, dt.datetime):
+                late = end > due
+                judged["late"] = late
+                if late:
+                    judged["by"] = f"{end - due} (h:mm:ss)"
+            else:
+                late = _day(end) > due
+                judged["late"] = late
+                if late:
+                    if deadline.unit == "workdays":
+                        over = self.calendar.workdays_between(due, _day(end))
+                        judged["by"] = f"{over} workdays"
+                    else:
+                        judged["by"] = f"{(_day(end) - due).days} days"
+        except CalendarError as exc:
+            first = exc.diagnostics[0]
+            raise EvaluationError(
+                Diagnostic(
+                    first.code,
+                    first.message,
+                    file=self.cohort.source,
+                    unit=self.units[u].id,
+                    fact=f"{node_id}.{deadline.end}",
+                    hint=first.hint,
+                )
+            ) from None
+        return judged
 
     def survey_kernel(self, node: GraphNode) -> Callable[[int, NodeFacts], Decimal]:
         def kernel(u: int, facts: NodeFacts) -> Decimal:
@@ -1294,6 +1460,11 @@ class _Run:
                     result[u] = band.name
                 break
         return result
+
+
+def _day(value: dt.date) -> dt.date:
+    """The calendar day of a date or date-time."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _clamp(kind: str, bound: Decimal, score: Decimal, line: int | None, cite: str | None) -> Entry:

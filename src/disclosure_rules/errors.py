@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "CalendarError",
     "CheckError",
     "Diagnostic",
     "DisclosureRulesError",
@@ -180,6 +181,10 @@ class FactsError(DisclosureRulesError, ValueError):
 
 class EvaluationError(DisclosureRulesError, ArithmeticError):
     """Scoring could not go on (strict mode, or a cohort-level impossibility)."""
+
+
+class CalendarError(DisclosureRulesError, LookupError):
+    """A working-day question for a year the calendar does not cover, or a bad schedule."""
 
 
 class RulesetNotFoundError(DisclosureRulesError, LookupError):

@@ -14,22 +14,33 @@ A *missing* fact is not an error here: the engine scores it 0 and says so
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gc
 import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import attrs
+from dateutil import parser as dateutil_parser
 
 from .errors import Diagnostic, FactsError, did_you_mean
 from .graph import EvaluationGraph, GraphNode
 
-__all__ = ["Cohort", "Evidence", "NodeFacts", "Unit", "load_facts", "read_facts_document"]
+__all__ = [
+    "Cohort",
+    "Evidence",
+    "NodeFacts",
+    "Unit",
+    "load_facts",
+    "parse_when",
+    "read_facts_document",
+]
 
 ZERO = Decimal(0)
 
@@ -97,6 +108,40 @@ class Cohort:
         msg = f"no unit {unit_id!r} in the facts"
         hint = did_you_mean(unit_id, (u.id for u in self.units))
         raise FactsError(Diagnostic("DR302", msg, file=self.source, unit=unit_id, hint=hint))
+
+
+# ---------------------------------------------------------------- dates
+
+# Year first, then month and day, with -, /, . or 年月日; optionally a time with : or 时分秒.
+_WHEN = re.compile(
+    r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|\s*T\s*|\s*(?=\d))(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?"
+    r"(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?\s*"
+)
+_EXAMPLES = "2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30"
+
+
+def parse_when(text: str) -> dt.date | dt.datetime:
+    """A date or date-time as Chinese offices write them; ValueError says why not.
+
+    ``2020-09-28``, ``2020/9/28``, ``2020.9.28``, ``2020年9月28日`` and the same with a
+    time (``2020-09-28 14:30``, ``2020年9月28日14时30分``). The year must come first:
+    ``09/10/2020`` is ambiguous (September or October?) and is refused.
+    """
+    m = _WHEN.fullmatch(text)
+    if m is None:
+        if re.search(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}", text):
+            raise ValueError(f"{text!r} is ambiguous: write the year first ({_EXAMPLES})")
+        raise ValueError(f"{text!r} is not a date ({_EXAMPLES})")
+    year, month, day, hour, minute, second = m.groups()
+    normal = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is not None:
+        normal += f"T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}"
+    try:
+        parsed = dateutil_parser.isoparse(normal)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+    return parsed if hour is not None else parsed.date()
 
 
 # ---------------------------------------------------------------- reading
@@ -497,6 +542,17 @@ class _Validator:
                     or f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}",
                 )
                 continue
+            if kind in ("date", "datetime"):  # null: not done (yet)
+                when = self.when(unit, where, kind, raw)
+                if when is not False:
+                    values[field] = when  # type: ignore[assignment]
+                continue
+            if kind == "records":
+                record_fields = dict(dict(node.record_fields)[field]) if node is not None else {}
+                records = self.records(unit, where, raw, record_fields)
+                if records is not None:
+                    values[field] = records  # type: ignore[assignment]
+                continue
             parsed = self.typed(unit, where, kind, raw)
             if parsed is None:
                 continue
@@ -530,6 +586,82 @@ class _Validator:
                             f"{node_id}.{clause.fact}",
                         )
         return NodeFacts(values, evidence, False, note, _kinds(evidence))
+
+    def when(
+        self, unit: str, where: str, kind: str, raw: Any, nullable: bool = True
+    ) -> dt.date | dt.datetime | bool | None:
+        """A dated fact; None for null (not done yet); False when invalid (reported)."""
+        if raw is None and nullable:
+            return None
+        if not isinstance(raw, str):
+            self.problem(
+                "DR310",
+                f"{where} must be a date written as text, got {raw!r}",
+                unit,
+                where,
+                hint=_EXAMPLES,
+            )
+            return False
+        try:
+            value = parse_when(raw)
+        except ValueError as exc:
+            self.problem("DR310", f"{where}: {exc}", unit, where)
+            return False
+        if kind == "datetime" and not isinstance(value, dt.datetime):
+            self.problem(
+                "DR310",
+                f"{where} needs a time of day for an hours deadline, got {raw!r}",
+                unit,
+                where,
+                hint="e.g. 2020-09-28 14:30",
+            )
+            return False
+        return value
+
+    def records(
+        self, unit: str, where: str, raw: Any, fields: Mapping[str, str]
+    ) -> tuple[Mapping[str, Any], ...] | None:
+        if not isinstance(raw, list):
+            self.problem(
+                "DR305",
+                f"{where} must be a list of records",
+                unit,
+                where,
+                hint=f"[{{{', '.join(f'{f!r}: ...' for f in fields)}}}, ...]",
+            )
+            return None
+        out = []
+        ok = True
+        for i, record in enumerate(raw, start=1):
+            spot = f"{where}[{i}]"
+            if not isinstance(record, dict):
+                self.problem("DR305", f"{spot} must be an object", unit, spot)
+                ok = False
+                continue
+            values: dict[str, Any] = {}
+            for field, value in record.items():
+                kind = fields.get(field)
+                if kind is None:
+                    if field in ("title", "id", "ref", "note", "url"):
+                        values[field] = value  # labels kept for the audit
+                        continue
+                    self.problem(
+                        "DR308",
+                        f"unknown field {field!r} in {spot}",
+                        unit,
+                        spot,
+                        did_you_mean(field, fields)
+                        or f"records here have {', '.join(sorted(fields))}",
+                    )
+                    ok = False
+                    continue
+                parsed = self.when(unit, f"{spot}.{field}", kind, value)
+                if parsed is False:
+                    ok = False
+                else:
+                    values[field] = parsed
+            out.append(values)
+        return tuple(out) if ok else None
 
     def typed(self, unit: str, where: str, kind: str, raw: Any) -> Decimal | bool | None:
         if kind == "bool":

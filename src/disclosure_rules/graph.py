@@ -10,6 +10,7 @@ every unit's score for a node; ranks and grade quotas need every total).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ import attrs
 from . import ast
 from .checker import CheckReport, FactType, ParamValue, analyse, node_points
 from .errors import CheckError, Diagnostic
+from .workdays import Schedule
 
 __all__ = [
     "Bound",
@@ -32,22 +34,57 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
+BASE_TYPES = ("awarded", "all_or_nothing", "full", "rate", "rate_on_time")
+"""Clause types that set an item's starting value (at most one per item)."""
+
+
+@attrs.frozen
+class DeadlineRule:
+    """``END within N UNIT of START`` or ``END by DATE``, compiled."""
+
+    end: str
+    start: str | None = None
+    amount: Decimal | None = None
+    unit: str | None = None  # workdays | days | hours
+    by: dt.date | None = None
+
+    def __str__(self) -> str:
+        if self.by is not None:
+            return f"{self.end} by {self.by.isoformat()}"
+        return f"{self.end} within {_num(self.amount or ZERO)} {self.unit} of {self.start}"
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.by is not None:
+            return {"end": self.end, "by": self.by.isoformat()}
+        return {
+            "end": self.end,
+            "within": _num(self.amount or ZERO),
+            "unit": self.unit,
+            "of": self.start,
+        }
 
 
 @attrs.frozen
 class Cond:
-    """A compiled condition: ``op`` is a comparison, ``truthy``, ``falsy``, ``and`` or ``or``."""
+    """A compiled condition: ``op`` is a comparison, ``truthy``, ``met`` (a deadline),
+    ``all_met`` (``field`` names the records), ``not``, ``and`` or ``or``."""
 
     op: str
     node: str = ""
     field: str = ""
     value: Decimal | None = None
     parts: tuple[Cond, ...] = ()
+    deadline: DeadlineRule | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        if self.op in ("and", "or"):
+        if self.op in ("and", "or", "not"):
             return {"op": self.op, "parts": [p.to_dict() for p in self.parts]}
-        out: dict[str, Any] = {"op": self.op, "fact": f"{self.node}.{self.field}"}
+        if self.deadline is not None:
+            out: dict[str, Any] = {"op": self.op, "deadline": self.deadline.to_dict()}
+            if self.op == "all_met":
+                out["records"] = f"{self.node}.{self.field}"
+            return out
+        out = {"op": self.op, "fact": f"{self.node}.{self.field}"}
         if self.value is not None:
             out["value"] = _num(self.value)
         return out
@@ -57,16 +94,25 @@ class Cond:
             return f" {self.op} ".join(
                 f"({p})" if p.op in ("and", "or") else str(p) for p in self.parts
             )
+        if self.op == "not":
+            part = self.parts[0]
+            return f"not ({part})" if part.op in ("and", "or") else f"not {part}"
+        if self.op == "met":
+            return str(self.deadline)
+        if self.op == "all_met":
+            return f"all {self.field}: {self.deadline}"
         if self.op == "truthy":
             return self.field
-        if self.op == "falsy":
-            return f"not {self.field}"
         return f"{self.field} {self.op} {_num(self.value or ZERO)}"
 
     def facts(self) -> Iterator[tuple[str, str]]:
-        if self.op in ("and", "or"):
+        if self.op in ("and", "or", "not"):
             for p in self.parts:
                 yield from p.facts()
+        elif self.op == "met" and self.deadline is not None:
+            yield (self.node, self.deadline.end)
+            if self.deadline.start:
+                yield (self.node, self.deadline.start)
         else:
             yield (self.node, self.field)
 
@@ -85,6 +131,7 @@ class Clause:
     of: Decimal | None = None
     condition: Cond | None = None
     assumed: tuple[str, ...] = ()
+    deadline: DeadlineRule | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
@@ -96,6 +143,8 @@ class Clause:
             out["max"] = _num(self.max)
         if self.of is not None:
             out["of"] = _num(self.of)
+        if self.deadline is not None:
+            out["deadline"] = self.deadline.to_dict()
         if self.condition is not None:
             out["condition"] = self.condition.to_dict()
             out["facts"] = sorted({f"{n}.{f}" for n, f in self.condition.facts()})
@@ -161,6 +210,7 @@ class GraphNode:
     remark: str | None = None
     cite: str | None = None
     fields: tuple[tuple[str, FactType], ...] = ()
+    record_fields: tuple[tuple[str, tuple[tuple[str, FactType], ...]], ...] = ()
     direct_range: tuple[Decimal, Decimal] | None = None
     direct_cite: str | None = None
     answers: tuple[tuple[str, Decimal], ...] = ()
@@ -191,9 +241,7 @@ class GraphNode:
         out["scoring"] = self.scoring
         rules: list[dict[str, Any]] = []
         if self.scoring == "item":
-            if not any(
-                c.type in ("awarded", "all_or_nothing", "full", "rate") for c in self.clauses
-            ):
+            if not any(c.type in BASE_TYPES for c in self.clauses):
                 rules.append({"type": self.base, "line": self.line})
             rules.extend(c.to_dict() for c in self.clauses)
         elif self.scoring == "direct" and self.direct_range:
@@ -233,6 +281,8 @@ class GraphNode:
             }
         if self.fields:
             out["facts"] = dict(self.fields)
+        if self.record_fields:
+            out["records"] = {name: dict(fields) for name, fields in self.record_fields}
         for key in ("owner", "remark", "cite"):
             value = getattr(self, key)
             if value:
@@ -302,6 +352,7 @@ class EvaluationGraph:
     tags: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
     ruleset_hash: str
+    schedules: tuple[Schedule, ...] = ()
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
     fact_schema: dict[str, dict[str, FactType]] = attrs.field(factory=dict)
@@ -461,10 +512,25 @@ class _Compiler:
             return Cond(op, parts=tuple(p for p, _ in parts)), tuple(
                 a for _, names in parts for a in names
             )
+        if isinstance(c, ast.Not):
+            part, names = self.cond(owner, c.part)
+            return Cond("not", parts=(part,)), names
+        if isinstance(c, ast.Met):
+            return Cond(
+                "met", owner, c.deadline.end, deadline=self.deadline(c.deadline)
+            ), self.assumed_in(c.deadline.amount)
+        if isinstance(c, ast.AllMet):
+            return Cond(
+                "all_met", owner, c.records, deadline=self.deadline(c.deadline)
+            ), self.assumed_in(c.deadline.amount)
         node = c.fact.node or owner
         if isinstance(c, ast.Compare):
             return Cond(c.op, node, c.fact.field, self.num(c.value)), self.assumed_in(c.value)
-        return Cond("truthy" if isinstance(c, ast.Truthy) else "falsy", node, c.fact.field), ()
+        return Cond("truthy", node, c.fact.field), ()
+
+    def deadline(self, d: ast.Deadline) -> DeadlineRule:
+        amount = self.num(d.amount) if d.amount is not None else None
+        return DeadlineRule(d.end, d.start, amount, d.unit, d.by)
 
     # -- build
 
@@ -536,6 +602,10 @@ class _Compiler:
             tags=r.tags,
             diagnostics=self.report.diagnostics,
             ruleset_hash=self.hash,
+            schedules=tuple(
+                Schedule(c.year, frozenset(c.holidays), frozenset(c.workdays), c.span.file)
+                for c in r.calendars
+            ),
             by_id=by_id,
             fact_schema=schema,
         )
@@ -715,6 +785,11 @@ class _Compiler:
             remark=node.props.remark,
             cite=node.cite.text if node.cite else None,
             fields=tuple(sorted(self.fields.get(node.id, {}).items())),
+            record_fields=tuple(
+                (records, tuple(sorted(fields.items())))
+                for (owner, records), fields in sorted(self.report.record_types.items())
+                if owner == node.id
+            ),
             assumed=tuple(dict.fromkeys(assumed)),
         )
         return idx
@@ -774,6 +849,31 @@ class _Compiler:
             elif isinstance(rule, ast.ZeroWhen):
                 cond, names = self.cond(node.id, rule.condition)
                 out.append(Clause("zero_when", line, cite, condition=cond, assumed=names))
+            elif isinstance(rule, ast.DeductLate):
+                out.append(
+                    Clause(
+                        "deduct_late",
+                        line,
+                        cite,
+                        amount=self.num(rule.amount),
+                        fact=rule.records,
+                        max=self.num(rule.max) if rule.max is not None else None,
+                        deadline=self.deadline(rule.deadline),
+                        assumed=self.assumed_in(rule.amount, rule.max, rule.deadline.amount),
+                    )
+                )
+            elif isinstance(rule, ast.RateOnTime):
+                base = "rate_on_time"
+                out.append(
+                    Clause(
+                        "rate_on_time",
+                        line,
+                        cite,
+                        fact=rule.records,
+                        deadline=self.deadline(rule.deadline),
+                        assumed=self.assumed_in(rule.deadline.amount),
+                    )
+                )
         if base is None:
             base = "full" if out else "awarded"
         return tuple(out), base

@@ -408,8 +408,37 @@ class _Builder(Transformer[Token, Any]):
     def truthy(self, meta: Any, children: list[Any]) -> ast.Truthy:
         return ast.Truthy(children[0], self._sp(meta))
 
-    def falsy(self, meta: Any, children: list[Any]) -> ast.Falsy:
-        return ast.Falsy(children[0], self._sp(meta))
+    def negate(self, meta: Any, children: list[Any]) -> ast.Not:
+        return ast.Not(children[0], self._sp(meta))
+
+    def met(self, meta: Any, children: list[Any]) -> ast.Met:
+        return ast.Met(children[0], self._sp(meta))
+
+    def all_met(self, meta: Any, children: list[Any]) -> ast.AllMet:
+        return ast.AllMet(self._name(children[0]), children[1], self._sp(meta))
+
+    def time_unit(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def deadline_relative(self, meta: Any, children: list[Any]) -> ast.Deadline:
+        end, amount, unit, start = children
+        return ast.Deadline(self._name(end), self._sp(meta), self._name(start), amount, unit)
+
+    def deadline_fixed(self, meta: Any, children: list[Any]) -> ast.Deadline:
+        end, day = children
+        return ast.Deadline(self._name(end), self._sp(meta), by=self._date(day))
+
+    def _date(self, tok: Token) -> Any:
+        try:
+            return dt.date.fromisoformat(str(tok))
+        except ValueError:
+            self._problem(
+                "DR008",
+                f"{tok} is not a calendar date",
+                _tok_span(self.file, tok),
+                "write a real date as YYYY-MM-DD",
+            )
+            return dt.date(1970, 1, 1)
 
     def and_cond(self, meta: Any, children: list[Any]) -> ast.AllOf:
         return ast.AllOf(tuple(children), self._sp(meta))
@@ -439,6 +468,15 @@ class _Builder(Transformer[Token, Any]):
     def deduct_when(self, meta: Any, children: list[Any]) -> ast.DeductWhen:
         rest, cite = self._split_cite(children)
         return ast.DeductWhen(rest[0], rest[1], self._sp(meta), cite)
+
+    def deduct_late(self, meta: Any, children: list[Any]) -> ast.DeductLate:
+        rest, cite = self._split_cite(children)
+        cap = rest[3] if len(rest) > 3 else None
+        return ast.DeductLate(rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite)
+
+    def rate_on_time(self, meta: Any, children: list[Any]) -> ast.RateOnTime:
+        rest, cite = self._split_cite(children)
+        return ast.RateOnTime(self._name(rest[0]), rest[1], self._sp(meta), cite)
 
     def zero_when(self, meta: Any, children: list[Any]) -> ast.ZeroWhen:
         rest, cite = self._split_cite(children)
@@ -589,6 +627,33 @@ class _Builder(Transformer[Token, Any]):
             self._name(ident), _unquote(title), condition, self._sp(meta), grade, score, cite
         )
 
+    def date_item(self, meta: Any, children: list[Token]) -> list[dt.date]:
+        first = self._date(children[0])
+        last = self._date(children[-1])
+        if last < first:
+            self._problem(
+                "DR008",
+                f"range {children[0]}..{children[-1]} ends before it starts",
+                self._sp(meta),
+            )
+            return []
+        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+    def date_list(self, meta: Any, children: list[list[dt.date]]) -> tuple[dt.date, ...]:
+        return tuple(day for days in children for day in days)
+
+    def holidays(self, meta: Any, children: list[Any]) -> tuple[str, tuple[dt.date, ...]]:
+        return ("holidays", children[0])
+
+    def workdays(self, meta: Any, children: list[Any]) -> tuple[str, tuple[dt.date, ...]]:
+        return ("workdays", children[0])
+
+    def calendar(self, meta: Any, children: list[Any]) -> ast.CalendarDecl:
+        year, *parts = children
+        holidays = tuple(d for kind, days in parts if kind == "holidays" for d in days)
+        workdays = tuple(d for kind, days in parts if kind == "workdays" for d in days)
+        return ast.CalendarDecl(int(str(year)), holidays, workdays, self._sp(meta))
+
     def conversion(self, meta: Any, children: list[Any]) -> ast.Conversion:
         rest, cite = self._split_cite(children)
         return ast.Conversion(self._name(rest[0]), _unquote(rest[1]), rest[2], self._sp(meta), cite)
@@ -665,7 +730,7 @@ class _Builder(Transformer[Token, Any]):
         ident, *stmts = children
         headers: dict[str, ast.Header] = {}
         duplicates: list[ast.Header] = []
-        params, components, nodes, vetoes, conversions = [], [], [], [], []
+        params, components, nodes, vetoes, conversions, calendars = [], [], [], [], [], []
         grades = None
         for stmt in stmts:
             if isinstance(stmt, ast.Header):
@@ -688,6 +753,8 @@ class _Builder(Transformer[Token, Any]):
                 vetoes.append(stmt)
             elif isinstance(stmt, ast.Conversion):
                 conversions.append(stmt)
+            elif isinstance(stmt, ast.CalendarDecl):
+                calendars.append(stmt)
 
         def value(key: str, default: Any = None) -> Any:
             return headers[key].value if key in headers else default
@@ -715,6 +782,7 @@ class _Builder(Transformer[Token, Any]):
             grades=grades,
             vetoes=tuple(vetoes),
             conversions=tuple(conversions),
+            calendars=tuple(calendars),
             duplicates=tuple(duplicates),
             text=self.text,
         )

@@ -1,0 +1,256 @@
+"""Working days on the official PRC calendar, for deadline rules.
+
+Working days in China are not Monday to Friday: public holidays move, and
+weekends become make-up working days (调休). A :class:`Calendar` answers from
+the official schedule published by the State Council, as packaged by
+``chinesecalendar`` (2004 to its latest data year), plus any years a user
+supplies (:class:`Schedule`), and refuses — with :class:`CalendarError`
+naming the year — to answer for a year it does not know, rather than guess.
+
+Counting rules, stated once:
+
+- ``add_workdays(start, n)`` is the n-th working day strictly after ``start``,
+  whatever ``start`` is (a holiday start does not count itself); ``n = 0``
+  gives ``start``.
+- ``workdays_between(start, end)`` counts the working days after ``start`` up
+  to and including ``end`` (negative when ``end`` is before ``start``), so
+  ``workdays_between(d, add_workdays(d, n)) == n``.
+
+(``chinesecalendar``'s own ``find_workday`` first moves a non-working start to
+the next working day, one more than "N working days after D" when D is a
+holiday; it is not used.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import CalendarError, Diagnostic
+
+__all__ = [
+    "Calendar",
+    "CalendarError",
+    "Schedule",
+    "add_hours",
+    "add_workdays",
+    "default_calendar",
+    "hours_between",
+    "is_workday",
+    "workdays_between",
+]
+
+_ONE_DAY = dt.timedelta(days=1)
+_HINT = (
+    "supply the year's schedule of holidays and make-up working days: a calendar block "
+    "in the ruleset, --calendar FILE on the command line, or calendar= in the API "
+    "(see docs/dates.md); or update the chinesecalendar package"
+)
+
+
+@attrs.frozen
+class Schedule:
+    """One year's official schedule: holidays off, and weekend days worked (调休)."""
+
+    year: int
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+    source: str = "<schedule>"
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        for day in sorted(self.holidays | self.workdays):
+            if day.year != self.year:
+                problems.append(f"{day.isoformat()} is not in {self.year}")
+        for day in sorted(self.holidays & self.workdays):
+            problems.append(f"{day.isoformat()} is both a holiday and a working day")
+        for day in sorted(self.workdays):
+            if day.weekday() < 5:
+                problems.append(
+                    f"{day.isoformat()} is a {day.strftime('%A')}: only a weekend day can be a "
+                    "make-up working day"
+                )
+        if problems:
+            raise CalendarError(
+                [
+                    Diagnostic("DR502", f"calendar for {self.year}: {p}", file=self.source)
+                    for p in problems
+                ]
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "<schedule>") -> Schedule:
+        """``{"year": 2027, "holidays": ["2027-01-01", "2027-02-05..2027-02-11"],
+        "workdays": ["2027-02-14"]}`` — ranges are inclusive."""
+        unknown = set(data) - {"year", "holidays", "workdays"}
+        if unknown:
+            msg = f"unknown key(s) {', '.join(sorted(unknown))}; expected year, holidays, workdays"
+            raise CalendarError(Diagnostic("DR502", msg, file=source))
+        year = data.get("year")
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+            msg = f"a schedule needs its year (a whole number), got {year!r}"
+            raise CalendarError(Diagnostic("DR502", msg, file=source))
+        return cls(
+            year,
+            frozenset(_days(data.get("holidays", []), source)),
+            frozenset(_days(data.get("workdays", []), source)),
+            source,
+        )
+
+
+def _days(items: Any, source: str) -> Iterable[dt.date]:
+    if not isinstance(items, list):
+        msg = "holidays and workdays are lists of dates (YYYY-MM-DD) or ranges (A..B)"
+        raise CalendarError(Diagnostic("DR502", msg, file=source))
+    for item in items:
+        first, _, last = str(item).partition("..")
+        try:
+            start = dt.date.fromisoformat(first.strip())
+            end = dt.date.fromisoformat(last.strip()) if last else start
+        except ValueError:
+            msg = f"{item!r} is not a date (YYYY-MM-DD) or a range of dates (A..B)"
+            raise CalendarError(Diagnostic("DR502", msg, file=source)) from None
+        if end < start:
+            msg = f"range {item!r} ends before it starts"
+            raise CalendarError(Diagnostic("DR502", msg, file=source))
+        day = start
+        while day <= end:
+            yield day
+            day += _ONE_DAY
+
+
+@cache
+def _official() -> tuple[frozenset[int], frozenset[dt.date], frozenset[dt.date]]:
+    """Years covered, holidays and make-up working days from ``chinesecalendar``."""
+    from chinese_calendar import constants
+
+    holidays = frozenset(constants.holidays)
+    workdays = frozenset(constants.workdays)
+    years = frozenset(range(min(d.year for d in holidays), max(d.year for d in holidays) + 1))
+    return years, holidays, workdays
+
+
+class Calendar:
+    """Working days: the official schedule (unless ``official=False``) plus ``schedules``.
+
+    A supplied schedule replaces the official one for its year.
+    """
+
+    def __init__(self, schedules: Iterable[Schedule] = (), *, official: bool = True) -> None:
+        years, holidays, workdays = (
+            _official() if official else (frozenset(), frozenset(), frozenset())
+        )
+        supplied = {s.year: s for s in schedules}
+        self._years = frozenset(years) | frozenset(supplied)
+        self._holidays = {d for d in holidays if d.year not in supplied}
+        self._workdays = {d for d in workdays if d.year not in supplied}
+        for s in supplied.values():
+            self._holidays |= s.holidays
+            self._workdays |= s.workdays
+        self.schedules = tuple(supplied.values())
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Calendar:
+        """The official calendar plus the schedule(s) in a JSON file: one schedule object,
+        a list of them, or ``{"years": [...]}``."""
+        return cls(read_schedules(path))
+
+    def with_schedules(self, schedules: Iterable[Schedule]) -> Calendar:
+        return Calendar([*self.schedules, *schedules])
+
+    @property
+    def years(self) -> frozenset[int]:
+        return self._years
+
+    def _check(self, day: dt.date) -> None:
+        if day.year not in self._years:
+            first, last = (min(self._years), max(self._years)) if self._years else (0, 0)
+            covered = f"{first}-{last}" if self._years else "no years"
+            msg = (
+                f"no working-day calendar for {day.year} (needed for {day.isoformat()}); "
+                f"this calendar covers {covered}"
+            )
+            raise CalendarError(Diagnostic("DR501", msg, hint=_HINT))
+
+    def is_workday(self, day: dt.date) -> bool:
+        self._check(day)
+        if day in self._holidays:
+            return False
+        return day.weekday() < 5 or day in self._workdays
+
+    def add_workdays(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day strictly after ``start`` (``start`` itself for n = 0)."""
+        if n < 0:
+            msg = f"cannot count {n} working days: the count must be 0 or more"
+            raise CalendarError(Diagnostic("DR502", msg))
+        day, counted = start, 0
+        while counted < n:
+            day += _ONE_DAY
+            if self.is_workday(day):
+                counted += 1
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative if reversed)."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += _ONE_DAY
+            if self.is_workday(day):
+                count += 1
+        return count
+
+
+def read_schedules(path: str | os.PathLike[str]) -> list[Schedule]:
+    name = os.fspath(path)
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except OSError as exc:
+        msg = f"cannot read calendar file: {exc.strerror or exc}"
+        raise CalendarError(Diagnostic("DR502", msg, file=name)) from None
+    except ValueError as exc:
+        raise CalendarError(Diagnostic("DR502", f"not valid JSON: {exc}", file=name)) from None
+    if isinstance(data, dict) and "years" in data:
+        data = data["years"]
+    items = data if isinstance(data, list) else [data]
+    if not all(isinstance(item, dict) for item in items):
+        msg = 'a calendar file holds {"year": ..., "holidays": [...], "workdays": [...]} objects'
+        raise CalendarError(Diagnostic("DR502", msg, file=name))
+    return [Schedule.from_dict(item, name) for item in items]
+
+
+@cache
+def default_calendar() -> Calendar:
+    """The official calendar alone."""
+    return Calendar()
+
+
+def is_workday(day: dt.date, calendar: Calendar | None = None) -> bool:
+    return (calendar or default_calendar()).is_workday(day)
+
+
+def add_workdays(start: dt.date, n: int, calendar: Calendar | None = None) -> dt.date:
+    return (calendar or default_calendar()).add_workdays(start, n)
+
+
+def workdays_between(start: dt.date, end: dt.date, calendar: Calendar | None = None) -> int:
+    return (calendar or default_calendar()).workdays_between(start, end)
+
+
+def add_hours(start: dt.datetime, hours: int | Decimal) -> dt.datetime:
+    """The deadline ``hours`` clock hours after ``start`` (hour rules count every hour)."""
+    return start + dt.timedelta(seconds=int(Decimal(hours) * 3600))
+
+
+def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
+    """Clock hours from ``start`` to ``end``, exact to the second."""
+    return Decimal(int((end - start).total_seconds())) / 3600
