@@ -9,10 +9,17 @@ overhead, not float against Decimal. No validation, no audit, no explanations.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 ZERO = Decimal(0)
+JAN_31 = date(2020, 1, 31)
+DEC_31 = date(2020, 12, 31)
+
+
+def _on_or_before(text: str | None, deadline: date) -> bool:
+    return text is not None and date.fromisoformat(text) <= deadline
 
 
 def _leaves(tree: dict[str, Any]) -> dict[str, Decimal]:
@@ -67,6 +74,11 @@ def score(doc: dict[str, Any], table: dict[str, Any]) -> list[tuple[str, Decimal
                 value = points - cell["overturned_reviews"] - 2 * cell["lost_lawsuits"]
             elif item == "columns":
                 value = ZERO if cell["stale_columns"] > 3 else points - cell["missing_items"]
+            elif item == "report_published":
+                value = points if _on_or_before(cell.get("published"), JAN_31) else ZERO
+            elif item == "catalog_published":
+                on_time = _on_or_before(cell.get("published"), DEC_31)
+                value = Decimal(cell["awarded"]) if on_time else ZERO
             else:
                 value = Decimal(cell["awarded"])
             got[item] = min(max(value, ZERO), points)

@@ -77,10 +77,11 @@ def subprocess_measure(mode: str, units: int, repeat: int) -> dict[str, float]:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(HERE), mode, str(units), str(repeat)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"measuring {mode} at {units} units failed:\n{out.stderr}")
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 

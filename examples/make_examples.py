@@ -147,7 +147,103 @@ def yifeng_departments() -> dict:
     return doc
 
 
+SHANGHAI_DISTRICTS = [
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+]
+
+
+def shanghai(ruleset_id: str, names: list[str], tag: str, seed: int) -> dict:
+    r = dr.load(ruleset_id)
+    doc = synthetic_facts(r.graph, len(names), seed=seed, names=names, tags=[[tag]] * len(names))
+    u = {x["id"]: x["facts"] for x in doc["units"]}
+    first, second = names[0], names[1]
+    u[first]["self_report"] = {"submitted": "2020-11-16", "note": "自查报告表逾期一天提交"}
+    u[second]["major_incidents"] = {
+        "awarded": 2,
+        "incidents": [
+            {
+                "occurred": "2020-07-12 06:40",
+                "first_release": "2020-07-12 10:05",
+                "title": "某路段塌陷",
+            }
+        ],
+        "serious_incidents": [
+            {
+                "occurred": "2020-08-03 21:15",
+                "press_conference": "2020-08-05 10:00",
+                "title": "某厂房火灾",
+            }
+        ],
+    }
+    return doc
+
+
+def changzhou() -> dict:
+    r = dr.load("changzhou-2020")
+    names = [
+        "溧阳市",
+        "金坛区",
+        "武进区",
+        "新北区",
+        "天宁区",
+        "钟楼区",
+        "常州经开区",
+        "市教育局",
+        "市卫生健康委",
+        "市生态环境局",
+        "市交通运输局",
+        "市供水企业(示例)",
+        "市公交企业(示例)",
+    ]
+    tags = [["district"]] * 7 + [["municipal_unit"]] * 4 + [["public_institution"]] * 2
+    doc = synthetic_facts(r.graph, len(names), seed=2020, names=names, tags=tags)
+    u = {x["id"]: x["facts"] for x in doc["units"]}
+    u["钟楼区"]["social"] = {"满意": 412, "基本满意": 96, "不满意": 31}
+    u["市公交企业(示例)"]["social"] = {"满意": 120, "基本满意": 150, "不满意": 90}
+    return doc
+
+
 EXAMPLES = {
+    "shanghai-2020-districts": lambda: shanghai(
+        "shanghai-2020-districts", SHANGHAI_DISTRICTS, "district", 16
+    ),
+    "shanghai-2020-departments": lambda: shanghai(
+        "shanghai-2020-departments",
+        [
+            "市发展改革委",
+            "市经济信息化委",
+            "市教委",
+            "市科委",
+            "市民政局",
+            "市司法局",
+            "市财政局",
+            "市人力资源社会保障局",
+            "市规划资源局",
+            "市生态环境局",
+            "市住房城乡建设管理委",
+            "市交通委",
+            "市卫生健康委",
+            "市市场监管局",
+        ],
+        "municipal_department",
+        17,
+    ),
+    "changzhou-2020": changzhou,
     "yifeng-2020-townships": yifeng_townships,
     "yifeng-2020-departments": yifeng_departments,
 }

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import D
+from conftest import D, full_marks
 
 import disclosure_rules as dr
 
@@ -331,46 +331,6 @@ def test_check_names_each_resolved_mismatch_with_both_numbers():
 # ---------------------------------------------------------------- golden cohorts
 
 
-def due_dates(node: Any) -> dict[str, str]:
-    """The fixed deadlines (``END by DATE``) an item's conditions read: END → DATE."""
-    out: dict[str, str] = {}
-
-    def walk(cond: Any) -> None:
-        if cond.deadline is not None and cond.deadline.by is not None:
-            out[cond.deadline.end] = cond.deadline.by.isoformat()
-        for part in cond.parts:
-            walk(part)
-
-    for clause in node.clauses:
-        if clause.condition is not None:
-            walk(clause.condition)
-    return out
-
-
-def full_marks(ruleset_id: str, tags: list[str], process: str) -> dict[str, Any]:
-    """Facts giving every item the unit is assessed on its full points, with evidence:
-    dated facts on their last good day, and no records that could be late."""
-    g = dr.load(ruleset_id).graph
-    facts: dict[str, Any] = {"process": process}
-    for node in g.nodes:
-        if node.kind != "item" or (node.applies_to is not None and not node.applies_to & set(tags)):
-            continue
-        fields = dict(node.fields)
-        entry: dict[str, Any] = {"evidence": [f"https://example.gov.cn/gk/{node.id}"]}
-        due = due_dates(node)
-        for field, kind in fields.items():
-            if field == "awarded":
-                entry[field] = str(node.points)
-            elif kind == "records":
-                entry[field] = []
-            elif kind in ("date", "datetime"):
-                entry[field] = due[field]
-            else:
-                entry[field] = False if kind == "bool" else 0
-        facts[node.id] = entry
-    return facts
-
-
 def unit(uid: str, tags: list[str], facts: dict[str, Any]) -> dict[str, Any]:
     return {"id": uid, "tags": tags, "facts": facts}
 
@@ -438,28 +398,34 @@ def test_departments_golden_cohort():
     )
     assert results.reconcile() == []
     j, e, s = (results.unit(u) for u in ("县司法局", "县教体局", "县统计局"))
+
     # Leaf points add up to 102 (建议提案公开's parts print 5 for its 2 points; 发布年度报告's
     # one part prints 1 for its 2). Items nobody in this cohort is assessed on (国资 2,
-    # 办事 2, 审计 2, 医疗 2, 养老 2, 环保 2, 疫情 1+2+1, 应急 1+2 = 19 points) get each
-    # unit's own score rate on the items it was assessed on (DR401).
-    #
+    # 办事 2, 审计 2, 医疗 2, 养老 2, 环保 2, 疫情 1+2+1, 应急 1+2: eight of 2 points and
+    # three of 1, 19 points) get points × the unit's own score rate on the items it was
+    # assessed on (DR401). A quotient is rounded once to 20 places (q), dividing last.
+    def q(x: Decimal) -> Decimal:
+        return x.quantize(Decimal("1e-20"))
+
+    def fallback(got: int, of: int) -> Decimal:  # the 19 points at the rate got/of
+        return 8 * q(D(2) * got / of) + 3 * q(D(1) * got / of)
+
     # 县教体局: N/A on 规章公开 (2) and the 19 → assessed on 102 - 21 = 81 leaf points;
     # 转载扣分 -1 (assumed parameter) and 教育信息公开 evidenced by news only, not
-    # credited, -2 → 78/81 = 26/27 = 0.96296296296296296296 (20 places).
-    # 规章公开 gets 县司法局's 2 ; the 19 get 19 × 0.96296296296296296296 = 18.29629629629629629624
-    # work = 100 - 1 - 2 - (19 - 18.29629629629629629624) = 96.29629629629629629624
-    # total = 96.29629629629629629624 × 0.7 + 90 × 0.3 = 94.407407407407407407368
+    # credited, -2 → rate 78/81. 规章公开 gets 县司法局's 2.
+    # work = 100 - 1 - 2 - (19 - fallback(78, 81)); its 70% share is q(work × 70 / 100)
     assert e.node("education").status == "not_credited"
-    assert e.score("work") == D("96.29629629629629629624")
-    assert e.total == D("94.407407407407407407368")
+    e_work = 100 - 1 - 2 - (19 - fallback(78, 81))
+    assert e_work == D("96.29629629629629629632")
+    assert e.score("work") == e_work
+    assert e.total == q(e_work * 70 / 100) + 90 * D("0.3") == D("94.40740740740740740742")
     # 县司法局: N/A on 公共服务事项清单 2, the five 六稳六保 items 9, 教育 2, 编制目录 2
     # (15 points, all assessed only by 县教体局, who scored 13 of them) and the 19.
-    # Assessed on 102 - 34 = 68 leaf points; lost lawsuit -2 → 66/68 = 0.97058823529411764706
-    # the 19 get 19 × 0.97058823529411764706 = 18.44117647058823529414
-    # work = 100 - 2 - (15 - 13) - (19 - 18.44117647058823529414) = 95.44117647058823529414
-    # total = 95.44117647058823529414 × 0.7 + 85 × 0.3 = 92.308823529411764705898
+    # Assessed on 102 - 34 = 68 leaf points; lost lawsuit -2 → rate 66/68.
+    # work = 100 - 2 - (15 - 13) - (19 - fallback(66, 68))
     assert j.node("appeals").score == 0
-    assert j.total == D("92.308823529411764705898")
+    j_work = 100 - 2 - (15 - 13) - (19 - fallback(66, 68))
+    assert j.total == q(j_work * 70 / 100) + 85 * D("0.3")
     # 县统计局: no department tag; the three enforcement items declared n/a with a
     # statement get the average of the two assessed units (1 each). Full marks
     # elsewhere, so its own rate is 1 and the 19 are full; the 15 get 县教体局's 13.

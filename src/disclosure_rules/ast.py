@@ -336,7 +336,7 @@ class Item:
 class Section:
     id: str
     title: str
-    points: Number
+    points: Number | None  # None: worth what its parts add up to
     span: Span
     children: tuple[Node, ...] = ()
     rules: tuple[Rule, ...] = ()  # rules on a section are reported by the checker

@@ -14,14 +14,17 @@ the same JSON form into the readable explanation with Chinese titles.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any, NamedTuple
 
 from .errors import display_width
 
 __all__ = [
+    "ARITHMETIC",
     "AUDIT_SCHEMA_VERSION",
+    "DIVISION_PLACES",
     "Entry",
+    "divide",
     "reconcile",
     "render_text",
     "round_half_up",
@@ -29,6 +32,24 @@ __all__ = [
 
 AUDIT_SCHEMA_VERSION = "1"
 """Version of the results/audit JSON schema documented in docs/audit.md."""
+
+DIVISION_PLACES = 20
+"""Places a quotient is rounded to, once, where a division cannot be exact."""
+
+ARITHMETIC = Context(prec=80, rounding=ROUND_HALF_EVEN)
+"""The context of every sum, product and quotient in scoring and reconciling: 80 digits,
+so additions and multiplications of scores are exact."""
+
+_QUANTUM = Decimal(1).scaleb(-DIVISION_PLACES)
+
+
+def divide(a: Decimal, b: Decimal) -> Decimal:
+    """a / b rounded once to DIVISION_PLACES places (exact when it terminates sooner).
+
+    Divide last: ``divide(score * weight, maximum)``, not ``score * divide(weight,
+    maximum)``, so that a perfect score stays exactly perfect.
+    """
+    return ARITHMETIC.divide(a, b).quantize(_QUANTUM, context=ARITHMETIC).normalize(ARITHMETIC)
 
 
 class Entry(NamedTuple):
@@ -43,6 +64,7 @@ class Entry(NamedTuple):
     note: str | None = None
     child: str | None = None
     factor: Decimal | None = None
+    divisor: Decimal | None = None  # a child's contribution is divide(score × factor, divisor)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "delta": exact(self.delta)}
@@ -60,6 +82,8 @@ class Entry(NamedTuple):
             out["child"] = self.child
         if self.factor is not None:
             out["factor"] = exact(self.factor)
+        if self.divisor is not None:
+            out["divisor"] = exact(self.divisor)
         return out
 
 
@@ -93,10 +117,15 @@ def reconcile(unit: Mapping[str, Any]) -> list[str]:
     """Problems found re-adding one unit's audit (its JSON form); empty when it reconciles.
 
     Checks, for every node: the entries sum exactly to its score; every child
-    contribution equals the child's own score times the recorded factor; each
-    child is counted once; clamps leave the running value at the bound; and
-    the root's score is the unit's exact total.
+    contribution equals the child's own score times the recorded factor (divided by
+    the recorded divisor, as :func:`divide` does); each child is counted once; clamps
+    leave the running value at the bound; and the root's score is the unit's exact total.
     """
+    with localcontext(ARITHMETIC):
+        return _reconcile(unit)
+
+
+def _reconcile(unit: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     audit = unit.get("audit")
     if not isinstance(audit, list) or not audit:
@@ -130,14 +159,20 @@ def _reconcile_node(node: Mapping[str, Any], scores: Mapping[str, Decimal]) -> l
             if child in counted:
                 problems.append(f"node {name}: child {child} counted twice")
             counted.add(child)
-            expected = scores.get(child)
+            score = scores.get(child)
             factor = Decimal(entry.get("factor", "1"))
-            if expected is None:
+            divisor = entry.get("divisor")
+            if score is None:
                 problems.append(f"node {name}: entry for unknown child {child}")
-            elif expected * factor != delta:
+                continue
+            expected = score * factor
+            if divisor is not None:
+                expected = divide(expected, Decimal(divisor))
+            if expected != delta:
+                by = f" / {divisor}" if divisor is not None else ""
                 problems.append(
                     f"node {name}: child {child} contributes {exact(delta)} but scored "
-                    f"{exact(expected)} × {exact(factor)}"
+                    f"{exact(score)} × {exact(factor)}{by}"
                 )
         if entry["kind"] == "clamp":
             bound = Decimal(entry["inputs"]["bound"])

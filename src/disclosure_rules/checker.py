@@ -86,7 +86,8 @@ def resolve_params(
     return out
 
 
-def node_points(node: ast.Node) -> ast.Number:
+def node_points(node: ast.Node) -> ast.Number | None:
+    """A node's declared points (a bonus's cap); None for a section that declares none."""
     return node.cap if isinstance(node, ast.Bonus) else node.points
 
 
@@ -449,7 +450,10 @@ class _Checker:
 
     def check_node(self, node: ast.Node, depth: int) -> Decimal | None:
         kind = type(node).__name__.lower()
-        points = self.positive(node_points(node), f"{kind} {node.id!r}'s points")
+        declared = node_points(node)
+        points = (
+            None if declared is None else self.positive(declared, f"{kind} {node.id!r}'s points")
+        )
         self.check_tags(node.props, node.id)
         if isinstance(node, ast.Bonus) and depth > 0:
             self.report(
@@ -481,6 +485,15 @@ class _Checker:
                     "use item for a leaf indicator",
                 )
             sums = self.check_children(node.children, depth + 1)
+            if declared is None:
+                if node.props.resolve is not None:
+                    self.report(
+                        "DR109",
+                        f"section {node.id!r} declares no points, so there is no "
+                        "mismatch to resolve",
+                        node.props.resolve.span,
+                    )
+                return sums
             self.check_sum(node, points, sums)
             resolve = node.props.resolve
             if resolve is not None and resolve.mode == "sum" and sums is not None:
@@ -513,6 +526,7 @@ class _Checker:
             return
         where = f"section {node.id!r} \u201c{node.title}\u201d declares {_fmt(points)} points"
         numbers = f"{where} but its parts add up to {_fmt(sums)}"
+        assert node.points is not None  # sections without points are never checked here
         if resolve is None:
             self.report(
                 "DR103",

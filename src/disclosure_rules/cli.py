@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -170,7 +171,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         ]
         _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", None)
         return 0
-    rows = [["id", "year", "indicators", "max", "assumed", "issuer", "title"]]
+    rows = [["id", "year", "indicators", "max", "assumed params", "issuer", "title"]]
     rows += [
         [
             e.id,
@@ -235,7 +236,7 @@ def _describe_text(ruleset: api.Ruleset) -> str:
     out.append(f"  max {exact(g.root.points)}, {sum(1 for n in g.nodes if n.kind == 'item')} items")
     for p in g.params:
         mark = " (ASSUMED: not in the source document)" if p.assumed else ""
-        out.append(f"  param {p.name} = {exact(p.value)}{mark}: {p.description}")
+        out.append(f"  param {p.name} = {_param_value(p)}{mark}: {p.description}")
     out.append("")
     depth = {0: 0}
     for n in g.nodes:
@@ -308,12 +309,25 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- rendering
 
 
+def _param_value(p: Any) -> str:
+    """A parameter's value as the ruleset writes it (70%, not 0.7)."""
+    return f"{exact(p.value * 100)}%" if p.percent else exact(p.value)
+
+
 def _banner(results: Any) -> list[str]:
     lines = []
     if results.facts_description:
         lines.append(f"facts: {results.facts_description}")
-    for p in results.graph.assumed_params:
-        lines.append(f"assumed: {p.name} = {exact(p.value)} ({p.description})")
+    assumed = results.graph.assumed_params
+    if assumed:
+        values = ", ".join(f"{p.name}={_param_value(p)}" for p in assumed)
+        lines.extend(
+            textwrap.wrap(
+                f"built on {len(assumed)} assumed parameter(s), not given by the source document "
+                f"(see describe): {values}",
+                width=100,
+            )
+        )
     return lines
 
 

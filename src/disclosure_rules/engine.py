@@ -26,12 +26,22 @@ import datetime as dt
 import gc
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Any
 
 import attrs
 
-from .audit import AUDIT_SCHEMA_VERSION, Entry, exact, reconcile, render_text, round_half_up
+from .audit import (
+    ARITHMETIC,
+    AUDIT_SCHEMA_VERSION,
+    DIVISION_PLACES,
+    Entry,
+    divide,
+    exact,
+    reconcile,
+    render_text,
+    round_half_up,
+)
 from .errors import (
     CalendarError,
     Diagnostic,
@@ -47,17 +57,21 @@ from .workdays import Calendar, default_calendar
 __all__ = ["DIVISION_PLACES", "ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "evaluate"]
 
 ENGINE_VERSION = "0.1.0"
-DIVISION_PLACES = 20
-_QUANTUM = Decimal(1).scaleb(-DIVISION_PLACES)
-_CONTEXT = Context(prec=80, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _NOT_ASSESSED = ("na", "skipped")
 
 
-def _div(a: Decimal, b: Decimal) -> Decimal:
-    """a / b, rounded once to DIVISION_PLACES places (exact when it terminates sooner)."""
-    return (a / b).quantize(_QUANTUM).normalize()
+def _contribution(score: Decimal, factor: Decimal, divisor: Decimal | None) -> Decimal:
+    """A child's contribution to its parent: score × factor, divided last."""
+    if divisor is None:
+        return score if factor == ONE else score * factor
+    return divide(score * factor, divisor)
+
+
+def _scaled(value: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
+    """value × numerator / denominator, divided last (see audit.divide)."""
+    return divide(value * numerator, denominator)
 
 
 class _MissingFact(Exception):
@@ -94,7 +108,7 @@ class _Ledger:
     scores: list[list[Decimal]]
     status: list[list[str]]
     entries: list[list[Cell]] | None
-    factors: dict[int, Decimal]
+    factors: dict[int, tuple[Decimal, Decimal | None]]
     facts_hash: str
     facts: Sequence[Mapping[str, NodeFacts]]
 
@@ -126,8 +140,16 @@ class _Ledger:
                         )
                     )
                 continue
-            factor = self.factors[c]
-            out.append(Entry("child", self.scores[c][u] * factor, child=child.id, factor=factor))
+            factor, divisor = self.factors[c]
+            out.append(
+                Entry(
+                    "child",
+                    _contribution(self.scores[c][u], factor, divisor),
+                    child=child.id,
+                    factor=factor,
+                    divisor=divisor,
+                )
+            )
         out.extend(e for e in stored if e.kind != "veto")
         out.extend(bonuses)
         out.extend(e for e in stored if e.kind == "veto")
@@ -372,7 +394,7 @@ def evaluate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with localcontext(_CONTEXT):
+        with localcontext(ARITHMETIC):
             return _Run(graph, cohort, detail, strict, calendar).run()
     finally:
         if collecting:
@@ -433,16 +455,16 @@ class _Run:
                 self.leaves_of.setdefault(scope, []).append(node.index)
             if node.na is not None and node.na.policy == "rescale" and node.kind != "bonus":
                 self.rescaled_in.setdefault(scope, []).append(node.index)
-        self.factors: dict[int, Decimal] = {}
+        # A child's contribution to its parent is score × factor / divisor: for a
+        # weighted component, weight × the ruleset's scale / the component's maximum.
+        self.factors: dict[int, tuple[Decimal, Decimal | None]] = {}
         for node in graph.nodes:
             for c in node.children:
                 child = graph.nodes[c]
-                weighted = node.kind == "ruleset" and child.kind == "component" and child.weight
-                self.factors[c] = (
-                    _div(child.weight * node.points, child.points)  # type: ignore[operator]
-                    if weighted
-                    else ONE
-                )
+                if node.kind == "ruleset" and child.kind == "component" and child.weight:
+                    self.factors[c] = (child.weight * node.points, child.points)
+                else:
+                    self.factors[c] = (ONE, None)
 
     def _component_of(self, idx: int) -> int:
         p = self.g.nodes[idx].parent
@@ -509,8 +531,9 @@ class _Run:
                     self.averages(g.nodes[idx])
         totals = self.scores[0]
         fired = self.vetoes(totals)
-        ledger = _Ledger(g, self.scores, self.status, self.entries, self.factors,
-                         self.cohort.hash, self.facts)
+        ledger = _Ledger(
+            g, self.scores, self.status, self.entries, self.factors, self.cohort.hash, self.facts
+        )
         units = self.finish(totals, fired, ledger)
         return Results(
             g,
@@ -770,8 +793,11 @@ class _Run:
             records = self.fact(None, clause.fact, u, values)
             judged = [self.judge(clause.deadline, r, u, node.id) for r in records]
             on_time = sum(1 for j in judged if not j["late"])
-            share = _div(Decimal(on_time), Decimal(len(judged))) if judged else ONE
-            value = node.points * share
+            value = (
+                _scaled(node.points, Decimal(on_time), Decimal(len(judged)))
+                if judged
+                else node.points
+            )
             if push is not None:
                 push(
                     u,
@@ -997,8 +1023,8 @@ class _Run:
                 self.missing(node, u, "responses")
                 return ZERO
             weighted = sum((counts[name] * w for name, w in node.answers), ZERO)  # type: ignore[operator]
-            rate = _div(weighted, responses)
-            score = node.points * rate
+            rate = divide(weighted, responses)
+            score = _scaled(node.points, weighted, responses)
             outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
             self.add(
                 node.index,
@@ -1029,7 +1055,7 @@ class _Run:
             return
         assessed = [u for u, st in enumerate(status) if st not in _NOT_ASSESSED]
         cohort_sum = sum([scores[u] for u in assessed], ZERO)
-        cohort_mean = _div(cohort_sum, Decimal(len(assessed))) if assessed else None
+        cohort_mean = divide(cohort_sum, Decimal(len(assessed))) if assessed else None
         groups: dict[str | None, list[int]] = {}
         if na.policy == "group_average":
             for u in assessed:
@@ -1037,7 +1063,7 @@ class _Run:
         group_means: dict[str | None, tuple[Decimal, Decimal, int]] = {}
         for group, members in groups.items():
             total = sum((scores[m] for m in members), ZERO)
-            group_means[group] = (_div(total, Decimal(len(members))), total, len(members))
+            group_means[group] = (divide(total, Decimal(len(members))), total, len(members))
         for u in [u for u, st in enumerate(status) if st == "na"]:
             if cohort_mean is None:
                 self.component_rate(
@@ -1086,7 +1112,7 @@ class _Run:
         ]
         got = sum((self.scores[i][u] for i in assessed), ZERO)
         of = sum((self.g.nodes[i].points for i in assessed), ZERO)
-        value = node.points * _div(got, of) if of else ZERO
+        value = _scaled(node.points, got, of) if of else ZERO
         self.warn(
             code,
             u,
@@ -1135,17 +1161,13 @@ class _Run:
         ]
         columns = [self.scores[c.index] for c in regular]
         factors = [self.factors[c.index] for c in regular]
-        weighted = any(f != ONE for f in factors)
+        weighted = any(divisor is not None for _, divisor in factors)
         children_max = sum((c.points for c in regular), ZERO)
         gated = bool(self.gated[idx]) or node.applies_to is not None
         own_rate = [
             (c, self.pending_own_rate[c.index]) for c in regular if c.index in self.pending_own_rate
         ]
-        scale = (
-            _div(node.points, node.children_points)
-            if node.resolve == "scale" and node.children_points
-            else None
-        )
+        scale = node.resolve == "scale" and bool(node.children_points)
         redistribute = [c for c in regular if c.na is not None and c.na.policy == "redistribute"]
         rescaled = (
             self.rescaled_in.get(idx, [])
@@ -1163,12 +1185,19 @@ class _Run:
                 if u in pending:
                     self.own_rate(child, u, regular)
             if weighted:
-                raw = sum((col[u] * f for col, f in zip(columns, factors, strict=True)), ZERO)
+                raw = sum(
+                    (
+                        _contribution(col[u], f, d)
+                        for col, (f, d) in zip(columns, factors, strict=True)
+                    ),
+                    ZERO,
+                )
             else:
                 raw = sum((col[u] for col in columns), ZERO)
             score = raw
-            if scale is not None:
-                delta = raw * scale - raw
+            if scale:
+                assert node.children_points is not None
+                delta = _scaled(raw, node.points, node.children_points) - raw
                 score += delta
                 if push is not None:
                     push(
@@ -1179,11 +1208,7 @@ class _Run:
                             "scale",
                             node.line,
                             node.resolve_cite,
-                            {
-                                "declared": node.points,
-                                "children": node.children_points,
-                                "factor": scale,
-                            },
+                            {"declared": node.points, "children": node.children_points},
                             note=f"parts scaled by {exact(node.points)}/"
                             f"{exact(node.children_points or ZERO)}",
                         ),
@@ -1209,14 +1234,17 @@ class _Run:
         self,
         node: GraphNode,
         columns: list[list[Decimal]],
-        factors: list[Decimal] | None,
+        factors: list[tuple[Decimal, Decimal | None]] | None,
         push: Push | None,
     ) -> None:
         """The common case, column-wise: sum the children, then clamp."""
         if factors is None:
             raws = [sum(row, ZERO) for row in zip(*columns, strict=True)]
         else:
-            raws = [sum(map(_MUL, row, factors), ZERO) for row in zip(*columns, strict=True)]
+            raws = [
+                sum((_contribution(v, f, d) for v, (f, d) in zip(row, factors, strict=True)), ZERO)
+                for row in zip(*columns, strict=True)
+            ]
         cap, floor = node.cap.value, node.floor.value
         if push is None:
             self.scores[node.index] = [
@@ -1253,7 +1281,7 @@ class _Run:
                 node, u, "DR402", "no sibling was assessed, so there is no own rate on siblings"
             )
             return
-        value = node.points * _div(got, of)
+        value = _scaled(node.points, got, of)
         self.scores[node.index][u] = value
         self.add(
             node.index,
@@ -1286,8 +1314,8 @@ class _Run:
         applicable = children_max - sum((c.points for c in na_children), ZERO)
         if applicable <= ZERO:
             return score
-        factor = _div(children_max, applicable)
-        delta = raw * factor - raw
+        factor = divide(children_max, applicable)
+        delta = _scaled(raw, children_max, applicable) - raw
         na = na_children[0].na
         assert na is not None
         self.add(
@@ -1322,8 +1350,8 @@ class _Run:
         applicable = children_max - sum((self.g.nodes[i].points for i in na_nodes), ZERO)
         if applicable <= ZERO:
             return score
-        factor = _div(children_max, applicable)
-        delta = raw * factor - raw
+        factor = divide(children_max, applicable)
+        delta = _scaled(raw, children_max, applicable) - raw
         na = self.g.nodes[na_nodes[0]].na
         assert na is not None
         self.add(
@@ -1407,7 +1435,7 @@ class _Run:
                 grades[u],
                 ranks[u],
                 tuple(fired[u]),
-                {c.id: _div(totals[u] * c.points, maximum) for c in g.conversions},
+                {c.id: _scaled(totals[u], c.points, maximum) for c in g.conversions},
                 tuple(self.unit_warnings[u]),
                 ledger,
                 u,
@@ -1482,8 +1510,6 @@ def _clamp(kind: str, bound: Decimal, score: Decimal, line: int | None, cite: st
 def _rejected(evidence: tuple[Any, ...], rejected: frozenset[str]) -> list[str]:
     return [f"{e.ref} ({e.kind})" for e in evidence if e.kind in rejected]
 
-
-_MUL = Decimal.__mul__
 
 _COMPARE = {
     ">": lambda a, b: a > b,

@@ -731,8 +731,8 @@ class _Compiler:
         na = self.na_rule(node.props, node.id, na)
         evidence = self.evidence(node.props, *evidence)
         (required, ev_line, ev_cite), (rejected, rej_cite) = evidence
-        points = self.num(node_points(node))
-        assumed = list(self.assumed_in(node_points(node)))
+        declared_number = node_points(node)
+        assumed = list(self.assumed_in(declared_number))
         kids: list[int] = []
         children_points = None
         declared = None
@@ -741,8 +741,10 @@ class _Compiler:
         for k in kids:
             self.set_parent(k, idx)
         resolve = node.props.resolve
+        children_sum = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
+        points = children_sum if declared_number is None else self.num(declared_number)
         if isinstance(node, ast.Section):
-            children_points = sum((self.get(k).points for k in kids), ZERO)
+            children_points = children_sum
             if resolve is not None and resolve.mode == "sum" and children_points != points:
                 declared, points = points, children_points
             elif children_points != points:

@@ -545,6 +545,8 @@ class _Builder(Transformer[Token, Any]):
         return ast.Bonus(ident, title, cap, self._sp(meta), rules, props, cite, kids)
 
     def section(self, meta: Any, children: list[Any]) -> ast.Section:
+        if not isinstance(children[2], ast.Literal | ast.ParamRef):
+            children = [*children[:2], None, *children[2:]]  # no points printed
         ident, title, points, cite, rest = self._node_head(children)
         props, rules, kids = self._props_and_rules(rest)
         return ast.Section(ident, title, points, self._sp(meta), kids, rules, props, cite)
