@@ -436,6 +436,7 @@ class _Run:
         self.warnings: list[Diagnostic] = []
         self.unit_warnings: list[list[str]] = [[] for _ in range(n)]
         self.pending_own_rate: dict[int, set[int]] = {}
+        self.na_units: dict[int, list[int]] = {}  # node → units not applicable, in order
         # ancestors that carry an applies_to, for the "skipped" status
         self.gated: list[tuple[int, ...]] = []
         for node in graph.nodes:
@@ -560,6 +561,7 @@ class _Run:
 
     def mark_na(self, node: GraphNode, u: int, reason: str) -> None:
         self.status[node.index][u] = "na"
+        self.na_units.setdefault(node.index, []).append(u)
         na = node.na
         assert na is not None
         if na.policy in ("rescale", "redistribute"):
@@ -1051,20 +1053,23 @@ class _Run:
         na = node.na
         assert na is not None
         status, scores = self.status[idx], self.scores[idx]
-        if "na" not in status:
+        na_units = self.na_units.get(idx)
+        if not na_units:
             return
-        assessed = [u for u, st in enumerate(status) if st not in _NOT_ASSESSED]
-        cohort_sum = sum([scores[u] for u in assessed], ZERO)
-        cohort_mean = divide(cohort_sum, Decimal(len(assessed))) if assessed else None
+        # N/A and skipped cells still score 0 here, so the column's sum is the assessed sum
+        cohort_sum = sum(scores, ZERO)
+        count = self.n - len(na_units) - status.count("skipped")
+        cohort_mean = divide(cohort_sum, Decimal(count)) if count else None
         groups: dict[str | None, list[int]] = {}
         if na.policy == "group_average":
-            for u in assessed:
-                groups.setdefault(self._group(u, na.over), []).append(u)
+            for u, st in enumerate(status):
+                if st not in _NOT_ASSESSED:
+                    groups.setdefault(self._group(u, na.over), []).append(u)
         group_means: dict[str | None, tuple[Decimal, Decimal, int]] = {}
         for group, members in groups.items():
             total = sum((scores[m] for m in members), ZERO)
             group_means[group] = (divide(total, Decimal(len(members))), total, len(members))
-        for u in [u for u, st in enumerate(status) if st == "na"]:
+        for u in na_units:
             if cohort_mean is None:
                 self.component_rate(
                     node,
@@ -1073,17 +1078,17 @@ class _Run:
                     "no unit in the cohort is assessed on it, so there is no average",
                 )
                 continue
-            value, total, count, label, note = (
+            value, total, over, label, note = (
                 cohort_mean,
                 cohort_sum,
-                len(assessed),
+                count,
                 "the cohort",
                 "",
             )
             if na.policy == "group_average":
                 group = self._group(u, na.over)
                 if group in group_means:
-                    value, total, count = group_means[group]
+                    value, total, over = group_means[group]
                     label = f"group {group}" if group else "units with none of the group tags"
                 else:
                     note = f"; no assessed unit in group {group}, so the cohort average is used"
@@ -1097,8 +1102,8 @@ class _Run:
                     na.policy,
                     na.line,
                     na.cite,
-                    {"over": count, "sum": total, "of": label},
-                    note=f"not applicable: the average of {count} assessed units ({label})" + note,
+                    {"over": over, "sum": total, "of": label},
+                    note=f"not applicable: the average of {over} assessed units ({label})" + note,
                 ),
             )
 
