@@ -11,10 +11,15 @@ from hypothesis import settings
 
 import disclosure_rules as dr
 
+# default: a few dozen examples per property (fast local runs); CI: Hypothesis's own `ci`
+# profile, active when CI is set (derandomised, no deadline, no database); thorough:
+# HYPOTHESIS_PROFILE=thorough for 10,000 examples per property.
+settings.register_profile("default", max_examples=40, deadline=None)
 settings.register_profile("thorough", max_examples=10_000, deadline=None)
-settings.register_profile("dev", max_examples=100, deadline=None)
 if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif not os.environ.get("CI"):
+    settings.load_profile("default")
 
 
 def D(text: str | int) -> Decimal:

@@ -168,3 +168,18 @@ def test_python_dash_m_runs_the_cli(tmp_path):
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert result.returncode == 0 and "yifeng-2020-townships" in result.stdout
+
+
+def test_fmt_check_and_write(capsys, tmp_path):
+    messy = tmp_path / "m.dr"
+    messy.write_text(
+        'ruleset m {   title  "t"\n item a "甲" 2 { owner "x" }  # note\n}\n', encoding="utf-8"
+    )
+    assert main(["fmt", "--check", str(messy)]) == 1
+    assert "not formatted" in capsys.readouterr().err
+    assert main(["fmt", str(messy)]) == 0
+    assert capsys.readouterr().out == (
+        'ruleset m {\n  title "t"\n\n  item a "甲" 2 { owner "x" }  # note\n}\n'
+    )
+    assert main(["fmt", "-w", str(messy)]) == 0
+    assert main(["fmt", "--check", str(messy)]) == 0

@@ -191,3 +191,22 @@ def test_random_token_soup_gives_diagnostics():
         text = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 40)))
         with contextlib.suppress(dr.DisclosureRulesError):
             dr.compile(text)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        'floor none cite "x"',
+        'evidence optional cite "x"',
+        'applies_to t cite "x"',
+        'cap 1 cite "x"',
+        'not_applicable average cite "x"',
+    ],
+)
+def test_a_keyword_after_a_cite_is_still_a_keyword(statement):
+    # regression: found by the property tests; `full` after any cite was read as a name
+    text = (
+        'ruleset x { title "t" tags t policy { not_applicable average } '
+        f'item a "a" 1 {{ {statement} full }} }}'
+    )
+    assert dr.compile(text).graph.node("a").base == "full"

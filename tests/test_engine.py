@@ -434,6 +434,12 @@ def test_veto_fails_the_unit_whatever_it_scored():
     assert veto[0].delta == D(-36) and veto[0].cite == "单项否决"
 
 
+def test_a_veto_never_raises_a_score():
+    # regression: found by the property tests; `score 59` used to set a total of 40 to 59
+    r = score(VETO, [{"id": "u", "facts": {"a": 40, "leak": {"incidents": 1}}}])
+    assert (r.unit("u").total, r.unit("u").grade) == (D(40), "不合格")
+
+
 SURVEY = """
 ruleset t {
   title "t"
@@ -530,3 +536,16 @@ def test_detail_off_gives_the_same_scores():
     lean = score(COLUMNS, units, detail=False)
     assert full.unit("u").total == lean.unit("u").total
     assert "audit" not in lean.to_dict()["units"][0]
+
+
+def test_withholding_evidence_never_pays():
+    # regression: found by the property tests; under `floor none` a credited claim could
+    # score below zero while an unevidenced one scored 0
+    text = """ruleset t { title "t" policy { evidence required }
+      section s "节" 4 { item a "甲" 2 { floor none deduct 1 per n } item b "乙" 2 } }"""
+    facts = {"a": {"n": 5}, "b": {"awarded": 2, "evidence": ["x"]}}
+    withheld = score(text, [{"id": "u", "facts": facts}]).unit("u")
+    shown = score(text, [{"id": "u", "facts": {**facts, "a": {"n": 5, "evidence": ["x"]}}}])
+    # credited: 2 - 5 = -3 ; not credited: min(0, -3) = -3, never the better 0
+    assert withheld.score("a") == shown.unit("u").score("a") == D(-3)
+    assert withheld.node("a").status == "not_credited"

@@ -32,6 +32,17 @@ def test_example_scores_and_reconciles(ruleset_id):
     assert results.synthetic and "synthetic" in (results.facts_description or "")
 
 
+@pytest.mark.parametrize("ruleset_id", IDS)
+def test_shipped_ruleset_is_formatted(ruleset_id):
+    from disclosure_rules.catalog import shipped_text
+    from disclosure_rules.formatter import format_text
+
+    shipped = shipped_text(ruleset_id)
+    assert shipped is not None
+    text = shipped[1].decode("utf-8")
+    assert format_text(text) == text
+
+
 def test_catalog_lists_headline_figures():
     entry = next(e for e in dr.catalog() if e.id == "yifeng-2020-townships")
     assert (entry.year, entry.max, entry.issuer) == (2020, 100, "宜丰县人民政府办公室")

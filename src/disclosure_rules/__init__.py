@@ -8,7 +8,7 @@ Pipeline: ``parser`` → ``checker`` → ``graph`` (compile) → ``engine`` (eva
 
 from __future__ import annotations
 
-from .api import CatalogEntry, Ruleset, catalog, check, compile, load
+from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
 from .audit import AUDIT_SCHEMA_VERSION, reconcile
 from .engine import ENGINE_VERSION, Results, UnitResult
 from .errors import (
@@ -45,6 +45,7 @@ __all__ = [
     "__version__",
     "catalog",
     "check",
+    "check_text",
     "compile",
     "load",
     "reconcile",

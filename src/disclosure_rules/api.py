@@ -41,6 +41,7 @@ __all__ = [
     "Ruleset",
     "catalog",
     "check",
+    "check_text",
     "compile",
     "load",
     "parse_param_value",
@@ -201,6 +202,19 @@ def check(
     try:
         file, data = _read(name_or_path)
         syntax = parse(data, file)
+        return list(analyse(syntax, _params(syntax, params)).diagnostics)
+    except DisclosureRulesError as exc:
+        return list(exc.diagnostics)
+
+
+def check_text(
+    text: str | bytes, params: ParamValues | None = None, *, file: str = "<string>"
+) -> list[Diagnostic]:
+    """Every diagnostic for ruleset text; never raises for problems in the text itself."""
+    from .errors import DisclosureRulesError
+
+    try:
+        syntax = parse(text.encode("utf-8") if isinstance(text, str) else text, file)
         return list(analyse(syntax, _params(syntax, params)).diagnostics)
     except DisclosureRulesError as exc:
         return list(exc.diagnostics)

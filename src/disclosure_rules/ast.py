@@ -1,5 +1,8 @@
 """The abstract syntax tree: what the parser produces and the checker reads.
 
+Nodes compare equal regardless of where they stand in the text (spans are left out
+of equality), so a ruleset and its formatted text parse to equal trees.
+
 Plain frozen data with a :class:`~disclosure_rules.errors.Span` on every
 node, so each diagnostic and audit entry can point at its ruleset line.
 Numbers are either :class:`Literal` (an exact ``Decimal``; ``70%`` is stored
@@ -70,20 +73,20 @@ __all__ = [
 @attrs.frozen
 class Cite:
     text: str
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
 class Literal:
     value: Decimal
-    span: Span
+    span: Span = attrs.field(eq=False)
     percent: bool = False
 
 
 @attrs.frozen
 class ParamRef:
     name: str
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 Number = Literal | ParamRef
@@ -95,7 +98,7 @@ class FactRef:
 
     node: str | None
     field: str
-    span: Span
+    span: Span = attrs.field(eq=False)
 
     def __str__(self) -> str:
         return f"{self.node}.{self.field}" if self.node else self.field
@@ -109,13 +112,13 @@ class Compare:
     fact: FactRef
     op: _L[">", ">=", "<", "<=", "==", "!="]
     value: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
 class Truthy:
     fact: FactRef
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -123,7 +126,7 @@ class Deadline:
     """``END within N workdays|days|hours of START`` or ``END by DATE`` (on or before)."""
 
     end: str
-    span: Span
+    span: Span = attrs.field(eq=False)
     start: str | None = None
     amount: Number | None = None
     unit: _L["workdays", "days", "hours"] | None = None
@@ -135,7 +138,7 @@ class Met:
     """``DEADLINE`` as a condition: the item's own dated facts meet it."""
 
     deadline: Deadline
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -144,7 +147,7 @@ class AllMet:
 
     records: str
     deadline: Deadline
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -152,19 +155,19 @@ class Not:
     """``not CONDITION``."""
 
     part: Condition
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
 class AllOf:
     parts: tuple[Condition, ...]
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
 class AnyOf:
     parts: tuple[Condition, ...]
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 Condition = Compare | Truthy | Met | AllMet | Not | AllOf | AnyOf
@@ -178,7 +181,7 @@ class Award:
     """How an item's base score is found: ``awarded``, ``all_or_nothing`` or ``full``."""
 
     mode: _L["awarded", "all_or_nothing", "full"]
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -187,7 +190,7 @@ class Rate:
     """``rate FACT``: points × a 0..1 fact (e.g. the on-time reply rate)."""
 
     fact: FactRef
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -197,7 +200,7 @@ class DeductPer:
 
     amount: Number
     fact: FactRef
-    span: Span
+    span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
 
@@ -209,7 +212,7 @@ class DeductMissing:
     amount: Number
     fact: FactRef
     of: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -219,7 +222,7 @@ class DeductWhen:
 
     amount: Number
     condition: Condition
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -228,7 +231,7 @@ class ZeroWhen:
     """``zero when CONDITION``: the item loses all its points."""
 
     condition: Condition
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -239,7 +242,7 @@ class DeductLate:
     amount: Number
     records: str
     deadline: Deadline
-    span: Span
+    span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
 
@@ -250,7 +253,7 @@ class RateOnTime:
 
     records: str
     deadline: Deadline
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -263,7 +266,7 @@ Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen | Deduct
 @attrs.frozen
 class NaPolicy:
     policy: _L["average", "group_average", "own_rate", "rescale", "redistribute"]
-    span: Span
+    span: Span = attrs.field(eq=False)
     over: tuple[str, ...] = ()
     cite: Cite | None = None
 
@@ -273,7 +276,7 @@ class EvidencePolicy:
     """``evidence required|optional`` or ``reject evidence KIND, ...``."""
 
     required: bool | None
-    span: Span
+    span: Span = attrs.field(eq=False)
     rejected: tuple[str, ...] = ()
     cite: Cite | None = None
 
@@ -284,7 +287,7 @@ class Bound:
 
     kind: _L["floor", "cap"]
     value: Number | None  # None: ``floor none``
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -293,14 +296,14 @@ class Resolve:
     """``resolve cap|scale|sum``: how a printed points mismatch is settled."""
 
     mode: _L["cap", "scale", "sum"]
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
 @attrs.frozen
 class AppliesTo:
     tags: tuple[str, ...]
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -325,7 +328,7 @@ class Item:
     id: str
     title: str
     points: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     rules: tuple[Rule, ...] = ()
     props: NodeProps = NodeProps()
     cite: Cite | None = None
@@ -337,7 +340,7 @@ class Section:
     id: str
     title: str
     points: Number | None  # None: worth what its parts add up to
-    span: Span
+    span: Span = attrs.field(eq=False)
     children: tuple[Node, ...] = ()
     rules: tuple[Rule, ...] = ()  # rules on a section are reported by the checker
     props: NodeProps = NodeProps()
@@ -351,7 +354,7 @@ class Bonus:
     id: str
     title: str
     cap: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     rules: tuple[Rule, ...] = ()
     props: NodeProps = NodeProps()
     cite: Cite | None = None
@@ -367,7 +370,7 @@ class DirectScore:
 
     low: Number
     high: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -375,7 +378,7 @@ class DirectScore:
 class Answer:
     name: str
     weight: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -383,7 +386,7 @@ class Answer:
 class Outcome:
     name: str
     threshold: Number | None  # None: the ``else`` outcome
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -391,7 +394,7 @@ class Outcome:
 class Survey:
     answers: tuple[Answer, ...]
     outcomes: tuple[Outcome, ...]
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -399,7 +402,7 @@ class Component:
     id: str
     title: str
     weight: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     points: Number | None = None
     children: tuple[Node, ...] = ()
     direct: DirectScore | None = None
@@ -414,7 +417,7 @@ class Param:
     name: str
     default: Literal
     description: str
-    span: Span
+    span: Span = attrs.field(eq=False)
     assumed: bool = False
     cite: Cite | None = None
 
@@ -423,7 +426,7 @@ class Param:
 class Grade:
     name: str
     threshold: Number | None  # None: the ``else`` grade
-    span: Span
+    span: Span = attrs.field(eq=False)
     quota: Number | None = None
     cite: Cite | None = None
 
@@ -431,7 +434,7 @@ class Grade:
 @attrs.frozen
 class Grades:
     bands: tuple[Grade, ...]
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -439,7 +442,7 @@ class Veto:
     id: str
     title: str
     condition: Condition
-    span: Span
+    span: Span = attrs.field(eq=False)
     grade: str | None = None
     score: Number | None = None
     cite: Cite | None = None
@@ -450,7 +453,7 @@ class Conversion:
     id: str
     title: str
     points: Number
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -461,21 +464,21 @@ class CalendarDecl:
     year: int
     holidays: tuple[_dt.date, ...]
     workdays: tuple[_dt.date, ...]
-    span: Span
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen
 class Header:
     key: str
     value: object
-    span: Span
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
 @attrs.frozen
 class Ruleset:
     id: str
-    span: Span
+    span: Span = attrs.field(eq=False)
     title: str | None = None
     issuer: str | None = None
     issued: _dt.date | None = None
@@ -487,7 +490,7 @@ class Ruleset:
     params: tuple[Param, ...] = ()
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
-    tags_span: Span | None = None
+    tags_span: Span | None = attrs.field(default=None, eq=False)
     components: tuple[Component, ...] = ()
     children: tuple[Node, ...] = ()
     grades: Grades | None = None
@@ -496,3 +499,4 @@ class Ruleset:
     calendars: tuple[CalendarDecl, ...] = ()
     duplicates: tuple[Header, ...] = ()  # repeated headers/blocks, for the checker
     text: str = attrs.field(default="", eq=False, repr=False)  # the source, for hashing
+    lines: dict[str, int] = attrs.field(factory=dict, eq=False, repr=False)  # header → line

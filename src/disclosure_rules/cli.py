@@ -21,7 +21,14 @@ from typing import Any
 
 from . import api
 from .audit import exact, render_text, round_half_up
-from .errors import Diagnostic, DisclosureRulesError, FactsError, display_width
+from .errors import (
+    Diagnostic,
+    DisclosureRulesError,
+    FactsError,
+    RulesetSyntaxError,
+    display_width,
+)
+from .formatter import format_text
 from .workdays import Calendar, read_schedules
 
 __all__ = ["main"]
@@ -88,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(sc)
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
+
+    fm = sub.add_parser("fmt", help="print rulesets in the canonical layout (comments kept)")
+    fm.add_argument("files", nargs="+", metavar="FILE", help=".dr files")
+    mode = fm.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if any file is not formatted"
+    )
+    mode.add_argument("-w", "--write", action="store_true", help="rewrite the files in place")
+    fm.set_defaults(run=_cmd_fmt)
 
     ex = sub.add_parser("explain", help="explain one unit's score, step by step")
     ex.add_argument("ruleset", metavar="RULESET", nargs="?")
@@ -275,6 +291,29 @@ def _cmd_score(args: argparse.Namespace) -> int:
     else:
         text = _results_table(results)
     _emit(text, args.output)
+    return 0
+
+
+def _cmd_fmt(args: argparse.Namespace) -> int:
+    unformatted = []
+    for name in args.files:
+        try:
+            text = Path(name).read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"cannot read ruleset file: {exc}"
+            raise RulesetSyntaxError(Diagnostic("DR000", msg, file=name)) from None
+        formatted = format_text(text, name)
+        if not (args.check or args.write):
+            _emit(formatted, None)
+        if formatted == text:
+            continue
+        unformatted.append(name)
+        if args.write:
+            _emit(formatted, name)
+    if args.check:
+        for name in unformatted:
+            print(f"{name}: not formatted (disclosure-rules fmt -w {name})", file=sys.stderr)
+        return 1 if unformatted else 0
     return 0
 
 

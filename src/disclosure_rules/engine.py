@@ -561,9 +561,23 @@ class _Run:
 
     def mark_na(self, node: GraphNode, u: int, reason: str) -> None:
         self.status[node.index][u] = "na"
-        self.na_units.setdefault(node.index, []).append(u)
         na = node.na
         assert na is not None
+        if node.kind == "bonus":  # bonus points that do not apply add nothing
+            self.add(
+                node.index,
+                u,
+                Entry(
+                    "na",
+                    ZERO,
+                    na.policy,
+                    na.line,
+                    na.cite,
+                    note=f"{reason}; a bonus that does not apply adds 0",
+                ),
+            )
+            return
+        self.na_units.setdefault(node.index, []).append(u)
         if na.policy in ("rescale", "redistribute"):
             where = "the component" if na.policy == "rescale" else "its parent"
             self.add(
@@ -699,7 +713,64 @@ class _Run:
         base_line = base_clause.line if base_clause else node.line
         base_cite = base_clause.cite if base_clause else None
         steps = tuple(c for c in node.clauses if c.type not in BASE_TYPES)
-        cap, floor = node.cap.value, node.floor.value
+        can_go_negative = node.floor.value is None or node.floor.value < ZERO
+
+        def claim(u: int, facts: NodeFacts, push: Push | None) -> Decimal:
+            """The item's score from its facts, as if credited (raises _MissingFact)."""
+            values = facts.values
+            if base == "awarded":
+                if "awarded" not in values:
+                    raise _MissingFact(node.id, "awarded")
+                score: Decimal = values["awarded"]  # type: ignore[assignment]
+                if push is not None:
+                    push(u, Entry("base", score, "awarded", base_line, base_cite))
+            elif base == "full":
+                score = points
+                if push is not None:
+                    push(u, Entry("base", score, "full", base_line, base_cite))
+            else:
+                score = self.special_base(node, u, values, base_clause, push)
+            for clause in steps:
+                score = self.step(node, u, clause, values, score, push)
+            if facts.note and push is not None:
+                push(u, Entry("note", ZERO, note=facts.note))
+            return self.bounded(node, u, score, push)
+
+        def not_credited(u: int, facts: NodeFacts) -> Decimal:
+            """No accepted evidence: no credit. Deductions that would take the item below
+            zero (under ``floor none``) still apply, so withholding evidence never pays."""
+            status[u] = "not_credited"
+            value = ZERO
+            if can_go_negative:
+                try:
+                    value = min(ZERO, claim(u, facts, None))
+                except _MissingFact:
+                    value = ZERO
+            if push is not None:
+                evidence = facts.evidence
+                shown: dict[str, Any] = (
+                    {"rejected": _rejected(evidence, rejected)} if evidence else {}
+                )
+                if value < ZERO:
+                    shown["deductions_below_zero"] = value
+                reason = (
+                    "no evidence supplied"
+                    if not evidence
+                    else "every piece of evidence is of a rejected kind"
+                )
+                push(
+                    u,
+                    Entry(
+                        "evidence",
+                        value,
+                        "evidence_required",
+                        ev_line,
+                        ev_cite,
+                        shown or None,
+                        note=f"not credited: {reason}",
+                    ),
+                )
+            return value
 
         def kernel(u: int, facts: NodeFacts) -> Decimal:
             evidence = facts.evidence
@@ -708,72 +779,17 @@ class _Run:
                 if not rejected.isdisjoint(facts.kinds):
                     accepted = tuple(e for e in evidence if e.kind not in rejected)
                 if required and not accepted:
-                    status[u] = "not_credited"
-                    if push is not None:
-                        shown = {"rejected": _rejected(evidence, rejected)} if evidence else None
-                        reason = (
-                            "no evidence supplied"
-                            if not evidence
-                            else "every piece of evidence is of a rejected kind"
-                        )
-                        push(
-                            u,
-                            Entry(
-                                "evidence",
-                                ZERO,
-                                "evidence_required",
-                                ev_line,
-                                ev_cite,
-                                shown,
-                                note=f"not credited: {reason}",
-                            ),
-                        )
-                    return ZERO
+                    return not_credited(u, facts)
                 if push is not None and len(accepted) != len(evidence):
                     # all accepted is derived from the facts when the ledger is read
                     inputs: dict[str, Any] = {"accepted": accepted}
                     inputs["rejected"] = _rejected(evidence, rejected)
-                    push(
-                        u,
-                        Entry(
-                            "evidence",
-                            ZERO,
-                            None,
-                            None,
-                            node.rejected_cite if "rejected" in inputs else None,
-                            inputs,
-                        ),
-                    )
-            values = facts.values
+                    push(u, Entry("evidence", ZERO, None, None, node.rejected_cite, inputs))
             try:
-                if base == "awarded":
-                    if "awarded" not in values:
-                        raise _MissingFact(node.id, "awarded")
-                    score: Decimal = values["awarded"]  # type: ignore[assignment]
-                    if push is not None:
-                        push(u, Entry("base", score, "awarded", base_line, base_cite))
-                elif base == "full":
-                    score = points
-                    if push is not None:
-                        push(u, Entry("base", score, "full", base_line, base_cite))
-                else:
-                    score = self.special_base(node, u, values, base_clause, push)
-                for clause in steps:
-                    score = self.step(node, u, clause, values, score, push)
+                return claim(u, facts, push)
             except _MissingFact as missing:
                 self.missing(node, u, missing.field)
                 return ZERO
-            if facts.note and push is not None:
-                push(u, Entry("note", ZERO, note=facts.note))
-            if cap is not None and score > cap:
-                if push is not None:
-                    push(u, _clamp("cap", cap, score, node.cap.line, node.cap.cite))
-                score = cap
-            if floor is not None and score < floor:
-                if push is not None:
-                    push(u, _clamp("floor", floor, score, node.floor.line, node.floor.cite))
-                score = floor
-            return score
 
         return kernel
 
@@ -1092,9 +1108,8 @@ class _Run:
                     label = f"group {group}" if group else "units with none of the group tags"
                 else:
                     note = f"; no assessed unit in group {group}, so the cohort average is used"
-            scores[u] = value
-            self.add(
-                idx,
+            self.settle_na(
+                node,
                 u,
                 Entry(
                     "na",
@@ -1106,6 +1121,25 @@ class _Run:
                     note=f"not applicable: the average of {over} assessed units ({label})" + note,
                 ),
             )
+
+    def settle_na(self, node: GraphNode, u: int, entry: Entry) -> None:
+        """An N/A cell's value from its policy, kept within the node's floor and cap (an
+        average of siblings that went below zero does not take this cell with it)."""
+        self.add(node.index, u, entry)
+        self.scores[node.index][u] = self.bounded(node, u, entry.delta, self.pusher(node.index))
+
+    def bounded(self, node: GraphNode, u: int, score: Decimal, push: Push | None) -> Decimal:
+        """``score`` clamped to the node's cap and floor, each clamp an entry of its own."""
+        cap, floor = node.cap.value, node.floor.value
+        if cap is not None and score > cap:
+            if push is not None:
+                push(u, _clamp("cap", cap, score, node.cap.line, node.cap.cite))
+            score = cap
+        if floor is not None and score < floor:
+            if push is not None:
+                push(u, _clamp("floor", floor, score, node.floor.line, node.floor.cite))
+            score = floor
+        return score
 
     def component_rate(self, node: GraphNode, u: int, code: str, reason: str) -> None:
         """Fallback for an N/A cell with nothing to average: the unit's own score rate on
@@ -1125,11 +1159,10 @@ class _Run:
             f"{reason}; the unit's own score rate on the "
             f"{len(assessed)} item(s) it was assessed on in the component is used",
         )
-        self.scores[node.index][u] = value
         na = node.na
         assert na is not None
-        self.add(
-            node.index,
+        self.settle_na(
+            node,
             u,
             Entry(
                 "na",
@@ -1179,7 +1212,6 @@ class _Run:
             if node.kind in ("component", "ruleset") and not weighted
             else []
         )
-        cap, floor = node.cap.value, node.floor.value
         if not (gated or own_rate or scale or redistribute or rescaled or bonus_columns):
             self.plain_sums(node, columns, factors if weighted else None, push)
             return
@@ -1222,14 +1254,7 @@ class _Run:
                 score = self.redistribute(node, u, redistribute, children_max, score, raw)
             if rescaled:
                 score = self.rescale(node, u, rescaled, children_max, score, raw)
-            if cap is not None and score > cap:
-                if push is not None:
-                    push(u, _clamp("cap", cap, score, node.cap.line, node.cap.cite))
-                score = cap
-            if floor is not None and score < floor:
-                if push is not None:
-                    push(u, _clamp("floor", floor, score, node.floor.line, node.floor.cite))
-                score = floor
+            score = self.bounded(node, u, score, push)
             for bonus_scores, bonus_status in bonus_columns:
                 if bonus_status[u] != "skipped":
                     score += bonus_scores[u]
@@ -1287,9 +1312,8 @@ class _Run:
             )
             return
         value = _scaled(node.points, got, of)
-        self.scores[node.index][u] = value
-        self.add(
-            node.index,
+        self.settle_na(
+            node,
             u,
             Entry(
                 "na",
@@ -1398,8 +1422,9 @@ class _Run:
                 if not held:
                     continue
                 fired[u].append(veto.id)
+                # a veto fails a unit: its total is capped at the veto's score, never raised
                 delta = ZERO
-                if veto.score is not None:
+                if veto.score is not None and totals[u] > veto.score:
                     delta = veto.score - totals[u]
                     totals[u] = veto.score
                 self.add(
@@ -1414,7 +1439,11 @@ class _Run:
                         shown,
                         note=f"单项否决 “{veto.title}”"
                         + (f": grade {veto.grade}" if veto.grade else "")
-                        + (f", score set to {exact(veto.score)}" if veto.score is not None else ""),
+                        + (
+                            f", total capped at {exact(veto.score)}"
+                            if veto.score is not None
+                            else ""
+                        ),
                     ),
                 )
         return fired

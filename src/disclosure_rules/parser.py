@@ -15,19 +15,21 @@ import datetime as dt
 import hashlib
 import os
 import unicodedata
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import lark
 from lark import Token, Transformer, v_args
 
 from . import ast
 from .errors import Diagnostic, RulesetSyntaxError, Span
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "grammar_text", "parse", "parse_file"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Comment", "comments", "grammar_text", "parse", "parse_file"]
 
 MAX_BYTES = 4 * 1024 * 1024
 """A ruleset larger than this is refused (the largest real scheme is ~30 KB)."""
@@ -155,32 +157,72 @@ def _too_large(size: int, file: str) -> Diagnostic:
     return Diagnostic("DR006", msg, file=file, hint="split the scheme into several rulesets")
 
 
-def _prescan(text: str, file: str) -> None:
-    """Reject nesting deeper than MAX_DEPTH before the parser recurses on it."""
-    depth = 0
+@attrs.frozen
+class Comment:
+    """A ``#`` comment: where it is, its text, and whether code precedes it on its line."""
+
+    line: int
+    column: int
+    text: str
+    trailing: bool
+    gap_after: bool = False  # a blank line follows it
+
+
+def _scan(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """Brackets and comments outside strings, as (kind, line, column, text)."""
     line, col = 1, 0
-    in_string = in_comment = escaped = False
-    for ch in text:
+    in_string = escaped = False
+    code_on_line = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
         col += 1
         if ch == "\n":
             line, col = line + 1, 0
-            in_comment = in_string = False  # strings cannot span lines; the parser says so
-            continue
-        if in_comment:
-            continue
-        if in_string:
+            in_string = code_on_line = False  # strings cannot span lines; the parser says so
+        elif in_string:
             if escaped:
                 escaped = False
             elif ch == "\\":
                 escaped = True
             elif ch == '"':
                 in_string = False
-            continue
-        if ch == '"':
-            in_string = True
         elif ch == "#":
-            in_comment = True
-        elif ch in "{(":
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            yield ("comment" if not code_on_line else "trailing", line, col, text[i:end].rstrip())
+            col += end - i - 1
+            i = end
+            continue
+        elif ch == '"':
+            in_string = code_on_line = True
+        elif ch in "{()}":
+            code_on_line = True
+            yield (ch, line, col, ch)
+        elif not ch.isspace():
+            code_on_line = True
+        i += 1
+
+
+def comments(text: str) -> list[Comment]:
+    """Every comment of a ruleset's text, in order (for the formatter)."""
+    lines = text.splitlines()
+
+    def gap(line: int) -> bool:
+        return line < len(lines) and not lines[line].strip()
+
+    return [
+        Comment(line, col, body, kind == "trailing", gap(line))
+        for kind, line, col, body in _scan(text)
+        if kind in ("comment", "trailing")
+    ]
+
+
+def _prescan(text: str, file: str) -> None:
+    """Reject nesting deeper than MAX_DEPTH before the parser recurses on it."""
+    depth = 0
+    for kind, line, col, _ in _scan(text):
+        if kind in "{(":
             depth += 1
             if depth > MAX_DEPTH:
                 msg = f"nesting is deeper than {MAX_DEPTH} levels"
@@ -191,7 +233,7 @@ def _prescan(text: str, file: str) -> None:
                         "DR005", msg, span=Span(file, line, col), hint=hint, source_line=source_line
                     )
                 )
-        elif ch in "})":
+        elif kind in "})":
             depth -= 1
 
 
@@ -419,6 +461,8 @@ class _Builder(Transformer[Token, Any]):
 
     def time_unit(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
+
+    evidence_mode = na_policy = resolve_mode = award_mode = time_unit
 
     def deadline_relative(self, meta: Any, children: list[Any]) -> ast.Deadline:
         end, amount, unit, start = children
@@ -764,6 +808,7 @@ class _Builder(Transformer[Token, Any]):
         policy_props, _, _ = self._props_and_rules(value("policy", []))
         tags = headers.get("tags")
         total = headers.get("total")
+        lines = {key: h.span.line for key, h in headers.items()}
         return ast.Ruleset(
             id=str(ident),
             span=self._sp(meta),
@@ -787,6 +832,7 @@ class _Builder(Transformer[Token, Any]):
             calendars=tuple(calendars),
             duplicates=tuple(duplicates),
             text=self.text,
+            lines=lines,
         )
 
     def start(self, meta: Any, children: list[Any]) -> ast.Ruleset:
