@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from conftest import D, full_marks
+from conftest import D
 
 import disclosure_rules as dr
 
@@ -328,110 +327,4 @@ def test_check_names_each_resolved_mismatch_with_both_numbers():
     ]
 
 
-# ---------------------------------------------------------------- golden cohorts
-
-
-def unit(uid: str, tags: list[str], facts: dict[str, Any]) -> dict[str, Any]:
-    return {"id": uid, "tags": tags, "facts": facts}
-
-
-def test_townships_golden_cohort():
-    rid = "yifeng-2020-townships"
-    a = full_marks(rid, ["township"], "90")
-    b = full_marks(rid, ["township"], "80")
-    b["appeals"].update(overturned_reviews=1, lost_lawsuits=1)
-    b["columns"]["missing_items"] = 2
-    b["hearing"]["evidence"] = [{"ref": "https://example.gov.cn/news/1", "kind": "news"}]
-    b["service_list"]["awarded"] = "1"
-    c = full_marks(rid, ["forest_farm"], "70.5")
-    c["service_list"] = "n/a"
-    c["columns"]["stale_columns"] = 4
-    del c["training_held"]
-    results = dr.load(rid).evaluate(
-        {
-            "units": [
-                unit("新昌镇", ["township"], a),
-                unit("澄塘镇", ["township"], b),
-                unit("黄岗山垦殖场", ["forest_farm"], c),
-            ]
-        }
-    )
-    assert results.reconcile() == []
-    a_, b_, c_ = (results.unit(u) for u in ("新昌镇", "澄塘镇", "黄岗山垦殖场"))
-    # 新昌镇: work 100 × 70% = 70 ; process 90 × 30% = 27 ; total 97
-    assert a_.total == D(97)
-    # 澄塘镇: appeals 2 - 1 - 2 = -1, floor 0 (-2) ; columns 10 - 2 (-2) ;
-    # hearing's only evidence is news, not credited (-2) ; service_list 1 of 2 (-1)
-    # work 100 - 7 = 93 → 65.1 ; process 80 → 24 ; total 89.1
-    assert b_.node("appeals").score == 0 and b_.node("hearing").status == "not_credited"
-    assert b_.total == D("89.1")
-    # 黄岗山垦殖场: service_list n/a → average of 新昌镇 2 and 澄塘镇 1 = 1.5 (-0.5) ;
-    # more than 3 stale columns → columns 0 (-10) ; training_held missing → 0 (-1)
-    # work 100 - 11.5 = 88.5 → 61.95 ; process 70.5 → 21.15 ; total 83.1
-    assert c_.node("service_list").score == D("1.5")
-    assert c_.node("training_held").status == "missing"
-    assert c_.total == D("83.1")
-    assert [u.rank for u in (a_, b_, c_)] == [1, 2, 3]
-    assert [w.code for w in results.warnings] == ["DR403"]
-
-
-def test_departments_golden_cohort():
-    rid = "yifeng-2020-departments"
-    judicial_tags = ["司法局"]
-    education_tags = ["教体局", "六稳六保责任单位", "标准目录相关部门"]
-    judicial = full_marks(rid, judicial_tags, "85")
-    judicial["appeals"]["lost_lawsuits"] = 1
-    education = full_marks(rid, education_tags, "90")
-    education["interpretation_content"]["reposted"] = True
-    education["education"]["evidence"] = [{"ref": "https://example.gov.cn/news/2", "kind": "news"}]
-    statistics = full_marks(rid, [], "70")
-    for item in ("inspection_list", "inspection_results", "permits_penalties"):
-        statistics[item] = {"not_applicable": True, "evidence": ["情况说明.pdf"]}
-    results = dr.load(rid).evaluate(
-        {
-            "units": [
-                unit("县司法局", judicial_tags, judicial),
-                unit("县教体局", education_tags, education),
-                unit("县统计局", [], statistics),
-            ]
-        }
-    )
-    assert results.reconcile() == []
-    j, e, s = (results.unit(u) for u in ("县司法局", "县教体局", "县统计局"))
-
-    # Leaf points add up to 102 (建议提案公开's parts print 5 for its 2 points; 发布年度报告's
-    # one part prints 1 for its 2). Items nobody in this cohort is assessed on (国资 2,
-    # 办事 2, 审计 2, 医疗 2, 养老 2, 环保 2, 疫情 1+2+1, 应急 1+2: eight of 2 points and
-    # three of 1, 19 points) get points × the unit's own score rate on the items it was
-    # assessed on (DR401). A quotient is rounded once to 20 places (q), dividing last.
-    def q(x: Decimal) -> Decimal:
-        return x.quantize(Decimal("1e-20"))
-
-    def fallback(got: int, of: int) -> Decimal:  # the 19 points at the rate got/of
-        return 8 * q(D(2) * got / of) + 3 * q(D(1) * got / of)
-
-    # 县教体局: N/A on 规章公开 (2) and the 19 → assessed on 102 - 21 = 81 leaf points;
-    # 转载扣分 -1 (assumed parameter) and 教育信息公开 evidenced by news only, not
-    # credited, -2 → rate 78/81. 规章公开 gets 县司法局's 2.
-    # work = 100 - 1 - 2 - (19 - fallback(78, 81)); its 70% share is q(work × 70 / 100)
-    assert e.node("education").status == "not_credited"
-    e_work = 100 - 1 - 2 - (19 - fallback(78, 81))
-    assert e_work == D("96.29629629629629629632")
-    assert e.score("work") == e_work
-    assert e.total == q(e_work * 70 / 100) + 90 * D("0.3") == D("94.40740740740740740742")
-    # 县司法局: N/A on 公共服务事项清单 2, the five 六稳六保 items 9, 教育 2, 编制目录 2
-    # (15 points, all assessed only by 县教体局, who scored 13 of them) and the 19.
-    # Assessed on 102 - 34 = 68 leaf points; lost lawsuit -2 → rate 66/68.
-    # work = 100 - 2 - (15 - 13) - (19 - fallback(66, 68))
-    assert j.node("appeals").score == 0
-    j_work = 100 - 2 - (15 - 13) - (19 - fallback(66, 68))
-    assert j.total == q(j_work * 70 / 100) + 85 * D("0.3")
-    # 县统计局: no department tag; the three enforcement items declared n/a with a
-    # statement get the average of the two assessed units (1 each). Full marks
-    # elsewhere, so its own rate is 1 and the 19 are full; the 15 get 县教体局's 13.
-    # work = 100 - 2 = 98 → 68.6 ; process 70 → 21 ; total 89.6
-    assert s.node("inspection_list").score == 1
-    assert s.total == D("89.6")
-    assert [str(u.rounded_total) for u in (e, j, s)] == ["94.41", "92.31", "89.60"]
-    assert [u.rank for u in (e, j, s)] == [1, 2, 3]
-    assert "reposted_deduction" in results.to_dict()["ruleset"]["assumed_params"]
+# The golden cohorts are case files: rulesets/tests/yifeng-2020-*.yaml (tests/test_cases.py).

@@ -96,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
 
+    ts = sub.add_parser("test", help="run ruleset test cases (YAML); exit 1 on any failure")
+    ts.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
+    ts.add_argument(
+        "--coverage",
+        action="store_true",
+        help="report which rules, clamps, N/A policies and grades were exercised",
+    )
+    ts.set_defaults(run=_cmd_test)
+
     fm = sub.add_parser("fmt", help="print rulesets in the canonical layout (comments kept)")
     fm.add_argument("files", nargs="+", metavar="FILE", help=".dr files")
     mode = fm.add_mutually_exclusive_group()
@@ -292,6 +301,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
         text = _results_table(results)
     _emit(text, args.output)
     return 0
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    from .cases import run
+
+    report = run(args.paths)
+    sys.stdout.write(report.render(coverage=args.coverage))
+    return 0 if report.ok else 1
 
 
 def _cmd_fmt(args: argparse.Namespace) -> int:
