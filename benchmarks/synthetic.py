@@ -11,29 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from disclosure_rules.graph import Cond, DeadlineRule, EvaluationGraph, GraphNode
+from disclosure_rules.graph import DeadlineRule, EvaluationGraph, GraphNode
 
 LABEL = "合成演示数据 synthetic demonstration data — not real assessment results"
-
-
-def _deadlines(node: GraphNode) -> Iterator[tuple[str | None, DeadlineRule]]:
-    """(records field or None, deadline) for every deadline the node's clauses read."""
-
-    def walk(cond: Cond) -> Iterator[tuple[str | None, DeadlineRule]]:
-        if cond.deadline is not None:
-            yield (cond.field if cond.op == "all_met" else None), cond.deadline
-        for part in cond.parts:
-            yield from walk(part)
-
-    for clause in node.clauses:
-        if clause.deadline is not None:
-            yield clause.fact, clause.deadline
-        if clause.condition is not None:
-            yield from walk(clause.condition)
 
 
 def _dated(deadline: DeadlineRule, rng: random.Random) -> dict[str, str | None]:
@@ -87,7 +70,7 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
     for clause in node.clauses:
         if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
             facts[clause.fact] = rng.randint(max(int(clause.of) - 3, 0), int(clause.of))
-    for records, deadline in _deadlines(node):
+    for records, deadline in node.deadlines():
         if records is None:
             facts.update(_dated(deadline, rng))
         else:

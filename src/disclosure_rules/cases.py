@@ -44,7 +44,7 @@ from . import api
 from .audit import exact, round_half_up
 from .engine import Results
 from .errors import Diagnostic, DisclosureRulesError, FactsError
-from .graph import BASE_TYPES, Cond, DeadlineRule, EvaluationGraph, GraphNode
+from .graph import BASE_TYPES, EvaluationGraph, GraphNode
 
 __all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
 
@@ -277,19 +277,12 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
 
 
 def _due_dates(node: GraphNode) -> dict[str, str]:
-    out: dict[str, str] = {}
-
-    def walk(cond: Cond) -> None:
-        deadline: DeadlineRule | None = cond.deadline
-        if deadline is not None and deadline.by is not None:
-            out[deadline.end] = deadline.by.isoformat()
-        for part in cond.parts:
-            walk(part)
-
-    for clause in node.clauses:
-        if clause.condition is not None:
-            walk(clause.condition)
-    return out
+    """END → its fixed date, for the item's own ``END by DATE`` deadlines."""
+    return {
+        d.end: d.by.isoformat()
+        for records, d in node.deadlines()
+        if records is None and d.by is not None
+    }
 
 
 # ---------------------------------------------------------------- running

@@ -577,23 +577,15 @@ class _Checker:
                 self.fact_ref(node.id, rule.fact, "rate")
             elif isinstance(rule, ast.RateOnTime):
                 self.records(node.id, rule.records, rule.deadline, rule.span)
-            elif isinstance(rule, ast.DeductLate):
+            elif isinstance(
+                rule, ast.DeductPer | ast.DeductMissing | ast.DeductWhen | ast.DeductLate
+            ):
                 amount = self.positive(rule.amount, "a deduction")
-                self.records(node.id, rule.records, rule.deadline, rule.span)
-                if rule.max is not None:
-                    self.positive(rule.max, "a deduction's max")
-                if amount is not None and points is not None and amount > points:
-                    self.warn(
-                        "DR201",
-                        f"one deduction of {_fmt(amount)} is larger than item "
-                        f"{node.id!r}'s {_fmt(points)} points",
-                        rule.amount.span,
-                        "check the amount; the item's floor absorbs the excess",
-                    )
-            elif isinstance(rule, ast.DeductPer | ast.DeductMissing | ast.DeductWhen):
-                amount = self.positive(rule.amount, "a deduction")
-                if isinstance(rule, ast.DeductPer):
-                    self.fact_ref(node.id, rule.fact, "count")
+                if isinstance(rule, ast.DeductPer | ast.DeductLate):
+                    if isinstance(rule, ast.DeductPer):
+                        self.fact_ref(node.id, rule.fact, "count")
+                    else:
+                        self.records(node.id, rule.records, rule.deadline, rule.span)
                     if rule.max is not None:
                         self.positive(rule.max, "a deduction's max")
                 elif isinstance(rule, ast.DeductMissing):

@@ -564,37 +564,17 @@ class _Run:
         na = node.na
         assert na is not None
         if node.kind == "bonus":  # bonus points that do not apply add nothing
-            self.add(
-                node.index,
-                u,
-                Entry(
-                    "na",
-                    ZERO,
-                    na.policy,
-                    na.line,
-                    na.cite,
-                    note=f"{reason}; a bonus that does not apply adds 0",
-                ),
-            )
-            return
-        self.na_units.setdefault(node.index, []).append(u)
-        if na.policy in ("rescale", "redistribute"):
+            note = f"{reason}; a bonus that does not apply adds 0"
+        elif na.policy in ("rescale", "redistribute"):
+            self.na_units.setdefault(node.index, []).append(u)
             where = "the component" if na.policy == "rescale" else "its parent"
-            self.add(
-                node.index,
-                u,
-                Entry(
-                    "na",
-                    ZERO,
-                    na.policy,
-                    na.line,
-                    na.cite,
-                    note=f"{reason}; its points are spread over {where}",
-                ),
-            )
-        elif na.policy == "own_rate":
-            self.pending_own_rate.setdefault(node.index, set()).add(u)
-        # average / group_average are filled in at the cohort barrier
+            note = f"{reason}; its points are spread over {where}"
+        else:  # settled later: own rate at the parent, averages at the cohort barrier
+            self.na_units.setdefault(node.index, []).append(u)
+            if na.policy == "own_rate":
+                self.pending_own_rate.setdefault(node.index, set()).add(u)
+            return
+        self.add(node.index, u, Entry("na", ZERO, na.policy, na.line, na.cite, note=note))
 
     def gated_out(self, node: GraphNode, u: int) -> bool:
         """Apply the node's applicability gate for unit ``u``; True when it is not assessed."""

@@ -221,6 +221,22 @@ class GraphNode:
     def is_leaf(self) -> bool:
         return self.scoring != "tree"
 
+    def deadlines(self) -> Iterator[tuple[str | None, DeadlineRule]]:
+        """Every deadline the node's clauses read, as (records field or None, deadline):
+        None when the deadline is on the item's own dated facts."""
+
+        def walk(cond: Cond) -> Iterator[tuple[str | None, DeadlineRule]]:
+            if cond.deadline is not None:
+                yield (cond.field if cond.op == "all_met" else None), cond.deadline
+            for part in cond.parts:
+                yield from walk(part)
+
+        for clause in self.clauses:
+            if clause.deadline is not None:
+                yield clause.fact, clause.deadline
+            if clause.condition is not None:
+                yield from walk(clause.condition)
+
     def to_dict(self, graph: EvaluationGraph) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id,

@@ -43,7 +43,7 @@ from .audit import ARITHMETIC, divide, reconcile, render_text
 from .engine import Results
 from .errors import Span
 from .formatter import format_ruleset
-from .graph import Cond, DeadlineRule, EvaluationGraph, GraphNode
+from .graph import DeadlineRule, EvaluationGraph, GraphNode
 
 __all__ = [
     "check_all",
@@ -455,20 +455,6 @@ def _graph(ruleset: Ruleset | EvaluationGraph) -> EvaluationGraph:
     return ruleset.graph if isinstance(ruleset, Ruleset) else ruleset
 
 
-def _deadlines(node: GraphNode) -> Iterator[tuple[str | None, DeadlineRule]]:
-    def walk(c: Cond) -> Iterator[tuple[str | None, DeadlineRule]]:
-        if c.deadline is not None:
-            yield (c.field if c.op == "all_met" else None), c.deadline
-        for p in c.parts:
-            yield from walk(p)
-
-    for clause in node.clauses:
-        if clause.deadline is not None:
-            yield clause.fact, clause.deadline
-        if clause.condition is not None:
-            yield from walk(clause.condition)
-
-
 @st.composite
 def _dates(draw: st.DrawFn, deadline: DeadlineRule, kinds: dict[str, str]) -> dict[str, Any]:
     timed = any(kinds.get(f) == "datetime" for f in (deadline.end, deadline.start or ""))
@@ -549,7 +535,7 @@ def unit_facts(
             if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
                 cell[clause.fact] = draw(st.integers(0, int(clause.of)))
         record_kinds = {name: dict(fields) for name, fields in node.record_fields}
-        for records, deadline in _deadlines(node):
+        for records, deadline in node.deadlines():
             if records is None:
                 cell.update(draw(_dates(deadline, kinds)))
             else:
