@@ -183,3 +183,10 @@ def test_fmt_check_and_write(capsys, tmp_path):
     )
     assert main(["fmt", "-w", str(messy)]) == 0
     assert main(["fmt", "--check", str(messy)]) == 0
+
+
+def test_describe_dot_draws_the_graph_and_its_cohort_barriers(capsys):
+    assert main(["describe", "yifeng-2020-townships", "--format", "dot"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("digraph evaluation {")
+    assert "N/A averages over the cohort" in out and "style=dashed" in out
