@@ -549,3 +549,10 @@ def test_withholding_evidence_never_pays():
     # credited: 2 - 5 = -3 ; not credited: min(0, -3) = -3, never the better 0
     assert withheld.score("a") == shown.unit("u").score("a") == D(-3)
     assert withheld.node("a").status == "not_credited"
+
+
+def test_facts_for_an_item_that_does_not_apply_are_reported_not_dropped():
+    units = [{"id": "t1", "tags": ["town"], "facts": {"a": 2, "b": 2, "c": 2}}]
+    r = score(na_ruleset("own_rate"), units)
+    assert [(w.code, w.unit, w.fact) for w in r.warnings] == [("DR405", "t1", "c")]
+    assert r.unit("t1").node("c").status == "na"
