@@ -600,8 +600,13 @@ class _Run:
                 if gated and self.gated_out(node, u):
                     given = facts_of.get(node.id)
                     if given is not None and not given.not_applicable:
-                        self.warn("DR405", u, node.id, "facts were given for an item that does "
-                                  "not apply to this unit; they are not used")
+                        self.warn(
+                            "DR405",
+                            u,
+                            node.id,
+                            "facts were given for an item that does "
+                            "not apply to this unit; they are not used",
+                        )
                     continue
                 facts = facts_of.get(node.id)
                 if facts is None:
