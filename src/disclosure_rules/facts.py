@@ -21,7 +21,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -753,7 +753,3 @@ class _Validator:
                     'a URL or file name, or {"ref": ..., "kind": ...}',
                 )
         return tuple(out)
-
-
-def units_by_id(units: Iterable[Unit]) -> dict[str, Unit]:
-    return {u.id: u for u in units}
