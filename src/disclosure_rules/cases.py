@@ -48,8 +48,6 @@ from .graph import BASE_TYPES, EvaluationGraph, GraphNode
 
 __all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
 
-_NUMBER_KEYS = ("total",)
-
 
 class CaseFileError(FactsError):
     """A case file that cannot be read or does not have the expected shape."""
@@ -86,13 +84,12 @@ class Coverage:
     clamps: dict[tuple[str, str], int] = attrs.field(factory=dict)
     na: dict[tuple[str, str], int] = attrs.field(factory=dict)
     grades: dict[str, int] = attrs.field(factory=dict)
-    graph: EvaluationGraph | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def of(cls, graph: EvaluationGraph) -> Coverage:
         """Everything a case could exercise: each rule; each declared floor or cap, and the
         floor of each item that deducts; each N/A policy where it is declared; each grade."""
-        cov = cls(graph=graph)
+        cov = cls()
         for node in graph.nodes:
             for clause in node.clauses:
                 cov.rules[(node.id, clause.line, clause.type)] = 0
@@ -110,14 +107,12 @@ class Coverage:
         return cov
 
     def record(self, results: Results) -> None:
-        nodes = self.graph.nodes if self.graph is not None else ()
+        declared = {n.id: n.na.declared_on for n in results.graph.nodes if n.na is not None}
         for unit in results.units:
             if unit.grade in self.grades:
                 self.grades[unit.grade] += 1
             for node in unit.nodes():
-                declared_on = next(
-                    (n.na.declared_on for n in nodes if n.id == node.id and n.na is not None), None
-                )
+                declared_on = declared.get(node.id)
                 for entry in node.entries:
                     if entry.kind == "clamp" and (node.id, entry.rule or "") in self.clamps:
                         self.clamps[(node.id, entry.rule or "")] += 1
