@@ -746,18 +746,15 @@ class _Checker:
         if self.r.grades is None:
             return
         self.check_bands(self.r.grades.bands, "grade", percent_only=False)
-        seen_quota = False
         for band in self.r.grades.bands:
             if band.quota is not None:
                 quota = self.value(band.quota)
-                seen_quota = True
                 if quota is not None and not ZERO < quota <= HUNDRED_PERCENT:
                     self.report(
                         "DR108",
                         f"grade {band.name!r} quota {_pct(quota)} is outside 0%..100%",
                         band.quota.span,
                     )
-        del seen_quota
 
     def check_bands(
         self, bands: tuple[ast.Grade, ...] | tuple[ast.Outcome, ...], what: str, percent_only: bool

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from . import ast
@@ -260,12 +261,12 @@ def _tree(
         declared = _lit(
             total + draw(st.sampled_from([D(-1), D(1), D(2)])) if total > 1 else total + 1
         )
-        props = attrs_evolve(
+        props = attrs.evolve(
             props,
             resolve=ast.Resolve(mode, _SPAN, ast.Cite("印刷分值不符", _SPAN)),  # type: ignore[arg-type]
         )
     elif choice == 2:
-        props = attrs_evolve(props, bounds=(ast.Bound("cap", _lit(total), _SPAN, None),))
+        props = attrs.evolve(props, bounds=(ast.Bound("cap", _lit(total), _SPAN, None),))
     return ast.Section(
         ids("s"),
         draw(st.sampled_from(["用权公开", "section"])),
@@ -276,12 +277,6 @@ def _tree(
         props,
         _cite(draw),
     )
-
-
-def attrs_evolve(props: ast.NodeProps, **changes: Any) -> ast.NodeProps:
-    import attrs
-
-    return attrs.evolve(props, **changes)
 
 
 def _points(node: ast.Node) -> Decimal:
