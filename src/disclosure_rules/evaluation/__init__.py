@@ -1,0 +1,1 @@
+"""Evaluation: an evaluation graph and a cohort → results with audits."""

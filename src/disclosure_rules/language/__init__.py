@@ -1,0 +1,1 @@
+"""The language: ruleset text → syntax tree → diagnostics (parse, check, format)."""

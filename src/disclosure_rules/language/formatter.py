@@ -1,0 +1,395 @@
+"""Formatting: an AST (and the source's comments) → ruleset text in one canonical layout.
+
+Beside the pipeline: it reads what the parser produces and prints it back, so that
+hand-written rulesets stay uniform and a generated AST can be written out. The
+layout: two-space indentation; one statement per line; header, tags, parameters,
+policy, calendars, the tree, grades, vetoes, conversions, in that order; inside a
+node, its metadata and policies before its rules before its children; a node's own
+``cite`` on its header line; empty blocks left out.
+
+Comments are kept. Each comment belongs to the statement it precedes (or, for a
+comment after code on the same line, the statement that starts on that line) and is
+printed with it, wherever the canonical order puts that statement; comments after
+the last statement of a block stay at the end of that block.
+
+``parse(format(x)) == x`` for every ruleset ``x``, and formatting is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+
+from ..errors import display_width
+from . import syntax
+from .parser import Comment, comments, parse
+
+__all__ = ["format_ruleset", "format_text"]
+
+_INDENT = "  "
+_WIDTH = 100  # display columns; a Chinese character takes two
+
+
+def format_text(source: str | bytes, file: str = "<string>") -> str:
+    """Parse ruleset text and print it in the canonical layout, comments kept."""
+    text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+    return format_ruleset(parse(text, file), comments(text))
+
+
+def format_ruleset(ruleset: syntax.Ruleset, notes: Sequence[Comment] = ()) -> str:
+    """The canonical text of ``ruleset``; ``notes`` are the source's comments, if any."""
+    dry = _Printer(ruleset, ())
+    dry.run()
+    printer = _Printer(ruleset, notes, anchors=sorted(set(dry.anchors)))
+    printer.run()
+    return "\n".join(printer.out) + "\n"
+
+
+# ---------------------------------------------------------------- atoms
+
+
+def quote(text: str) -> str:
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{body}"'
+
+
+def number(n: syntax.Number) -> str:
+    if isinstance(n, syntax.ParamRef):
+        return n.name
+    if n.percent:
+        return f"{_decimal(n.value * 100)}%"
+    return _decimal(n.value)
+
+
+def _decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def names(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def wrapped(keyword: str, items: Sequence[str], indent: int) -> str:
+    """``keyword a, b, c`` broken after commas to fit the width, continuation aligned."""
+    lines = [f"{keyword} "]
+    room = _WIDTH - indent * len(_INDENT)
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if lines[-1].strip() != keyword and display_width(lines[-1] + piece) > room:
+            lines[-1] = lines[-1].rstrip()
+            lines.append(" " * (len(keyword) + 1))
+        lines[-1] += piece + " "
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def cite(c: syntax.Cite | None) -> str:
+    return f" cite {quote(c.text)}" if c is not None else ""
+
+
+def deadline(d: syntax.Deadline) -> str:
+    if d.by is not None:
+        return f"{d.end} by {d.by.isoformat()}"
+    assert d.amount is not None
+    return f"{d.end} within {number(d.amount)} {d.unit} of {d.start}"
+
+
+def condition(c: syntax.Condition, inner: bool = False) -> str:
+    if isinstance(c, syntax.AllOf | syntax.AnyOf):
+        joiner = " and " if isinstance(c, syntax.AllOf) else " or "
+        text = joiner.join(condition(p, inner=True) for p in c.parts)
+        return f"({text})" if inner else text
+    if isinstance(c, syntax.Not):
+        return f"not {condition(c.part, inner=True)}"
+    if isinstance(c, syntax.Compare):
+        return f"{c.fact} {c.op} {number(c.value)}"
+    if isinstance(c, syntax.Truthy):
+        return str(c.fact)
+    if isinstance(c, syntax.Met):
+        return deadline(c.deadline)
+    return f"all {c.records}: {deadline(c.deadline)}"
+
+
+def rule(r: syntax.Rule) -> str:
+    if isinstance(r, syntax.Award):
+        return r.mode + cite(r.cite)
+    if isinstance(r, syntax.Rate):
+        return f"rate {r.fact}{cite(r.cite)}"
+    if isinstance(r, syntax.RateOnTime):
+        return f"rate {r.records}: {deadline(r.deadline)}{cite(r.cite)}"
+    if isinstance(r, syntax.DeductPer):
+        cap = f" max {number(r.max)}" if r.max is not None else ""
+        return f"deduct {number(r.amount)} per {r.fact}{cap}{cite(r.cite)}"
+    if isinstance(r, syntax.DeductMissing):
+        return f"deduct {number(r.amount)} per missing {r.fact} of {number(r.of)}{cite(r.cite)}"
+    if isinstance(r, syntax.DeductLate):
+        cap = f" max {number(r.max)}" if r.max is not None else ""
+        return (
+            f"deduct {number(r.amount)} per late {r.records}: {deadline(r.deadline)}"
+            f"{cap}{cite(r.cite)}"
+        )
+    if isinstance(r, syntax.DeductWhen):
+        return f"deduct {number(r.amount)} when {condition(r.condition)}{cite(r.cite)}"
+    return f"zero when {condition(r.condition)}{cite(r.cite)}"
+
+
+def date_ranges(days: Iterable[dt.date]) -> str:
+    """Consecutive days as ranges: 2027-02-06..2027-02-12."""
+    ordered = sorted(set(days))
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in ordered:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return ", ".join(
+        a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in runs
+    )
+
+
+# ---------------------------------------------------------------- the printer
+
+
+class _Printer:
+    def __init__(
+        self, r: syntax.Ruleset, notes: Sequence[Comment], anchors: Sequence[int] = ()
+    ) -> None:
+        self.r = r
+        self.out: list[str] = []
+        self.anchors: list[int] = []  # the source lines statements start on (dry run)
+        self.depth = 0
+        known = list(anchors)
+        self.leading: dict[int, list[Comment]] = {}
+        self.trailing: dict[int, str] = {}
+        self.late: list[Comment] = []  # after the last statement: printed at block ends
+        starts = set(known)
+        for note in notes:
+            if note.trailing and note.line in starts:
+                self.trailing[note.line] = note.text
+                continue
+            anchor = next(
+                (
+                    line
+                    for line in known
+                    if line > note.line or (line == note.line and not note.trailing)
+                ),
+                None,
+            )
+            if anchor is None:
+                self.late.append(note)
+            else:
+                self.leading.setdefault(anchor, []).append(note)
+
+    # -- output
+
+    def emit(self, text: str, line: int | None) -> None:
+        """One statement that starts on source ``line``, with its comments."""
+        pad = _INDENT * self.depth
+        if line is not None:
+            self.anchors.append(line)
+            for note in self.leading.pop(line, []):
+                self.out.append(pad + note.text)
+                if note.gap_after:
+                    self.out.append("")
+            tail = self.trailing.pop(line, None)
+            if tail is not None:
+                text = f"{text}  {tail}"
+        self.out.extend(pad + part for part in text.split("\n"))
+
+    def blank(self) -> None:
+        if self.out and self.out[-1] != "":
+            self.out.append("")
+
+    def open(self, text: str, line: int | None) -> None:
+        self.emit(text + " {", line)
+        self.depth += 1
+
+    def close(self, end_line: int | None = None) -> None:
+        if end_line is not None:
+            pad = _INDENT * self.depth
+            remaining = []
+            for note in self.late:
+                if note.line < end_line:
+                    self.out.append(pad + note.text)
+                else:
+                    remaining.append(note)
+            self.late = remaining
+        self.depth -= 1
+        self.emit("}", None)
+
+    # -- the ruleset
+
+    def run(self) -> None:
+        r = self.r
+        self.open(f"ruleset {r.id}", r.span.line)
+        lines = r.lines
+        for key, value in (("title", r.title), ("issuer", r.issuer)):
+            if value is not None:
+                self.emit(f"{key} {quote(value)}", lines.get(key))
+        if r.issued is not None:
+            self.emit(f"issued {r.issued.isoformat()}", lines.get("issued"))
+        if r.year is not None:
+            self.emit(f"year {r.year}", lines.get("year"))
+        if r.source is not None:
+            self.emit(f"source {quote(r.source)}", lines.get("source"))
+        if r.total is not None:
+            self.emit(f"total {number(r.total)}{cite(r.total_cite)}", lines.get("total"))
+        if r.rounding != 2 or "rounding" in lines:
+            self.emit(f"rounding {r.rounding}", lines.get("rounding"))
+        if r.tags:
+            self.blank()
+            self.emit(wrapped("tags", r.tags, self.depth), lines.get("tags"))
+        if r.params:
+            self.blank()
+            for p in r.params:
+                mark = " assumed" if p.assumed else ""
+                self.emit(
+                    f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}"
+                    f"{cite(p.cite)}",
+                    p.span.line,
+                )
+        policy = list(self.props(r.policy))
+        if policy:
+            self.blank()
+            self.open("policy", lines.get("policy"))
+            for text, line in policy:
+                self.emit(text, line)
+            self.depth -= 1
+            self.emit("}", None)
+        for cal in r.calendars:
+            self.blank()
+            self.open("calendar", cal.span.line)
+            self.emit(f"year {cal.year}", None)
+            if cal.holidays:
+                self.emit(f"holidays {date_ranges(cal.holidays)}", None)
+            if cal.workdays:
+                self.emit(f"workdays {date_ranges(cal.workdays)}", None)
+            self.depth -= 1
+            self.emit("}", None)
+        for comp in r.components:
+            self.blank()
+            self.component(comp)
+        for node in r.children:
+            self.blank()
+            self.node(node)
+        if r.grades is not None:
+            self.blank()
+            self.open("grades", r.grades.span.line)
+            for band in r.grades.bands:
+                if band.threshold is None:
+                    self.emit(f"else {band.name}{cite(band.cite)}", band.span.line)
+                    continue
+                quota = f" quota {number(band.quota)}" if band.quota is not None else ""
+                self.emit(
+                    f"{band.name} >= {number(band.threshold)}{quota}{cite(band.cite)}",
+                    band.span.line,
+                )
+            self.close(r.grades.span.end_line)
+        if r.vetoes:
+            self.blank()
+        for v in r.vetoes:
+            effects = (f" grade {v.grade}" if v.grade else "") + (
+                f" score {number(v.score)}" if v.score is not None else ""
+            )
+            self.emit(
+                f"veto {v.id} {quote(v.title)} when {condition(v.condition)} then"
+                f"{effects}{cite(v.cite)}",
+                v.span.line,
+            )
+        if r.conversions:
+            self.blank()
+        for c in r.conversions:
+            self.emit(
+                f"convert {c.id} {quote(c.title)} {number(c.points)}{cite(c.cite)}", c.span.line
+            )
+        self.close(r.span.end_line)
+        for note in self.late:  # after the ruleset's closing brace
+            self.out.append(note.text)
+        self.late = []
+
+    def props(self, props: syntax.NodeProps) -> Iterator[tuple[str, int | None]]:
+        """A node's (or the policy's) metadata and policies, as (text, source line)."""
+        if props.owner is not None:
+            yield f"owner {quote(props.owner)}", None
+        if props.remark is not None:
+            for part in props.remark.split("\n"):
+                yield f"remark {quote(part)}", None
+        if props.applies_to is not None:
+            a = props.applies_to
+            yield f"applies_to {names(a.tags)}{cite(a.cite)}", a.span.line
+        for ev in props.evidence:
+            if ev.required is not None:
+                mode = "required" if ev.required else "optional"
+                yield f"evidence {mode}{cite(ev.cite)}", ev.span.line
+            if ev.rejected:
+                yield f"reject evidence {names(ev.rejected)}{cite(ev.cite)}", ev.span.line
+        if props.not_applicable is not None:
+            na = props.not_applicable
+            over = f" over {names(na.over)}" if na.over else ""
+            yield f"not_applicable {na.policy}{over}{cite(na.cite)}", na.span.line
+        for b in props.bounds:
+            value = "none" if b.value is None else number(b.value)
+            yield f"{b.kind} {value}{cite(b.cite)}", b.span.line
+        if props.resolve is not None:
+            yield f"resolve {props.resolve.mode}{cite(props.resolve.cite)}", props.resolve.span.line
+
+    def component(self, c: syntax.Component) -> None:
+        points = f" {number(c.points)}" if c.points is not None else ""
+        self.open(
+            f"component {c.id} {quote(c.title)}{points} weight {number(c.weight)}{cite(c.cite)}",
+            c.span.line,
+        )
+        for text, line in self.props(c.props):
+            self.emit(text, line)
+        if c.props != syntax.NodeProps() and c.children:
+            self.blank()
+        if c.direct is not None:
+            d = c.direct
+            self.emit(f"score {number(d.low)}..{number(d.high)}{cite(d.cite)}", d.span.line)
+        if c.survey is not None:
+            self.open("survey", c.survey.span.line)
+            for a in c.survey.answers:
+                self.emit(f"answer {a.name} {number(a.weight)}{cite(a.cite)}", a.span.line)
+            for o in c.survey.outcomes:
+                if o.threshold is None:
+                    self.emit(f"outcome else {o.name}{cite(o.cite)}", o.span.line)
+                else:
+                    self.emit(
+                        f"outcome {o.name} >= {number(o.threshold)}{cite(o.cite)}", o.span.line
+                    )
+            self.close(c.survey.span.end_line)
+        for i, child in enumerate(c.children):
+            if i and isinstance(child, syntax.Section):
+                self.blank()
+            self.node(child)
+        self.close(c.span.end_line)
+
+    def node(self, n: syntax.Node) -> None:
+        if isinstance(n, syntax.Bonus):
+            head = f"bonus {n.id} {quote(n.title)} cap {number(n.cap)}"
+        elif isinstance(n, syntax.Section):
+            points = f" {number(n.points)}" if n.points is not None else ""
+            head = f"section {n.id} {quote(n.title)}{points}"
+        else:
+            head = f"item {n.id} {quote(n.title)} {number(n.points)}"
+        head += cite(n.cite)
+        body = [*self.props(n.props), *((rule(r), r.span.line) for r in n.rules)]
+        if not body and not n.children and not isinstance(n, syntax.Section):
+            self.emit(head, n.span.line)
+            return
+        if len(body) == 1 and not n.children and not isinstance(n, syntax.Section):
+            text, line = body[0]
+            one_line = f"{head} {{ {text} }}"
+            fits = display_width(_INDENT * self.depth + one_line) <= _WIDTH
+            if fits and (line is None or (line not in self.leading and line not in self.trailing)):
+                self.emit(one_line, n.span.line)
+                if line is not None:
+                    self.anchors.append(line)
+                return
+        self.open(head, n.span.line)
+        for text, line in body:
+            self.emit(text, line)
+        for child in n.children:
+            self.node(child)
+        self.close(n.span.end_line)

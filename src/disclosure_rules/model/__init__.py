@@ -1,0 +1,1 @@
+"""The model: a checked syntax tree compiled into an evaluation graph."""

@@ -1,0 +1,496 @@
+"""Ruleset test cases: expected scores pinned next to a ruleset, without Python.
+
+A case file (YAML, modelled on OpenFisca's tests) names a ruleset and lists cases,
+each a small cohort and what its units must score::
+
+    ruleset: yifeng-2020-townships      # a shipped id, or a path relative to this file
+    cases:
+      - name: lost lawsuits cost the appeals item
+        units:
+          - id: 新昌镇
+            tags: [township]
+            full_marks: true             # every item at full points, with evidence …
+            facts:                       # … then these facts replace those items' facts
+              process: 90
+              appeals: {overturned_reviews: 1, lost_lawsuits: 1, evidence: [证明.pdf]}
+            without: [training_held]     # and these items have no facts at all
+        expect:
+          新昌镇:
+            total: 96.3                  # compared at the precision written
+            grade: null
+            rank: 1
+            nodes: {appeals: 0, work: 98}
+            status: {appeals: scored}
+
+:func:`run` checks every expectation and reports, for each one that fails, the file
+and line of the expectation, expected against actual, and the audit entries behind
+the actual value; with ``coverage``, which rules, clamps, N/A policies and grade bands
+the cases exercised and which they never did.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from .. import api
+from ..errors import Diagnostic, DisclosureRulesError, FactsError
+from ..evaluation.audit import exact, round_half_up
+from ..evaluation.engine import Results
+from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
+
+__all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
+
+
+class CaseFileError(FactsError):
+    """A case file that cannot be read or does not have the expected shape."""
+
+
+@attrs.frozen
+class CaseFailure:
+    """One expectation that did not hold."""
+
+    file: str
+    line: int
+    case: str
+    unit: str
+    what: str
+    expected: Any
+    actual: Any
+    audit: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        lines = [
+            f"{self.file}:{self.line}: case {self.case!r}: unit {self.unit!r}: {self.what}",
+            f"  expected {self.expected}",
+            f"  actual   {self.actual}",
+        ]
+        lines += [f"    {entry}" for entry in self.audit]
+        return "\n".join(lines)
+
+
+@attrs.define
+class Coverage:
+    """What the cases exercised, against what the ruleset has."""
+
+    rules: dict[tuple[str, int, str], int] = attrs.field(factory=dict)
+    clamps: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    na: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    grades: dict[str, int] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, graph: EvaluationGraph) -> Coverage:
+        """Everything a case could exercise: each rule; each declared floor or cap, and the
+        floor of each item that deducts; each N/A policy where it is declared; each grade."""
+        cov = cls()
+        for node in graph.nodes:
+            for clause in node.clauses:
+                cov.rules[(node.id, clause.line, clause.type)] = 0
+            if node.scoring == "item" and not any(c.type in BASE_TYPES for c in node.clauses):
+                cov.rules[(node.id, node.line, node.base)] = 0
+            deducts = any(c.type.startswith(("deduct", "zero")) for c in node.clauses)
+            if node.floor.declared or (deducts and node.floor.value is not None):
+                cov.clamps[(node.id, "floor")] = 0
+            if node.cap.declared:
+                cov.clamps[(node.id, "cap")] = 0
+            if node.na is not None:
+                cov.na[(node.na.declared_on, node.na.policy)] = 0
+        for band in graph.grades:
+            cov.grades[band.name] = 0
+        return cov
+
+    def record(self, results: Results) -> None:
+        declared = {n.id: n.na.declared_on for n in results.graph.nodes if n.na is not None}
+        for unit in results.units:
+            if unit.grade in self.grades:
+                self.grades[unit.grade] += 1
+            for node in unit.nodes():
+                declared_on = declared.get(node.id)
+                for entry in node.entries:
+                    if entry.kind == "clamp" and (node.id, entry.rule or "") in self.clamps:
+                        self.clamps[(node.id, entry.rule or "")] += 1
+                    elif entry.kind == "na" and (declared_on, entry.rule) in self.na:
+                        self.na[(declared_on or "", entry.rule or "")] += 1
+                    elif entry.rule and entry.line is not None:
+                        key = (node.id, entry.line, entry.rule)
+                        if key in self.rules:
+                            self.rules[key] += 1
+
+    def render(self) -> str:
+        out = []
+        for title, table in (
+            ("rules", self.rules),
+            ("clamps", self.clamps),
+            ("N/A policies", self.na),
+            ("grade bands", self.grades),
+        ):
+            used = sum(1 for n in table.values() if n)
+            out.append(f"{title}: {used} of {len(table)} exercised")
+            for key, n in table.items():
+                if not n:
+                    out.append(f"  never: {_key(key)}")
+        return "\n".join(out)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, tuple) and len(key) == 3:
+        return f"{key[0]} line {key[1]} ({key[2]})"
+    if isinstance(key, tuple):
+        return f"{key[0]} ({key[1]})"
+    return str(key)
+
+
+@attrs.define
+class CaseReport:
+    """The outcome of running case files."""
+
+    cases: int = 0
+    expectations: int = 0
+    failures: list[CaseFailure] = attrs.field(factory=list)
+    coverage: dict[str, Coverage] = attrs.field(factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def render(self, coverage: bool = False) -> str:
+        lines = [f.render() for f in self.failures]
+        if coverage:
+            for ruleset_id, cov in self.coverage.items():
+                lines.append(f"coverage of {ruleset_id}:")
+                lines.append(cov.render())
+        passed = self.expectations - len(self.failures)
+        lines.append(
+            f"{passed} passed, {len(self.failures)} failed "
+            f"({self.cases} case(s), {self.expectations} expectation(s))"
+        )
+        return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- YAML with lines
+
+
+@attrs.frozen
+class _Value:
+    """A YAML value with the line it starts on (1-based)."""
+
+    data: Any
+    line: int
+
+
+def _compose(text: str, file: str) -> yaml.Node:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        msg = f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+        raise CaseFileError(Diagnostic("DR311", msg, file=file)) from None
+    if node is None:
+        raise CaseFileError(Diagnostic("DR311", "the case file is empty", file=file))
+    return node
+
+
+def _plain(node: yaml.Node) -> Any:
+    """The node as Python data: numbers as Decimal (never float), merge keys applied."""
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag.rsplit(":", 1)[-1]
+        if tag == "null":
+            return None
+        if tag == "bool":
+            return node.value.lower() in ("true", "yes", "on")
+        if tag in ("int", "float"):
+            try:
+                return Decimal(node.value.replace("_", ""))
+            except InvalidOperation:
+                return node.value
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    out: dict[str, Any] = {}
+    for key, value in node.value:
+        if key.tag.endswith(":merge"):
+            merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in merged:
+                for k, v in _plain(source).items():
+                    out.setdefault(k, v)
+            continue
+        out[str(_plain(key))] = _plain(value)
+    return out
+
+
+def _lines(node: yaml.Node) -> dict[str, Any]:
+    """For a mapping node: each key → (line, child node)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(_plain(k)): (k.start_mark.line + 1, v) for k, v in node.value}
+
+
+# ---------------------------------------------------------------- facts
+
+
+def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ()) -> dict[str, Any]:
+    """Facts giving every item the unit is assessed on its full points, with evidence:
+    dated facts on their last good day, rates at 1, no incidents, no late records."""
+    g = ruleset.graph if isinstance(ruleset, api.Ruleset) else ruleset
+    tagset = set(tags)
+    facts: dict[str, Any] = {}
+    for node in g.nodes:
+        if node.kind not in ("item", "bonus"):
+            continue
+        if node.applies_to is not None and not node.applies_to & tagset:
+            continue
+        entry: dict[str, Any] = {"evidence": [f"https://example.gov.cn/gk/{node.id}"]}
+        due = _due_dates(node)
+        for field, kind in node.fields:
+            if field == "awarded":
+                entry[field] = str(node.points)
+            elif field == "met":
+                entry[field] = True
+            elif kind == "records":
+                entry[field] = []
+            elif kind in ("date", "datetime"):
+                entry[field] = due.get(field, "2020-01-02")
+            elif kind == "rate":
+                entry[field] = 1
+            elif kind == "bool":
+                entry[field] = False
+            else:
+                entry[field] = 0
+        for clause in node.clauses:
+            if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
+                entry[clause.fact] = str(clause.of)
+        facts[node.id] = entry
+    return facts
+
+
+def _due_dates(node: GraphNode) -> dict[str, str]:
+    """END → its fixed date, for the item's own ``END by DATE`` deadlines."""
+    return {
+        d.end: d.by.isoformat()
+        for records, d in node.deadlines()
+        if records is None and d.by is not None
+    }
+
+
+# ---------------------------------------------------------------- running
+
+
+@attrs.frozen
+class _Case:
+    name: str
+    line: int
+    units: list[dict[str, Any]]
+    expect: Any  # the YAML node of `expect`
+
+
+def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], str]:
+    """Read a case file: its ruleset (compiled) and its cases."""
+    name = os.fspath(path)
+    try:
+        text = Path(name).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseFileError(
+            Diagnostic("DR311", f"cannot read case file: {exc}", file=name)
+        ) from None
+    root = _compose(text, name)
+    top = _lines(root)
+    if "ruleset" not in top or "cases" not in top:
+        msg = "a case file needs `ruleset:` and `cases:`"
+        raise CaseFileError(Diagnostic("DR311", msg, file=name))
+    ruleset_ref = str(_plain(top["ruleset"][1]))
+    local = Path(name).parent / ruleset_ref
+    params = _plain(top["params"][1]) if "params" in top else None
+    ruleset = api.load(
+        local if local.is_file() else ruleset_ref,
+        {k: str(v) for k, v in (params or {}).items()} or None,
+    )
+    cases_node = top["cases"][1]
+    if not isinstance(cases_node, yaml.SequenceNode):
+        raise CaseFileError(Diagnostic("DR311", "`cases:` is a list", file=name))
+    cases = []
+    for i, node in enumerate(cases_node.value, start=1):
+        fields = _lines(node)
+        if "units" not in fields or "expect" not in fields:
+            msg = f"case #{i} (line {node.start_mark.line + 1}) needs `units:` and `expect:`"
+            raise CaseFileError(Diagnostic("DR311", msg, file=name))
+        case_name = str(_plain(fields["name"][1])) if "name" in fields else f"case #{i}"
+        units = [_unit(u, ruleset) for u in _plain(fields["units"][1])]
+        cases.append(_Case(case_name, node.start_mark.line + 1, units, fields["expect"][1]))
+    return ruleset, cases, name
+
+
+def _unit(spec: Mapping[str, Any], ruleset: api.Ruleset) -> dict[str, Any]:
+    tags = list(spec.get("tags", []))
+    facts: dict[str, Any] = full_marks(ruleset, tags) if spec.get("full_marks") else {}
+    for node_id, value in (spec.get("facts") or {}).items():
+        facts[node_id] = copy.deepcopy(value)
+    for node_id in spec.get("without", []):
+        facts.pop(node_id, None)
+    return {"id": spec["id"], "tags": tags, "facts": _jsonish(facts)}
+
+
+def _jsonish(value: Any) -> Any:
+    """YAML's Decimals as the strings the facts loader reads exactly."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _jsonish(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonish(v) for v in value]
+    return value
+
+
+def run(paths: Sequence[str | os.PathLike[str]]) -> CaseReport:
+    """Run every case of every file (a directory: its ``*.yaml`` files, recursively)."""
+    report = CaseReport()
+    for path in _files(paths):
+        ruleset, cases, name = load_cases(path)
+        coverage = report.coverage.setdefault(ruleset.id, Coverage.of(ruleset.graph))
+        for case in cases:
+            report.cases += 1
+            try:
+                results = ruleset.evaluate({"units": case.units})
+            except DisclosureRulesError as exc:
+                report.expectations += 1
+                report.failures.append(
+                    CaseFailure(
+                        name,
+                        case.line,
+                        case.name,
+                        "-",
+                        "the case could not be scored",
+                        "results",
+                        exc.render(),
+                    )
+                )
+                continue
+            coverage.record(results)
+            for failure in _compare(name, case, results):
+                report.failures.append(failure)
+            report.expectations += _count(case.expect)
+    return report
+
+
+def _files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(p.rglob("*.yaml"))
+        else:
+            yield p
+
+
+def _count(expect: yaml.Node) -> int:
+    n = 0
+    for _unit_line, unit_node in _lines(expect).values():
+        for key, (_l, node) in _lines(unit_node).items():
+            n += len(_lines(node)) if key in ("nodes", "status") else 1
+    return n
+
+
+def _matches(expected: Any, actual: Any) -> bool:
+    """Numbers compare at the precision written (92.31 matches 92.308…); others exactly."""
+    if isinstance(expected, Decimal) and isinstance(actual, Decimal):
+        places = max(-expected.as_tuple().exponent, 0)  # type: ignore[operator]
+        return bool(round_half_up(actual, places) == expected) or actual == expected
+    return bool(expected == actual)
+
+
+def _compare(file: str, case: _Case, results: Results) -> Iterator[CaseFailure]:
+    for unit_id, (line, unit_node) in _lines(case.expect).items():
+        try:
+            unit = results.unit(unit_id)
+        except FactsError:
+            yield CaseFailure(
+                file,
+                line,
+                case.name,
+                unit_id,
+                "unit",
+                "a unit of that id",
+                "no such unit in the case",
+            )
+            continue
+        for key, (kline, node) in _lines(unit_node).items():
+            if key in ("nodes", "status"):
+                for node_id, (nline, value) in _lines(node).items():
+                    if node_id not in results.graph.by_id:
+                        yield CaseFailure(
+                            file,
+                            nline,
+                            case.name,
+                            unit_id,
+                            f"node {node_id}",
+                            _plain(value),
+                            "no such node in the ruleset",
+                        )
+                        continue
+                    got = unit.node(node_id)
+                    actual = got.score if key == "nodes" else got.status
+                    if not _matches(_plain(value), actual):
+                        yield CaseFailure(
+                            file,
+                            nline,
+                            case.name,
+                            unit_id,
+                            f"{'score' if key == 'nodes' else 'status'} of {node_id}",
+                            _show(_plain(value)),
+                            _show(actual),
+                            tuple(_entry(e) for e in got.entries),
+                        )
+                continue
+            expected = _plain(node)
+            facts: dict[str, Any] = {
+                "total": unit.total,
+                "grade": unit.grade,
+                "rank": Decimal(unit.rank),
+                "vetoes": list(unit.vetoes),
+            }
+            actual = facts.get(key, _MISSING)
+            if actual is _MISSING:
+                yield CaseFailure(
+                    file,
+                    kline,
+                    case.name,
+                    unit_id,
+                    key,
+                    expected,
+                    "not something a case can expect (total, grade, rank, vetoes, nodes, status)",
+                )
+            elif not _matches(expected, actual):
+                root = unit.node(results.graph.root.id)
+                yield CaseFailure(
+                    file,
+                    kline,
+                    case.name,
+                    unit_id,
+                    key,
+                    _show(expected),
+                    _show(actual),
+                    tuple(_entry(e) for e in root.entries),
+                )
+
+
+_MISSING = object()
+
+
+def _show(value: Any) -> str:
+    return exact(value) if isinstance(value, Decimal) else repr(value)
+
+
+def _entry(entry: Any) -> str:
+    data = entry.to_dict()
+    parts = [f"{data['kind']} {data['delta']}"]
+    for key in ("rule", "child", "note"):
+        if key in data:
+            parts.append(f"{key}={data[key]}")
+    if "line" in data:
+        parts.append(f"(line {data['line']})")
+    return " ".join(parts)
