@@ -14,7 +14,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from disclosure_rules.graph import DeadlineRule, EvaluationGraph, GraphNode
+from disclosure_rules.model.graph import DeadlineRule, EvaluationGraph, GraphNode
 
 LABEL = "合成演示数据 synthetic demonstration data — not real assessment results"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_rules.cases import run
 from disclosure_rules.cli import main
+from disclosure_rules.testing.cases import run
 
 CASES = sorted((Path(__file__).parents[1] / "rulesets" / "tests").glob("*.yaml"))
 

@@ -10,7 +10,7 @@ import pytest
 
 import disclosure_rules as dr
 from disclosure_rules.errors import display_width
-from disclosure_rules.parser import MAX_BYTES, MAX_DEPTH
+from disclosure_rules.language.parser import MAX_BYTES, MAX_DEPTH
 
 BAD = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.dr"))
 

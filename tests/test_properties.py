@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import disclosure_rules as dr
 from disclosure_rules import testing
-from disclosure_rules.formatter import format_ruleset, format_text
-from disclosure_rules.parser import parse
+from disclosure_rules.language.formatter import format_ruleset, format_text
+from disclosure_rules.language.parser import parse
 
 # generated rulesets are large objects: Hypothesis's size and speed checks do not apply
 relaxed = settings(

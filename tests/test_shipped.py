@@ -35,7 +35,7 @@ def test_example_scores_and_reconciles(ruleset_id):
 @pytest.mark.parametrize("ruleset_id", IDS)
 def test_shipped_ruleset_is_formatted(ruleset_id):
     from disclosure_rules.catalog import shipped_text
-    from disclosure_rules.formatter import format_text
+    from disclosure_rules.language.formatter import format_text
 
     shipped = shipped_text(ruleset_id)
     assert shipped is not None

@@ -9,8 +9,6 @@ Pipeline: ``parser`` → ``checker`` → ``graph`` (compile) → ``engine`` (eva
 from __future__ import annotations
 
 from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
-from .audit import AUDIT_SCHEMA_VERSION, reconcile
-from .engine import ENGINE_VERSION, Results, UnitResult
 from .errors import (
     CalendarError,
     CheckError,
@@ -22,6 +20,8 @@ from .errors import (
     RulesetNotFoundError,
     RulesetSyntaxError,
 )
+from .evaluation.audit import AUDIT_SCHEMA_VERSION, reconcile
+from .evaluation.engine import ENGINE_VERSION, Results, UnitResult
 from .facts import Cohort
 
 __version__ = ENGINE_VERSION

@@ -21,19 +21,19 @@ from typing import Any
 
 import attrs
 
-from . import ast
 from .catalog import shipped_paths, shipped_text
-from .checker import analyse
-from .engine import Results, evaluate
 from .errors import (
     Diagnostic,
     ParameterError,
     RulesetNotFoundError,
     did_you_mean,
 )
+from .evaluation.engine import Results, evaluate
 from .facts import Cohort, load_facts
-from .graph import EvaluationGraph, compile_ruleset
-from .parser import parse
+from .language import syntax as tree
+from .language.checker import analyse
+from .language.parser import parse
+from .model.graph import EvaluationGraph, compile_ruleset
 from .workdays import Calendar
 
 __all__ = [
@@ -55,7 +55,7 @@ class Ruleset:
     """A checked, compiled ruleset, ready to score cohorts."""
 
     graph: EvaluationGraph
-    syntax: ast.Ruleset = attrs.field(repr=False)
+    syntax: tree.Ruleset = attrs.field(repr=False)
 
     @property
     def id(self) -> str:
@@ -130,10 +130,10 @@ def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
     return value
 
 
-def _params(syntax: ast.Ruleset, params: ParamValues | None) -> dict[str, Decimal]:
+def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decimal]:
     if not params:
         return {}
-    known = {p.name for p in syntax.params}
+    known = {p.name for p in parsed.params}
     problems = []
     values: dict[str, Decimal] = {}
     for name, raw in params.items():
@@ -146,8 +146,8 @@ def _params(syntax: ast.Ruleset, params: ParamValues | None) -> dict[str, Decima
             problems.append(
                 Diagnostic(
                     "DR113",
-                    f"unknown parameter {name!r} for ruleset {syntax.id}",
-                    file=syntax.span.file,
+                    f"unknown parameter {name!r} for ruleset {parsed.id}",
+                    file=parsed.span.file,
                     hint=hint,
                 )
             )

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from . import api
-from .audit import exact, render_text, round_half_up
 from .errors import (
     Diagnostic,
     DisclosureRulesError,
@@ -28,7 +27,8 @@ from .errors import (
     RulesetSyntaxError,
     display_width,
 )
-from .formatter import format_text
+from .evaluation.audit import exact, render_text, round_half_up
+from .language.formatter import format_text
 from .workdays import Calendar, read_schedules
 
 __all__ = ["main"]
@@ -304,7 +304,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
-    from .cases import run
+    from .testing.cases import run
 
     report = run(args.paths)
     sys.stdout.write(report.render(coverage=args.coverage))
