@@ -1,8 +1,9 @@
 """disclosure_rules: checked, executable rulesets for government information-disclosure
 (政务公开) assessments, with exact cohort scoring and an audit trail.
 
-Pipeline: ``parser`` → ``checker`` → ``graph`` (compile) → ``engine`` (evaluate) →
-``audit``; ``facts`` loads cohorts, ``catalog`` finds shipped rulesets, ``api`` and
+Pipeline: ``language`` (parse, check, format) → ``model`` (compile to an evaluation
+graph) → ``evaluation`` (score a cohort, the audit); ``facts`` loads cohorts,
+``catalog`` finds shipped rulesets, ``decimals`` keeps every number exact, ``api`` and
 ``cli`` are the public faces.
 """
 
@@ -21,10 +22,9 @@ from .errors import (
     RulesetSyntaxError,
 )
 from .evaluation.audit import AUDIT_SCHEMA_VERSION, reconcile
-from .evaluation.engine import ENGINE_VERSION, Results, UnitResult
+from .evaluation.engine import Results, UnitResult
 from .facts import Cohort
-
-__version__ = ENGINE_VERSION
+from .version import __version__
 
 __all__ = [
     "AUDIT_SCHEMA_VERSION",

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from . import api
+from .decimals import round_half_up
+from .decimals import text as exact
 from .errors import (
     Diagnostic,
     DisclosureRulesError,
@@ -27,7 +29,7 @@ from .errors import (
     RulesetSyntaxError,
     display_width,
 )
-from .evaluation.audit import exact, render_text, round_half_up
+from .evaluation.audit import render_text
 from .language.formatter import format_text
 from .workdays import Calendar, read_schedules
 

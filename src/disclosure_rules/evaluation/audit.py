@@ -14,42 +14,17 @@ the same JSON form into the readable explanation with Chinese titles.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, NamedTuple
 
+from ..decimals import ARITHMETIC, divide, round_half_up
+from ..decimals import text as exact
 from ..errors import display_width
 
-__all__ = [
-    "ARITHMETIC",
-    "AUDIT_SCHEMA_VERSION",
-    "DIVISION_PLACES",
-    "Entry",
-    "divide",
-    "reconcile",
-    "render_text",
-    "round_half_up",
-]
+__all__ = ["AUDIT_SCHEMA_VERSION", "Entry", "reconcile", "render_text"]
 
 AUDIT_SCHEMA_VERSION = "1"
 """Version of the results/audit JSON schema documented in docs/audit.md."""
-
-DIVISION_PLACES = 20
-"""Places a quotient is rounded to, once, where a division cannot be exact."""
-
-ARITHMETIC = Context(prec=80, rounding=ROUND_HALF_EVEN)
-"""The context of every sum, product and quotient in scoring and reconciling: 80 digits,
-so additions and multiplications of scores are exact."""
-
-_QUANTUM = Decimal(1).scaleb(-DIVISION_PLACES)
-
-
-def divide(a: Decimal, b: Decimal) -> Decimal:
-    """a / b rounded once to DIVISION_PLACES places (exact when it terminates sooner).
-
-    Divide last: ``divide(score * weight, maximum)``, not ``score * divide(weight,
-    maximum)``, so that a perfect score stays exactly perfect.
-    """
-    return ARITHMETIC.divide(a, b).quantize(_QUANTUM, context=ARITHMETIC).normalize(ARITHMETIC)
 
 
 class Entry(NamedTuple):
@@ -85,17 +60,6 @@ class Entry(NamedTuple):
         if self.divisor is not None:
             out["divisor"] = exact(self.divisor)
         return out
-
-
-def exact(value: Decimal) -> str:
-    """Exact decimal text: no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
-def round_half_up(value: Decimal, places: int) -> Decimal:
-    """Round as Chinese offices round (四舍五入): half away from zero."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _plain(value: Any) -> Any:

@@ -31,6 +31,8 @@ from typing import Any
 
 import attrs
 
+from ..decimals import ARITHMETIC, DIVISION_PLACES, ONE, ZERO, divide, round_half_up
+from ..decimals import text as exact
 from ..errors import (
     CalendarError,
     Diagnostic,
@@ -41,24 +43,13 @@ from ..errors import (
 )
 from ..facts import Cohort, NodeFacts, Unit
 from ..model.graph import BASE_TYPES, Clause, Cond, DeadlineRule, EvaluationGraph, GraphNode
+from ..version import __version__
 from ..workdays import Calendar, default_calendar
-from .audit import (
-    ARITHMETIC,
-    AUDIT_SCHEMA_VERSION,
-    DIVISION_PLACES,
-    Entry,
-    divide,
-    exact,
-    reconcile,
-    render_text,
-    round_half_up,
-)
+from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
 
 __all__ = ["DIVISION_PLACES", "ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "evaluate"]
 
-ENGINE_VERSION = "0.1.0"
-ZERO = Decimal(0)
-ONE = Decimal(1)
+ENGINE_VERSION = __version__
 _NOT_ASSESSED = ("na", "skipped")
 
 

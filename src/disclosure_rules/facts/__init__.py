@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import attrs
 from dateutil import parser as dateutil_parser
 
+from ..decimals import ZERO
 from ..errors import Diagnostic, FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
 
@@ -42,7 +43,6 @@ __all__ = [
     "read_facts_document",
 ]
 
-ZERO = Decimal(0)
 
 NA_WORDS = frozenset({"n/a", "na", "不适用"})
 _UNIT_KEYS = frozenset({"id", "tags", "facts", "name", "note"})

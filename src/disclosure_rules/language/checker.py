@@ -18,91 +18,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-import attrs
-
+from ..decimals import ZERO
+from ..decimals import percent as _pct
+from ..decimals import text as _fmt
 from ..errors import Diagnostic, DisclosureRulesError, Severity, Span, did_you_mean
 from ..workdays import Schedule
 from . import syntax
+from .symbols import CheckReport, FactType, ParamValue, node_points, resolve_params
 
-__all__ = [
-    "CheckReport",
-    "FactType",
-    "ParamValue",
-    "analyse",
-    "check",
-    "node_points",
-    "resolve_params",
-]
+__all__ = ["analyse", "check"]
 
-ZERO = Decimal(0)
 HUNDRED_PERCENT = Decimal(1)
-
-FactType = str
-"""One of ``"number"``, ``"count"``, ``"rate"``, ``"bool"``, ``"date"``, ``"datetime"``,
-``"records"`` (a list of dated records; their fields' types are kept apart)."""
 
 _COMPATIBLE = {
     frozenset({"number", "count"}): "count",
     frozenset({"number", "rate"}): "rate",
     frozenset({"date", "datetime"}): "datetime",
 }
-
-
-@attrs.frozen
-class ParamValue:
-    """A parameter's value in force, and where it came from."""
-
-    name: str
-    value: Decimal
-    default: Decimal
-    description: str
-    assumed: bool
-    overridden: bool
-    span: Span
-    percent: bool = False
-
-
-def resolve_params(
-    ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None
-) -> dict[str, ParamValue]:
-    """The ruleset's parameters with overrides applied (unknown names are the caller's)."""
-    overrides = overrides or {}
-    out: dict[str, ParamValue] = {}
-    for p in ruleset.params:
-        if p.name in out:
-            continue
-        given = p.name in overrides
-        value = overrides[p.name] if given else p.default.value
-        out[p.name] = ParamValue(
-            p.name,
-            value,
-            p.default.value,
-            p.description,
-            assumed=p.assumed and not given,
-            overridden=given,
-            span=p.span,
-            percent=p.default.percent,
-        )
-    return out
-
-
-def node_points(node: syntax.Node) -> syntax.Number | None:
-    """A node's declared points (a bonus's cap); None for a section that declares none."""
-    return node.cap if isinstance(node, syntax.Bonus) else node.points
-
-
-@attrs.frozen
-class CheckReport:
-    """What the checker learnt: diagnostics, parameter values and the facts each node reads."""
-
-    diagnostics: tuple[Diagnostic, ...]
-    params: dict[str, ParamValue]
-    fact_types: dict[tuple[str, str], FactType]
-    record_types: dict[tuple[str, str], dict[str, FactType]]
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.is_error)
 
 
 def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None) -> CheckReport:
@@ -864,12 +796,3 @@ def _walk(nodes: tuple[syntax.Node, ...]) -> Iterator[syntax.Node]:
         node = stack.pop()
         yield node
         stack.extend(reversed(node.children))
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
-
-
-def _pct(value: Decimal) -> str:
-    return f"{_fmt(value * 100)}%"

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 
+from ..decimals import text as _decimal
 from ..errors import display_width
 from . import syntax
 from .parser import Comment, comments, parse
@@ -60,11 +60,6 @@ def number(n: syntax.Number) -> str:
     if n.percent:
         return f"{_decimal(n.value * 100)}%"
     return _decimal(n.value)
-
-
-def _decimal(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 def names(items: Iterable[str]) -> str:

@@ -17,9 +17,12 @@ from typing import Any
 
 import attrs
 
+from ..decimals import ZERO
+from ..decimals import text as _num
 from ..errors import CheckError, Diagnostic
 from ..language import syntax
-from ..language.checker import CheckReport, FactType, ParamValue, analyse, node_points
+from ..language.checker import analyse
+from ..language.symbols import CheckReport, FactType, ParamValue, node_points
 from ..workdays import Schedule
 
 __all__ = [
@@ -33,7 +36,6 @@ __all__ = [
     "compile_ruleset",
 ]
 
-ZERO = Decimal(0)
 BASE_TYPES = ("awarded", "all_or_nothing", "full", "rate", "rate_on_time")
 """Clause types that set an item's starting value (at most one per item)."""
 
@@ -473,12 +475,6 @@ def _param_dict(p: ParamValue) -> dict[str, Any]:
         "overridden": p.overridden,
         "line": p.span.line,
     }
-
-
-def _num(value: Decimal) -> str:
-    """Exact decimal text for JSON (strings keep exactness; floats would not)."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 # ====================================================================== compile

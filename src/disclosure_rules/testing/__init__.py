@@ -39,8 +39,9 @@ from hypothesis import strategies as st
 
 from ..api import Ruleset
 from ..api import compile as compile_text
+from ..decimals import ARITHMETIC, divide
 from ..errors import Span
-from ..evaluation.audit import ARITHMETIC, divide, reconcile, render_text
+from ..evaluation.audit import reconcile, render_text
 from ..evaluation.engine import Results
 from ..language import syntax
 from ..language.formatter import format_ruleset

@@ -41,8 +41,9 @@ import attrs
 import yaml
 
 from .. import api
+from ..decimals import round_half_up
+from ..decimals import text as exact
 from ..errors import Diagnostic, DisclosureRulesError, FactsError
-from ..evaluation.audit import exact, round_half_up
 from ..evaluation.engine import Results
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
 

@@ -1,0 +1,79 @@
+"""What the checker learns and the compiler reads: parameter values in force, the
+type of every fact a ruleset reads, and the checker's report.
+
+Both :mod:`~disclosure_rules.language.checker` and the compiler import these, so
+neither depends on the other's internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from ..errors import Diagnostic, Span
+from . import syntax
+
+__all__ = ["CheckReport", "FactType", "ParamValue", "node_points", "resolve_params"]
+
+FactType = str
+"""One of ``"number"``, ``"count"``, ``"rate"``, ``"bool"``, ``"date"``, ``"datetime"``,
+``"records"`` (a list of dated records; their fields' types are kept apart)."""
+
+
+@attrs.frozen
+class ParamValue:
+    """A parameter's value in force, and where it came from."""
+
+    name: str
+    value: Decimal
+    default: Decimal
+    description: str
+    assumed: bool
+    overridden: bool
+    span: Span
+    percent: bool = False
+
+
+def resolve_params(
+    ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None
+) -> dict[str, ParamValue]:
+    """The ruleset's parameters with overrides applied (unknown names are the caller's)."""
+    overrides = overrides or {}
+    out: dict[str, ParamValue] = {}
+    for p in ruleset.params:
+        if p.name in out:
+            continue
+        given = p.name in overrides
+        value = overrides[p.name] if given else p.default.value
+        out[p.name] = ParamValue(
+            p.name,
+            value,
+            p.default.value,
+            p.description,
+            assumed=p.assumed and not given,
+            overridden=given,
+            span=p.span,
+            percent=p.default.percent,
+        )
+    return out
+
+
+def node_points(node: syntax.Node) -> syntax.Number | None:
+    """A node's declared points (a bonus's cap); None for a section that declares none."""
+    return node.cap if isinstance(node, syntax.Bonus) else node.points
+
+
+@attrs.frozen
+class CheckReport:
+    """What the checker learnt: diagnostics, parameter values and the facts each node reads."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    params: dict[str, ParamValue]
+    fact_types: dict[tuple[str, str], FactType]
+    record_types: dict[tuple[str, str], dict[str, FactType]]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
