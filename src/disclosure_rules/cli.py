@@ -129,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(ex)
     _calendar_option(ex)
     ex.set_defaults(run=_cmd_explain)
+
+    lsp = sub.add_parser("lsp", help="start the language server on stdio (the editor extra)")
+    lsp.set_defaults(run=_cmd_lsp)
     return p
 
 
@@ -362,6 +365,19 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     results = _score(args)
     _emit(results.explain(args.unit), None)
     return 0
+
+
+def _cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from .language import server
+    except ModuleNotFoundError as exc:  # pygls or lsprotocol: the editor extra is not installed
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in ("pygls", "lsprotocol"):
+            raise
+        needs = f"the language server needs the editor extra ({missing} is not installed)"
+        print(f"error: {needs}: pip install 'disclosure-rules[editor]'", file=sys.stderr)
+        return 1
+    return server.main()
 
 
 # ---------------------------------------------------------------- rendering
