@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -154,6 +155,21 @@ def test_the_files_of_a_source_header_are_printed_back():
 
 
 # ---------------------------------------------------------------- the shipped rulesets
+
+
+def test_a_misquoted_cite_in_a_shipped_ruleset_would_be_caught(tmp_path):
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    text = (ROOT / "rulesets" / "shanghai-2020-districts.dr").read_text(encoding="utf-8")
+    # the 2017 rule as the cite once quoted it, in characters converted to traditional
+    simplified = "确保从事政务公开工作人员业务培训每年不少于10课时"
+    assert text.count(simplified) == 1
+    path = tmp_path / "shanghai.dr"
+    traditional = "確保從事政務公開工作人員業務培訓每年不少于10課時"
+    path.write_text(text.replace(simplified, traditional), encoding="utf-8")
+    line = text[: text.index(simplified)].count("\n") + 1
+    before = {d.span.line for d in dr.check(ROOT / "rulesets" / "shanghai-2020-districts.dr")}
+    after = {d.span.line for d in dr.check(path) if d.code == "DR206"}
+    assert line not in before and line in after
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SOURCES.glob("*.txt")))
