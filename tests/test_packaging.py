@@ -16,7 +16,7 @@ ROOT = Path(__file__).parents[1]
 
 
 @pytest.mark.skipif(not (ROOT / "pyproject.toml").exists(), reason="needs the source tree")
-def test_the_wheel_carries_grammar_and_rulesets(tmp_path):
+def test_the_wheel_carries_grammar_rulesets_and_their_sources(tmp_path):
     subprocess.run(
         [
             sys.executable,
@@ -36,7 +36,28 @@ def test_the_wheel_carries_grammar_and_rulesets(tmp_path):
     assert "disclosure_rules/grammar/disclosure_rules.lark" in names
     shipped = {p.name for p in (ROOT / "rulesets").glob("*.dr")}
     assert shipped and {f"disclosure_rules/rulesets/{n}" for n in shipped} <= names
+    sources = {p.name for p in (ROOT / "rulesets" / "sources").iterdir()}
+    assert {f"disclosure_rules/rulesets/sources/{n}" for n in sources} <= names
     assert any(n.endswith("entry_points.txt") for n in names)
+    # unpacked and imported from elsewhere, the package verifies cites against its own copies
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    code = (
+        "import disclosure_rules as d; print(d.__file__)\n"
+        "print([(e.id, x.code, x.span.line) for e in d.catalog() for x in d.check(e.id)])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
+    where, found = result.stdout.splitlines()
+    assert where.startswith(str(tmp_path / "site"))
+    here = [(e.id, x.code, x.span.line) for e in dr.catalog() for x in dr.check(e.id)]
+    assert found == str(here) and "DR207" not in found
 
 
 def test_shipped_rulesets_load_from_any_directory(tmp_path):

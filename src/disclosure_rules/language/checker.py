@@ -23,7 +23,7 @@ from ..decimals import percent as _pct
 from ..decimals import text as _fmt
 from ..errors import Diagnostic, DisclosureRulesError, Severity, Span, did_you_mean
 from ..workdays import Schedule
-from . import syntax
+from . import citations, syntax
 from .symbols import CheckReport, FactType, ParamValue, node_points, resolve_params
 
 __all__ = ["analyse", "check"]
@@ -41,6 +41,7 @@ def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = N
     """Check ``ruleset`` and return the diagnostics with what the compiler needs."""
     checker = _Checker(ruleset, resolve_params(ruleset, overrides))
     checker.run()
+    checker.diagnostics += citations.verify(ruleset)  # every cite is in the named sources
     return CheckReport(
         tuple(sorted(checker.diagnostics, key=_order)),
         checker.params,

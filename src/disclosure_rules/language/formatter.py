@@ -227,7 +227,9 @@ class _Printer:
         if r.year is not None:
             self.emit(f"year {r.year}", lines.get("year"))
         if r.source is not None:
-            self.emit(f"source {quote(r.source)}", lines.get("source"))
+            files = ", ".join(quote(f.name) for f in r.source_files)
+            named = f" files {files}" if files else ""
+            self.emit(f"source {quote(r.source)}{named}", lines.get("source"))
         if r.total is not None:
             self.emit(f"total {number(r.total)}{cite(r.total_cite)}", lines.get("total"))
         if r.rounding != 2 or "rounding" in lines:

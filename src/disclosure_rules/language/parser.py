@@ -737,7 +737,9 @@ class _Builder(Transformer[Token, Any]):
         return self._header("issuer", meta, _unquote(children[0]))
 
     def source(self, meta: Any, children: list[Token]) -> syntax.Header:
-        return self._header("source", meta, _unquote(children[0]))
+        description, *files = children
+        named = tuple(syntax.SourceFile(_unquote(f), _tok_span(self.file, f)) for f in files)
+        return self._header("source", meta, (_unquote(description), named))
 
     def issued(self, meta: Any, children: list[Token]) -> syntax.Header:
         try:
@@ -813,6 +815,7 @@ class _Builder(Transformer[Token, Any]):
         tags = headers.get("tags")
         total = headers.get("total")
         lines = {key: h.span.line for key, h in headers.items()}
+        source, source_files = value("source", (None, ()))
         return syntax.Ruleset(
             id=str(ident),
             span=self._sp(meta),
@@ -820,7 +823,8 @@ class _Builder(Transformer[Token, Any]):
             issuer=value("issuer"),
             issued=value("issued"),
             year=value("year"),
-            source=value("source"),
+            source=source,
+            source_files=source_files,
             rounding=value("rounding", 2),
             total=total.value if total else None,  # type: ignore[arg-type]
             total_cite=total.cite if total else None,

@@ -63,6 +63,7 @@ __all__ = [
     "Rule",
     "Ruleset",
     "Section",
+    "SourceFile",
     "Survey",
     "Truthy",
     "Veto",
@@ -476,6 +477,14 @@ class Header:
 
 
 @attrs.frozen
+class SourceFile:
+    """A file named by ``source "…" files "…"``: the text the ruleset's cites quote."""
+
+    name: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
 class Ruleset:
     id: str
     span: Span = attrs.field(eq=False)
@@ -484,6 +493,7 @@ class Ruleset:
     issued: _dt.date | None = None
     year: int | None = None  # the year assessed (a 2020 scheme is often issued in 2021)
     source: str | None = None
+    source_files: tuple[SourceFile, ...] = ()  # resolved relative to the ruleset file
     rounding: int = 2
     total: Number | None = None
     total_cite: Cite | None = None
