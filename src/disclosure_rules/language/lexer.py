@@ -73,6 +73,7 @@ _KEYWORDS = (
     "issued",
     "year",
     "source",
+    "files",
     "rounding",
     "total",
     "evidence",
