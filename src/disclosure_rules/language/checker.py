@@ -118,7 +118,7 @@ class _Checker:
     def positive(self, number: syntax.Number, what: str) -> Decimal | None:
         value = self.value(number)
         if value is not None and value <= 0:
-            self.report("DR108", f"{what} must be more than 0, got {_fmt(value)}", number.span)
+            self.report("DR114", f"{what} must be more than 0, got {_fmt(value)}", number.span)
             return None
         return value
 
@@ -132,7 +132,7 @@ class _Checker:
         if r.components and r.children:
             first = r.children[0]
             self.report(
-                "DR109",
+                "DR126",
                 "nodes outside a component in a ruleset that has components",
                 first.span,
                 "put every section and item inside a component, or use no components",
@@ -159,7 +159,7 @@ class _Checker:
                 )
         if not r.components and not r.children:
             self.report(
-                "DR109",
+                "DR127",
                 "the ruleset has no sections, items or components",
                 r.span,
                 'add at least one item: item ID "title" POINTS',
@@ -203,7 +203,7 @@ class _Checker:
             )
         for dup in r.duplicates:
             self.report(
-                "DR109",
+                "DR128",
                 f"{dup.key!r} is given more than once",
                 dup.span,
                 "keep one; a ruleset has one header of each kind",
@@ -223,7 +223,7 @@ class _Checker:
             seen[p.name] = p.span
             if not p.description.strip():
                 self.report(
-                    "DR108",
+                    "DR115",
                     f"parameter {p.name!r} has an empty description",
                     p.span,
                     "say what the value means and where it comes from",
@@ -234,14 +234,14 @@ class _Checker:
         if na is not None:
             if na.policy == "group_average" and not na.over:
                 self.report(
-                    "DR109",
+                    "DR129",
                     "group_average needs the tags that form the groups",
                     na.span,
                     "write: not_applicable group_average over township, department",
                 )
             if na.over and na.policy != "group_average":
                 self.report(
-                    "DR109", f"'over' only goes with group_average, not {na.policy}", na.span
+                    "DR129", f"'over' only goes with group_average, not {na.policy}", na.span
                 )
             for tag in na.over:
                 self.known_tag(tag, na.span)
@@ -253,7 +253,7 @@ class _Checker:
                 self.value(bound.value)
         if props.resolve is not None and node_id is None:
             self.report(
-                "DR109",
+                "DR130",
                 "resolve belongs on a section whose points do not add up",
                 props.resolve.span,
             )
@@ -278,7 +278,7 @@ class _Checker:
                 unknown = True
             elif weight <= 0 or weight > HUNDRED_PERCENT:
                 self.report(
-                    "DR108",
+                    "DR117",
                     f"component {comp.id!r} has weight {_pct(weight)}; a weight is "
                     "more than 0% and at most 100%",
                     comp.weight.span,
@@ -288,7 +288,7 @@ class _Checker:
                 weights.append(weight)
             if isinstance(comp.weight, syntax.Literal) and not comp.weight.percent:
                 self.report(
-                    "DR108",
+                    "DR119",
                     f"component {comp.id!r}: write the weight as a percentage",
                     comp.weight.span,
                     f"e.g. weight {_fmt(comp.weight.value)}%",
@@ -308,21 +308,28 @@ class _Checker:
         kinds = [bool(comp.children), comp.direct is not None, comp.survey is not None]
         for span in comp.extra:
             self.report(
-                "DR109",
+                "DR131",
                 f"component {comp.id!r} has more than one way of scoring",
                 span,
                 "a component holds a tree of sections and items, or one score line, or one survey",
             )
+        if comp.rules:
+            self.report(
+                "DR132",
+                f"component {comp.id!r} has scoring rules; rules belong on items",
+                comp.rules[0].span,
+                "move the rules into an item of the component",
+            )
         if sum(kinds) > 1:
             self.report(
-                "DR109",
+                "DR131",
                 f"component {comp.id!r} mixes a tree with a score or survey",
                 comp.span,
                 "split it into two components",
             )
         elif sum(kinds) == 0:
             self.report(
-                "DR109",
+                "DR127",
                 f"component {comp.id!r} has nothing to score",
                 comp.span,
                 "add sections and items, a score LOW..HIGH line, or a survey",
@@ -332,7 +339,7 @@ class _Checker:
             low, high = self.value(comp.direct.low), self.value(comp.direct.high)
             if low is not None and high is not None and low >= high:
                 self.report(
-                    "DR108", f"score range {_fmt(low)}..{_fmt(high)} is empty", comp.direct.span
+                    "DR120", f"score range {_fmt(low)}..{_fmt(high)} is empty", comp.direct.span
                 )
         if comp.survey is not None:
             self.check_survey(comp.survey)
@@ -352,7 +359,7 @@ class _Checker:
     def check_survey(self, survey: syntax.Survey) -> None:
         if not survey.answers:
             self.report(
-                "DR109",
+                "DR127",
                 "a survey needs answers with weights",
                 survey.span,
                 "e.g. answer 满意 1  answer 基本满意 0.6  answer 不满意 0",
@@ -364,7 +371,7 @@ class _Checker:
             seen.add(answer.name)
             weight = self.value(answer.weight)
             if weight is not None and not ZERO <= weight <= 1:
-                self.report("DR108", f"answer weight {_fmt(weight)} is outside 0..1", answer.span)
+                self.report("DR121", f"answer weight {_fmt(weight)} is outside 0..1", answer.span)
         self.check_bands(survey.outcomes, "outcome", percent_only=True)
 
     # ------------------------------------------------------------ the tree
@@ -391,14 +398,14 @@ class _Checker:
         self.check_tags(node.props, node.id)
         if isinstance(node, syntax.Bonus) and depth > 0:
             self.report(
-                "DR109",
+                "DR133",
                 f"bonus {node.id!r} must stand directly in a component or the ruleset",
                 node.span,
                 "bonus points are added on top of a component's total",
             )
         if isinstance(node, syntax.Item | syntax.Bonus) and node.children:
             self.report(
-                "DR109",
+                "DR134",
                 f"{kind} {node.id!r} has sub-items; use a section for a parent",
                 node.children[0].span,
                 f'write: section {node.id} "{node.title}" ...',
@@ -406,23 +413,24 @@ class _Checker:
         if isinstance(node, syntax.Section):
             if node.rules:
                 self.report(
-                    "DR109",
+                    "DR132",
                     f"section {node.id!r} has scoring rules; rules belong on items",
                     node.rules[0].span,
                     "make it an item (its sub-lines become rules) or move the rules into an item",
                 )
             if not node.children:
                 self.report(
-                    "DR109",
+                    "DR127",
                     f"section {node.id!r} has no items",
                     node.span,
                     "use item for a leaf indicator",
                 )
+                return points  # no parts to add up: the sum check would say it again
             sums = self.check_children(node.children, depth + 1)
             if declared is None:
                 if node.props.resolve is not None:
                     self.report(
-                        "DR109",
+                        "DR130",
                         f"section {node.id!r} declares no points, so there is no "
                         "mismatch to resolve",
                         node.props.resolve.span,
@@ -435,7 +443,7 @@ class _Checker:
         else:
             if node.props.resolve is not None:
                 self.report(
-                    "DR109",
+                    "DR130",
                     "resolve belongs on a section whose points do not add up",
                     node.props.resolve.span,
                 )
@@ -497,7 +505,7 @@ class _Checker:
         ]
         for extra in bases[1:]:
             self.report(
-                "DR109",
+                "DR135",
                 f"item {node.id!r} has more than one base rule "
                 "(awarded, all_or_nothing, full, rate)",
                 extra.span,
@@ -594,7 +602,7 @@ class _Checker:
             value = self.value(deadline.amount)  # 0 is "the same day": 同步发布
             if value is not None and value < 0:
                 self.report(
-                    "DR108",
+                    "DR122",
                     f"a deadline cannot be negative, got {_fmt(value)}",
                     deadline.amount.span,
                 )
@@ -605,7 +613,7 @@ class _Checker:
                 and value != value.to_integral_value()
             ):
                 self.report(
-                    "DR108",
+                    "DR123",
                     f"a deadline in {deadline.unit} is a whole number, got {_fmt(value)}",
                     deadline.amount.span,
                 )
@@ -688,7 +696,7 @@ class _Checker:
                 quota = self.value(band.quota)
                 if quota is not None and not ZERO < quota <= HUNDRED_PERCENT:
                     self.report(
-                        "DR108",
+                        "DR118",
                         f"grade {band.name!r} quota {_pct(quota)} is outside 0%..100%",
                         band.quota.span,
                     )
@@ -724,7 +732,7 @@ class _Checker:
                 and not band.threshold.percent
             ):
                 self.report(
-                    "DR108",
+                    "DR119",
                     f"{what} thresholds are percentages of the satisfaction rate",
                     band.threshold.span,
                     f"write {_fmt(band.threshold.value)}%",
@@ -763,7 +771,7 @@ class _Checker:
             if veto.score is not None:
                 value = self.value(veto.score)
                 if value is not None and value < 0:
-                    self.report("DR108", "a veto score cannot be negative", veto.score.span)
+                    self.report("DR124", "a veto score cannot be negative", veto.score.span)
 
     def check_calendars(self) -> None:
         seen: dict[int, Span] = {}

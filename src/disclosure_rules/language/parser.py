@@ -629,7 +629,7 @@ class _Builder(Transformer[Token, Any]):
         weight = numbers[-1]
         scored = [c for c in body if isinstance(c, syntax.DirectScore | syntax.Survey)]
         others = [c for c in body if not isinstance(c, syntax.DirectScore | syntax.Survey)]
-        props, _rules, kids = self._props_and_rules(others)
+        props, rules, kids = self._props_and_rules(others)
         direct = next((c for c in scored if isinstance(c, syntax.DirectScore)), None)
         survey = next((c for c in scored if isinstance(c, syntax.Survey)), None)
         return syntax.Component(
@@ -642,8 +642,9 @@ class _Builder(Transformer[Token, Any]):
             direct,
             survey,
             props,
-            tuple(c.span for c in scored[1:]) + tuple(r.span for r in _rules),
+            tuple(c.span for c in scored[1:]),
             cite,
+            rules,
         )
 
     # -- results
@@ -717,7 +718,7 @@ class _Builder(Transformer[Token, Any]):
         description = _unquote(more[-1])
         if not isinstance(default, syntax.Literal):
             self._problem(
-                "DR108",
+                "DR116",
                 "a parameter's default must be a number",
                 default.span,
                 "write a number such as 1 or 70%",
@@ -759,7 +760,7 @@ class _Builder(Transformer[Token, Any]):
         places = int(str(children[0]))
         if places > 10:
             self._problem(
-                "DR108",
+                "DR125",
                 f"rounding to {places} places is not sensible",
                 _tok_span(self.file, children[0]),
                 "use 0 to 4 places (default 2)",
