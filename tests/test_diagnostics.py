@@ -192,3 +192,15 @@ def test_a_keyword_after_a_cite_is_still_a_keyword(statement):
         f'item a "a" 1 {{ {statement} full }} }}'
     )
     assert dr.compile(text).graph.node("a").base == "full"
+
+
+def test_the_reserved_words_table_lists_every_keyword_of_the_grammar_once():
+    from disclosure_rules.language.parser.frontend import lark_parser
+    from disclosure_rules.language.parser.messages import keyword_terminals
+
+    page = (Path(__file__).parents[1] / "docs" / "language.md").read_text(encoding="utf-8")
+    section = page[page.index("## Reserved words") : page.index("## Grammar")]
+    rows = re.findall(r"^\| (`.*?) \| .* \|$", section, flags=re.M)
+    listed = [word for row in rows for word in re.findall(r"`(\w+)`", row)]
+    assert sorted(listed) == sorted(set(listed)), "a keyword is listed twice"
+    assert sorted(listed) == sorted(keyword_terminals(lark_parser()))
