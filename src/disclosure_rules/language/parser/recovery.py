@@ -94,7 +94,7 @@ class _Recovery:
         }
         self.sync = _statement_starts(parser)
         self.found: list[Diagnostic] = []
-        self.more: list[Diagnostic] = []  # beyond MAX_ERRORS: counted, not shown
+        self.more = 0  # errors after the first one beyond MAX_ERRORS
         self.recovering = False
         self.skipped_depth = 0  # blocks opened in the skipped text and not yet closed
         self.quiet = 0
@@ -159,7 +159,9 @@ class _Recovery:
             span = Span(self.file, line, column, line, column + len(word.group()))
             msg = f"unexpected name {word.group()!r}"
             hint = f"did you mean {str(token)!r}?"
-            source_line = self.text.splitlines()[line - 1]
+            start = token.start_pos or 0
+            first, last = self.text.rfind("\n", 0, start) + 1, self.text.find("\n", start)
+            source_line = self.text[first : None if last < 0 else last]
             return Diagnostic("DR001", msg, span=span, hint=hint, source_line=source_line)
         return None
 
@@ -230,20 +232,23 @@ class _Recovery:
             )
 
     def report(self, exc: UnexpectedInput | Diagnostic) -> None:
+        self.quiet = _QUIET
+        if len(self.found) > MAX_ERRORS:  # only counted: wording each would cost time
+            self.more += 1
+            return
         found = (
             exc
             if isinstance(exc, Diagnostic)
             else syntax_diagnostic(exc, self.text, self.file, self.parser)
         )
-        (self.found if len(self.found) < MAX_ERRORS else self.more).append(found)
-        self.quiet = _QUIET
+        self.found.append(found)  # one beyond the cap: where "and N more" points
 
     def diagnostics(self) -> list[Diagnostic]:
-        if not self.more:
+        if len(self.found) <= MAX_ERRORS:
             return list(self.found)
-        first = self.more[0]
-        many = len(self.more)
+        first = self.found[MAX_ERRORS]
+        many = self.more + 1
         msg = f"and {many} more syntax error{'s' if many > 1 else ''}, the first of them here"
         hint = "correct the errors above and check again"
         more = Diagnostic("DR009", msg, span=first.span, hint=hint, source_line=first.source_line)
-        return [*self.found, more]
+        return [*self.found[:MAX_ERRORS], more]
