@@ -135,3 +135,16 @@ def test_check_strict_reports_every_syntax_error(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert done.stderr.count("error: DR001") == 2
+
+
+def test_recovery_resumes_at_the_grammar_statement_lists():
+    # recovery names the grammar's lists of statements; a renamed rule must fail here,
+    # not quietly make recovery skip whole blocks
+    from disclosure_rules.language.parser.frontend import lark_parser
+    from disclosure_rules.language.parser.recovery import _STATEMENTS, _statement_starts
+
+    parser = lark_parser()
+    assert set(_STATEMENTS) <= {rule.origin.name for rule in parser.rules}
+    starts = _statement_starts(parser)
+    assert {"RULESET", "NAME"}.isdisjoint(starts)
+    assert {"TITLE", "ITEM", "SECTION", "DEDUCT", "ZERO", "AWARDED", "ANSWER", "RBRACE"} <= starts
