@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from . import api
 from .decimals import round_half_up
 from .decimals import text as exact
@@ -27,6 +29,7 @@ from .errors import (
     DisclosureRulesError,
     FactsError,
     RulesetSyntaxError,
+    Severity,
     display_width,
 )
 from .evaluation.audit import render_text
@@ -77,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="check rulesets; exit 1 on any error")
     ck.add_argument("rulesets", nargs="+", metavar="RULESET", help="a .dr file or a shipped id")
     ck.add_argument("--format", choices=("text", "json"), default="text")
+    ck.add_argument("--strict", action="store_true", help="warnings are errors too")
     _param_option(ck)
     ck.set_defaults(run=_cmd_check)
 
@@ -224,6 +228,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = []
     for name in args.rulesets:
         diagnostics = api.check(name, params or None)
+        if args.strict:
+            diagnostics = [attrs.evolve(d, severity=Severity.ERROR) for d in diagnostics]
         errors = [d for d in diagnostics if d.is_error]
         failed = failed or bool(errors)
         if args.format == "json":

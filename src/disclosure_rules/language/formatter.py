@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from typing import assert_never
 
 from ..decimals import text as _decimal
 from ..errors import display_width
@@ -91,42 +92,51 @@ def deadline(d: syntax.Deadline) -> str:
 
 
 def condition(c: syntax.Condition, inner: bool = False) -> str:
-    if isinstance(c, syntax.AllOf | syntax.AnyOf):
-        joiner = " and " if isinstance(c, syntax.AllOf) else " or "
-        text = joiner.join(condition(p, inner=True) for p in c.parts)
-        return f"({text})" if inner else text
-    if isinstance(c, syntax.Not):
-        return f"not {condition(c.part, inner=True)}"
-    if isinstance(c, syntax.Compare):
-        return f"{c.fact} {c.op} {number(c.value)}"
-    if isinstance(c, syntax.Truthy):
-        return str(c.fact)
-    if isinstance(c, syntax.Met):
-        return deadline(c.deadline)
-    return f"all {c.records}: {deadline(c.deadline)}"
+    match c:
+        case syntax.AllOf() | syntax.AnyOf():
+            joiner = " and " if isinstance(c, syntax.AllOf) else " or "
+            text = joiner.join(condition(p, inner=True) for p in c.parts)
+            return f"({text})" if inner else text
+        case syntax.Not():
+            return f"not {condition(c.part, inner=True)}"
+        case syntax.Compare():
+            return f"{c.fact} {c.op} {number(c.value)}"
+        case syntax.Truthy():
+            return str(c.fact)
+        case syntax.Met():
+            return deadline(c.deadline)
+        case syntax.AllMet():
+            return f"all {c.records}: {deadline(c.deadline)}"
+        case _:
+            assert_never(c)
+
+
+def _max(cap: syntax.Number | None) -> str:
+    return f" max {number(cap)}" if cap is not None else ""
 
 
 def rule(r: syntax.Rule) -> str:
-    if isinstance(r, syntax.Award):
-        return r.mode + cite(r.cite)
-    if isinstance(r, syntax.Rate):
-        return f"rate {r.fact}{cite(r.cite)}"
-    if isinstance(r, syntax.RateOnTime):
-        return f"rate {r.records}: {deadline(r.deadline)}{cite(r.cite)}"
-    if isinstance(r, syntax.DeductPer):
-        cap = f" max {number(r.max)}" if r.max is not None else ""
-        return f"deduct {number(r.amount)} per {r.fact}{cap}{cite(r.cite)}"
-    if isinstance(r, syntax.DeductMissing):
-        return f"deduct {number(r.amount)} per missing {r.fact} of {number(r.of)}{cite(r.cite)}"
-    if isinstance(r, syntax.DeductLate):
-        cap = f" max {number(r.max)}" if r.max is not None else ""
-        return (
-            f"deduct {number(r.amount)} per late {r.records}: {deadline(r.deadline)}"
-            f"{cap}{cite(r.cite)}"
-        )
-    if isinstance(r, syntax.DeductWhen):
-        return f"deduct {number(r.amount)} when {condition(r.condition)}{cite(r.cite)}"
-    return f"zero when {condition(r.condition)}{cite(r.cite)}"
+    match r:
+        case syntax.Award():
+            text: str = r.mode
+        case syntax.Rate():
+            text = f"rate {r.fact}"
+        case syntax.RateOnTime():
+            text = f"rate {r.records}: {deadline(r.deadline)}"
+        case syntax.DeductPer():
+            text = f"deduct {number(r.amount)} per {r.fact}{_max(r.max)}"
+        case syntax.DeductMissing():
+            text = f"deduct {number(r.amount)} per missing {r.fact} of {number(r.of)}"
+        case syntax.DeductLate():
+            late = f"per late {r.records}: {deadline(r.deadline)}"
+            text = f"deduct {number(r.amount)} {late}{_max(r.max)}"
+        case syntax.DeductWhen():
+            text = f"deduct {number(r.amount)} when {condition(r.condition)}"
+        case syntax.ZeroWhen():
+            text = f"zero when {condition(r.condition)}"
+        case _:
+            assert_never(r)
+    return text + cite(r.cite)
 
 
 def date_ranges(days: Iterable[dt.date]) -> str:
@@ -218,6 +228,22 @@ class _Printer:
     def run(self) -> None:
         r = self.r
         self.open(f"ruleset {r.id}", r.span.line)
+        self.header()
+        self.declarations()
+        for comp in r.components:
+            self.blank()
+            self.component(comp)
+        for node in r.children:
+            self.blank()
+            self.node(node)
+        self.results()
+        self.close(r.span.end_line)
+        for note in self.late:  # after the ruleset's closing brace
+            self.out.append(note.text)
+        self.late = []
+
+    def header(self) -> None:
+        r = self.r
         lines = r.lines
         for key, value in (("title", r.title), ("issuer", r.issuer)):
             if value is not None:
@@ -234,6 +260,11 @@ class _Printer:
             self.emit(f"total {number(r.total)}{cite(r.total_cite)}", lines.get("total"))
         if r.rounding != 2 or "rounding" in lines:
             self.emit(f"rounding {r.rounding}", lines.get("rounding"))
+
+    def declarations(self) -> None:
+        """Tags, parameters, the policy block and calendars."""
+        r = self.r
+        lines = r.lines
         if r.tags:
             self.blank()
             self.emit(wrapped("tags", r.tags, self.depth), lines.get("tags"))
@@ -264,12 +295,10 @@ class _Printer:
                 self.emit(f"workdays {date_ranges(cal.workdays)}", None)
             self.depth -= 1
             self.emit("}", None)
-        for comp in r.components:
-            self.blank()
-            self.component(comp)
-        for node in r.children:
-            self.blank()
-            self.node(node)
+
+    def results(self) -> None:
+        """Grades, vetoes and conversions."""
+        r = self.r
         if r.grades is not None:
             self.blank()
             self.open("grades", r.grades.span.line)
@@ -300,10 +329,6 @@ class _Printer:
             self.emit(
                 f"convert {c.id} {quote(c.title)} {number(c.points)}{cite(c.cite)}", c.span.line
             )
-        self.close(r.span.end_line)
-        for note in self.late:  # after the ruleset's closing brace
-            self.out.append(note.text)
-        self.late = []
 
     def props(self, props: syntax.NodeProps) -> Iterator[tuple[str, int | None]]:
         """A node's (or the policy's) metadata and policies, as (text, source line)."""
@@ -339,6 +364,8 @@ class _Printer:
         )
         for text, line in self.props(c.props):
             self.emit(text, line)
+        for r in c.rules:  # an error the checker reports, but the text keeps what was written
+            self.emit(rule(r), r.span.line)
         if c.props != syntax.NodeProps() and c.children:
             self.blank()
         if c.direct is not None:
@@ -363,13 +390,16 @@ class _Printer:
         self.close(c.span.end_line)
 
     def node(self, n: syntax.Node) -> None:
-        if isinstance(n, syntax.Bonus):
-            head = f"bonus {n.id} {quote(n.title)} cap {number(n.cap)}"
-        elif isinstance(n, syntax.Section):
-            points = f" {number(n.points)}" if n.points is not None else ""
-            head = f"section {n.id} {quote(n.title)}{points}"
-        else:
-            head = f"item {n.id} {quote(n.title)} {number(n.points)}"
+        match n:
+            case syntax.Bonus():
+                head = f"bonus {n.id} {quote(n.title)} cap {number(n.cap)}"
+            case syntax.Section():
+                points = f" {number(n.points)}" if n.points is not None else ""
+                head = f"section {n.id} {quote(n.title)}{points}"
+            case syntax.Item():
+                head = f"item {n.id} {quote(n.title)} {number(n.points)}"
+            case _:
+                assert_never(n)
         head += cite(n.cite)
         body = [*self.props(n.props), *((rule(r), r.span.line) for r in n.rules)]
         if not body and not n.children and not isinstance(n, syntax.Section):

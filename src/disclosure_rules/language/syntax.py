@@ -411,6 +411,7 @@ class Component:
     props: NodeProps = NodeProps()
     extra: tuple[Span, ...] = ()  # spans of a second score/survey block, for the checker
     cite: Cite | None = None
+    rules: tuple[Rule, ...] = ()  # rules on a component are reported by the checker
 
 
 @attrs.frozen

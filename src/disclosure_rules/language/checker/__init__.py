@@ -1,0 +1,124 @@
+"""Checking: syntax tree → diagnostics (all of them, together).
+
+The checker finds the mistakes a scheme author makes, and the ones official
+tables contain: children whose points do not add up to their parent's, weights
+that do not add up to 100%, grade thresholds out of order, unknown names (with
+"did you mean …?"), a fact used with two incompatible meanings, nonsensical
+numbers; and it warns about what is legal but suspicious. It reports every
+independent problem and no follow-on ones.
+
+Its modules: :mod:`.context` (what every check shares), :mod:`.tree` (nodes,
+sums, components, N/A cover), :mod:`.rules` (item rules, conditions, fact types)
+and :mod:`.results` (grades, vetoes, conversions, calendars); this module runs
+them, checks the header and the parameters, and hands the compiler a
+:class:`~disclosure_rules.language.symbols.CheckReport`.
+
+Codes are stable and documented in ``docs/diagnostics.md``; each means one problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from ...errors import Diagnostic, Span
+from .. import citations, syntax
+from ..symbols import CheckReport, resolve_params
+from .context import Context, walk
+from .results import check_results
+from .tree import check_na_coverage, check_props, check_tree
+
+__all__ = ["analyse", "check"]
+
+
+def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None) -> CheckReport:
+    """Check ``ruleset`` and return the diagnostics with what the compiler needs."""
+    cx = Context(ruleset, resolve_params(ruleset, overrides))
+    _check_header(cx)
+    _check_params(cx)
+    check_props(cx, ruleset.policy, None)
+    _declare_ids(cx)
+    check_tree(cx)
+    check_na_coverage(cx)
+    check_results(cx)
+    _check_unused_params(cx)
+    cx.diagnostics += citations.verify(ruleset)  # every cite is in the named sources
+    return CheckReport(
+        tuple(sorted(cx.diagnostics, key=_order)),
+        cx.params,
+        {key: kind for key, (kind, _span) in cx.fact_types.items()},
+        {key: {f: k for f, (k, _s) in fields.items()} for key, fields in cx.record_types.items()},
+    )
+
+
+def check(
+    ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic for ``ruleset``, errors and warnings, in source order."""
+    return list(analyse(ruleset, overrides).diagnostics)
+
+
+def _order(d: Diagnostic) -> tuple[int, int, str]:
+    if d.span is None:
+        return (0, 0, d.code)
+    return (d.span.line, d.span.column, d.code)
+
+
+def _check_header(cx: Context) -> None:
+    r = cx.r
+    if not r.title:
+        cx.report(
+            "DR110",
+            "the ruleset has no title",
+            r.span,
+            'add: title "the scheme\'s name as printed"',
+        )
+    for dup in r.duplicates:
+        cx.report(
+            "DR128",
+            f"{dup.key!r} is given more than once",
+            dup.span,
+            "keep one; a ruleset has one header of each kind",
+        )
+
+
+def _check_params(cx: Context) -> None:
+    seen: dict[str, Span] = {}
+    for p in cx.r.params:
+        if p.name in seen:
+            cx.report(
+                "DR101",
+                f"duplicate parameter {p.name!r} (first on line {seen[p.name].line})",
+                p.span,
+            )
+        seen[p.name] = p.span
+        if not p.description.strip():
+            cx.report(
+                "DR115",
+                f"parameter {p.name!r} has an empty description",
+                p.span,
+                "say what the value means and where it comes from",
+            )
+
+
+def _declare_ids(cx: Context) -> None:
+    """Every node, component and veto id, in source order: DR101 for a repeated one."""
+    r = cx.r
+    declared: list[tuple[str, Span]] = [(c.id, c.span) for c in r.components]
+    declared += [(n.id, n.span) for n in walk(r.children)]
+    for comp in r.components:
+        declared += [(n.id, n.span) for n in walk(comp.children)]
+    declared += [(v.id, v.span) for v in r.vetoes]
+    for ident, span in sorted(declared, key=lambda d: (d[1].line, d[1].column)):
+        cx.declare(ident, span)
+
+
+def _check_unused_params(cx: Context) -> None:
+    for name, p in cx.params.items():
+        if name not in cx.used_params:
+            cx.warn(
+                "DR205",
+                f"parameter {name!r} is never used",
+                p.span,
+                "remove it, or use it where its value belongs",
+            )

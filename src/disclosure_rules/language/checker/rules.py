@@ -1,0 +1,221 @@
+"""Checking an item's rules and conditions, and the type of every fact they read.
+
+Part of checking (syntax tree → diagnostics). Each rule kind and each condition
+kind is handled in one ``match``; adding a kind to the syntax tree is a type error
+here until it is handled. Every fact a rule reads is recorded with its type
+(count, rate, yes/no, date …); a fact read with two incompatible types is DR107.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import assert_never
+
+from ...decimals import text as _fmt
+from ...errors import Span, did_you_mean
+from .. import syntax
+from ..symbols import FactType
+from .context import Context
+
+__all__ = ["check_rules", "condition"]
+
+_COMPATIBLE = {
+    frozenset({"number", "count"}): "count",
+    frozenset({"number", "rate"}): "rate",
+    frozenset({"date", "datetime"}): "datetime",
+}
+
+
+def check_rules(cx: Context, node: syntax.Item | syntax.Bonus, points: Decimal | None) -> None:
+    """An item's (or bonus's) rules: one base rule, sound numbers, typed facts."""
+    bases = [r for r in node.rules if isinstance(r, syntax.Award | syntax.Rate | syntax.RateOnTime)]
+    for extra in bases[1:]:
+        cx.report(
+            "DR135",
+            f"item {node.id!r} has more than one base rule (awarded, all_or_nothing, full, rate)",
+            extra.span,
+            "keep one",
+        )
+    for rule in node.rules:
+        _check_rule(cx, node.id, rule, points)
+    if not node.rules:  # an item with no rules is awarded by the assessor
+        _fact(cx, node.id, "awarded", "number", node.span)
+    _check_reach(cx, node)
+
+
+def _check_rule(cx: Context, node_id: str, rule: syntax.Rule, points: Decimal | None) -> None:
+    match rule:
+        case syntax.Award(mode="awarded"):
+            _fact(cx, node_id, "awarded", "number", rule.span)
+        case syntax.Award(mode="all_or_nothing"):
+            _fact(cx, node_id, "met", "bool", rule.span)
+        case syntax.Award():  # full: reads no fact
+            pass
+        case syntax.Rate():
+            _fact_ref(cx, node_id, rule.fact, "rate")
+        case syntax.RateOnTime():
+            _records(cx, node_id, rule.records, rule.deadline, rule.span)
+        case syntax.DeductPer():
+            _deduction(cx, node_id, rule.amount, points, rule.max)
+            _fact_ref(cx, node_id, rule.fact, "count")
+        case syntax.DeductLate():
+            _deduction(cx, node_id, rule.amount, points, rule.max)
+            _records(cx, node_id, rule.records, rule.deadline, rule.span)
+        case syntax.DeductMissing():
+            _deduction(cx, node_id, rule.amount, points, None)
+            _fact_ref(cx, node_id, rule.fact, "count")
+            cx.positive(rule.of, "the number of required elements")
+        case syntax.DeductWhen():
+            _deduction(cx, node_id, rule.amount, points, None)
+            condition(cx, node_id, rule.condition)
+        case syntax.ZeroWhen():
+            condition(cx, node_id, rule.condition)
+        case _:
+            assert_never(rule)
+
+
+def _deduction(
+    cx: Context,
+    node_id: str,
+    amount: syntax.Number,
+    points: Decimal | None,
+    cap: syntax.Number | None,
+) -> None:
+    value = cx.positive(amount, "a deduction")
+    if cap is not None:
+        cx.positive(cap, "a deduction's max")
+    if value is not None and points is not None and value > points:
+        cx.warn(
+            "DR201",
+            f"one deduction of {_fmt(value)} is larger than item "
+            f"{node_id!r}'s {_fmt(points)} points",
+            amount.span,
+            "check the amount; the item's floor absorbs the excess",
+        )
+
+
+def _check_reach(cx: Context, node: syntax.Item | syntax.Bonus) -> None:
+    """DR203: an item no unit can ever score on."""
+    for bound in node.props.bounds:
+        value = cx.value(bound.value) if bound.value is not None else None
+        if bound.kind == "cap" and value is not None and value <= 0:
+            cx.warn(
+                "DR203",
+                f"item {node.id!r} is capped at {_fmt(value)}: no unit can ever score on it",
+                bound.span,
+            )
+    applies = node.props.applies_to
+    declared = cx.declared_tags
+    if applies is not None and declared and not set(applies.tags) & declared:
+        cx.warn(
+            "DR203",
+            f"item {node.id!r} applies to no declared tag: no unit can ever score on it",
+            applies.span,
+        )
+
+
+# ------------------------------------------------------------ conditions
+
+
+def condition(cx: Context, node_id: str, cond: syntax.Condition) -> None:
+    """A condition's numbers and the facts it reads (under ``node_id`` unless qualified)."""
+    match cond:
+        case syntax.AllOf() | syntax.AnyOf():
+            for part in cond.parts:
+                condition(cx, node_id, part)
+        case syntax.Not():
+            condition(cx, node_id, cond.part)
+        case syntax.Compare():
+            _compare(cx, node_id, cond)
+        case syntax.Truthy():
+            _fact_ref(cx, node_id, cond.fact, "bool")
+        case syntax.Met():
+            kind = _deadline(cx, cond.deadline)
+            for field in filter(None, (cond.deadline.end, cond.deadline.start)):
+                _fact(cx, node_id, field, kind, cond.deadline.span)
+        case syntax.AllMet():
+            _records(cx, node_id, cond.records, cond.deadline, cond.span)
+        case _:
+            assert_never(cond)
+
+
+def _compare(cx: Context, node_id: str, cond: syntax.Compare) -> None:
+    value = cx.value(cond.value)
+    counted = value is not None and value >= 0 and value == value.to_integral_value()
+    _fact_ref(cx, node_id, cond.fact, "count" if counted else "number")
+    if value is not None and ((cond.op == ">=" and value <= 0) or (cond.op == ">" and value < 0)):
+        cx.warn(
+            "DR203",
+            f"condition '{cond.fact} {cond.op} {_fmt(value)}' always holds for a count",
+            cond.span,
+        )
+
+
+def _deadline(cx: Context, deadline: syntax.Deadline) -> FactType:
+    """Check a deadline's numbers; the type its dated facts need."""
+    if deadline.amount is not None:
+        value = cx.value(deadline.amount)  # 0 is "the same day": 同步发布
+        if value is not None and value < 0:
+            cx.report(
+                "DR122",
+                f"a deadline cannot be negative, got {_fmt(value)}",
+                deadline.amount.span,
+            )
+        elif value is not None and deadline.unit != "hours" and value != value.to_integral_value():
+            cx.report(
+                "DR123",
+                f"a deadline in {deadline.unit} is a whole number, got {_fmt(value)}",
+                deadline.amount.span,
+            )
+    return "datetime" if deadline.unit == "hours" else "date"
+
+
+# ------------------------------------------------------------ facts
+
+
+def _records(
+    cx: Context, node_id: str, records: str, deadline: syntax.Deadline, span: Span
+) -> None:
+    _fact(cx, node_id, records, "records", span)
+    kind = _deadline(cx, deadline)
+    fields = cx.record_types.setdefault((node_id, records), {})
+    for field in filter(None, (deadline.end, deadline.start)):
+        prior = fields.get(field)
+        if prior is None or prior[0] == kind:
+            fields[field] = (kind, deadline.span)
+        else:
+            fields[field] = (_COMPATIBLE[frozenset({prior[0], kind})], prior[1])
+
+
+def _fact_ref(cx: Context, node_id: str, ref: syntax.FactRef, kind: FactType) -> None:
+    owner = ref.node or node_id
+    if ref.node is not None and ref.node not in cx.node_ids:
+        cx.report(
+            "DR102",
+            f"unknown node {ref.node!r} in fact {ref}",
+            ref.span,
+            did_you_mean(ref.node, cx.node_ids),
+        )
+        return
+    _fact(cx, owner, ref.field, kind, ref.span)
+
+
+def _fact(cx: Context, node_id: str, field: str, kind: FactType, span: Span) -> None:
+    key = (node_id, field)
+    if key not in cx.fact_types:
+        cx.fact_types[key] = (kind, span)
+        return
+    prior, prior_span = cx.fact_types[key]
+    if prior == kind:
+        return
+    merged = _COMPATIBLE.get(frozenset({prior, kind}))
+    if merged is not None:
+        cx.fact_types[key] = (merged, prior_span)
+        return
+    cx.report(
+        "DR107",
+        f"fact {node_id}.{field} is used as a {kind} here but as a {prior} on line "
+        f"{prior_span.line}",
+        span,
+        "use two differently named facts",
+    )

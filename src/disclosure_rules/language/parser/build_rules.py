@@ -1,0 +1,271 @@
+"""Building the syntax tree, part one: atoms, conditions, rules and node statements.
+
+Part of parsing: Lark's parse tree → :mod:`~disclosure_rules.language.syntax` nodes.
+Each method is named for the grammar rule it builds. This part builds the small
+things (numbers, fact references, conditions, deadlines, item rules, a node's
+owner, policies and bounds); :mod:`.build_tree` builds the tree, the results and
+the ruleset from them. Literal problems (a full-width name, a date that is not a
+calendar date) are collected as the builder goes, not raised at the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from lark import Token, Transformer, v_args
+
+from ...errors import Diagnostic, Span
+from .. import syntax
+
+__all__ = ["RuleBuilder", "tok_span", "unquote"]
+
+
+def _span(file: str, meta: Any) -> Span:
+    if getattr(meta, "empty", True):
+        return Span(file, 1, 1)
+    return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def tok_span(file: str, tok: Token) -> Span:
+    return Span(file, tok.line or 1, tok.column or 1, tok.end_line, tok.end_column)
+
+
+def unquote(tok: Token) -> str:
+    body = str(tok)[1:-1]
+    out, i = [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(ch)
+
+            i += 1
+    return "".join(out)
+
+
+@v_args(meta=True)
+class RuleBuilder(Transformer[Token, Any]):
+    """Turns Lark's parse tree into AST nodes; collects literal problems as it goes."""
+
+    def __init__(self, file: str, text: str) -> None:
+        super().__init__()
+        self.file = file
+        self.text = text
+        self.lines = text.splitlines()
+        self.problems: list[Diagnostic] = []
+
+    # -- helpers
+
+    def _sp(self, meta: Any) -> Span:
+        return _span(self.file, meta)
+
+    def _problem(self, code: str, msg: str, span: Span, hint: str | None = None) -> None:
+        line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else None
+        self.problems.append(Diagnostic(code, msg, span=span, hint=hint, source_line=line))
+
+    def _name(self, tok: Token) -> str:
+        name = str(tok)
+        normal = unicodedata.normalize("NFKC", name)
+        if normal != name:
+            msg = f"name {name!r} contains full-width or compatibility characters"
+            self._problem("DR007", msg, tok_span(self.file, tok), f"write it as {normal!r}")
+        return name
+
+    @staticmethod
+    def _split_cite(children: list[Any]) -> tuple[list[Any], syntax.Cite | None]:
+        if children and isinstance(children[-1], syntax.Cite):
+            return children[:-1], children[-1]
+        return children, None
+
+    def _props_and_rules(
+        self, body: list[Any]
+    ) -> tuple[syntax.NodeProps, tuple[syntax.Rule, ...], tuple[syntax.Node, ...]]:
+        owner = remark = None
+        applies = na = resolve = None
+        evidence: list[syntax.EvidencePolicy] = []
+        bounds: list[syntax.Bound] = []
+        rules: list[syntax.Rule] = []
+        children: list[syntax.Node] = []
+        for stmt in body:
+            match stmt:
+                case ("owner", str() as text):
+                    owner = text
+                case ("remark", str() as text):
+                    remark = text if remark is None else f"{remark}\n{text}"
+                case syntax.AppliesTo():
+                    applies = stmt
+                case syntax.NaPolicy():
+                    na = stmt
+                case syntax.EvidencePolicy():
+                    evidence.append(stmt)
+                case syntax.Bound():
+                    bounds.append(stmt)
+                case syntax.Resolve():
+                    resolve = stmt
+                case syntax.Item() | syntax.Section() | syntax.Bonus():
+                    children.append(stmt)
+                case _:
+                    rules.append(stmt)
+        props = syntax.NodeProps(
+            owner=owner,
+            remark=remark,
+            applies_to=applies,
+            not_applicable=na,
+            evidence=tuple(evidence),
+            bounds=tuple(bounds),
+            resolve=resolve,
+        )
+        return props, tuple(rules), tuple(children)
+
+    # -- atoms
+
+    def literal(self, meta: Any, children: list[Token]) -> syntax.Literal:
+        return syntax.Literal(Decimal(str(children[0])), self._sp(meta))
+
+    def percent(self, meta: Any, children: list[Token]) -> syntax.Literal:
+        value = Decimal(str(children[0])[:-1]) / 100
+        return syntax.Literal(value, self._sp(meta), percent=True)
+
+    def param_ref(self, meta: Any, children: list[Token]) -> syntax.ParamRef:
+        return syntax.ParamRef(self._name(children[0]), self._sp(meta))
+
+    def cite(self, meta: Any, children: list[Token]) -> syntax.Cite:
+        return syntax.Cite(unquote(children[0]), self._sp(meta))
+
+    def name_list(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
+        return tuple(self._name(t) for t in children)
+
+    def fact_ref(self, meta: Any, children: list[Token]) -> syntax.FactRef:
+        names = [self._name(t) for t in children]
+        if len(names) == 2:
+            return syntax.FactRef(names[0], names[1], self._sp(meta))
+        return syntax.FactRef(None, names[0], self._sp(meta))
+
+    # -- conditions
+
+    def compare(self, meta: Any, children: list[Any]) -> syntax.Compare:
+        fact, op, value = children
+        return syntax.Compare(fact, str(op), value, self._sp(meta))  # type: ignore[arg-type]
+
+    def truthy(self, meta: Any, children: list[Any]) -> syntax.Truthy:
+        return syntax.Truthy(children[0], self._sp(meta))
+
+    def negate(self, meta: Any, children: list[Any]) -> syntax.Not:
+        return syntax.Not(children[0], self._sp(meta))
+
+    def met(self, meta: Any, children: list[Any]) -> syntax.Met:
+        return syntax.Met(children[0], self._sp(meta))
+
+    def all_met(self, meta: Any, children: list[Any]) -> syntax.AllMet:
+        return syntax.AllMet(self._name(children[0]), children[1], self._sp(meta))
+
+    def time_unit(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    evidence_mode = na_policy = resolve_mode = award_mode = time_unit
+
+    def deadline_relative(self, meta: Any, children: list[Any]) -> syntax.Deadline:
+        end, amount, unit, start = children
+        return syntax.Deadline(self._name(end), self._sp(meta), self._name(start), amount, unit)
+
+    def deadline_fixed(self, meta: Any, children: list[Any]) -> syntax.Deadline:
+        end, day = children
+        return syntax.Deadline(self._name(end), self._sp(meta), by=self._date(day))
+
+    def _date(self, tok: Token) -> Any:
+        try:
+            return dt.date.fromisoformat(str(tok))
+        except ValueError:
+            self._problem(
+                "DR008",
+                f"{tok} is not a calendar date",
+                tok_span(self.file, tok),
+                "write a real date as YYYY-MM-DD",
+            )
+            return dt.date(1970, 1, 1)
+
+    def and_cond(self, meta: Any, children: list[Any]) -> syntax.AllOf:
+        return syntax.AllOf(tuple(children), self._sp(meta))
+
+    def or_cond(self, meta: Any, children: list[Any]) -> syntax.AnyOf:
+        return syntax.AnyOf(tuple(children), self._sp(meta))
+
+    # -- rules
+
+    def award(self, meta: Any, children: list[Any]) -> syntax.Award:
+        rest, cite = self._split_cite(children)
+        return syntax.Award(str(rest[0]), self._sp(meta), cite)  # type: ignore[arg-type]
+
+    def rate(self, meta: Any, children: list[Any]) -> syntax.Rate:
+        rest, cite = self._split_cite(children)
+        return syntax.Rate(rest[0], self._sp(meta), cite)
+
+    def deduct_per(self, meta: Any, children: list[Any]) -> syntax.DeductPer:
+        rest, cite = self._split_cite(children)
+        cap = rest[2] if len(rest) > 2 else None
+        return syntax.DeductPer(rest[0], rest[1], self._sp(meta), cap, cite)
+
+    def deduct_missing(self, meta: Any, children: list[Any]) -> syntax.DeductMissing:
+        rest, cite = self._split_cite(children)
+        return syntax.DeductMissing(rest[0], rest[1], rest[2], self._sp(meta), cite)
+
+    def deduct_when(self, meta: Any, children: list[Any]) -> syntax.DeductWhen:
+        rest, cite = self._split_cite(children)
+        return syntax.DeductWhen(rest[0], rest[1], self._sp(meta), cite)
+
+    def deduct_late(self, meta: Any, children: list[Any]) -> syntax.DeductLate:
+        rest, cite = self._split_cite(children)
+        cap = rest[3] if len(rest) > 3 else None
+        return syntax.DeductLate(rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite)
+
+    def rate_on_time(self, meta: Any, children: list[Any]) -> syntax.RateOnTime:
+        rest, cite = self._split_cite(children)
+        return syntax.RateOnTime(self._name(rest[0]), rest[1], self._sp(meta), cite)
+
+    def zero_when(self, meta: Any, children: list[Any]) -> syntax.ZeroWhen:
+        rest, cite = self._split_cite(children)
+        return syntax.ZeroWhen(rest[0], self._sp(meta), cite)
+
+    # -- node statements
+
+    def owner(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("owner", unquote(children[0]))
+
+    def remark(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("remark", unquote(children[0]))
+
+    def applies_to(self, meta: Any, children: list[Any]) -> syntax.AppliesTo:
+        rest, cite = self._split_cite(children)
+        return syntax.AppliesTo(rest[0], self._sp(meta), cite)
+
+    def not_applicable(self, meta: Any, children: list[Any]) -> syntax.NaPolicy:
+        rest, cite = self._split_cite(children)
+        over = rest[1] if len(rest) > 1 else ()
+        return syntax.NaPolicy(str(rest[0]), self._sp(meta), over, cite)  # type: ignore[arg-type]
+
+    def evidence_required(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
+        rest, cite = self._split_cite(children)
+        return syntax.EvidencePolicy(str(rest[0]) == "required", self._sp(meta), (), cite)
+
+    def evidence_rejected(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
+        rest, cite = self._split_cite(children)
+        return syntax.EvidencePolicy(None, self._sp(meta), rest[0], cite)
+
+    def floor(self, meta: Any, children: list[Any]) -> syntax.Bound:
+        rest, cite = self._split_cite(children)
+        value = None if isinstance(rest[0], Token) and rest[0].type == "NONE" else rest[0]
+        return syntax.Bound("floor", value, self._sp(meta), cite)
+
+    def cap(self, meta: Any, children: list[Any]) -> syntax.Bound:
+        rest, cite = self._split_cite(children)
+        return syntax.Bound("cap", rest[0], self._sp(meta), cite)
+
+    def resolve(self, meta: Any, children: list[Any]) -> syntax.Resolve:
+        rest, cite = self._split_cite(children)
+        return syntax.Resolve(str(rest[0]), self._sp(meta), cite)  # type: ignore[arg-type]

@@ -1,0 +1,307 @@
+"""Building the syntax tree, part two: nodes, components, results, the header, the ruleset.
+
+Part of parsing: completes :class:`~.build_rules.RuleBuilder` with the grammar rules
+that hold the small things it builds, up to the whole
+:class:`~disclosure_rules.language.syntax.Ruleset`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from lark import Token, v_args
+
+from .. import syntax
+from .build_rules import RuleBuilder, tok_span, unquote
+
+__all__ = ["Builder"]
+
+
+@v_args(meta=True)
+class Builder(RuleBuilder):
+    """Turns Lark's parse tree into a syntax tree; collects literal problems as it goes."""
+
+    # -- tree
+
+    def _node_head(
+        self, children: list[Any]
+    ) -> tuple[str, str, Any, syntax.Cite | None, list[Any]]:
+        ident, title, points, *rest = children
+        cite = None
+        if rest and isinstance(rest[0], syntax.Cite):
+            cite, rest = rest[0], rest[1:]
+        return self._name(ident), unquote(title), points, cite, rest
+
+    def node_body(self, meta: Any, children: list[Any]) -> list[Any]:
+        return children
+
+    def item(self, meta: Any, children: list[Any]) -> syntax.Item:
+        ident, title, points, cite, rest = self._node_head(children)
+        body = rest[0] if rest else []
+        props, rules, kids = self._props_and_rules(body)
+        return syntax.Item(ident, title, points, self._sp(meta), rules, props, cite, kids)
+
+    def bonus(self, meta: Any, children: list[Any]) -> syntax.Bonus:
+        ident, title, cap, cite, rest = self._node_head(children)
+        body = rest[0] if rest else []
+        props, rules, kids = self._props_and_rules(body)
+        return syntax.Bonus(ident, title, cap, self._sp(meta), rules, props, cite, kids)
+
+    def section(self, meta: Any, children: list[Any]) -> syntax.Section:
+        if not isinstance(children[2], syntax.Literal | syntax.ParamRef):
+            children = [*children[:2], None, *children[2:]]  # no points printed
+        ident, title, points, cite, rest = self._node_head(children)
+        props, rules, kids = self._props_and_rules(rest)
+        return syntax.Section(ident, title, points, self._sp(meta), kids, rules, props, cite)
+
+    def direct_score(self, meta: Any, children: list[Any]) -> syntax.DirectScore:
+        rest, cite = self._split_cite(children)
+        return syntax.DirectScore(rest[0], rest[1], self._sp(meta), cite)
+
+    def answer(self, meta: Any, children: list[Any]) -> syntax.Answer:
+        rest, cite = self._split_cite(children)
+        return syntax.Answer(self._name(rest[0]), rest[1], self._sp(meta), cite)
+
+    def outcome(self, meta: Any, children: list[Any]) -> syntax.Outcome:
+        rest, cite = self._split_cite(children)
+        return syntax.Outcome(self._name(rest[0]), rest[1], self._sp(meta), cite)
+
+    def outcome_else(self, meta: Any, children: list[Any]) -> syntax.Outcome:
+        rest, cite = self._split_cite(children)
+        return syntax.Outcome(self._name(rest[0]), None, self._sp(meta), cite)
+
+    def survey(self, meta: Any, children: list[Any]) -> syntax.Survey:
+        answers = tuple(c for c in children if isinstance(c, syntax.Answer))
+        outcomes = tuple(c for c in children if isinstance(c, syntax.Outcome))
+        return syntax.Survey(answers, outcomes, self._sp(meta))
+
+    def component_body(self, meta: Any, children: list[Any]) -> list[Any]:
+        return children
+
+    def component(self, meta: Any, children: list[Any]) -> syntax.Component:
+        ident, title, *rest = children
+        body = rest[-1]
+        numbers, cite = self._split_cite(rest[:-1])
+        points = numbers[0] if len(numbers) == 2 else None
+        weight = numbers[-1]
+        scored = [c for c in body if isinstance(c, syntax.DirectScore | syntax.Survey)]
+        others = [c for c in body if not isinstance(c, syntax.DirectScore | syntax.Survey)]
+        props, rules, kids = self._props_and_rules(others)
+        direct = next((c for c in scored if isinstance(c, syntax.DirectScore)), None)
+        survey = next((c for c in scored if isinstance(c, syntax.Survey)), None)
+        return syntax.Component(
+            self._name(ident),
+            unquote(title),
+            weight,
+            self._sp(meta),
+            points,
+            kids,
+            direct,
+            survey,
+            props,
+            tuple(c.span for c in scored[1:]),
+            cite,
+            rules,
+        )
+
+    # -- results
+
+    def grade(self, meta: Any, children: list[Any]) -> syntax.Grade:
+        rest, cite = self._split_cite(children)
+        quota = rest[2] if len(rest) > 2 else None
+        return syntax.Grade(self._name(rest[0]), rest[1], self._sp(meta), quota, cite)
+
+    def grade_else(self, meta: Any, children: list[Any]) -> syntax.Grade:
+        rest, cite = self._split_cite(children)
+        return syntax.Grade(self._name(rest[0]), None, self._sp(meta), None, cite)
+
+    def grades(self, meta: Any, children: list[Any]) -> syntax.Grades:
+        return syntax.Grades(tuple(children), self._sp(meta))
+
+    def veto_grade(self, meta: Any, children: list[Any]) -> tuple[str, str]:
+        return ("grade", self._name(children[0]))
+
+    def veto_score(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("score", children[0])
+
+    def veto(self, meta: Any, children: list[Any]) -> syntax.Veto:
+        rest, cite = self._split_cite(children)
+        ident, title, condition, *effects = rest
+        grade = next((v for k, v in effects if k == "grade"), None)
+        score = next((v for k, v in effects if k == "score"), None)
+        return syntax.Veto(
+            self._name(ident), unquote(title), condition, self._sp(meta), grade, score, cite
+        )
+
+    def date_item(self, meta: Any, children: list[Token]) -> list[dt.date]:
+        first = self._date(children[0])
+        last = self._date(children[-1])
+        if last < first:
+            self._problem(
+                "DR008",
+                f"range {children[0]}..{children[-1]} ends before it starts",
+                self._sp(meta),
+            )
+            return []
+        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+    def date_list(self, meta: Any, children: list[list[dt.date]]) -> tuple[dt.date, ...]:
+        return tuple(day for days in children for day in days)
+
+    def holidays(self, meta: Any, children: list[Any]) -> tuple[str, tuple[dt.date, ...]]:
+        return ("holidays", children[0])
+
+    def workdays(self, meta: Any, children: list[Any]) -> tuple[str, tuple[dt.date, ...]]:
+        return ("workdays", children[0])
+
+    def calendar(self, meta: Any, children: list[Any]) -> syntax.CalendarDecl:
+        year, *parts = children
+        holidays = tuple(d for kind, days in parts if kind == "holidays" for d in days)
+        workdays = tuple(d for kind, days in parts if kind == "workdays" for d in days)
+        return syntax.CalendarDecl(int(str(year)), holidays, workdays, self._sp(meta))
+
+    def conversion(self, meta: Any, children: list[Any]) -> syntax.Conversion:
+        rest, cite = self._split_cite(children)
+        return syntax.Conversion(
+            self._name(rest[0]), unquote(rest[1]), rest[2], self._sp(meta), cite
+        )
+
+    # -- header and ruleset
+
+    def param(self, meta: Any, children: list[Any]) -> syntax.Param:
+        rest, cite = self._split_cite(children)
+        name, default, *more = rest
+        assumed = any(isinstance(t, Token) and t.type == "ASSUMED" for t in more)
+        description = unquote(more[-1])
+        if not isinstance(default, syntax.Literal):
+            self._problem(
+                "DR116",
+                "a parameter's default must be a number",
+                default.span,
+                "write a number such as 1 or 70%",
+            )
+            default = syntax.Literal(Decimal(0), default.span)
+        return syntax.Param(self._name(name), default, description, self._sp(meta), assumed, cite)
+
+    def _header(
+        self, key: str, meta: Any, value: object, cite: syntax.Cite | None = None
+    ) -> syntax.Header:
+        return syntax.Header(key, value, self._sp(meta), cite)
+
+    def title(self, meta: Any, children: list[Token]) -> syntax.Header:
+        return self._header("title", meta, unquote(children[0]))
+
+    def issuer(self, meta: Any, children: list[Token]) -> syntax.Header:
+        return self._header("issuer", meta, unquote(children[0]))
+
+    def source(self, meta: Any, children: list[Token]) -> syntax.Header:
+        description, *files = children
+        named = tuple(syntax.SourceFile(unquote(f), tok_span(self.file, f)) for f in files)
+        return self._header("source", meta, (unquote(description), named))
+
+    def issued(self, meta: Any, children: list[Token]) -> syntax.Header:
+        try:
+            value: object = dt.date.fromisoformat(str(children[0]))
+        except ValueError:
+            self._problem(
+                "DR008",
+                f"{children[0]} is not a calendar date",
+                tok_span(self.file, children[0]),
+                "write a real date as YYYY-MM-DD",
+            )
+            value = None
+        return self._header("issued", meta, value)
+
+    def year(self, meta: Any, children: list[Token]) -> syntax.Header:
+        return self._header("year", meta, int(str(children[0])))
+
+    def rounding(self, meta: Any, children: list[Token]) -> syntax.Header:
+        places = int(str(children[0]))
+        if places > 10:
+            self._problem(
+                "DR125",
+                f"rounding to {places} places is not sensible",
+                tok_span(self.file, children[0]),
+                "use 0 to 4 places (default 2)",
+            )
+        return self._header("rounding", meta, places)
+
+    def total(self, meta: Any, children: list[Any]) -> syntax.Header:
+        rest, cite = self._split_cite(children)
+        return self._header("total", meta, rest[0], cite)
+
+    def tags_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
+        return self._header("tags", meta, children[0])
+
+    def policy(self, meta: Any, children: list[Any]) -> syntax.Header:
+        return self._header("policy", meta, children)
+
+    def ruleset(self, meta: Any, children: list[Any]) -> syntax.Ruleset:
+        ident, *stmts = children
+        headers, duplicates = _headers(stmts)
+
+        def value(key: str, default: Any = None) -> Any:
+            return headers[key].value if key in headers else default
+
+        def every(kind: type[_S]) -> tuple[_S, ...]:
+            return tuple(stmt for stmt in stmts if isinstance(stmt, kind))
+
+        policy_props, _, _ = self._props_and_rules(value("policy", []))
+        tags = headers.get("tags")
+        total = headers.get("total")
+        source, source_files = value("source", (None, ()))
+        return syntax.Ruleset(
+            id=str(ident),
+            span=self._sp(meta),
+            title=value("title"),
+            issuer=value("issuer"),
+            issued=value("issued"),
+            year=value("year"),
+            source=source,
+            source_files=source_files,
+            rounding=value("rounding", 2),
+            total=total.value if total else None,  # type: ignore[arg-type]
+            total_cite=total.cite if total else None,
+            params=every(syntax.Param),
+            policy=policy_props,
+            tags=tags.value if tags else (),  # type: ignore[arg-type]
+            tags_span=tags.span if tags else None,
+            components=every(syntax.Component),
+            children=tuple(
+                s for s in stmts if isinstance(s, syntax.Item | syntax.Section | syntax.Bonus)
+            ),
+            grades=value("grades"),
+            vetoes=every(syntax.Veto),
+            conversions=every(syntax.Conversion),
+            calendars=every(syntax.CalendarDecl),
+            duplicates=tuple(duplicates),
+            text=self.text,
+            lines={key: h.span.line for key, h in headers.items() if key != "grades"},
+        )
+
+    def start(self, meta: Any, children: list[Any]) -> syntax.Ruleset:
+        result: syntax.Ruleset = children[0]
+        return result
+
+
+_S = TypeVar("_S")
+
+
+def _headers(stmts: list[Any]) -> tuple[dict[str, syntax.Header], list[syntax.Header]]:
+    """The ruleset's headers (and its grades block) by key; the repeated ones apart."""
+    headers: dict[str, syntax.Header] = {}
+    duplicates: list[syntax.Header] = []
+    for stmt in stmts:
+        if isinstance(stmt, syntax.Grades):
+            key, header = "grades", syntax.Header("grades", stmt, stmt.span)
+        elif isinstance(stmt, syntax.Header):
+            key, header = stmt.key, stmt
+        else:
+            continue
+        if key not in headers:
+            headers[key] = header
+        else:
+            duplicates.append(syntax.Header(key, None, stmt.span) if key == "grades" else stmt)
+    return headers, duplicates

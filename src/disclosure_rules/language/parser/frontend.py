@@ -1,0 +1,90 @@
+"""The parser's front end: the grammar, Lark's LALR parser, and ``parse``.
+
+Parsing is the first step of the pipeline, text → syntax tree: the pre-scan
+(:mod:`.prescan`) refuses what would make Lark slow, Lark parses, and the builder
+(:mod:`.build_tree`) turns Lark's tree into :mod:`~disclosure_rules.language.syntax`
+nodes. A text with syntax errors is parsed a second time by :mod:`.recovery`, which
+finds every error, not only the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import lark
+
+from ...errors import Diagnostic, RulesetSyntaxError
+from .. import syntax
+from .build_tree import Builder
+from .messages import syntax_diagnostic
+from .prescan import decode, prescan
+from .recovery import recover
+
+__all__ = ["grammar_text", "lark_parser", "parse", "parse_file"]
+
+
+def grammar_text() -> str:
+    """The grammar, from the installed package or, in a source checkout, ``grammar/``."""
+    packaged = resources.files("disclosure_rules") / "grammar" / "disclosure_rules.lark"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[4] / "grammar" / "disclosure_rules.lark"
+    return checkout.read_text(encoding="utf-8")
+
+
+def _cache_path(grammar: str) -> str | bool:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
+    folder = Path(base) / "disclosure_rules"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return str(folder / f"grammar-{digest}.lark-cache")
+
+
+@cache
+def lark_parser() -> lark.Lark:
+    """The LALR parser for the grammar (built once, cached on disk between runs)."""
+    grammar = grammar_text()
+    return lark.Lark(
+        grammar,
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=_cache_path(grammar),
+    )
+
+
+def parse_file(path: str | os.PathLike[str]) -> syntax.Ruleset:
+    """Read and parse a ``.dr`` file."""
+    name = os.fspath(path)
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        msg = f"cannot read ruleset file: {exc.strerror or exc}"
+        raise RulesetSyntaxError(Diagnostic("DR000", msg, file=name)) from exc
+    return parse(data, name)
+
+
+def parse(source: str | bytes, file: str = "<string>") -> syntax.Ruleset:
+    """Parse ruleset text (or UTF-8 bytes) into a syntax tree, or raise RulesetSyntaxError
+    with every syntax error of the text."""
+    text = decode(source, file)
+    prescan(text, file)
+    parser = lark_parser()
+    try:
+        tree = parser.parse(text)
+    except lark.exceptions.UnexpectedInput as exc:
+        found = recover(parser, text, file) or [syntax_diagnostic(exc, text, file, parser)]
+        raise RulesetSyntaxError(found) from None
+    builder = Builder(file, text)
+    result = builder.transform(tree)
+    if builder.problems:
+        raise RulesetSyntaxError(builder.problems)
+    assert isinstance(result, syntax.Ruleset)
+    return result

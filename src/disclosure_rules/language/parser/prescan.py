@@ -1,0 +1,139 @@
+"""Pre-scan: what is refused before Lark sees the text, and the comment scanner.
+
+The first step of parsing. A cheap scan rejects what would make later stages slow
+or recursive: files over :data:`MAX_BYTES`, text that is not UTF-8, and nesting
+deeper than :data:`MAX_DEPTH` braces or parentheses. The same scanner finds the
+comments, which the formatter keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from ...errors import Diagnostic, RulesetSyntaxError, Span
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Comment", "comments", "decode", "prescan"]
+
+MAX_BYTES = 4 * 1024 * 1024
+"""A ruleset larger than this is refused (the largest real scheme is ~30 KB)."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of ``{`` and ``(`` accepted (real schemes use 4-5 levels)."""
+
+
+def decode(source: str | bytes, file: str) -> str:
+    """The text of ``source``, or a diagnostic: too large, not UTF-8, not text, empty."""
+    if isinstance(source, bytes):
+        if len(source) > MAX_BYTES:
+            raise RulesetSyntaxError(_too_large(len(source), file))
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = source[: exc.start].count(b"\n") + 1
+            column = exc.start - (source.rfind(b"\n", 0, exc.start) + 1) + 1
+            byte = source[exc.start]
+            msg = f"the file is not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start})"
+            hint = "save the ruleset as UTF-8; GBK/GB18030 files must be converted first"
+            raise RulesetSyntaxError(
+                Diagnostic("DR003", msg, span=Span(file, line, column), hint=hint)
+            ) from None
+    else:
+        text = source
+    if len(text) > MAX_BYTES:
+        raise RulesetSyntaxError(_too_large(len(text), file))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        msg = "the file contains NUL bytes: it is not a text file"
+        raise RulesetSyntaxError(Diagnostic("DR003", msg, span=Span(file, line, 1)))
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        msg = "the ruleset file is empty" + (" (only comments)" if text.strip() else "")
+        hint = 'a ruleset starts with: ruleset my-scheme { title "..." ... }'
+        raise RulesetSyntaxError(Diagnostic("DR004", msg, span=Span(file, 1, 1), hint=hint))
+    return text
+
+
+def _too_large(size: int, file: str) -> Diagnostic:
+    msg = f"the ruleset is {size:,} bytes; the limit is {MAX_BYTES:,}"
+    return Diagnostic("DR006", msg, file=file, hint="split the scheme into several rulesets")
+
+
+@attrs.frozen
+class Comment:
+    """A ``#`` comment: where it is, its text, and whether code precedes it on its line."""
+
+    line: int
+    column: int
+    text: str
+    trailing: bool
+    gap_after: bool = False  # a blank line follows it
+
+
+def _scan(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """Brackets and comments outside strings, as (kind, line, column, text)."""
+    line, col = 1, 0
+    in_string = escaped = False
+    code_on_line = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+            in_string = code_on_line = False  # strings cannot span lines; the parser says so
+        elif in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == "#":
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            yield ("comment" if not code_on_line else "trailing", line, col, text[i:end].rstrip())
+            col += end - i - 1
+            i = end
+            continue
+        elif ch == '"':
+            in_string = code_on_line = True
+        elif ch in "{()}":
+            code_on_line = True
+            yield (ch, line, col, ch)
+        elif not ch.isspace():
+            code_on_line = True
+        i += 1
+
+
+def comments(text: str) -> list[Comment]:
+    """Every comment of a ruleset's text, in order (for the formatter)."""
+    lines = text.splitlines()
+
+    def gap(line: int) -> bool:
+        return line < len(lines) and not lines[line].strip()
+
+    return [
+        Comment(line, col, body, kind == "trailing", gap(line))
+        for kind, line, col, body in _scan(text)
+        if kind in ("comment", "trailing")
+    ]
+
+
+def prescan(text: str, file: str) -> None:
+    """Reject nesting deeper than MAX_DEPTH before the parser recurses on it."""
+    depth = 0
+    for kind, line, col, _ in _scan(text):
+        if kind in "{(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                msg = f"nesting is deeper than {MAX_DEPTH} levels"
+                hint = "real schemes nest 4 or 5 levels; check for a runaway or generated file"
+                source_line = text.splitlines()[line - 1]
+                raise RulesetSyntaxError(
+                    Diagnostic(
+                        "DR005", msg, span=Span(file, line, col), hint=hint, source_line=source_line
+                    )
+                )
+        elif kind in "})":
+            depth -= 1
