@@ -243,3 +243,16 @@ def test_a_missing_input_is_a_diagnostic(work: Path) -> None:
     assert "nowhere.json: error: DR600 cannot read results file: no such file or directory" in (
         result.stderr
     )
+
+
+def test_a_ruleset_over_the_limit_is_refused_before_it_is_read(work: Path) -> None:
+    from disclosure_rules.language.parser import MAX_BYTES
+
+    with open(work / "big.dr", "wb") as fh:  # sparse: refused by its size, not read
+        fh.truncate(50 * MAX_BYTES)
+    result = run("check", "big.dr", cwd=work, memory=512 * 1024**2)
+    assert result.returncode == 1
+    assert (
+        f"big.dr: error: DR006 the ruleset file is {50 * MAX_BYTES:,} bytes; the limit for a "
+        f"ruleset file is {MAX_BYTES:,} bytes"
+    ) in result.stderr
