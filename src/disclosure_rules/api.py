@@ -30,9 +30,10 @@ from .errors import (
 )
 from .evaluation.engine import Results, evaluate
 from .facts import Cohort, load_facts
+from .files import read_input
 from .language import syntax as tree
 from .language.checker import analyse
-from .language.parser import parse
+from .language.parser import MAX_BYTES, parse
 from .model.graph import EvaluationGraph, compile_ruleset
 from .workdays import Calendar
 
@@ -161,8 +162,10 @@ def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decim
 def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes]:
     text = os.fspath(name_or_path)
     path = Path(text)
-    if path.is_file():
-        return text, path.read_bytes()
+    if path.is_file():  # read within the parser's limit (DR006), so a huge file is not read
+        return text, read_input(
+            path, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR000"
+        )
     shipped = shipped_text(text)
     if shipped is not None:
         return shipped

@@ -1,42 +1,57 @@
 """The ``disclosure-rules`` command line: the last module of the pipeline.
 
-Exit status: 0 success, 1 diagnostics or bad input, 2 usage. Diagnostics go
-to standard error as ``FILE:LINE:COL: error: ...`` with the line and a caret;
-output files are written atomically (a temporary file, then a rename).
+This module parses arguments and dispatches; the printers are in ``outputs/`` and
+file access in ``files``. Every command runs inside one error boundary (:func:`main`):
+a problem becomes a diagnostic on standard error, ``FILE:LINE:COL: error: CODE …``,
+never a traceback (``--debug`` shows one). Exit status: 0 success, 1 diagnostics or
+bad input, 2 usage, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import contextlib
 import json
 import os
 import sys
-import tempfile
-import textwrap
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 
 from . import api
-from .decimals import round_half_up
 from .decimals import text as exact
 from .errors import (
     Diagnostic,
     DisclosureRulesError,
-    FactsError,
     RulesetSyntaxError,
     Severity,
-    display_width,
+    did_you_mean,
 )
-from .evaluation.audit import render_text
+from .evaluation.audit import render_text, shape_problems
+from .evaluation.engine import Results
+from .files import (
+    FileProblem,
+    Terminated,
+    check_output,
+    read_input,
+    terminating_raises,
+    write_output,
+)
 from .language.formatter import format_text
+from .language.parser import MAX_BYTES
+from .outputs.csv import results_csv
+from .outputs.describe import describe_text
+from .outputs.table import catalog_table, results_table
+from .outputs.text import capped, printable
+from .verify import ResultsError, read_results, verify
 from .workdays import Calendar, read_schedules
 
 __all__ = ["main"]
+
+
+_PROG = "disclosure-rules"  # where a problem of the run itself, not of a file, is reported
 
 
 class _UsageError(Exception):
@@ -44,54 +59,100 @@ class _UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every exception ends as a diagnostic and an exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
-    try:
-        result: int = args.run(args)
-        return result
-    except _UsageError as exc:
-        parser.error(str(exc))  # exits 2
-        return 2
-    except DisclosureRulesError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    debug = bool(getattr(args, "debug", False))
+    with terminating_raises():
+        try:
+            result: int = args.run(args)
+            return result
+        except _UsageError as exc:
+            parser.error(str(exc))  # exits 2
+        except DisclosureRulesError as exc:
+            return _fail(exc, exc.diagnostics, debug)
+        except KeyboardInterrupt as exc:
+            _fail(
+                exc,
+                [Diagnostic("DR621", "interrupted (SIGINT); nothing was written", file=_PROG)],
+                debug,
+            )
+            return 130
+        except Terminated as exc:
+            _fail(
+                exc,
+                [Diagnostic("DR621", "terminated (SIGTERM); nothing was written", file=_PROG)],
+                debug,
+            )
+            return 143
+        except RecursionError as exc:
+            msg = "the input nests too deeply to be processed"
+            return _fail(
+                exc, [Diagnostic("DR603", msg, file=_PROG, hint="see docs/limits.md")], debug
+            )
+        except MemoryError as exc:
+            msg = "out of memory: the input is too large to be processed"
+            return _fail(
+                exc, [Diagnostic("DR620", msg, file=_PROG, hint="see docs/limits.md")], debug
+            )
+        except Exception as exc:
+            msg = f"unexpected error: {type(exc).__name__}: {exc}"
+            hint = "this is a bug in disclosure-rules; --debug shows where it happened"
+            return _fail(exc, [Diagnostic("DR620", msg, file=_PROG, hint=hint)], debug)
+    return 2  # parser.error exits; this satisfies the type checker
+
+
+def _fail(exc: BaseException, diagnostics: Sequence[Diagnostic], debug: bool) -> int:
+    """Report diagnostics (capped per file) on standard error; exit status 1."""
+    text = capped(diagnostics)
+    if debug:
+        text = "".join(traceback.format_exception(exc)) + text
+    with contextlib.suppress(OSError, ValueError):  # standard error closed: the status tells
+        print(text, file=sys.stderr, flush=True)
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an error (for reporting bugs)",
+    )
     p = argparse.ArgumentParser(
-        prog="disclosure-rules",
+        prog=_PROG,
         description="Check, describe and score government information-disclosure "
         "(政务公开) assessment rulesets.",
+        parents=[common],
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    ls = sub.add_parser("list", help="list the shipped rulesets")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common])
+
+    ls = command("list", "list the shipped rulesets")
     ls.add_argument("--format", choices=("table", "json"), default="table")
     ls.set_defaults(run=_cmd_list)
 
-    ck = sub.add_parser("check", help="check rulesets; exit 1 on any error")
+    ck = command("check", "check rulesets; exit 1 on any error")
     ck.add_argument("rulesets", nargs="+", metavar="RULESET", help="a .dr file or a shipped id")
     ck.add_argument("--format", choices=("text", "json"), default="text")
     ck.add_argument("--strict", action="store_true", help="warnings are errors too")
     _param_option(ck)
     ck.set_defaults(run=_cmd_check)
 
-    ds = sub.add_parser("describe", help="the compiled ruleset (nodes, rules, parameters)")
+    ds = command("describe", "the compiled ruleset (nodes, rules, parameters)")
     ds.add_argument("ruleset", metavar="RULESET")
     ds.add_argument("--format", choices=("json", "text", "dot"), default="text")
     ds.add_argument("-o", "--output", metavar="FILE")
     _param_option(ds)
     ds.set_defaults(run=_cmd_describe)
 
-    sc = sub.add_parser("score", help="score a cohort of units from their facts")
+    sc = command("score", "score a cohort of units from their facts")
     sc.add_argument("ruleset", metavar="RULESET")
     sc.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
     sc.add_argument("--format", choices=("json", "csv", "table"), default="table")
@@ -102,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
 
-    ts = sub.add_parser("test", help="run ruleset test cases (YAML); exit 1 on any failure")
+    ts = command("test", "run ruleset test cases (YAML); exit 1 on any failure")
     ts.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
     ts.add_argument(
         "--coverage",
@@ -111,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ts.set_defaults(run=_cmd_test)
 
-    fm = sub.add_parser("fmt", help="print rulesets in the canonical layout (comments kept)")
+    fm = command("fmt", "print rulesets in the canonical layout (comments kept)")
     fm.add_argument("files", nargs="+", metavar="FILE", help=".dr files")
     mode = fm.add_mutually_exclusive_group()
     mode.add_argument(
@@ -120,20 +181,32 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("-w", "--write", action="store_true", help="rewrite the files in place")
     fm.set_defaults(run=_cmd_fmt)
 
-    ex = sub.add_parser("explain", help="explain one unit's score, step by step")
+    ex = command("explain", "explain one unit's score, step by step")
     ex.add_argument("ruleset", metavar="RULESET", nargs="?")
     ex.add_argument("facts", metavar="FACTS", nargs="?")
     ex.add_argument("--unit", required=True, metavar="ID")
     ex.add_argument(
         "--results",
         metavar="FILE",
-        help="explain from a saved `score --format json` file instead of re-scoring",
+        help="explain from a saved `score --format json` file (verified first) "
+        "instead of re-scoring",
+    )
+    ex.add_argument(
+        "--unverified",
+        action="store_true",
+        help="with --results: show a file that does not verify, marked as unverified",
     )
     ex.add_argument("--strict", action="store_true")
     _param_option(ex)
     _calendar_option(ex)
     ex.set_defaults(run=_cmd_explain)
 
+    vf = command("verify", "check a saved results file's integrity; exit 1 if anything differs")
+    vf.add_argument("results", metavar="RESULTS", help="a `score --format json` file")
+    vf.add_argument("--ruleset", metavar="RULESET", help="the ruleset it was scored with")
+    vf.add_argument("--facts", metavar="FACTS", help="the facts it was scored from (re-scores)")
+    _calendar_option(vf)
+    vf.set_defaults(run=_cmd_verify)
     lsp = sub.add_parser("lsp", help="start the language server on stdio (the editor extra)")
     lsp.set_defaults(run=_cmd_lsp)
     return p
@@ -170,19 +243,61 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
     return out
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
+def _calendar(args: argparse.Namespace) -> Calendar | None:
+    if not args.calendar:
+        return None
+    return Calendar([s for path in args.calendar for s in read_schedules(path)])
+
+
+def _emit(text: str, output: str | None = None, inputs: Sequence[str] = ()) -> None:
+    """Write a command's output to standard output, or atomically to ``-o FILE``."""
+    if output is not None:
+        write_output(output, _encoded(text, output), inputs=[i for i in inputs if i])
         return
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except UnicodeEncodeError as exc:
+        raise _unencodable(exc, "<stdout>") from None
+    except BrokenPipeError:
+        _silence_stdout()
+        msg = "standard output was closed before the output was written"
+        raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
+    except OSError as exc:
+        _silence_stdout()
+        msg = f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}"
+        raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
+
+
+def _encoded(text: str, file: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _unencodable(exc, file) from None
+
+
+def _unencodable(exc: UnicodeEncodeError, file: str) -> FileProblem:
+    bad = exc.object[exc.start : exc.end]
+    where = ", ".join(f"U+{ord(c):04X}" for c in bad[:4])
+    msg = f"the output holds text no encoding can write ({where}, a lone surrogate?)"
+    if exc.encoding.replace("-", "").lower() != "utf8":
+        msg = f"the output holds text {exc.encoding} cannot write ({where})"
+        hint = "set PYTHONIOENCODING=utf-8, or write to a file with -o"
+        return FileProblem(Diagnostic("DR615", msg, file=file, hint=hint))
+    return FileProblem(Diagnostic("DR615", msg, file=file, hint="correct the input's text"))
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file (tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _ruleset_input(name: str) -> str:
+    """A ruleset argument that is a file (an input the output must not overwrite), or ''."""
+    return name if Path(name).is_file() else ""
 
 
 # ---------------------------------------------------------------- commands
@@ -203,22 +318,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
             }
             for e in entries
         ]
-        _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", None)
+        _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
-    rows = [["id", "year", "indicators", "max", "assumed params", "issuer", "title"]]
-    rows += [
-        [
-            e.id,
-            str(e.year or ""),
-            str(e.indicators),
-            exact(e.max),
-            str(e.assumed),
-            e.issuer or "",
-            e.title,
-        ]
-        for e in entries
-    ]
-    _emit(_table(rows), None)
+    _emit(catalog_table(entries))
     return 0
 
 
@@ -241,76 +343,51 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 }
             )
             continue
-        for d in diagnostics:
-            print(d.render(), file=sys.stderr)
+        if diagnostics:
+            print(capped(diagnostics), file=sys.stderr)
         warnings = len(diagnostics) - len(errors)
         status = f"{len(errors)} error(s)" if errors else "ok"
-        print(f"{name}: {status}, {warnings} warning(s)")
+        _emit(printable(f"{name}: {status}, {warnings} warning(s)\n"))
     if args.format == "json":
-        _emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", None)
+        _emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return 1 if failed else 0
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
+    if args.output is not None:
+        check_output(args.output, inputs=[i for i in [_ruleset_input(args.ruleset)] if i])
     ruleset = api.load(args.ruleset, _params(args) or None)
-    g = ruleset.graph
     if args.format == "json":
         text = json.dumps(ruleset.describe(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "dot":
-        text = g.to_dot()
+        text = ruleset.graph.to_dot()
     else:
-        text = _describe_text(ruleset)
-    _emit(text, args.output)
+        text = describe_text(ruleset)
+    _emit(text, args.output, [_ruleset_input(args.ruleset)])
     return 0
 
 
-def _describe_text(ruleset: api.Ruleset) -> str:
-    g = ruleset.graph
-    out = [f"{g.id}: {g.title}"]
-    if g.issuer:
-        out.append(f"  issuer {g.issuer}, issued {g.issued or '—'}")
-    out.append(f"  max {exact(g.root.points)}, {sum(1 for n in g.nodes if n.kind == 'item')} items")
-    for p in g.params:
-        mark = " (ASSUMED: not in the source document)" if p.assumed else ""
-        out.append(f"  param {p.name} = {_param_value(p)}{mark}: {p.description}")
-    out.append("")
-    depth = {0: 0}
-    for n in g.nodes:
-        if n.parent is not None:
-            depth[n.index] = depth[n.parent] + 1
-        indent = "  " * depth[n.index]
-        extra = f" weight {exact(n.weight * 100)}%" if n.weight is not None else ""
-        rules = (
-            ", ".join(c.type for c in n.clauses)
-            if n.clauses
-            else (n.base if n.scoring == "item" else n.scoring)
-        )
-        out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
-    for d in g.diagnostics:
-        out.append(f"warning: {d.code} {d.message}")
-    return "\n".join(out) + "\n"
-
-
-def _score(args: argparse.Namespace) -> Any:
+def _score(args: argparse.Namespace) -> Results:
     ruleset = api.load(args.ruleset, _params(args) or None)
     detail = not getattr(args, "no_detail", False)
-    calendar = None
-    if args.calendar:
-        calendar = Calendar([s for path in args.calendar for s in read_schedules(path)])
+    calendar = _calendar(args)
     return ruleset.evaluate(args.facts, detail=detail, strict=args.strict, calendar=calendar)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
+    if args.output is not None:  # refuse a bad output before the work, not after it
+        check_output(args.output, inputs=[i for i in inputs if i])
     results = _score(args)
-    for w in results.warnings:
-        print(w.render(), file=sys.stderr)
+    if results.warnings:
+        print(capped(results.warnings), file=sys.stderr)
     if args.format == "json":
         text = results.to_json()
     elif args.format == "csv":
-        text = _results_csv(results)
+        text = results_csv(results)
     else:
-        text = _results_table(results)
-    _emit(text, args.output)
+        text = results_table(results)
+    _emit(text, args.output, inputs)
     return 0
 
 
@@ -318,29 +395,42 @@ def _cmd_test(args: argparse.Namespace) -> int:
     from .testing.cases import run
 
     report = run(args.paths)
-    sys.stdout.write(report.render(coverage=args.coverage))
+    if report.cases == 0:
+        msg = "no test cases found (a folder is searched for *.yaml files)"
+        raise _NoCases(Diagnostic("DR311", msg, file=", ".join(args.paths)))
+    _emit(printable(report.render(coverage=args.coverage)))
     return 0 if report.ok else 1
+
+
+class _NoCases(DisclosureRulesError, LookupError):
+    pass
 
 
 def _cmd_fmt(args: argparse.Namespace) -> int:
     unformatted = []
     for name in args.files:
+        data = read_input(
+            name, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR000"
+        )
         try:
-            text = Path(name).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             msg = f"cannot read ruleset file: {exc}"
             raise RulesetSyntaxError(Diagnostic("DR000", msg, file=name)) from None
         formatted = format_text(text, name)
         if not (args.check or args.write):
-            _emit(formatted, None)
+            _emit(formatted)
         if formatted == text:
             continue
         unformatted.append(name)
         if args.write:
-            _emit(formatted, name)
+            write_output(name, _encoded(formatted, name), may_replace=[name])
     if args.check:
         for name in unformatted:
-            print(f"{name}: not formatted (disclosure-rules fmt -w {name})", file=sys.stderr)
+            print(
+                printable(f"{name}: not formatted (disclosure-rules fmt -w {name})"),
+                file=sys.stderr,
+            )
         return 1 if unformatted else 0
     return 0
 
@@ -349,27 +439,13 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.results:
         if args.ruleset or args.facts:
             raise _UsageError("give either RULESET FACTS or --results FILE, not both")
-        try:
-            doc = json.loads(Path(args.results).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            msg = f"cannot read saved results: {exc}"
-            raise FactsError(Diagnostic("DR301", msg, file=args.results)) from None
-        unit = next((u for u in doc.get("units", []) if u.get("id") == args.unit), None)
-        if unit is None:
-            from .errors import did_you_mean
-
-            msg = f"no unit {args.unit!r} in the saved results"
-            hint = did_you_mean(args.unit, (u.get("id", "") for u in doc.get("units", [])))
-            raise FactsError(Diagnostic("DR302", msg, file=args.results, unit=args.unit, hint=hint))
-        if "audit" not in unit:
-            msg = "the saved results have no audit (scored with --no-detail)"
-            raise FactsError(Diagnostic("DR301", msg, file=args.results, unit=args.unit))
-        _emit(render_text(unit, doc.get("ruleset")), None)
-        return 0
+        return _explain_saved(args)
+    if args.unverified:
+        raise _UsageError("--unverified goes with --results FILE")
     if not args.ruleset or not args.facts:
         raise _UsageError("explain needs RULESET FACTS --unit ID (or --results FILE --unit ID)")
     results = _score(args)
-    _emit(results.explain(args.unit), None)
+    _emit(printable(results.explain(args.unit)))
     return 0
 
 
@@ -386,94 +462,48 @@ def _cmd_lsp(args: argparse.Namespace) -> int:
     return server.main()
 
 
-# ---------------------------------------------------------------- rendering
-
-
-def _param_value(p: Any) -> str:
-    """A parameter's value as the ruleset writes it (70%, not 0.7)."""
-    return f"{exact(p.value * 100)}%" if p.percent else exact(p.value)
-
-
-def _banner(results: Any) -> list[str]:
-    lines = []
-    if results.facts_description:
-        lines.append(f"facts: {results.facts_description}")
-    assumed = results.graph.assumed_params
-    if assumed:
-        values = ", ".join(f"{p.name}={_param_value(p)}" for p in assumed)
-        lines.extend(
-            textwrap.wrap(
-                f"built on {len(assumed)} assumed parameter(s), not given by the source document "
-                f"(see describe): {values}",
-                width=100,
-            )
+def _explain_saved(args: argparse.Namespace) -> int:
+    """Explain from a saved results file, verified first: a file that does not verify is
+    refused, or with --unverified shown under a mark saying so (exit status 1)."""
+    doc = read_results(args.results)
+    units = doc["units"]
+    unit = next((u for u in units if u["id"] == args.unit), None)
+    if unit is None:
+        msg = f"no unit {args.unit!r} in the saved results"
+        hint = did_you_mean(args.unit, (u["id"] for u in units))
+        raise ResultsError(Diagnostic("DR302", msg, file=args.results, unit=args.unit, hint=hint))
+    if "audit" not in unit:
+        msg = "the saved results have no audit (scored with --no-detail)"
+        raise ResultsError(Diagnostic("DR301", msg, file=args.results, unit=args.unit))
+    malformed = shape_problems(unit)
+    if malformed:  # nothing to show: the audit itself is not one
+        diagnostics = [Diagnostic("DR701", p, file=args.results, unit=args.unit) for p in malformed]
+        raise ResultsError(diagnostics)
+    check = verify(doc, args.results, calendar=_calendar(args))
+    if check.ok:
+        _emit(printable(render_text(unit, doc["ruleset"])))
+        return 0
+    if not args.unverified:
+        msg = "refusing to explain a results file that does not verify"
+        hint = "run `disclosure-rules verify` for the details; --unverified shows it anyway"
+        raise ResultsError(
+            [*check.problems, Diagnostic("DR710", msg, file=args.results, hint=hint)]
         )
-    return lines
-
-
-def _results_table(results: Any) -> str:
-    g = results.graph
-    places = g.rounding
-    graded = bool(g.grades)
-    head = (
-        ["rank", "unit", "total"] + (["grade"] if graded else []) + [c.title for c in g.conversions]
+    print(capped(check.problems), file=sys.stderr)
+    mark = (
+        f"UNVERIFIED: {args.results} does not verify ({len(check.problems)} problem(s)); "
+        "the figures below may have been edited\n\n"
     )
-    rows = [head]
-    for u in results.ranking():
-        row = [str(u.rank), u.id, str(u.rounded_total)]
-        if graded:
-            row.append((u.grade or "—") + (" (veto)" if u.vetoes else ""))
-        elif u.vetoes:
-            row[2] += " (veto)"
-        row += [str(round_half_up(u.conversions[c.id], places)) for c in g.conversions]
-        rows.append(row)
-    out = [f"{g.id}: {g.title}", f"max {exact(g.root.points)}, {len(results)} unit(s)"]
-    out += _banner(results)
-    out.append("")
-    text = "\n".join(out) + "\n" + _table(rows)
-    if results.warnings:
-        text += f"\n{len(results.warnings)} warning(s); see standard error or the JSON output\n"
-    return text
+    _emit(printable(mark + render_text(unit, doc["ruleset"])))
+    return 1
 
 
-def _results_csv(results: Any) -> str:
-    g = results.graph
-    places = g.rounding
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    nodes = [n for n in g.nodes if n.index != 0]
-    writer.writerow(
-        [
-            "unit",
-            "rank",
-            "total",
-            "max",
-            "grade",
-            "vetoes",
-            *[c.id for c in g.conversions],
-            *[n.id for n in nodes],
-        ]
+def _cmd_verify(args: argparse.Namespace) -> int:
+    doc = read_results(args.results)
+    check = verify(
+        doc, args.results, ruleset=args.ruleset, facts=args.facts, calendar=_calendar(args)
     )
-    for u in results.units:
-        writer.writerow(
-            [
-                u.id,
-                u.rank,
-                str(u.rounded_total),
-                exact(g.root.points),
-                u.grade or "",
-                ";".join(u.vetoes),
-                *[str(round_half_up(u.conversions[c.id], places)) for c in g.conversions],
-                *[str(round_half_up(u.score(n.id), places)) for n in nodes],
-            ]
-        )
-    return buf.getvalue()
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for r in rows:
-        cells = [c + " " * (widths[i] - display_width(c)) for i, c in enumerate(r)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
+    if check.problems:
+        print(capped(check.problems), file=sys.stderr)
+    _emit(printable(check.summary()))
+    return 0 if check.ok else 1

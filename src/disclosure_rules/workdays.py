@@ -29,14 +29,16 @@ import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .errors import CalendarError, Diagnostic
+from .files import read_input
 
 __all__ = [
+    "MAX_CALENDAR_BYTES",
+    "MAX_RANGE_DAYS",
     "Calendar",
     "CalendarError",
     "Schedule",
@@ -49,6 +51,12 @@ __all__ = [
 ]
 
 _ONE_DAY = dt.timedelta(days=1)
+
+MAX_CALENDAR_BYTES = 1024 * 1024
+"""The largest calendar file read: a year's schedule is a few hundred bytes."""
+
+MAX_RANGE_DAYS = 366
+"""The longest range of dates in a schedule: one year's, which it belongs to."""
 _HINT = (
     "supply the year's schedule of holidays and make-up working days: a calendar block "
     "in the ruleset, --calendar FILE on the command line, or calendar= in the API "
@@ -121,10 +129,16 @@ def _days(items: Any, source: str) -> Iterable[dt.date]:
         if end < start:
             msg = f"range {item!r} ends before it starts"
             raise CalendarError(Diagnostic("DR502", msg, file=source))
-        day = start
-        while day <= end:
-            yield day
-            day += _ONE_DAY
+        span = (end - start).days + 1
+        if span > MAX_RANGE_DAYS:
+            msg = (
+                f"range {item!r} spans {span:,} days; a schedule covers one year, so a range "
+                f"is at most {MAX_RANGE_DAYS} days"
+            )
+            raise CalendarError(Diagnostic("DR605", msg, file=source))
+        # counted, not stepped: stepping past 9999-12-31 would overflow
+        for offset in range(span):
+            yield start + dt.timedelta(days=offset)
 
 
 @cache
@@ -211,13 +225,17 @@ class Calendar:
 
 
 def read_schedules(path: str | os.PathLike[str]) -> list[Schedule]:
+    """The schedules of a calendar file (at most :data:`MAX_CALENDAR_BYTES`; docs/dates.md)."""
     name = os.fspath(path)
+    raw = read_input(
+        name, limit=MAX_CALENDAR_BYTES, what="calendar file", too_large="DR601", unreadable="DR502"
+    )
     try:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
-    except OSError as exc:
-        msg = f"cannot read calendar file: {exc.strerror or exc}"
-        raise CalendarError(Diagnostic("DR502", msg, file=name)) from None
-    except ValueError as exc:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        msg = "the calendar file nests deeper than JSON can be read here"
+        raise CalendarError(Diagnostic("DR603", msg, file=name)) from None
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         raise CalendarError(Diagnostic("DR502", f"not valid JSON: {exc}", file=name)) from None
     if isinstance(data, dict) and "years" in data:
         data = data["years"]

@@ -13,6 +13,7 @@ the same JSON form into the readable explanation with Chinese titles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, NamedTuple
@@ -21,7 +22,15 @@ from ..decimals import ARITHMETIC, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import display_width
 
-__all__ = ["AUDIT_SCHEMA_VERSION", "Entry", "reconcile", "render_text"]
+__all__ = [
+    "AUDIT_SCHEMA_VERSION",
+    "STATUSES",
+    "Entry",
+    "decimal_text",
+    "reconcile",
+    "render_text",
+    "shape_problems",
+]
 
 AUDIT_SCHEMA_VERSION = "1"
 """Version of the results/audit JSON schema documented in docs/audit.md."""
@@ -76,83 +85,284 @@ def _plain(value: Any) -> Any:
 
 # ---------------------------------------------------------------- reconcile
 
+STATUSES = ("scored", "na", "missing", "not_credited", "skipped")
+"""A node's status in the audit (docs/audit.md)."""
 
-def reconcile(unit: Mapping[str, Any]) -> list[str]:
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+_MAX_EXPONENT = 1000  # exact values are scores: nothing near 10^1000 is a real number here
+_STATUS_ENTRY = {"na": "na", "missing": "missing", "not_credited": "evidence"}
+
+
+def reconcile(unit: Mapping[str, Any], *, facts_hash: str | None = None) -> list[str]:
     """Problems found re-adding one unit's audit (its JSON form); empty when it reconciles.
 
-    Checks, for every node: the entries sum exactly to its score; every child
-    contribution equals the child's own score times the recorded factor (divided by
-    the recorded divisor, as :func:`divide` does); each child is counted once; clamps
-    leave the running value at the bound; and the root's score is the unit's exact total.
+    First the shape: every field the audit needs, of its type, every exact value a
+    finite decimal, the facts hash well-formed. Then, for every node: the entries sum
+    exactly to its score; every child contribution equals the child's own score times
+    the recorded factor (divided by the recorded divisor, as :func:`divide` does); each
+    child is counted once and in the tree's order; clamps leave the running value at the
+    bound; a node's status has its entry (``na``, ``missing``, not credited); the nodes
+    follow the tree (each listed child right below its parent, depth by depth); the
+    ``nodes`` summary agrees with the audit; and the root's score is the unit's exact
+    total. With ``facts_hash`` (the results' own), the unit's facts hash must equal it.
+    Each message names the unit once.
     """
+    if not isinstance(unit, Mapping):
+        msg = f"reconcile() takes one unit's JSON form (a mapping), not {type(unit).__name__}"
+        raise TypeError(msg)
+    if facts_hash is not None and not isinstance(facts_hash, str):
+        raise TypeError(f"facts_hash is a 'sha256:…' string, not {type(facts_hash).__name__}")
     with localcontext(ARITHMETIC):
-        return _reconcile(unit)
+        problems = shape_problems(unit) or _reconcile(unit, facts_hash)
+    label = f"unit {unit['id']!r}" if isinstance(unit.get("id"), str) else "unit (no id)"
+    return [f"{label}: {p}" for p in problems]
 
 
-def _reconcile(unit: Mapping[str, Any]) -> list[str]:
+def decimal_text(value: Any) -> Decimal | None:
+    """An exact value of the JSON form (a string of a finite decimal), or None if it is not."""
+    if not isinstance(value, str) or len(value) > 2 * _MAX_EXPONENT:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or abs(number.adjusted()) > _MAX_EXPONENT:
+        return None
+    return number
+
+
+def shape_problems(unit: Mapping[str, Any]) -> list[str]:
+    """What a unit's JSON form lacks for its audit to be re-added (empty when it has all)."""
     problems: list[str] = []
+    if not isinstance(unit.get("id"), str):
+        problems.append(f"id {unit.get('id')!r} is not text")
+    if decimal_text(unit.get("total_exact")) is None:
+        problems.append(f"total_exact {unit.get('total_exact')!r} is not an exact decimal")
+    if not isinstance(unit.get("facts_hash"), str) or not _HASH.fullmatch(unit["facts_hash"]):
+        problems.append(f"facts_hash {unit.get('facts_hash')!r} is not a 'sha256:' hash")
+    summary = unit.get("nodes")
+    if not isinstance(summary, Mapping) or not all(
+        isinstance(v, Mapping) for v in summary.values()
+    ):
+        problems.append("nodes is not an object of node summaries")
     audit = unit.get("audit")
     if not isinstance(audit, list) or not audit:
-        return [f"unit {unit.get('id')!r}: no audit to reconcile (scored with detail off?)"]
-    scores: dict[str, Decimal] = {}
-    try:
-        for node in audit:
-            scores[node["node"]] = Decimal(node["score"])
-        for node in audit:
-            problems.extend(_reconcile_node(node, scores))
-        root = audit[0]
-        if Decimal(unit["total_exact"]) != scores[root["node"]]:
+        return [*problems, "no audit to reconcile (scored with --no-detail?)"]
+    for position, node in enumerate(audit):
+        problems.extend(_node_shape(node, position))
+    return problems
+
+
+def _node_shape(node: Any, position: int) -> list[str]:
+    if not isinstance(node, Mapping) or not isinstance(node.get("node"), str):
+        return [f"audit[{position}] is not a node with an id"]
+    where = f"node {node['node']}"
+    problems = []
+    for key in ("score", "max"):
+        if decimal_text(node.get(key)) is None:
+            problems.append(f"{where}: {key} {node.get(key)!r} is not an exact decimal")
+    depth = node.get("depth")
+    if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
+        problems.append(f"{where}: depth {depth!r} is not a whole number")
+    if node.get("status") not in STATUSES:
+        problems.append(f"{where}: status {node.get('status')!r} is not one of {STATUSES}")
+    children = node.get("children", [])
+    if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
+        problems.append(f"{where}: children is not a list of node ids")
+    entries = node.get("entries")
+    if not isinstance(entries, list):
+        return [*problems, f"{where}: entries is not a list"]
+    for i, entry in enumerate(entries, start=1):
+        problems.extend(f"{where}: entry {i}: {p}" for p in _entry_shape(entry))
+    return problems
+
+
+def _entry_shape(entry: Any) -> list[str]:
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("kind"), str):
+        return ["not an entry with a kind"]
+    problems = []
+    if decimal_text(entry.get("delta")) is None:
+        problems.append(f"delta {entry.get('delta')!r} is not an exact decimal")
+    for key in ("factor", "divisor"):
+        if key in entry and decimal_text(entry[key]) is None:
+            problems.append(f"{key} {entry[key]!r} is not an exact decimal")
+    if "divisor" in entry and decimal_text(entry["divisor"]) == 0:
+        problems.append("divisor is 0")
+    for key in ("child", "rule", "cite", "note"):
+        if key in entry and not isinstance(entry[key], str):
+            problems.append(f"{key} {entry[key]!r} is not text")
+    line = entry.get("line")
+    if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
+        problems.append(f"line {line!r} is not a line number")
+    inputs = entry.get("inputs", {})
+    if not isinstance(inputs, Mapping):
+        problems.append("inputs is not an object")
+    elif entry["kind"] == "clamp" and decimal_text(inputs.get("bound")) is None:
+        problems.append(f"a clamp's bound {inputs.get('bound')!r} is not an exact decimal")
+    return problems
+
+
+def _reconcile(unit: Mapping[str, Any], facts_hash: str | None) -> list[str]:
+    """The arithmetic and the tree, on a unit whose shape is known to be right."""
+    audit: list[Mapping[str, Any]] = unit["audit"]
+    problems = _tree_problems(audit)
+    nodes = {node["node"]: node for node in audit}
+    scores = {name: Decimal(node["score"]) for name, node in nodes.items()}
+    for node in audit:
+        problems.extend(_reconcile_node(node, scores, nodes))
+    summary = unit["nodes"]
+    for name, node in nodes.items():
+        shown = summary.get(name)
+        if shown is None:
+            problems.append(f"node {name} is missing from the nodes summary")
+        elif (
+            decimal_text(shown.get("exact")) != scores[name]
+            or shown.get("status") != node["status"]
+        ):
             problems.append(
-                f"total {unit['total_exact']} differs from the root's score {root['score']}"
+                f"node {name}: the nodes summary says {shown.get('exact')!r} "
+                f"({shown.get('status')}), its audit says {node['score']} ({node['status']})"
             )
-    except (KeyError, TypeError, InvalidOperation) as exc:
-        problems.append(f"unit {unit.get('id')!r}: malformed audit ({exc!r})")
-    return [f"unit {unit.get('id')!r}: {p}" for p in problems]
+    root = audit[0]
+    if Decimal(unit["total_exact"]) != scores[root["node"]]:
+        problems.append(
+            f"total {unit['total_exact']} differs from the root's score {root['score']}"
+        )
+    if facts_hash is not None and unit["facts_hash"] != facts_hash:
+        problems.append(
+            f"facts hash {unit['facts_hash']} differs from the results' facts hash {facts_hash}"
+        )
+    return problems
 
 
-def _reconcile_node(node: Mapping[str, Any], scores: Mapping[str, Decimal]) -> list[str]:
+def _tree_problems(audit: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The nodes must be the tree in depth-first order: each node once, its listed children
+    right below it, one level deeper, in their order."""
+    problems = []
+    seen: set[str] = set()
+    for node in audit:
+        if node["node"] in seen:
+            problems.append(f"node {node['node']} appears twice in the audit")
+        seen.add(node["node"])
+    if problems:
+        return problems
+    by_id = {node["node"]: node for node in audit}
+    expected: list[tuple[str, int]] = []
+    stack = [(audit[0]["node"], 0)]
+    while stack:
+        name, depth = stack.pop()
+        expected.append((name, depth))
+        children = by_id[name].get("children", [])
+        for child in children:
+            if child not in by_id:
+                problems.append(f"node {name}: its child {child} has no audit node")
+        stack.extend((c, depth + 1) for c in reversed(children) if c in by_id)
+    actual = [(node["node"], node["depth"]) for node in audit]
+    if len(expected) == len(actual) and len(set(expected)) == len(expected) == len(seen):
+        for position, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            if want != got:
+                problems.append(
+                    f"the audit is not in the tree's order: position {position} holds node "
+                    f"{got[0]} at depth {got[1]}, the tree puts {want[0]} at depth {want[1]} there"
+                )
+                break
+    else:
+        reached = {name for name, _ in expected}
+        for name in by_id:
+            if name not in reached:
+                problems.append(f"node {name} is not reached from the root {audit[0]['node']}")
+    return problems
+
+
+def _reconcile_node(
+    node: Mapping[str, Any],
+    scores: Mapping[str, Decimal],
+    nodes: Mapping[str, Mapping[str, Any]],
+) -> list[str]:
     problems = []
     name = node["node"]
+    children = node.get("children", [])
+    # bonus children are added after the cap, so their entries follow the others
+    order = [c for c in children if _kind(nodes, c) != "bonus"]
+    order += [c for c in children if _kind(nodes, c) == "bonus"]
     running = Decimal(0)
-    counted: set[str] = set()
+    counted: list[str] = []
     for entry in node["entries"]:
         delta = Decimal(entry["delta"])
         running += delta
         child = entry.get("child")
         if child is not None:
-            if child in counted:
-                problems.append(f"node {name}: child {child} counted twice")
-            counted.add(child)
-            score = scores.get(child)
-            factor = Decimal(entry.get("factor", "1"))
-            divisor = entry.get("divisor")
-            if score is None:
-                problems.append(f"node {name}: entry for unknown child {child}")
-                continue
-            expected = score * factor
-            if divisor is not None:
-                expected = divide(expected, Decimal(divisor))
-            if expected != delta:
-                by = f" / {divisor}" if divisor is not None else ""
-                problems.append(
-                    f"node {name}: child {child} contributes {exact(delta)} but scored "
-                    f"{exact(score)} × {exact(factor)}{by}"
-                )
+            problems.extend(_child_problems(name, entry, delta, scores, counted, order))
+            counted.append(child)
         if entry["kind"] == "clamp":
             bound = Decimal(entry["inputs"]["bound"])
             if running != bound:
+                line = f" (line {entry['line']})" if entry.get("line") is not None else ""
                 problems.append(
-                    f"node {name}: clamp at line {entry.get('line')} leaves "
-                    f"{exact(running)}, not its bound {exact(bound)}"
+                    f"node {name}: the {entry.get('rule', 'clamp')} at {exact(bound)}{line} "
+                    f"leaves {exact(running)}, not its bound"
                 )
-    for child in node.get("children", []):
-        if child not in counted:
+    for child in children:
+        skipped_bonus = _kind(nodes, child) == "bonus" and _status(nodes, child) == "skipped"
+        if child not in counted and not skipped_bonus:
             problems.append(f"node {name}: child {child} is not counted")
     if running != Decimal(node["score"]):
         problems.append(
             f"node {name}: entries add up to {exact(running)}, score is {node['score']}"
         )
+    problems.extend(_status_problems(node))
     return problems
+
+
+def _child_problems(
+    name: str,
+    entry: Mapping[str, Any],
+    delta: Decimal,
+    scores: Mapping[str, Decimal],
+    counted: Sequence[str],
+    order: Sequence[str],
+) -> list[str]:
+    child = entry["child"]
+    if child in counted:
+        return [f"node {name}: child {child} counted twice"]
+    score = scores.get(child)
+    if score is None or child not in order:
+        return [f"node {name}: entry for unknown child {child}"]
+    problems = []
+    if counted and counted[-1] in order and order.index(counted[-1]) > order.index(child):
+        problems.append(f"node {name}: child {child} is counted after {counted[-1]}")
+    factor = Decimal(entry.get("factor", "1"))
+    divisor = entry.get("divisor")
+    expected = score * factor
+    if divisor is not None:
+        expected = divide(expected, Decimal(divisor))
+    if expected != delta:
+        by = f" / {divisor}" if divisor is not None else ""
+        problems.append(
+            f"node {name}: child {child} contributes {exact(delta)} but scored "
+            f"{exact(score)} × {exact(factor)}{by}"
+        )
+    return problems
+
+
+def _status_problems(node: Mapping[str, Any]) -> list[str]:
+    """A node that was not scored the ordinary way says why in an entry of its own."""
+    status = node["status"]
+    kinds = {entry["kind"] for entry in node["entries"]}
+    needed = _STATUS_ENTRY.get(status)
+    if needed is not None and needed not in kinds:
+        return [f"node {node['node']}: status {status} but no {needed} entry says why"]
+    if status == "skipped" and (node["entries"] or Decimal(node["score"]) != 0):
+        return [f"node {node['node']}: skipped (its parent does not apply) but not empty"]
+    return []
+
+
+def _kind(nodes: Mapping[str, Mapping[str, Any]], name: str) -> Any:
+    return nodes.get(name, {}).get("kind")
+
+
+def _status(nodes: Mapping[str, Mapping[str, Any]], name: str) -> Any:
+    return nodes.get(name, {}).get("status")
 
 
 # ---------------------------------------------------------------- render

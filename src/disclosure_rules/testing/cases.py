@@ -45,6 +45,7 @@ from ..decimals import round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, DisclosureRulesError, FactsError
 from ..evaluation.engine import Results
+from ..files import read_input
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
 
 __all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
@@ -186,16 +187,83 @@ class _Value:
     line: int
 
 
+MAX_CASE_FILE_BYTES = 16 * 1024 * 1024
+"""The largest case file read."""
+
+MAX_YAML_DEPTH = 64
+"""How deeply a case file's YAML may nest (a case file needs about eight levels)."""
+
+MAX_ALIAS_NODES = 100_000
+"""How many nodes aliases (``*name``) may add to a case file beyond those written in it:
+enough for shared defaults, far below a “billion laughs” that expands a few hundred
+bytes into billions of nodes."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than :data:`MAX_YAML_DEPTH` as it composes."""
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                msg = f"the case file nests deeper than {MAX_YAML_DEPTH} levels"
+                raise CaseFileError(Diagnostic("DR603", msg, file=self.file))
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _expanded_size(root: yaml.Node, file: str) -> int:
+    """Nodes the document holds once every alias is expanded, counted without expanding
+    (each distinct node once, remembered); an alias that contains itself is refused."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            msg = "an alias in the case file contains itself"
+            raise CaseFileError(Diagnostic("DR602", msg, file=file))
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root) - len(sizes)  # the nodes aliases add
+
+
 def _compose(text: str, file: str) -> yaml.Node:
+    loader = _BoundedLoader(text, file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         msg = f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"
         raise CaseFileError(Diagnostic("DR311", msg, file=file)) from None
+    finally:
+        loader.dispose()
     if node is None:
         raise CaseFileError(Diagnostic("DR311", "the case file is empty", file=file))
+    added = _expanded_size(node, file)
+    if added > MAX_ALIAS_NODES:
+        msg = (
+            f"aliases expand the case file by {added:,} nodes; the limit is "
+            f"{MAX_ALIAS_NODES:,} (a “billion laughs” document?)"
+        )
+        raise CaseFileError(Diagnostic("DR602", msg, file=file))
     return node
 
 
@@ -295,12 +363,14 @@ class _Case:
 def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], str]:
     """Read a case file: its ruleset (compiled) and its cases."""
     name = os.fspath(path)
+    data = read_input(
+        name, limit=MAX_CASE_FILE_BYTES, what="case file", too_large="DR601", unreadable="DR311"
+    )
     try:
-        text = Path(name).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseFileError(
-            Diagnostic("DR311", f"cannot read case file: {exc}", file=name)
-        ) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"cannot read case file: not UTF-8 ({exc.reason} at byte {exc.start})"
+        raise CaseFileError(Diagnostic("DR311", msg, file=name)) from None
     root = _compose(text, name)
     top = _lines(root)
     if "ruleset" not in top or "cases" not in top:

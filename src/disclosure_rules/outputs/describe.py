@@ -1,0 +1,44 @@
+"""``describe --format text``: a compiled ruleset as an indented outline for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..api import Ruleset
+from ..decimals import text as exact
+from .text import printable
+
+__all__ = ["describe_text", "param_value"]
+
+
+def param_value(p: Any) -> str:
+    """A parameter's value as the ruleset writes it (70%, not 0.7)."""
+    return f"{exact(p.value * 100)}%" if p.percent else exact(p.value)
+
+
+def describe_text(ruleset: Ruleset) -> str:
+    """The ruleset's header, parameters, then every node with its points and rules."""
+    g = ruleset.graph
+    out = [f"{g.id}: {g.title}"]
+    if g.issuer:
+        out.append(f"  issuer {g.issuer}, issued {g.issued or '—'}")
+    out.append(f"  max {exact(g.root.points)}, {sum(1 for n in g.nodes if n.kind == 'item')} items")
+    for p in g.params:
+        mark = " (ASSUMED: not in the source document)" if p.assumed else ""
+        out.append(f"  param {p.name} = {param_value(p)}{mark}: {p.description}")
+    out.append("")
+    depth = {0: 0}
+    for n in g.nodes:
+        if n.parent is not None:
+            depth[n.index] = depth[n.parent] + 1
+        indent = "  " * depth[n.index]
+        extra = f" weight {exact(n.weight * 100)}%" if n.weight is not None else ""
+        rules = (
+            ", ".join(c.type for c in n.clauses)
+            if n.clauses
+            else (n.base if n.scoring == "item" else n.scoring)
+        )
+        out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
+    for d in g.diagnostics:
+        out.append(f"warning: {d.code} {d.message}")
+    return printable("\n".join(out) + "\n")

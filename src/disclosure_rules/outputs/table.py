@@ -1,0 +1,76 @@
+"""``score --format table`` and ``list``: results and the catalog as aligned columns."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from ..api import CatalogEntry
+from ..decimals import round_half_up
+from ..decimals import text as exact
+from ..evaluation.engine import Results
+from .describe import param_value
+from .text import printable, table
+
+__all__ = ["catalog_table", "results_table"]
+
+
+def catalog_table(entries: Sequence[CatalogEntry]) -> str:
+    """The shipped rulesets: id, year, indicators, max, assumed parameters, issuer, title."""
+    rows = [["id", "year", "indicators", "max", "assumed params", "issuer", "title"]]
+    rows += [
+        [
+            e.id,
+            str(e.year or ""),
+            str(e.indicators),
+            exact(e.max),
+            str(e.assumed),
+            e.issuer or "",
+            e.title,
+        ]
+        for e in entries
+    ]
+    return table(rows)
+
+
+def results_table(results: Results) -> str:
+    """The cohort by rank: total, grade (vetoes marked) and conversions, under a banner."""
+    g = results.graph
+    places = g.rounding
+    graded = bool(g.grades)
+    head = (
+        ["rank", "unit", "total"] + (["grade"] if graded else []) + [c.title for c in g.conversions]
+    )
+    rows = [head]
+    for u in results.ranking():
+        row = [str(u.rank), u.id, str(u.rounded_total)]
+        if graded:
+            row.append((u.grade or "—") + (" (veto)" if u.vetoes else ""))
+        elif u.vetoes:
+            row[2] += " (veto)"
+        row += [str(round_half_up(u.conversions[c.id], places)) for c in g.conversions]
+        rows.append(row)
+    out = [f"{g.id}: {g.title}", f"max {exact(g.root.points)}, {len(results)} unit(s)"]
+    out += _banner(results)
+    out.append("")
+    text = printable("\n".join(out) + "\n") + table(rows)
+    if results.warnings:
+        text += f"\n{len(results.warnings)} warning(s); see standard error or the JSON output\n"
+    return text
+
+
+def _banner(results: Results) -> list[str]:
+    lines = []
+    if results.facts_description:
+        lines.append(f"facts: {results.facts_description}")
+    assumed = results.graph.assumed_params
+    if assumed:
+        values = ", ".join(f"{p.name}={param_value(p)}" for p in assumed)
+        lines.extend(
+            textwrap.wrap(
+                f"built on {len(assumed)} assumed parameter(s), not given by the source document "
+                f"(see describe): {values}",
+                width=100,
+            )
+        )
+    return lines

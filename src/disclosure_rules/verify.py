@@ -1,0 +1,404 @@
+"""Verifying a saved results file: the step after scoring, for results passed around.
+
+A results file (``score --format json``) decides ranks and grades, and is read again
+later by ``explain --results`` and by other systems. :func:`read_results` reads one
+within its limits and checks its shape (every field of its type, numbers exact and
+finite), so that nothing downstream meets a malformed value; :func:`verify` then
+re-checks what can be re-checked:
+
+- every unit's audit reconciles (:func:`~disclosure_rules.evaluation.audit.reconcile`),
+  and its presented numbers are its exact ones rounded;
+- ranks, grades and conversions are the engine's for the recorded totals and vetoes,
+  when the ruleset is at hand (given, or shipped and with the recorded hash);
+- the ruleset's and the facts' hashes match the files, when they are given;
+- re-scoring the facts gives the same results, when both are at hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import types
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from . import api
+from .catalog import shipped_paths
+from .decimals import round_half_up
+from .decimals import text as exact
+from .errors import Diagnostic, DisclosureRulesError
+from .evaluation import engine
+from .evaluation.audit import AUDIT_SCHEMA_VERSION, decimal_text, reconcile
+from .facts import load_facts
+from .files import read_input
+from .workdays import Calendar
+
+__all__ = ["MAX_RESULTS_BYTES", "ResultsError", "Verification", "read_results", "verify"]
+
+MAX_RESULTS_BYTES = 256 * 1024 * 1024
+"""The largest results file read (a cohort of a few thousand units with full audits)."""
+
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+_MAX_SHAPE_PROBLEMS = 20  # a file that is wrong everywhere is named by its first problems
+
+
+class ResultsError(DisclosureRulesError, ValueError):
+    """A results file that cannot be read, or is not a results file."""
+
+
+@attrs.frozen
+class Verification:
+    """What verifying a results file found: problems (empty when intact) and what was checked."""
+
+    file: str
+    problems: tuple[Diagnostic, ...]
+    checked: tuple[str, ...]
+    not_checked: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        verdict = "intact" if self.ok else f"does not verify ({len(self.problems)} problem(s))"
+        lines = [f"{self.file}: {verdict}", f"  checked: {', '.join(self.checked)}"]
+        if self.not_checked:
+            lines.append(f"  not checked: {'; '.join(self.not_checked)}")
+        return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A results file's document, its shape checked; a ResultsError names what is wrong."""
+    name = os.fspath(path)
+    data = read_input(name, limit=MAX_RESULTS_BYTES, what="results file")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+    except RecursionError:
+        msg = "the results file nests deeper than JSON can be read here"
+        raise ResultsError(Diagnostic("DR603", msg, file=name)) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        msg = f"not a results file: not valid UTF-8 JSON ({exc})"
+        raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
+    if _looks_like_facts(doc):
+        msg = "this is a facts file, not a results file"
+        hint = "score it first: disclosure-rules score RULESET FACTS --format json -o results.json"
+        raise ResultsError(Diagnostic("DR702", msg, file=name, hint=hint))
+    problems = _shape(doc)
+    if problems:
+        raise ResultsError(
+            [Diagnostic("DR701", p, file=name) for p in problems[:_MAX_SHAPE_PROBLEMS]]
+        )
+    return doc  # type: ignore[no-any-return]
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _looks_like_facts(doc: Any) -> bool:
+    if not isinstance(doc, dict) or "schema" in doc or not isinstance(doc.get("units"), list):
+        return False
+    return any(isinstance(u, dict) and "facts" in u for u in doc["units"])
+
+
+def _shape(doc: Any) -> list[str]:
+    """The results document's shape: what every reader of it relies on."""
+    if not isinstance(doc, dict):
+        return [f"not a results file: the document is a {_json_type(doc)}, not an object"]
+    if doc.get("schema") != AUDIT_SCHEMA_VERSION:
+        return [f"schema {doc.get('schema')!r}: this version reads results of schema 1"]
+    problems = []
+    ruleset, facts, units = doc.get("ruleset"), doc.get("facts"), doc.get("units")
+    if not isinstance(ruleset, dict):
+        problems.append("ruleset is not an object")
+    else:
+        problems += _fields("ruleset", ruleset, {"id": str, "title": str, "hash": str})
+        if isinstance(ruleset.get("hash"), str) and not _HASH.fullmatch(ruleset["hash"]):
+            problems.append(f"ruleset.hash {ruleset['hash']!r} is not a 'sha256:' hash")
+        rounding = ruleset.get("rounding")
+        if not isinstance(rounding, int) or isinstance(rounding, bool) or not 0 <= rounding <= 20:
+            problems.append(f"ruleset.rounding {rounding!r} is not a number of places (0..20)")
+    if not isinstance(facts, dict):
+        problems.append("facts is not an object")
+    else:
+        problems += _fields("facts", facts, {"hash": str})
+        if isinstance(facts.get("hash"), str) and not _HASH.fullmatch(facts["hash"]):
+            problems.append(f"facts.hash {facts['hash']!r} is not a 'sha256:' hash")
+    params = doc.get("params", [])
+    if not isinstance(params, list) or not all(_param_ok(p) for p in params):
+        problems.append("params is not a list of {name, value, overridden}")
+    grades = doc.get("grades", [])
+    if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
+        problems.append("grades is not a list of grade names")
+    if not isinstance(units, list) or not units:
+        return [*problems, "units is not a non-empty list"]
+    for i, unit in enumerate(units):
+        problems += _unit_shape(unit, i)
+    return problems
+
+
+def _unit_shape(unit: Any, i: int) -> list[str]:
+    if not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
+        return [f"units[{i}] is not a unit with an id"]
+    where = f"unit {unit['id']!r}"
+    problems = _fields(where, unit, {"total": (int, float), "max": (int, float), "rank": int})
+    if decimal_text(unit.get("total_exact")) is None:
+        problems.append(f"{where}: total_exact {unit.get('total_exact')!r} is not exact")
+    if unit.get("grade") is not None and not isinstance(unit["grade"], str):
+        problems.append(f"{where}: grade {unit['grade']!r} is not a grade name")
+    tags = unit.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        problems.append(f"{where}: tags is not a list of text")
+    vetoes = unit.get("vetoes", [])
+    if not isinstance(vetoes, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("id"), str) for v in vetoes
+    ):
+        problems.append(f"{where}: vetoes is not a list of vetoes with ids")
+    conversions = unit.get("conversions", {})
+    if not isinstance(conversions, dict) or not all(
+        isinstance(c, dict) and decimal_text(c.get("exact")) is not None
+        for c in conversions.values()
+    ):
+        problems.append(f"{where}: conversions is not an object of exact values")
+    nodes = unit.get("nodes")
+    if not isinstance(nodes, dict) or not all(
+        isinstance(n, dict)
+        and decimal_text(n.get("exact")) is not None
+        and isinstance(n.get("score"), int | float)
+        for n in nodes.values()
+    ):
+        problems.append(f"{where}: nodes is not an object of node scores")
+    warnings = unit.get("warnings", [])
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        problems.append(f"{where}: warnings is not a list of text")
+    return problems
+
+
+def _fields(where: str, obj: Mapping[str, Any], types_: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for key, kind in types_.items():
+        value = obj.get(key)
+        if key not in obj:
+            problems.append(f"{where}: {key} is missing")
+        elif isinstance(value, bool) or not isinstance(value, kind):
+            problems.append(f"{where}: {key} is a {_json_type(value)}")
+    return problems
+
+
+def _param_ok(p: Any) -> bool:
+    return (
+        isinstance(p, dict)
+        and isinstance(p.get("name"), str)
+        and decimal_text(p.get("value")) is not None
+        and isinstance(p.get("overridden", False), bool)
+    )
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "boolean", int: "number", float: "number", str: "string", list: "list"}
+    return "null" if value is None else names.get(type(value), "object")
+
+
+# ---------------------------------------------------------------- verifying
+
+_Report = Callable[[str, str], None]
+
+
+def verify(
+    doc: Mapping[str, Any],
+    file: str,
+    *,
+    ruleset: str | None = None,
+    facts: str | None = None,
+    calendar: Calendar | None = None,
+) -> Verification:
+    """Re-check a results document read by :func:`read_results` (see the module's notes)."""
+    found: list[Diagnostic] = []
+    checked = ["audits"]
+    not_checked: list[str] = []
+
+    def problem(code: str, message: str, unit: str | None = None) -> None:
+        found.append(Diagnostic(code, message, file=file, unit=unit))
+
+    for unit in doc["units"]:
+        if "audit" not in unit:
+            not_checked.append(f"unit {unit['id']!r} has no audit (scored with --no-detail)")
+            continue
+        for p in reconcile(unit, facts_hash=doc["facts"]["hash"]):
+            problem("DR703", p)
+    places: int = doc["ruleset"]["rounding"]
+    for unit in doc["units"]:
+        for p in _presentation(unit, places):
+            problem("DR704", p, unit["id"])
+    checked.append("presented numbers")
+    graph, note = _graph(doc, ruleset, problem)
+    if graph is None:
+        not_checked.append(f"ranks, grades and conversions ({note})")
+    else:
+        checked.append(f"ranks, grades and conversions ({note})")
+        for code, p, unit_id in _cohort(doc, graph.graph):
+            problem(code, p, unit_id)
+    if facts is not None:
+        if graph is None:
+            not_checked.append("the facts (no ruleset to read them with)")
+        else:
+            cohort = load_facts(facts, graph.graph)
+            checked.append("the facts hash")
+            if cohort.hash != doc["facts"]["hash"]:
+                problem(
+                    "DR708",
+                    f"the facts hash {doc['facts']['hash']} is not the hash of "
+                    f"{facts} ({cohort.hash})",
+                )
+            else:
+                checked.append("a re-scoring")
+                detail = all("audit" in u for u in doc["units"])
+                again = graph.evaluate(cohort, detail=detail, calendar=calendar).to_dict()
+                for p in _differences(doc, again):
+                    problem("DR709", f"re-scoring {facts}: {p}")
+    return Verification(file, tuple(found), tuple(checked), tuple(not_checked))
+
+
+def _presentation(unit: Mapping[str, Any], places: int) -> list[str]:
+    """The presented (rounded) numbers are the exact ones rounded."""
+    problems = []
+    total = Decimal(unit["total_exact"])
+    if _number(unit["total"]) != round_half_up(total, places):
+        problems.append(f"total {unit['total']} is not total_exact {unit['total_exact']} rounded")
+    for name, node in unit["nodes"].items():
+        if _number(node["score"]) != round_half_up(Decimal(node["exact"]), places):
+            problems.append(f"node {name}: score {node['score']} is not {node['exact']} rounded")
+    for name, conv in unit.get("conversions", {}).items():
+        shown = conv.get("value")
+        if not isinstance(shown, int | float) or _number(shown) != round_half_up(
+            Decimal(conv["exact"]), places
+        ):
+            problems.append(f"conversion {name}: value {shown} is not {conv['exact']} rounded")
+    return problems
+
+
+def _number(value: int | float) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _graph(
+    doc: Mapping[str, Any], path: str | None, problem: _Report
+) -> tuple[api.Ruleset | None, str]:
+    """The ruleset the results were scored with: the given one, or the shipped one of the
+    recorded id, with the recorded parameter overrides, if its hash is the recorded one."""
+    recorded = doc["ruleset"]
+    params = {p["name"]: p["value"] for p in doc.get("params", []) if p.get("overridden")}
+    if path is not None:
+        ruleset = api.load(path, params or None)
+        if ruleset.graph.ruleset_hash != recorded["hash"]:
+            problem(
+                "DR707",
+                f"the ruleset hash {recorded['hash']} is not the hash of {path} "
+                f"({ruleset.graph.ruleset_hash})",
+            )
+            return None, f"{path} is not the ruleset the results were scored with"
+        return ruleset, f"with {path}"
+    if recorded["id"] not in shipped_paths():
+        return None, f"ruleset {recorded['id']!r} is not shipped: give --ruleset FILE"
+    ruleset = api.load(recorded["id"], params or None)
+    if ruleset.graph.ruleset_hash != recorded["hash"]:
+        # another version of the shipped ruleset, or an edited hash: either way the
+        # results cannot be vouched for without the ruleset they name
+        problem(
+            "DR707",
+            f"the ruleset hash {recorded['hash']} is not the hash of the shipped "
+            f"{recorded['id']} ({ruleset.graph.ruleset_hash}); if it was scored with another "
+            "version, give that file with --ruleset",
+        )
+        return None, f"the shipped {recorded['id']} is not the ruleset the results name"
+    return ruleset, f"with the shipped {recorded['id']}"
+
+
+def _cohort(doc: Mapping[str, Any], graph: Any) -> list[tuple[str, str, str | None]]:
+    """Ranks, grades and conversions as the engine gives them for the recorded totals."""
+    units = doc["units"]
+    problems: list[tuple[str, str, str | None]] = []
+    if str(doc["ruleset"].get("max")) != exact(graph.root.points):
+        problems.append(
+            ("DR704", f"ruleset max {doc['ruleset'].get('max')} is not the ruleset's", None)
+        )
+    totals = [Decimal(u["total_exact"]) for u in units]
+    fired = [[v["id"] for v in u.get("vetoes", [])] for u in units]
+    for unit, again in zip(units, _engine_cohort(graph, units, totals, fired), strict=True):
+        uid = unit["id"]
+        if unit["rank"] != again.rank:
+            problems.append(
+                ("DR705", f"rank {unit['rank']}, but the totals give {again.rank}", uid)
+            )
+        if unit.get("grade") != again.grade:
+            problems.append(
+                ("DR706", f"grade {unit.get('grade')}, but the totals give {again.grade}", uid)
+            )
+        recorded = {k: Decimal(v["exact"]) for k, v in unit.get("conversions", {}).items()}
+        if recorded != again.conversions:
+            shown = {k: exact(v) for k, v in again.conversions.items()}
+            problems.append(("DR704", f"conversions differ from the totals' ({shown})", uid))
+    return problems
+
+
+def _engine_cohort(
+    graph: Any, units: Sequence[Mapping[str, Any]], totals: list[Decimal], fired: list[list[str]]
+) -> list[engine.UnitResult]:
+    """The engine's own last barrier (ranks, grades, conversions) over recorded totals.
+
+    The engine keeps that barrier in its run (``_Run.finish`` and ``_Run.grade``), which
+    reads only the graph, the units' ids and tags and their warnings; a run over the
+    recorded units gives the same answer the scoring gave, with nothing re-implemented.
+    """
+    run: Any = object.__new__(engine._Run)
+    run.g = graph
+    run.n = len(units)
+    run.units = [types.SimpleNamespace(id=u["id"], tags=u.get("tags", [])) for u in units]
+    run.unit_warnings = [[] for _ in units]
+    result: list[engine.UnitResult] = run.finish(list(totals), fired, None)
+    return result
+
+
+def _differences(doc: Mapping[str, Any], again: Mapping[str, Any], limit: int = 10) -> list[str]:
+    """Where a re-scoring differs from the file (its facts' path and engine aside)."""
+    out: list[str] = []
+
+    def walk(a: Any, b: Any, where: str) -> None:
+        if len(out) >= limit:
+            return
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in sorted(set(a) | set(b), key=str):
+                walk(a.get(key), b.get(key), f"{where}.{key}" if where else str(key))
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b, strict=True)):
+                label = x.get("id") or x.get("node") if isinstance(x, dict) else None
+                walk(x, y, f"{where}[{label!r}]" if isinstance(label, str) else f"{where}[{i}]")
+        elif a != b:
+            out.append(f"{where} is {_short(a)} in the file, {_short(b)} re-scored")
+
+    walk(_comparable(doc), _comparable(again), "")
+    return out
+
+
+def _comparable(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The document without what names where and by what it was scored, not what it says:
+    the engine's version and the facts file's path (in the facts and in each warning)."""
+    out = {k: v for k, v in doc.items() if k != "engine"}
+    out["facts"] = {k: v for k, v in doc["facts"].items() if k != "source"}
+    out["warnings"] = [
+        {k: v for k, v in w.items() if k != "file"} if isinstance(w, dict) else w
+        for w in doc.get("warnings", [])
+    ]
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
