@@ -9,7 +9,9 @@ by hand so that each example shows the ruleset's policies at work.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +19,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 
-from synthetic import synthetic_facts  # noqa: E402
+from synthetic import LABEL, synthetic_facts  # noqa: E402
 
 import disclosure_rules as dr  # noqa: E402
+from disclosure_rules.workdays import add_workdays  # noqa: E402
 
 
 def yifeng_townships() -> dict:
@@ -218,6 +221,246 @@ def changzhou() -> dict:
     return doc
 
 
+# ---------------------------------------------------------------- Jing'an 2020
+
+JINGAN_DEPARTMENTS = [
+    "区发展改革委",
+    "区教育局",
+    "区科委",
+    "区商务委",
+    "区民政局",
+    "区司法局",
+    "区财政局",
+    "区人力资源社会保障局",
+    "区规划资源局",
+    "区生态环境局",
+    "区建设管理委",
+    "区房管局",
+    "区绿化市容局",
+    "区文化旅游局",
+    "区卫生健康委",
+    "区退役军人局",
+    "区应急局",
+    "区审计局",
+    "区国资委",
+    "区市场监管局",
+    "区统计局",
+    "区医保局",
+    "区城管执法局",
+    "区体育局",
+    "区民防办",
+    "区民宗办",
+    "区侨办",
+    "区合作交流办",
+    "区金融办",
+    "区投资促进办",
+    "区机管局",
+]
+JINGAN_STREETS = [
+    "江宁路街道",
+    "石门二路街道",
+    "南京西路街道",
+    "静安寺街道",
+    "曹家渡街道",
+    "天目西路街道",
+    "北站街道",
+    "宝山路街道",
+    "芷江西路街道",
+    "共和新路街道",
+    "大宁路街道",
+    "彭浦新村街道",
+    "临汾路街道",
+    "彭浦镇",
+]
+JINGAN_GOVERNMENT = "区政府(区政府办公室)"
+# Departments the report names for enforcement, double random inspections, the
+# institutional reform and the 放管服 reforms; the other sets are plausible choices.
+JINGAN_ENFORCEMENT = {
+    "区卫生健康委",
+    "区生态环境局",
+    "区市场监管局",
+    "区房管局",
+    "区城管执法局",
+    "区教育局",
+    "区民政局",
+    "区人力资源社会保障局",
+    "区规划资源局",
+    "区建设管理委",
+    "区绿化市容局",
+    "区文化旅游局",
+    "区应急局",
+    "区统计局",
+    "区医保局",
+    "区体育局",
+    "区民防办",
+    "区财政局",
+}
+JINGAN_RANDOM_INSPECTIONS = {
+    "区卫生健康委",
+    "区生态环境局",
+    "区市场监管局",
+    "区房管局",
+    "区城管执法局",
+}
+JINGAN_REFORMED = {"区医保局", "区退役军人局", "区卫生健康委", "区应急局", "区生态环境局"}
+JINGAN_BUSINESS_REFORM = {"区发展改革委", "区市场监管局", "区商务委", "区投资促进办"}
+
+
+def _day(start: dt.date, rng: random.Random, low: int, high: int) -> str:
+    return (start + dt.timedelta(days=rng.randint(low, high))).isoformat()
+
+
+def _on_time(start: dt.date, workdays: int, rng: random.Random) -> tuple[str, str]:
+    """A (start, end) pair with the end within ``workdays`` working days of the start."""
+    return start.isoformat(), add_workdays(start, rng.randint(0, workdays)).isoformat()
+
+
+def _jingan_unit(name: str, group: str, rng: random.Random) -> dict:
+    """One unit's observations, as the report finds them for most units: columns set,
+    elements complete, deadlines met, channels open; the exceptions are made in
+    ``jingan`` so that each finding the report qualifies (部分, 少数, 大部分) shows."""
+    gov, dept, street = (
+        group == "district_government",
+        group == "department",
+        group == "street_town",
+    )
+    na = "n/a"
+    f: dict = {}
+    if gov:
+        f["decision_column"] = {"met": True}
+        f["decision_catalog"] = {"published": "2020-03-27", "elements": 5}
+        for item in (
+            "interpretation_column",
+            "random_column",
+            "publicity_column",
+            "construction_column",
+            "resources_column",
+            "startup_guide",
+            "waste_participation",
+            "service_catalog",
+            "proposals_column",
+            "media_matrix",
+            "annual_report_column",
+        ):
+            f[item] = {"met": True}
+        f["construction_info"] = {"categories": 6}
+        f["resources_info"] = {"categories": 4}
+        f["welfare_fields"] = {"fields": 6}
+        f["previous_year_summary"] = {"kinds": 2}
+        f["disclosure_column"] = {"columns": 5, "broken_links": 0}
+        f["standardisation_column"] = {"columns": 3}
+    undertakes = gov or (dept and rng.random() < 0.2)
+    f["pre_disclosure"] = {"steps": 3} if undertakes else na
+    if gov or rng.random() < (0.65 if dept else 0.5):
+        documents = []
+        for _ in range(rng.randint(1, 4)):
+            published, interpreted = _on_time(
+                dt.date(2020, 3, 2) + dt.timedelta(rng.randint(0, 200)), 3, rng
+            )
+            documents.append({"published": published, "interpreted": interpreted})
+        f["interpretation_timely"] = {"documents": documents}
+        f["interpretation_linked"] = {"met": True}
+        f["interpretation_content"] = {"met": True}
+    else:
+        for item in ("interpretation_timely", "interpretation_linked", "interpretation_content"):
+            f[item] = na
+    enforces = street or name in JINGAN_ENFORCEMENT
+    if dept or street:
+        f["enforcement_platform"] = {"elements": 2} if enforces else na
+        if enforces:
+            decisions = []
+            for _ in range(rng.randint(2, 5)):
+                decided, published = _on_time(
+                    dt.date(2020, 1, 6) + dt.timedelta(rng.randint(0, 200)), 7, rng
+                )
+                decisions.append({"decided": decided, "published": published})
+            f["publicity_timely"] = {"decisions": decisions}
+            f["permit_elements"] = {"elements": 8}
+            f["penalty_elements"] = {"elements": 10}
+            f["publicity_consistent"] = {"consistent_share": rng.choice(["100%", "100%", "95%"])}
+        else:
+            for item in (
+                "publicity_timely",
+                "permit_elements",
+                "penalty_elements",
+                "publicity_consistent",
+            ):
+                f[item] = na
+        sampled = rng.random() < 0.4
+        f["guide_elements"] = {"elements": 8} if sampled else na
+        f["standard_catalog"] = {"met": True}
+        if street or rng.random() < 0.7:
+            f["reply_texts"] = {
+                "published_share": rng.choice(["100%", "100%", "100%", "90%", "80%"])
+            }
+            formed = dt.date(2020, 6, 1) + dt.timedelta(rng.randint(0, 45))
+            f["overall_situation"] = dict(
+                zip(("formed", "published"), _on_time(formed, 20, rng), strict=True)
+            )
+        else:
+            f["reply_texts"] = na
+            f["overall_situation"] = na
+    if dept:
+        f["random_results"] = {"met": True} if name in JINGAN_RANDOM_INSPECTIONS else na
+        f["reform_policies"] = {"met": True} if name in JINGAN_BUSINESS_REFORM else na
+        f["power_list_published"] = {"met": True}
+        f["power_list_current"] = {"updated": _day(dt.date(2020, 1, 10), rng, 0, 150)}
+        f["power_list_reform"] = {"met": True} if name in JINGAN_REFORMED else na
+    f["rule_of_law_report"] = {"published": _day(dt.date(2020, 3, 10), rng, 0, 21), "parts": 2}
+    f["wechat_opened"] = {"met": True}
+    f["wechat_updates"] = {"daily_share": rng.choice(["100%", "100%", "100%", "90%", "75%"])}
+    f["wechat_relevant"] = {"met": True}
+    f["annual_report_published"] = {"published": _day(dt.date(2020, 1, 15), rng, 0, 16)}
+    f["annual_report_complete"] = {"met": True}
+    f["annual_report_original"] = {"similar_to_previous": False}
+    f["guide_updated"] = {"updated": _day(dt.date(2020, 6, 1), rng, 0, 40), "elements": 3}
+    f["letter_channel"] = {"met": True}
+    f["online_channel"] = {"met": True}
+    requests = []
+    for received in (dt.date(2020, 7, 15), dt.date(2020, 7, 16)):  # the letter, then online
+        start = received + dt.timedelta(rng.randint(0, 50))
+        received_on, replied = _on_time(start, 20, rng)
+        requests.append({"received": received_on, "replied": replied})
+    f["replies_on_time"] = {"requests": requests}
+    f["reply_documents"] = {"complete_share": 1, "numbering_inconsistent": False}
+    f["reply_convenience"] = {"met": rng.random() < 0.9}
+    return f
+
+
+def jingan() -> dict:
+    """46 units as in the Jing'an 2020 report: the district government, 31 departments,
+    14 streets and towns. Where the report gives a finding for all units (channels open
+    46/46, replies within the legal limit, annual reports and guides on time) every unit
+    meets it; where it says 部分, 少数 or 大部分, a few units are made to miss it."""
+    rng = random.Random(2020)
+    groups = (
+        [(JINGAN_GOVERNMENT, "district_government")]
+        + [(d, "department") for d in JINGAN_DEPARTMENTS]
+        + [(s, "street_town") for s in JINGAN_STREETS]
+    )
+    units = [{"id": n, "tags": [g], "facts": _jingan_unit(n, g, rng)} for n, g in groups]
+    u = {x["id"]: x["facts"] for x in units}
+    # (八) 部分区政府部门、街镇尚未公开本年度…办理总体情况
+    for unit in ("区科委", "区审计局", "临汾路街道"):
+        u[unit]["overall_situation"] = {"formed": "2020-06-15", "published": None}
+    # (九) 部分单位…信息发布不及时: one late, one not published in the period
+    u["区统计局"]["rule_of_law_report"] = {"published": "2020-04-21", "parts": 2}
+    u["区侨办"]["rule_of_law_report"] = {"published": None, "parts": 0}
+    # (十) 政务微信开通率较高: not every unit has an account
+    for unit in ("区民宗办", "区机管局"):
+        u[unit]["wechat_opened"] = {"met": False}
+        u[unit]["wechat_updates"] = {"daily_share": 0}
+        u[unit]["wechat_relevant"] = {"met": False}
+    # (十一) 少数单位仍然存在该问题 (年报内容雷同)
+    for unit in ("区合作交流办", "北站街道"):
+        u[unit]["annual_report_original"] = {"similar_to_previous": True}
+    # (十三) 极少数单位还存在答复文书编号不甚统一等问题
+    u["区金融办"]["reply_documents"] = {"complete_share": 1, "numbering_inconsistent": True}
+    # (一) an undertaking department without feedback on the opinions it collected
+    u["区建设管理委"]["pre_disclosure"] = {"steps": 2}
+    return {"description": LABEL, "synthetic": True, "units": units}
+
+
 EXAMPLES = {
     "shanghai-2020-districts": lambda: shanghai(
         "shanghai-2020-districts", SHANGHAI_DISTRICTS, "district", 16
@@ -246,6 +489,7 @@ EXAMPLES = {
     "changzhou-2020": changzhou,
     "yifeng-2020-townships": yifeng_townships,
     "yifeng-2020-departments": yifeng_departments,
+    "jingan-2020-evaluation": jingan,
 }
 
 

@@ -55,7 +55,9 @@ def test_shanghai_has_the_ten_parts_and_the_seven_special_assessments():
     assert [b.name for b in g.grades] == ["優秀", "良好", "合格", "不合格"]
 
 
-@pytest.mark.parametrize("ruleset_id", ["shanghai-2020-districts", "changzhou-2020"])
+@pytest.mark.parametrize(
+    "ruleset_id", ["shanghai-2020-districts", "changzhou-2020", "jingan-2020-evaluation"]
+)
 def test_every_figure_the_source_does_not_give_is_an_assumed_parameter(ruleset_id):
     g = dr.load(ruleset_id).graph
     literals = {n.id: n.points for n in g.nodes[1:] if n.kind == "item" and not n.assumed}
