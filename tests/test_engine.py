@@ -16,7 +16,7 @@ ruleset t {
 
 
 def test_awarded_points_are_the_items_score():
-    r = score(BASIC, [{"id": "u", "facts": {"a": {"awarded": 1.5}}}])
+    r = score(BASIC, [{"id": "u", "facts": {"a": {"awarded": "1.5"}}}])
     assert r.unit("u").total == D("1.5")
 
 
@@ -126,7 +126,7 @@ def test_rate_multiplies_points():
     r = score(
         text,
         [
-            {"id": "u", "facts": {"a": {"on_time": 0.87}}},
+            {"id": "u", "facts": {"a": {"on_time": "0.87"}}},
             {"id": "v", "facts": {"a": {"on_time": "90%"}}},
         ],
     )
@@ -357,7 +357,7 @@ ruleset t {
 
 
 def test_components_are_weighted():
-    r = score(WEIGHTED, [{"id": "u", "facts": {"a": 50, "b": 40, "process": 86.5}}])
+    r = score(WEIGHTED, [{"id": "u", "facts": {"a": 50, "b": 40, "process": "86.5"}}])
     # work 90 × 0.7 = 63 ; process 86.5 × 0.3 = 25.95 ; total 88.95 → 良好
     u = r.unit("u")
     assert u.total == D("88.95")

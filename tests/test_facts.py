@@ -58,7 +58,7 @@ def test_negative_count_is_an_error():
 
 
 def test_fractional_count_is_an_error():
-    errs = errors_of(unit({"appeals": {"overturned_reviews": 1.5, "lost_lawsuits": 0}}))
+    errs = errors_of(unit({"appeals": {"overturned_reviews": D("1.5"), "lost_lawsuits": 0}}))
     assert errs[0][0] == "DR305" and "whole number" in errs[0][3]
 
 
@@ -68,7 +68,7 @@ def test_wrong_type_is_an_error():
 
 
 def test_rate_out_of_range_is_an_error():
-    errs = errors_of(unit({"reply": {"on_time": 1.2}}))
+    errs = errors_of(unit({"reply": {"on_time": D("1.2")}}))
     assert errs[0][0] == "DR304"
 
 

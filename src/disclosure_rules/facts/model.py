@@ -1,0 +1,111 @@
+"""The facts model: what a validated cohort holds, as the engine reads it.
+
+Reading (:mod:`.read`) turns a file into a JSON-shaped document; validating
+(:mod:`.validate`) turns that document into these classes. The engine never
+sees a raw document, only :class:`Cohort`, :class:`Unit` and :class:`NodeFacts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, NamedTuple, TypeAlias
+
+import attrs
+
+from ..errors import Diagnostic, FactsError, did_you_mean
+
+__all__ = [
+    "NO_KINDS",
+    "Cohort",
+    "Evidence",
+    "FactValue",
+    "NodeFacts",
+    "Record",
+    "RecordValue",
+    "Unit",
+    "evidence_kinds",
+    "facts_hash",
+]
+
+RecordValue: TypeAlias = dt.date | dt.datetime | str | Decimal | bool | None
+"""A field of a dated record: a date (None: not done yet) or a label kept for the audit."""
+
+Record: TypeAlias = Mapping[str, RecordValue]
+
+FactValue: TypeAlias = Decimal | bool | dt.date | dt.datetime | tuple[Record, ...] | None
+"""A validated fact: a number, a yes/no, a date (None: not done yet) or a list of records."""
+
+
+# Evidence and NodeFacts are named tuples, not attrs classes: a cohort holds one per
+# unit and item (hundreds of thousands), and tuples are several times cheaper to make.
+
+
+class Evidence(NamedTuple):
+    """A piece of evidence: a URL or file name, with an optional kind (e.g. ``news``)."""
+
+    ref: str
+    kind: str | None = None
+
+    def to_dict(self) -> dict[str, str] | str:
+        return self.ref if self.kind is None else {"ref": self.ref, "kind": self.kind}
+
+
+NO_KINDS: frozenset[str] = frozenset()
+"""The kinds of evidence that names none (one shared set)."""
+
+
+class NodeFacts(NamedTuple):
+    """What a unit supplied for one node. ``kinds``: the evidence kinds present."""
+
+    values: Mapping[str, FactValue]
+    evidence: tuple[Evidence, ...] = ()
+    not_applicable: bool = False
+    note: str | None = None
+    kinds: frozenset[str] = NO_KINDS
+
+
+def evidence_kinds(evidence: tuple[Evidence, ...]) -> frozenset[str]:
+    """The kinds named by ``evidence`` (one shared empty set when none is named)."""
+    if all(e.kind is None for e in evidence):
+        return NO_KINDS
+    return frozenset(e.kind for e in evidence if e.kind is not None)
+
+
+@attrs.frozen
+class Unit:
+    id: str
+    tags: frozenset[str]
+    facts: Mapping[str, NodeFacts]
+    name: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Cohort:
+    """A validated cohort: units in the order given, and the facts' provenance."""
+
+    units: tuple[Unit, ...]
+    source: str
+    hash: str
+    description: str | None = None
+    synthetic: bool = False
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        msg = f"no unit {unit_id!r} in the facts"
+        hint = did_you_mean(unit_id, (u.id for u in self.units))
+        raise FactsError(Diagnostic("DR302", msg, file=self.source, unit=unit_id, hint=hint))
+
+
+def facts_hash(doc: Mapping[str, Any]) -> str:
+    """SHA-256 of a facts document's canonical JSON."""
+    canonical = json.dumps(
+        doc, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()

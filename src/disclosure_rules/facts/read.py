@@ -1,0 +1,293 @@
+"""Reading facts files: the first step of loading facts, before validation.
+
+A JSON file or a long CSV file becomes one JSON-shaped document (``{"units":
+[...]}``), read in one pass with every number parsed straight to ``Decimal``
+(no binary float ever holds a fact). What cannot be a facts document is
+refused here with a DR3xx diagnostic naming the file: bytes that are not
+UTF-8, malformed JSON, a key repeated in one object, NaN or Infinity, JSON
+nested deeper than the reader follows, a CSV without its columns, a row with
+more cells than the header, a cell over the CSV field limit. Numbers beyond
+the declared limits (:data:`MAX_DIGITS`, :data:`MAX_EXPONENT`) are kept as
+:class:`LongNumber` so the validator can name the unit and the fact.
+
+Why the standard library's ``json`` and not orjson or msgspec: neither rejects
+a key repeated in one object (both keep the last value silently), and orjson
+reads decimals as binary floats; the facts format promises both exactness and
+duplicate-key rejection.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from ..errors import Diagnostic, FactsError
+from ..files import FileProblem, read_input
+
+__all__ = [
+    "MAX_CSV_FIELD",
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
+    "FactsFile",
+    "LongNumber",
+    "read_facts_document",
+    "read_facts_file",
+]
+
+MAX_DIGITS = 40
+"""Digits a number in the facts may have: every sum and product of scores stays exact
+in the engine's 80-digit arithmetic."""
+
+MAX_EXPONENT = 40
+"""Largest power of ten a number in the facts may reach (``1e40``; and, for a number
+that is not zero, ``1e-40`` the smallest)."""
+
+MAX_CSV_FIELD = 128 * 1024
+"""Characters in one CSV cell (the csv module's own limit, declared)."""
+
+MAX_FACTS_BYTES = 1024 * 1024 * 1024
+"""The largest facts file read (1 GiB: some million units); read in bounded chunks, so a
+file that grows while it is read is caught too."""
+
+_CSV_COLUMNS = ("unit", "tags", "node", "field", "value", "kind")
+_TEXT_FIELDS = frozenset({"evidence", "note"})
+
+
+class FactsFile(NamedTuple):
+    """A facts file as read: the document, the SHA-256 of its bytes, and whether its
+    values are text (CSV cells), which lets yes/no facts be written ``true``/``是``."""
+
+    document: dict[str, Any]
+    digest: str
+    textual: bool
+
+
+class LongNumber:
+    """A number written with more than :data:`MAX_DIGITS` digits, kept as written."""
+
+    __slots__ = ("digits", "text")
+
+    def __init__(self, text: str, digits: int) -> None:
+        self.text = text
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text if len(self.text) <= 24 else f"{self.text[:20]}… ({len(self.text)} chars)"
+
+
+def to_decimal(text: str) -> Decimal | LongNumber:
+    """A number as written, exactly; over :data:`MAX_DIGITS` digits, a LongNumber."""
+    if len(text) > MAX_DIGITS:  # cheap: only a long literal can have too many digits
+        mantissa = text.lower().split("e", 1)[0]
+        digits = sum(ch.isdigit() for ch in mantissa)
+        if digits > MAX_DIGITS:
+            return LongNumber(text, digits)
+    return Decimal(text)
+
+
+def read_facts_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a facts file (``.json`` or ``.csv``) into the raw JSON-shaped document."""
+    return read_facts_file(path).document
+
+
+def read_facts_file(path: str | os.PathLike[str]) -> FactsFile:
+    """The document, the hash of the file's bytes, and whether its values are text."""
+    name = os.fspath(path)
+    try:
+        data = read_input(name, limit=MAX_FACTS_BYTES, what="facts file", unreadable="DR301")
+    except FileProblem as exc:  # raised as what it is to a caller of the API: bad facts
+        raise FactsError(exc.diagnostics) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"the facts file is not valid UTF-8 (offset {exc.start})"
+        raise FactsError(Diagnostic("DR301", msg, file=name, hint="save it as UTF-8")) from None
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    if name.lower().endswith(".csv"):
+        return FactsFile(_CsvReader(name).document(text), digest, True)
+    return FactsFile(json_document(text, name), digest, False)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _NotANumber(Exception):
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):  # rare: find the key that came twice
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def _constant(word: str) -> Any:
+    raise _NotANumber(word)
+
+
+def json_document(text: str, file: str) -> dict[str, Any]:
+    """A JSON facts document: exact numbers, no repeated keys, no NaN or Infinity."""
+
+    def fail(msg: str, code: str = "DR301", hint: str | None = None) -> FactsError:
+        return FactsError(Diagnostic(code, msg, file=file, hint=hint))
+
+    try:
+        doc = json.loads(
+            text,
+            parse_float=to_decimal,
+            # an integer's digits are bounded by the exponent limit the validator checks
+            parse_int=Decimal,
+            parse_constant=_constant,
+            object_pairs_hook=_object,
+        )
+    except _DuplicateKey as exc:
+        raise fail(
+            f"key {exc.key!r} appears twice in one object; the second would hide the first"
+        ) from None
+    except _NotANumber as exc:
+        raise fail(f"{exc.word} is not a number: JSON numbers are finite") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        msg = "the JSON nests deeper than the reader follows (about 900 levels)"
+        raise fail(msg, "DR313", "a facts document nests seven levels at most") from None
+    if not isinstance(doc, dict):
+        raise fail('a facts file is a JSON object: {"units": [...]}')
+    return doc
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _cell_value(text: str) -> Decimal | LongNumber | str:
+    """A CSV value: a finite number read exactly, anything else kept as text."""
+    if text and text[0] in "+-.0123456789":
+        try:
+            number = to_decimal(text)
+        except InvalidOperation:
+            return text
+        if isinstance(number, LongNumber) or number.is_finite():
+            return number
+    return text
+
+
+class _CsvReader:
+    """Long CSV: one row per (unit, node, field); ``evidence`` rows carry a ref and kind."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.units: dict[str, dict[str, Any]] = {}
+        self.problems: list[Diagnostic] = []
+
+    def problem(
+        self, code: str, msg: str, unit: str | None = None, fact: str | None = None
+    ) -> None:
+        self.problems.append(Diagnostic(code, msg, file=self.file, unit=unit, fact=fact))
+
+    def document(self, text: str) -> dict[str, Any]:
+        reader = csv.reader(io.StringIO(text))
+        try:
+            columns = self.header(next(reader, []))
+            for row_no, cells in enumerate(reader, start=2):
+                if cells:
+                    self.row(row_no, columns, cells)
+        except csv.Error as exc:
+            self.csv_error(exc, reader.line_num)
+        if self.problems:
+            raise FactsError(self.problems)
+        for unit in self.units.values():
+            unit["tags"] = unit["tags"] or []
+        return {"units": list(self.units.values())}
+
+    def header(self, names: list[str]) -> dict[str, int]:
+        missing = [c for c in ("unit", "node", "value") if c not in names]
+        extra = [c for c in names if c not in _CSV_COLUMNS]
+        expected = ", ".join(_CSV_COLUMNS)
+        if missing:
+            msg = f"the CSV lacks column(s) {', '.join(missing)}; expected {expected}"
+            raise FactsError(Diagnostic("DR301", msg, file=self.file))
+        if extra:
+            msg = f"unknown CSV column(s) {', '.join(extra)}; expected {expected}"
+            raise FactsError(Diagnostic("DR301", msg, file=self.file))
+        return {name: i for i, name in enumerate(names)}
+
+    def csv_error(self, exc: csv.Error, line: int) -> None:
+        if "field larger than field limit" in str(exc):
+            msg = (
+                f"line {line}: a cell is longer than {MAX_CSV_FIELD:,} characters "
+                f"({MAX_CSV_FIELD // 1024} KiB), the limit for one CSV cell"
+            )
+            self.problem("DR314", msg)
+        else:
+            self.problem("DR301", f"line {line}: not a readable CSV row ({exc})")
+
+    def row(self, row_no: int, columns: dict[str, int], cells: list[str]) -> None:
+        if len(cells) > len(columns):
+            msg = (
+                f"row {row_no} has {len(cells)} cells but the header names {len(columns)} "
+                "columns; the extra cells would be lost"
+            )
+            self.problem("DR301", msg)
+            return
+
+        def cell(name: str) -> str:
+            i = columns.get(name)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        unit_id = cell("unit")
+        if not unit_id:
+            self.problem("DR301", f"row {row_no}: no unit id")
+            return
+        unit = self.units.setdefault(unit_id, {"id": unit_id, "tags": None, "facts": {}})
+        tags = [t.strip() for t in cell("tags").split(";") if t.strip()]
+        if tags:
+            if unit["tags"] is not None and unit["tags"] != tags:
+                msg = f"row {row_no}: tags {';'.join(tags)} differ from an earlier row's"
+                self.problem("DR305", msg, unit_id)
+            unit["tags"] = tags
+        self.fact(row_no, unit, cell("node"), cell("field"), cell("value"), cell("kind"))
+
+    def fact(
+        self, row_no: int, unit: dict[str, Any], node: str, field: str, value: str, kind: str
+    ) -> None:
+        unit_id: str = unit["id"]
+        if not node:
+            if value or field:
+                self.problem("DR301", f"row {row_no}: a value with no node", unit_id)
+            return
+        facts = unit["facts"]
+        if not field:
+            if node in facts:
+                self.problem("DR301", f"row {row_no}: {node} is given twice", unit_id, node)
+            facts[node] = _cell_value(value)
+            return
+        entry = facts.setdefault(node, {})
+        if not isinstance(entry, dict):
+            msg = f"row {row_no}: {node} already has a plain value"
+            self.problem("DR301", msg, unit_id, node)
+        elif field == "evidence":
+            entry.setdefault("evidence", []).append({"ref": value, "kind": kind} if kind else value)
+        elif field in entry:
+            msg = f"row {row_no}: {node}.{field} is given twice"
+            self.problem("DR301", msg, unit_id, f"{node}.{field}")
+        else:
+            entry[field] = value if field in _TEXT_FIELDS else _cell_value(value)

@@ -1,0 +1,584 @@
+"""Validating facts against a compiled ruleset: the step between reading and scoring.
+
+A document (read by :mod:`.read`, or given as data through the API) becomes a
+:class:`~.model.Cohort`. Validation collects every problem in the document and
+raises them together as a :class:`~disclosure_rules.errors.FactsError`, each
+naming the file, the unit and the fact. Nothing that was given is dropped
+without a word: unknown units, nodes and fields are errors, free-text notes
+are carried to the audit. Numbers are exact: a binary ``float`` given through
+the API is refused (pass a string or a ``Decimal``), never converted.
+
+A *missing* fact is not an error here: the engine scores it 0 and says so
+(or, in strict mode, refuses).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from dateutil import parser as dateutil_parser
+
+from ..errors import Diagnostic, FactsError, did_you_mean
+from ..model.graph import EvaluationGraph, GraphNode
+from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Record, RecordValue, Unit
+from .model import facts_hash as _facts_hash
+from .read import MAX_DIGITS, MAX_EXPONENT, LongNumber, read_facts_file, to_decimal
+
+__all__ = ["NA_WORDS", "load_facts", "parse_when"]
+
+NA_WORDS = frozenset({"n/a", "na", "不适用"})
+_UNIT_KEYS = frozenset({"id", "tags", "facts", "name", "note"})
+_DOC_KEYS = frozenset({"units", "description", "synthetic", "ruleset"})
+_LABELS = frozenset({"title", "id", "ref", "note", "url"})
+
+_TEXT_BOOLEANS = {"true": True, "false": False, "是": True, "否": False}
+
+
+# ---------------------------------------------------------------- dates
+
+# Year first, then month and day, with -, /, . or 年月日; optionally a time with : or 时分秒.
+_WHEN = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|\s*T\s*|\s*(?=\d))(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?"
+    r"(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?"
+)
+_MAX_WHEN = 64  # characters: the longest date-time written any accepted way is ~30
+_EXAMPLES = "2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30"
+
+
+def parse_when(text: str) -> dt.date | dt.datetime:
+    """A date or date-time as Chinese offices write them; ValueError says why not.
+
+    ``2020-09-28``, ``2020/9/28``, ``2020.9.28``, ``2020年9月28日`` and the same with a
+    time (``2020-09-28 14:30``, ``2020年9月28日14时30分``). The year must come first:
+    ``09/10/2020`` is ambiguous (September or October?) and is refused.
+    """
+    trimmed = text.strip()
+    # bounded before matching: the pattern's optional spaces must not meet a long input
+    m = _WHEN.fullmatch(trimmed) if len(trimmed) <= _MAX_WHEN else None
+    if m is None:
+        if re.search(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}", trimmed[:_MAX_WHEN]):
+            raise ValueError(f"{text!r} is ambiguous: write the year first ({_EXAMPLES})")
+        shown = text if len(text) <= _MAX_WHEN else f"{text[:_MAX_WHEN]}…"
+        raise ValueError(f"{shown!r} is not a date ({_EXAMPLES})")
+    year, month, day, hour, minute, second = m.groups()
+    normal = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is not None:
+        normal += f"T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}"
+    try:
+        parsed = dateutil_parser.isoparse(normal)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+    return parsed if hour is not None else parsed.date()
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_facts(
+    source: str | os.PathLike[str] | Mapping[str, Any] | Cohort,
+    graph: EvaluationGraph,
+    *,
+    file: str | None = None,
+) -> Cohort:
+    """Load facts from a path, or validate an already-read document, against ``graph``.
+
+    The cohort's hash is the SHA-256 of the file's bytes, or, for a document given as
+    data, of its canonical JSON (sorted keys, no spaces, numbers as written).
+    """
+    if isinstance(source, Cohort):
+        return source
+    if isinstance(source, Mapping):
+        validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
+        return validator.cohort(dict(source), None)
+    read = read_facts_file(source)
+    validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
+    return validator.cohort(read.document, read.digest)
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else f"{text[:36]}… ({len(text)} characters)"
+
+
+def _digits_fit(number: Decimal) -> bool:
+    return len(number.as_tuple().digits) <= MAX_DIGITS
+
+
+class _Validator:
+    """One pass over a document: every unit, every cell, every value, problems collected.
+
+    ``textual``: the values are CSV text, so yes/no facts may be written ``true`` or
+    ``是``; in JSON they are JSON booleans. ``from_reader``: the document's numbers were
+    read by :mod:`.read`, which has already bounded their digits.
+    """
+
+    def __init__(
+        self, graph: EvaluationGraph, file: str, *, textual: bool, from_reader: bool
+    ) -> None:
+        self.g = graph
+        self.file = file
+        self.textual = textual
+        self.digits_checked = from_reader
+        self.problems: list[Diagnostic] = []
+        self.scored = {n.id: n for n in graph.nodes if n.scoring in ("item", "direct", "survey")}
+        self.schemas = {n.id: dict(n.fields) for n in self.scored.values()}
+        self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
+        self.declared_tags = set(graph.tags)
+
+    def problem(
+        self,
+        code: str,
+        msg: str,
+        unit: str | None = None,
+        fact: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.problems.append(Diagnostic(code, msg, file=self.file, unit=unit, fact=fact, hint=hint))
+
+    # ------------------------------------------------------------ document and units
+
+    def cohort(self, doc: dict[str, Any], digest: str | None) -> Cohort:
+        for key in doc:
+            if key not in _DOC_KEYS:
+                hint = did_you_mean(key, _DOC_KEYS) or 'expected "units"'
+                self.problem("DR305", f"unknown top-level key {key!r}", hint=hint)
+        raw_units = doc.get("units")
+        if not isinstance(raw_units, list):
+            self.problem("DR301", 'the facts need a list of units: {"units": [...]}')
+            raise FactsError(self.problems)
+        synthetic = doc.get("synthetic", False)
+        if not isinstance(synthetic, bool):
+            msg = f"synthetic must be true or false, got {_shown(synthetic)}"
+            self.problem("DR305", msg, hint="a JSON boolean, without quotes")
+        units = self.units(raw_units)
+        if not units and not self.problems:
+            self.problem("DR301", "the facts list no units")
+        if self.problems:
+            raise FactsError(self.problems)
+        description = doc.get("description")
+        return Cohort(
+            tuple(units),
+            self.file,
+            digest or _facts_hash(doc),
+            description=str(description) if description is not None else None,
+            synthetic=synthetic is True,
+        )
+
+    def units(self, raw_units: list[Any]) -> list[Unit]:
+        units: list[Unit] = []
+        seen: set[str] = set()
+        for position, raw in enumerate(raw_units, start=1):
+            unit = self.unit(raw, position)
+            if unit is None:
+                continue
+            if unit.id in seen:
+                hint = "each unit is listed once, with all its facts"
+                self.problem(
+                    "DR303", f"unit {unit.id!r} appears more than once", unit.id, hint=hint
+                )
+                continue
+            seen.add(unit.id)
+            units.append(unit)
+        return units
+
+    def unit(self, raw: Any, position: int) -> Unit | None:
+        if not isinstance(raw, dict):
+            hint = '{"id": ..., "facts": {...}}'
+            self.problem("DR305", f"unit #{position} is not an object", hint=hint)
+            return None
+        unit_id = raw.get("id")
+        if not isinstance(unit_id, str) or not unit_id.strip():
+            self.problem("DR305", f"unit #{position} has no id (a non-empty string)")
+            return None
+        for key in raw:
+            if key not in _UNIT_KEYS:
+                suggestion = did_you_mean(key, _UNIT_KEYS)
+                self.problem("DR305", f"unknown key {key!r} in unit", unit_id, hint=suggestion)
+        tags = self.tags(unit_id, raw.get("tags", []))
+        raw_facts = raw.get("facts", {})
+        if not isinstance(raw_facts, dict):
+            self.problem("DR305", "facts must be an object keyed by item id", unit_id)
+            raw_facts = {}
+        facts: dict[str, NodeFacts] = {}
+        for node_id, value in raw_facts.items():
+            parsed = self.node_facts(unit_id, node_id, value)
+            if parsed is not None:
+                facts[node_id] = parsed
+        return Unit(unit_id, tags, facts, name=raw.get("name"), note=raw.get("note"))
+
+    def tags(self, unit_id: str, tags: Any) -> frozenset[str]:
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            self.problem("DR305", "tags must be a list of strings", unit_id)
+            return frozenset()
+        if self.declared_tags:
+            for tag in tags:
+                if tag not in self.declared_tags:
+                    hint = did_you_mean(tag, self.declared_tags) or (
+                        f"the ruleset's tags are {', '.join(sorted(self.declared_tags))}"
+                    )
+                    self.problem("DR309", f"unknown tag {tag!r}", unit_id, hint=hint)
+        return frozenset(tags)
+
+    # ------------------------------------------------------------ cells
+
+    def node_facts(self, unit: str, node_id: str, value: Any) -> NodeFacts | None:
+        node = self.scored.get(node_id)
+        if node is None:
+            if node_id in self.veto_fields:
+                return self.fields(unit, node_id, None, self.veto_fields[node_id], value)
+            self.unknown_node(unit, node_id)
+            return None
+        if isinstance(value, str) and value.strip().lower() in NA_WORDS:
+            return self.not_applicable(unit, node, None)
+        if isinstance(value, dict) and value.get("not_applicable") is True:
+            return self.not_applicable_cell(unit, node, value)
+        if node.scoring == "direct":
+            return self.direct(unit, node, value)
+        schema = self.schemas[node_id]
+        if isinstance(value, dict):
+            return self.fields(unit, node_id, node, schema, value)
+        # shorthands: a number for an awarded item, a boolean for an all-or-nothing one
+        if node.base == "awarded" and "awarded" in schema and not isinstance(value, bool):
+            return self.fields(unit, node_id, node, schema, {"awarded": value})
+        if node.base == "all_or_nothing" and isinstance(value, bool):
+            return self.fields(unit, node_id, node, schema, {"met": value})
+        wanted = ", ".join(sorted(schema)) or "evidence"
+        msg = f"{_shown(value)} is not a valid value for {node_id!r}"
+        self.problem("DR305", msg, unit, node_id, f'give an object with: {wanted} (or "n/a")')
+        return None
+
+    def unknown_node(self, unit: str, node_id: str) -> None:
+        if node_id in self.g.by_id:
+            kind = self.g.node(node_id).kind
+            self.problem("DR302", f"{node_id!r} is a {kind}: facts go on its items", unit, node_id)
+            return
+        hint = did_you_mean(node_id, [*self.scored, *self.veto_fields])
+        self.problem("DR302", f"unknown item {node_id!r}", unit, node_id, hint)
+
+    def not_applicable_cell(
+        self, unit: str, node: GraphNode, value: dict[str, Any]
+    ) -> NodeFacts | None:
+        evidence, _ = self.evidence(unit, node.id, value.get("evidence", []))
+        extra = set(value) - {"not_applicable", "evidence", "note"}
+        if extra:
+            msg = (
+                "a not-applicable cell takes only evidence and note, "
+                f"not {', '.join(sorted(extra))}"
+            )
+            self.problem("DR308", msg, unit, node.id)
+        return self.not_applicable(unit, node, (evidence, value.get("note")))
+
+    def not_applicable(
+        self, unit: str, node: GraphNode, extra: tuple[tuple[Evidence, ...], Any] | None
+    ) -> NodeFacts | None:
+        if node.na is None:
+            self.problem(
+                "DR306",
+                f"{node.id!r} is given as not applicable, but the ruleset has no "
+                "not_applicable policy for it",
+                unit,
+                node.id,
+                "give its facts, or add a not_applicable policy to the ruleset",
+            )
+            return None
+        evidence, note = extra if extra is not None else ((), None)
+        return NodeFacts(
+            {}, evidence, not_applicable=True, note=str(note) if note is not None else None
+        )
+
+    def direct(self, unit: str, node: GraphNode, value: Any) -> NodeFacts | None:
+        if isinstance(value, dict):
+            extra = set(value) - {"score", "evidence", "note"}
+            if extra:
+                msg = f"unknown field(s) {', '.join(sorted(extra))}"
+                self.problem("DR308", msg, unit, node.id, 'a score component takes {"score": N}')
+            value = value.get("score")
+        number = self.number(unit, node.id, value)
+        if number is None:
+            return None
+        low, high = node.direct_range or (Decimal(0), node.points)
+        if not low <= number <= high:
+            self.problem("DR304", f"score {number} is outside {low}..{high}", unit, node.id)
+            return None
+        return NodeFacts({"score": number})
+
+    def fields(
+        self, unit: str, node_id: str, node: GraphNode | None, schema: Mapping[str, str], value: Any
+    ) -> NodeFacts | None:
+        if not isinstance(value, dict):
+            hint = f"fields: {', '.join(sorted(schema))}"
+            self.problem("DR305", f"facts for {node_id!r} must be an object", unit, node_id, hint)
+            return None
+        values: dict[str, FactValue] = {}
+        evidence: tuple[Evidence, ...] = ()
+        kinds = NO_KINDS
+        note = None
+        most = node.points if node is not None else None
+        checked = self.digits_checked
+        for field, raw in value.items():
+            kind = schema.get(field)
+            if (  # the common case: a finite decimal for a number field, within range
+                kind == "number"
+                and type(raw) is Decimal
+                and raw.is_finite()
+                and -MAX_EXPONENT <= raw.adjusted() <= MAX_EXPONENT
+                and (checked or _digits_fit(raw))
+                and (field != "awarded" or most is None or 0 <= raw <= most)
+            ):
+                values[field] = raw
+            elif field == "evidence":
+                evidence, kinds = self.evidence(unit, node_id, raw)
+            elif field == "note":
+                note = str(raw)
+            else:
+                self.field(unit, node_id, node, schema, field, raw, values)
+        if node is not None and node.clauses:
+            self.elements_within_required(unit, node, values)
+        return NodeFacts(values, evidence, False, note, kinds)
+
+    def field(
+        self,
+        unit: str,
+        node_id: str,
+        node: GraphNode | None,
+        schema: Mapping[str, str],
+        field: str,
+        raw: Any,
+        values: dict[str, FactValue],
+    ) -> None:
+        """One field off the common path: validated, then added to ``values`` if good."""
+        where = f"{node_id}.{field}"
+        kind = schema.get(field)
+        if kind is None:
+            hint = did_you_mean(field, schema) or (
+                f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}"
+            )
+            self.problem("DR308", f"unknown fact {where}", unit, where, hint)
+            return
+        if kind in ("date", "datetime"):  # null: not done (yet)
+            when = self.when(unit, where, kind, raw)
+            if when is not False:
+                values[field] = when
+            return
+        if kind == "records":
+            record_fields = dict(dict(node.record_fields)[field]) if node is not None else {}
+            records = self.records(unit, where, raw, record_fields)
+            if records is not None:
+                values[field] = records
+            return
+        typed = self.typed(unit, where, kind, raw)
+        if typed is None:
+            return
+        if (
+            field == "awarded"
+            and node is not None
+            and isinstance(typed, Decimal)
+            and not self.awarded_in_range(unit, where, node, typed)
+        ):
+            return
+        values[field] = typed
+
+    def awarded_in_range(self, unit: str, where: str, node: GraphNode, points: Decimal) -> bool:
+        """Awarded points within ``[0, the item's points]``; False (reported) outside."""
+        if points > node.points:
+            msg = f"awarded {points} is above the item's maximum of {node.points}"
+            self.problem("DR304", msg, unit, where)
+            return False
+        if points < 0:
+            self.problem("DR304", f"awarded {points} is negative", unit, where)
+            return False
+        return True
+
+    def elements_within_required(
+        self, unit: str, node: GraphNode, values: dict[str, FactValue]
+    ) -> None:
+        """No more elements present than the rule requires (``deduct N per missing X of M``)."""
+        node_id = node.id
+        for clause in node.clauses:
+            if clause.type == "deduct_missing" and clause.fact in values:
+                present = values[clause.fact]
+                if isinstance(present, Decimal) and clause.of is not None and present > clause.of:
+                    self.problem(
+                        "DR304",
+                        f"{node_id}.{clause.fact} is {present}, more than the "
+                        f"{clause.of} required elements",
+                        unit,
+                        f"{node_id}.{clause.fact}",
+                    )
+
+    # ------------------------------------------------------------ values
+
+    def when(
+        self, unit: str, where: str, kind: str, raw: Any
+    ) -> dt.date | dt.datetime | bool | None:
+        """A dated fact; None for null (not done yet); False when invalid (reported)."""
+        if raw is None:
+            return None
+        if isinstance(raw, dt.date):  # given as data through the API
+            value: dt.date | dt.datetime = raw
+        elif isinstance(raw, str):
+            try:
+                value = parse_when(raw)
+            except ValueError as exc:
+                self.problem("DR310", f"{where}: {exc}", unit, where)
+                return False
+        else:
+            msg = f"{where} must be a date written as text, got {_shown(raw)}"
+            self.problem("DR310", msg, unit, where, hint=_EXAMPLES)
+            return False
+        if kind == "datetime" and not isinstance(value, dt.datetime):
+            msg = f"{where} needs a time of day for an hours deadline, got {_shown(raw)}"
+            self.problem("DR310", msg, unit, where, hint="e.g. 2020-09-28 14:30")
+            return False
+        return value
+
+    def records(
+        self, unit: str, where: str, raw: Any, fields: Mapping[str, str]
+    ) -> tuple[Record, ...] | None:
+        if not isinstance(raw, list):
+            hint = f"[{{{', '.join(f'{f!r}: ...' for f in fields)}}}, ...]"
+            self.problem("DR305", f"{where} must be a list of records", unit, where, hint)
+            return None
+        out = [self.record(unit, f"{where}[{i}]", r, fields) for i, r in enumerate(raw, start=1)]
+        good = [r for r in out if r is not None]
+        return tuple(good) if len(good) == len(out) else None
+
+    def record(self, unit: str, spot: str, record: Any, fields: Mapping[str, str]) -> Record | None:
+        if not isinstance(record, dict):
+            self.problem("DR305", f"{spot} must be an object", unit, spot)
+            return None
+        values: dict[str, RecordValue] = {}
+        ok = True
+        for field, value in record.items():
+            kind = fields.get(field)
+            if kind is None and field in _LABELS:  # labels kept for the audit
+                if isinstance(value, str | Decimal | bool) or value is None:
+                    values[field] = value
+                    continue
+                self.problem("DR305", f"{spot}.{field} must be text", unit, spot)
+            elif kind is None:
+                hint = did_you_mean(field, fields) or (
+                    f"records here have {', '.join(sorted(fields))}"
+                )
+                self.problem("DR308", f"unknown field {field!r} in {spot}", unit, spot, hint)
+            else:
+                parsed = self.when(unit, f"{spot}.{field}", kind, value)
+                if parsed is not False:
+                    values[field] = parsed
+                    continue
+            ok = False
+        return values if ok else None
+
+    def typed(self, unit: str, where: str, kind: str, raw: Any) -> Decimal | bool | None:
+        if kind == "bool":
+            return self.boolean(unit, where, raw)
+        if kind == "rate" and isinstance(raw, str) and raw.strip().endswith("%"):
+            number = self.number(unit, where, raw.strip()[:-1])
+            number = None if number is None else number / 100
+        else:
+            number = self.number(unit, where, raw)
+        if number is None:
+            return None
+        if kind == "count" and number < 0:
+            msg = f"{where} is a count and cannot be negative, got {number}"
+            self.problem("DR304", msg, unit, where)
+            return None
+        if kind == "count" and number != number.to_integral_value():
+            msg = f"{where} is a count and must be a whole number, got {number}"
+            self.problem("DR305", msg, unit, where)
+            return None
+        if kind == "rate" and not 0 <= number <= 1:
+            msg = f"{where} is a rate between 0 and 1 (or 0%..100%), got {number}"
+            self.problem("DR304", msg, unit, where)
+            return None
+        return number
+
+    def boolean(self, unit: str, where: str, raw: Any) -> bool | None:
+        """A yes/no fact: a JSON boolean; in a CSV cell, true/false or 是/否."""
+        if isinstance(raw, bool):
+            return raw
+        if self.textual and isinstance(raw, str) and raw.strip().lower() in _TEXT_BOOLEANS:
+            return _TEXT_BOOLEANS[raw.strip().lower()]
+        hint = "true or false, without quotes" if not self.textual else "true, false, 是 or 否"
+        self.problem(
+            "DR305", f"{where} must be true or false, got {_shown(raw)}", unit, where, hint
+        )
+        return None
+
+    def number(self, unit: str, where: str, raw: Any) -> Decimal | None:
+        """An exact number within the declared limits; None (reported) otherwise."""
+        number: Decimal | LongNumber | None = None
+        if isinstance(raw, float):
+            msg = f"{where} is the binary float {raw!r}, which is not exact"
+            hint = f'pass a string ("{raw!r}") or a Decimal'
+            self.problem("DR305", msg, unit, where, hint)
+            return None
+        if isinstance(raw, Decimal | LongNumber):
+            number = raw
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            number = Decimal(raw)
+        elif isinstance(raw, str):
+            try:
+                number = to_decimal(raw.strip())
+            except InvalidOperation:
+                number = None
+        if number is None or (isinstance(number, Decimal) and not number.is_finite()):
+            got = json.dumps(raw) if raw is None or isinstance(raw, bool) else _shown(raw)
+            self.problem("DR305", f"{where} must be a number, got {got}", unit, where)
+            return None
+        return self.within_limits(unit, where, number)
+
+    def within_limits(self, unit: str, where: str, number: Decimal | LongNumber) -> Decimal | None:
+        digits = number.digits if isinstance(number, LongNumber) else len(number.as_tuple().digits)
+        if digits > MAX_DIGITS:
+            msg = f"{where} has {digits} digits, over the limit of {MAX_DIGITS}"
+            self.problem("DR312", msg, unit, where, "see the limits on facts files")
+            return None
+        assert isinstance(number, Decimal)
+        if not number.is_zero() and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+            msg = (
+                f"{where} is {_shown(number)}, out of range: numbers in the facts are 0 or "
+                f"between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT + 1} in size"
+            )
+            self.problem("DR312", msg, unit, where, "see the limits on facts files")
+            return None
+        return number
+
+    def evidence(
+        self, unit: str, node_id: str, raw: Any
+    ) -> tuple[tuple[Evidence, ...], frozenset[str]]:
+        """The evidence entries, and the kinds they name."""
+        if isinstance(raw, str | dict):
+            raw = [raw]
+        if not isinstance(raw, list):
+            msg = "evidence must be a list of strings or {ref, kind} objects"
+            self.problem("DR305", msg, unit, f"{node_id}.evidence")
+            return (), NO_KINDS
+        out: list[Evidence] = []
+        kinds: set[str] = set()
+        for entry in raw:
+            if type(entry) is str and entry and not entry[0].isspace() and not entry[-1].isspace():
+                out.append(Evidence(entry))
+            elif isinstance(entry, str) and entry.strip():
+                out.append(Evidence(entry.strip()))
+            elif (
+                isinstance(entry, dict)
+                and isinstance(entry.get("ref"), str)
+                and set(entry) <= {"ref", "kind"}
+            ):
+                kind = entry.get("kind")
+                out.append(Evidence(entry["ref"], str(kind) if kind else None))
+                if kind:
+                    kinds.add(str(kind))
+            else:
+                hint = 'a URL or file name, or {"ref": ..., "kind": ...}'
+                where = f"{node_id}.evidence"
+                self.problem("DR305", f"bad evidence entry {_shown(entry)}", unit, where, hint)
+        return tuple(out), frozenset(kinds) if kinds else NO_KINDS
