@@ -32,6 +32,7 @@ from dateutil import parser as dateutil_parser
 from ..decimals import ZERO
 from ..errors import Diagnostic, FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
+from ..model.rules import AllOrNothing, Awarded, DeductMissing
 
 __all__ = [
     "Cohort",
@@ -447,9 +448,13 @@ class _Validator:
         if isinstance(value, dict):
             return self.fields(unit, node_id, node, schema, value)
         # shorthands: a number for an awarded item, a boolean for an all-or-nothing one
-        if node.base == "awarded" and "awarded" in schema and not isinstance(value, bool | dict):
+        if (
+            isinstance(node.base, Awarded)
+            and "awarded" in schema
+            and not isinstance(value, bool | dict)
+        ):
             return self.fields(unit, node_id, node, schema, {"awarded": value})
-        if node.base == "all_or_nothing" and isinstance(value, bool):
+        if isinstance(node.base, AllOrNothing) and isinstance(value, bool):
             return self.fields(unit, node_id, node, schema, {"met": value})
         wanted = ", ".join(sorted(schema)) or "evidence"
         self.problem(
@@ -571,7 +576,7 @@ class _Validator:
             values[field] = parsed
         if node is not None and node.clauses:
             for clause in node.clauses:
-                if clause.type == "deduct_missing" and clause.fact in values:
+                if isinstance(clause, DeductMissing) and clause.fact in values:
                     present = values[clause.fact]
                     if (
                         isinstance(present, Decimal)

@@ -46,6 +46,7 @@ from ..evaluation.engine import Results
 from ..language import syntax
 from ..language.formatter import format_ruleset
 from ..model.graph import DeadlineRule, EvaluationGraph, GraphNode
+from ..model.rules import DeductLate, DeductMissing, DeductPer, Rate, RateOnTime
 
 __all__ = [
     "check_all",
@@ -530,7 +531,7 @@ def unit_facts(
             elif kind == "number":
                 cell[field] = draw(st.integers(0, 20))
         for clause in node.clauses:
-            if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
+            if isinstance(clause, DeductMissing):
                 cell[clause.fact] = draw(st.integers(0, int(clause.of)))
         record_kinds = {name: dict(fields) for name, fields in node.record_fields}
         for records, deadline in node.deadlines():
@@ -627,10 +628,13 @@ def _mutations(
                 continue
             node = g.node(node_id)
             for clause in node.clauses:
-                field = clause.fact
-                if field is None:
+                if isinstance(clause, DeductPer | DeductMissing | Rate):
+                    field = clause.fact
+                elif isinstance(clause, DeductLate | RateOnTime):
+                    field = clause.records
+                else:
                     continue
-                if clause.type == "deduct_per" and field in cell:
+                if isinstance(clause, DeductPer) and field in cell:
 
                     def more(
                         doc: dict[str, Any], u: str = uid, n: str = node_id, f: str = field
@@ -638,12 +642,7 @@ def _mutations(
                         _cell(doc, u, n)[f] += 1
 
                     yield uid, f"one more {node_id}.{field}", more, -1
-                if (
-                    clause.type == "deduct_missing"
-                    and field in cell
-                    and clause.of is not None
-                    and cell[field] < clause.of
-                ):
+                if isinstance(clause, DeductMissing) and field in cell and cell[field] < clause.of:
 
                     def present(
                         doc: dict[str, Any], u: str = uid, n: str = node_id, f: str = field
@@ -651,12 +650,7 @@ def _mutations(
                         _cell(doc, u, n)[f] += 1
 
                     yield uid, f"one more present {node_id}.{field}", present, +1
-                if (
-                    clause.deadline is not None
-                    and field in cell
-                    and cell[field]
-                    and clause.type in ("deduct_late", "rate_on_time")
-                ):
+                if isinstance(clause, DeductLate | RateOnTime) and field in cell and cell[field]:
                     end = clause.deadline.end
 
                     def later(

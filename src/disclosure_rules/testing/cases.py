@@ -46,6 +46,7 @@ from ..decimals import text as exact
 from ..errors import Diagnostic, DisclosureRulesError, FactsError
 from ..evaluation.engine import Results
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
+from ..model.rules import DeductMissing
 
 __all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
 
@@ -95,7 +96,7 @@ class Coverage:
             for clause in node.clauses:
                 cov.rules[(node.id, clause.line, clause.type)] = 0
             if node.scoring == "item" and not any(c.type in BASE_TYPES for c in node.clauses):
-                cov.rules[(node.id, node.line, node.base)] = 0
+                cov.rules[(node.id, node.line, node.base.type)] = 0
             deducts = any(c.type.startswith(("deduct", "zero")) for c in node.clauses)
             if node.floor.declared or (deducts and node.floor.value is not None):
                 cov.clamps[(node.id, "floor")] = 0
@@ -266,7 +267,7 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
             else:
                 entry[field] = 0
         for clause in node.clauses:
-            if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
+            if isinstance(clause, DeductMissing):
                 entry[clause.fact] = str(clause.of)
         facts[node.id] = entry
     return facts
