@@ -52,6 +52,10 @@ NOT_ASSESSED = ("na", "skipped")
 """Statuses of a cell the unit was not assessed on."""
 
 
+Groups = dict[str | None, tuple[Decimal, int]]
+"""The sum and count of assessed scores per group of units."""
+
+
 def _rule(node: GraphNode) -> NaRule:
     assert node.na is not None, f"{node.id} is N/A without a policy"
     return node.na
@@ -80,15 +84,15 @@ class Average(Policy):
     name = "average"
     averaged = True
 
-    def groups(self, run: Run, node: GraphNode) -> dict[str | None, tuple[Decimal, int]]:
+    def groups(self, run: Run, node: GraphNode) -> Groups:
         """The sum and count of assessed scores per group (one group here: the cohort)."""
         return {}
 
     def label(
-        self, run: Run, node: GraphNode, u: int, groups: dict[str | None, tuple[Decimal, int]]
-    ) -> tuple[Decimal, int, str, str] | None:
-        """(sum, count, label, note) for unit ``u``, or None to use the cohort's."""
-        return None
+        self, run: Run, node: GraphNode, u: int, groups: Groups, cohort: tuple[Decimal, int]
+    ) -> tuple[Decimal, int, str, str]:
+        """(sum, count, label, note) of the average unit ``u`` gets."""
+        return *cohort, "the cohort", ""
 
     def settle_cohort(self, run: Run, node: GraphNode) -> None:
         na_units = run.na_units.get(node.index)
@@ -104,8 +108,7 @@ class Average(Policy):
                 reason = "no unit in the cohort is assessed on it, so there is no average"
                 component_rate(run, node, u, "DR401", reason)
                 continue
-            own = self.label(run, node, u, groups)
-            in_sum, over, label, note = own or (total, count, "the cohort", "")
+            in_sum, over, label, note = self.label(run, node, u, groups, (total, count))
             value = divide(in_sum, Decimal(over))
             text = f"not applicable: the average of {over} assessed units ({label}){note}"
             inputs = {"over": over, "sum": in_sum, "of": label}
@@ -119,7 +122,7 @@ class GroupAverage(Average):
 
     name = "group_average"
 
-    def groups(self, run: Run, node: GraphNode) -> dict[str | None, tuple[Decimal, int]]:
+    def groups(self, run: Run, node: GraphNode) -> Groups:
         over = _rule(node).over
         status, scores = run.status[node.index], run.scores[node.index]
         members: dict[str | None, list[int]] = {}
@@ -129,14 +132,12 @@ class GroupAverage(Average):
         return {g: (sum((scores[m] for m in ms), ZERO), len(ms)) for g, ms in members.items()}
 
     def label(
-        self, run: Run, node: GraphNode, u: int, groups: dict[str | None, tuple[Decimal, int]]
-    ) -> tuple[Decimal, int, str, str] | None:
+        self, run: Run, node: GraphNode, u: int, groups: Groups, cohort: tuple[Decimal, int]
+    ) -> tuple[Decimal, int, str, str]:
         group = run.group(u, _rule(node).over)
         if group not in groups:
             note = f"; no assessed unit in group {group}, so the cohort average is used"
-            total = sum(run.scores[node.index], ZERO)
-            count = run.n - len(run.na_units[node.index]) - run.status[node.index].count("skipped")
-            return total, count, "the cohort", note
+            return *cohort, "the cohort", note
         total, count = groups[group]
         return total, count, f"group {group}" if group else "units with none of the group tags", ""
 
