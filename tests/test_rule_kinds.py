@@ -4,12 +4,17 @@ component follows the component's N/A policy (issue: ``KeyError: 0``)."""
 from __future__ import annotations
 
 import typing
+from decimal import Decimal
+from typing import Any, ClassVar
 
+import attrs
 from conftest import D, score
 
 import disclosure_rules as dr
+from disclosure_rules.evaluation.engine import evaluate
 from disclosure_rules.language import syntax
 from disclosure_rules.model import rules
+from disclosure_rules.model.rules import Scope
 
 DIRECT = """
 ruleset t {
@@ -76,3 +81,37 @@ def test_every_syntax_rule_kind_compiles_to_a_rule_class():
         "zero_when",
         "deduct_late",
     }
+
+
+@attrs.frozen
+class _DeductHalfPer:
+    """A toy step kind, written the documented way: one class that scores itself."""
+
+    type: ClassVar[str] = "deduct_half_per"
+    line: int
+    fact: str
+
+    def apply(self, scope: Scope, score: Decimal) -> Decimal:
+        count = scope.fact(None, self.fact)
+        delta = -count / 2
+        scope.record("deduct", delta, self.type, self.line, None, {self.fact: count})
+        return score + delta
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "fact": self.fact, "line": self.line}
+
+
+def test_a_toy_rule_kind_scores_and_audits_itself_without_an_engine_change():
+    ruleset = dr.compile('ruleset t { title "t" item a "a" 4 { deduct 1 per n } }')
+    graph = ruleset.graph
+    node = graph.node("a")
+    toy = _DeductHalfPer(node.line, "n")
+    changed = attrs.evolve(node, clauses=(toy,), steps=(toy,))  # type: ignore[arg-type]
+    nodes = tuple(changed if n.index == node.index else n for n in graph.nodes)
+    toy_graph = attrs.evolve(graph, nodes=nodes)
+    cohort = ruleset.load_facts({"units": [{"id": "u", "facts": {"a": {"n": 3}}}]})
+    results = evaluate(toy_graph, cohort)
+    assert results.unit("u").total == D("2.5")  # 4 − 3 × 0.5
+    assert [e.rule for e in results.unit("u").node("a").entries] == ["full", "deduct_half_per"]
+    assert results.reconcile() == []
+    assert toy_graph.to_dict()["nodes"][1]["rules"][1]["type"] == "deduct_half_per"
