@@ -18,7 +18,7 @@ from ..decimals import ZERO, divide
 from ..decimals import text as exact
 from ..facts import NodeFacts
 from ..model.graph import GraphNode
-from ..model.rules import MissingFact, Scope
+from ..model.rules import Awarded, MissingFact, Scope
 from .na import OWN_RATE, POLICIES, REDISTRIBUTE, RESCALE
 from .results import contribution
 from .tracer import NullTracer
@@ -50,6 +50,14 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
     required, rejected = node.evidence_required, node.rejected
     base, steps = node.base, node.steps
     can_go_negative = node.floor.value is None or node.floor.value < ZERO
+    # Awarded points alone stay within [0, points] (the facts loader checks them), so
+    # when the bounds are the defaults no clamp can bite and none is looked for.
+    unbounded = (
+        isinstance(base, Awarded)
+        and not steps
+        and (node.cap.value is None or node.cap.value >= points)
+        and (node.floor.value is None or node.floor.value <= ZERO)
+    )
 
     def claim(scope: Scope, facts: NodeFacts) -> Decimal:
         """The item's score from its facts, as if credited (raises MissingFact)."""
@@ -58,6 +66,8 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
             score = step.apply(scope, score)
         if facts.note:
             scope.record("note", ZERO, note=facts.note)
+        if unbounded:
+            return score
         return run.bounded(node, scope.unit, score, scope.tracer)
 
     def not_credited(scope: Scope, facts: NodeFacts) -> Decimal:
