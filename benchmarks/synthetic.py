@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from disclosure_rules.model.graph import DeadlineRule, EvaluationGraph, GraphNode
+from disclosure_rules.model.rules import DeductMissing
 
 LABEL = "合成演示数据 synthetic demonstration data — not real assessment results"
 
@@ -68,7 +69,7 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
         else:
             facts[field] = rng.randint(0, 5)
     for clause in node.clauses:
-        if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
+        if isinstance(clause, DeductMissing):
             facts[clause.fact] = rng.randint(max(int(clause.of) - 3, 0), int(clause.of))
     for records, deadline in node.deadlines():
         if records is None:

@@ -556,3 +556,18 @@ def test_facts_for_an_item_that_does_not_apply_are_reported_not_dropped():
     r = score(na_ruleset("own_rate"), units)
     assert [(w.code, w.unit, w.fact) for w in r.warnings] == [("DR405", "t1", "c")]
     assert r.unit("t1").node("c").status == "na"
+
+
+def test_na_value_is_kept_within_the_nodes_floor():
+    # a: 2 − 5×1 = −3 under floor none; b's own rate is 2 × (−3/2) = −3, floored at 0
+    text = """
+    ruleset t { title "t"
+      policy { not_applicable own_rate }
+      item a "a" 2 { floor none deduct 1 per n }
+      item b "b" 2
+    }
+    """
+    r = score(text, [{"id": "u", "facts": {"a": {"n": 5}, "b": "n/a"}}])
+    b = r.unit("u").node("b")
+    assert (b.status, b.score) == ("na", D(0))
+    assert [e.kind for e in b.entries] == ["na", "clamp"]

@@ -185,7 +185,7 @@ def compile(
     data = text.encode("utf-8") if isinstance(text, str) else text
     syntax = parse(data, file)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    graph = compile_ruleset(syntax, _params(syntax, params), digest)
+    graph = compile_ruleset(syntax, analyse(syntax, _params(syntax, params)), digest)
     return Ruleset(graph, syntax)
 
 

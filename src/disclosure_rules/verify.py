@@ -19,8 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,8 +30,8 @@ from .catalog import shipped_paths
 from .decimals import round_half_up
 from .decimals import text as exact
 from .errors import Diagnostic, DisclosureRulesError
-from .evaluation import engine
 from .evaluation.audit import AUDIT_SCHEMA_VERSION, decimal_text, reconcile
+from .evaluation.cohort import standings
 from .facts import load_facts
 from .files import read_input
 from .workdays import Calendar
@@ -331,7 +330,7 @@ def _cohort(doc: Mapping[str, Any], graph: Any) -> list[tuple[str, str, str | No
         )
     totals = [Decimal(u["total_exact"]) for u in units]
     fired = [[v["id"] for v in u.get("vetoes", [])] for u in units]
-    for unit, again in zip(units, _engine_cohort(graph, units, totals, fired), strict=True):
+    for unit, again in zip(units, standings(graph, totals, fired), strict=True):
         uid = unit["id"]
         if unit["rank"] != again.rank:
             problems.append(
@@ -346,24 +345,6 @@ def _cohort(doc: Mapping[str, Any], graph: Any) -> list[tuple[str, str, str | No
             shown = {k: exact(v) for k, v in again.conversions.items()}
             problems.append(("DR704", f"conversions differ from the totals' ({shown})", uid))
     return problems
-
-
-def _engine_cohort(
-    graph: Any, units: Sequence[Mapping[str, Any]], totals: list[Decimal], fired: list[list[str]]
-) -> list[engine.UnitResult]:
-    """The engine's own last barrier (ranks, grades, conversions) over recorded totals.
-
-    The engine keeps that barrier in its run (``_Run.finish`` and ``_Run.grade``), which
-    reads only the graph, the units' ids and tags and their warnings; a run over the
-    recorded units gives the same answer the scoring gave, with nothing re-implemented.
-    """
-    run: Any = object.__new__(engine._Run)
-    run.g = graph
-    run.n = len(units)
-    run.units = [types.SimpleNamespace(id=u["id"], tags=u.get("tags", [])) for u in units]
-    run.unit_warnings = [[] for _ in units]
-    result: list[engine.UnitResult] = run.finish(list(totals), fired, None)
-    return result
 
 
 def _differences(doc: Mapping[str, Any], again: Mapping[str, Any], limit: int = 10) -> list[str]:

@@ -26,6 +26,7 @@ from dateutil import parser as dateutil_parser
 
 from ..errors import Diagnostic, FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
+from ..model.rules import AllOrNothing, Awarded, DeductMissing
 from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Record, RecordValue, Unit
 from .model import facts_hash as _facts_hash
 from .read import MAX_DIGITS, MAX_EXPONENT, LongNumber, read_facts_file, to_decimal
@@ -245,9 +246,9 @@ class _Validator:
         if isinstance(value, dict):
             return self.fields(unit, node_id, node, schema, value)
         # shorthands: a number for an awarded item, a boolean for an all-or-nothing one
-        if node.base == "awarded" and "awarded" in schema and not isinstance(value, bool):
+        if isinstance(node.base, Awarded) and "awarded" in schema and not isinstance(value, bool):
             return self.fields(unit, node_id, node, schema, {"awarded": value})
-        if node.base == "all_or_nothing" and isinstance(value, bool):
+        if isinstance(node.base, AllOrNothing) and isinstance(value, bool):
             return self.fields(unit, node_id, node, schema, {"met": value})
         wanted = ", ".join(sorted(schema)) or "evidence"
         msg = f"{_shown(value)} is not a valid value for {node_id!r}"
@@ -402,9 +403,9 @@ class _Validator:
         """No more elements present than the rule requires (``deduct N per missing X of M``)."""
         node_id = node.id
         for clause in node.clauses:
-            if clause.type == "deduct_missing" and clause.fact in values:
+            if isinstance(clause, DeductMissing) and clause.fact in values:
                 present = values[clause.fact]
-                if isinstance(present, Decimal) and clause.of is not None and present > clause.of:
+                if isinstance(present, Decimal) and present > clause.of:
                     self.problem(
                         "DR304",
                         f"{node_id}.{clause.fact} is {present}, more than the "

@@ -36,7 +36,7 @@ def describe_text(ruleset: Ruleset) -> str:
         rules = (
             ", ".join(c.type for c in n.clauses)
             if n.clauses
-            else (n.base if n.scoring == "item" else n.scoring)
+            else (n.base.type if n.scoring == "item" else n.scoring)
         )
         out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
     for d in g.diagnostics:

@@ -47,6 +47,7 @@ from ..errors import Diagnostic, DisclosureRulesError, FactsError
 from ..evaluation.engine import Results
 from ..files import read_input
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
+from ..model.rules import DeductMissing
 
 __all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
 
@@ -96,7 +97,7 @@ class Coverage:
             for clause in node.clauses:
                 cov.rules[(node.id, clause.line, clause.type)] = 0
             if node.scoring == "item" and not any(c.type in BASE_TYPES for c in node.clauses):
-                cov.rules[(node.id, node.line, node.base)] = 0
+                cov.rules[(node.id, node.line, node.base.type)] = 0
             deducts = any(c.type.startswith(("deduct", "zero")) for c in node.clauses)
             if node.floor.declared or (deducts and node.floor.value is not None):
                 cov.clamps[(node.id, "floor")] = 0
@@ -334,7 +335,7 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
             else:
                 entry[field] = 0
         for clause in node.clauses:
-            if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
+            if isinstance(clause, DeductMissing):
                 entry[clause.fact] = str(clause.of)
         facts[node.id] = entry
     return facts

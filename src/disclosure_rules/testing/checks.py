@@ -23,6 +23,7 @@ from ..decimals import ARITHMETIC, divide
 from ..evaluation.audit import reconcile, render_text
 from ..evaluation.engine import Results
 from ..model.graph import EvaluationGraph, GraphNode
+from ..model.rules import DeductLate, DeductMissing, DeductPer, Rate, RateOnTime
 
 __all__ = [
     "check_all",
@@ -89,21 +90,19 @@ def _node_mutations(
 ) -> Iterator[Mutation]:
     """The changes to one unit's cell whose effect on its total is known in advance."""
     for clause in node.clauses:
-        field = clause.fact
-        if field is None:
+        if isinstance(clause, DeductPer | DeductMissing | Rate):
+            field = clause.fact
+        elif isinstance(clause, DeductLate | RateOnTime):
+            field = clause.records
+        else:
             continue
-        if clause.type == "deduct_per" and field in cell:
+        if isinstance(clause, DeductPer) and field in cell:
 
             def more(doc: dict[str, Any], u: str = uid, n: str = node_id, f: str = field) -> None:
                 _cell(doc, u, n)[f] += 1
 
             yield uid, f"one more {node_id}.{field}", more, -1
-        if (
-            clause.type == "deduct_missing"
-            and field in cell
-            and clause.of is not None
-            and cell[field] < clause.of
-        ):
+        if isinstance(clause, DeductMissing) and field in cell and cell[field] < clause.of:
 
             def present(
                 doc: dict[str, Any], u: str = uid, n: str = node_id, f: str = field
@@ -111,12 +110,7 @@ def _node_mutations(
                 _cell(doc, u, n)[f] += 1
 
             yield uid, f"one more present {node_id}.{field}", present, +1
-        if (
-            clause.deadline is not None
-            and field in cell
-            and cell[field]
-            and clause.type in ("deduct_late", "rate_on_time")
-        ):
+        if isinstance(clause, DeductLate | RateOnTime) and field in cell and cell[field]:
             end = clause.deadline.end
 
             def later(

@@ -23,6 +23,7 @@ from ..errors import Span
 from ..language import syntax
 from ..language.formatter import format_ruleset
 from ..model.graph import DeadlineRule, EvaluationGraph, GraphNode
+from ..model.rules import DeductMissing
 
 __all__ = ["cohorts", "compiled", "ruleset_texts", "rulesets", "unit_facts"]
 
@@ -503,7 +504,7 @@ def _item_cell(draw: st.DrawFn, node: GraphNode) -> dict[str, Any]:
         elif kind == "number":
             cell[field] = draw(st.integers(0, 20))
     for clause in node.clauses:
-        if clause.type == "deduct_missing" and clause.fact and clause.of is not None:
+        if isinstance(clause, DeductMissing):
             cell[clause.fact] = draw(st.integers(0, int(clause.of)))
     record_kinds = {name: dict(fields) for name, fields in node.record_fields}
     for records, deadline in node.deadlines():

@@ -1,0 +1,289 @@
+"""The scoring kernels of a run: a leaf from one unit's facts, a node from its children.
+
+Called by the engine (:mod:`disclosure_rules.evaluation.engine`) as it walks
+the plan. A leaf's kernel checks the item's evidence, then lets its rules
+score it (:mod:`disclosure_rules.model.rules`: the base, then each step in
+order) and clamps the result; aggregation sums the children (weighted for
+components), applies the parent's N/A adjustments (:mod:`.na`), a resolved
+points mismatch, the floor and cap, and adds bonuses last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..decimals import ZERO, divide
+from ..decimals import text as exact
+from ..facts import NodeFacts
+from ..model.graph import GraphNode
+from ..model.rules import Awarded, MissingFact, Scope
+from .na import OWN_RATE, POLICIES, REDISTRIBUTE, RESCALE
+from .results import contribution
+from .tracer import NullTracer
+
+if TYPE_CHECKING:
+    from .engine import Run
+
+__all__ = ["Kernel", "aggregate", "kernel_for"]
+
+Kernel = Callable[[Scope, NodeFacts], Decimal]
+"""A leaf's score for the unit of the scope, from that unit's facts of the leaf."""
+
+_SILENT = NullTracer()
+
+
+def kernel_for(run: Run, node: GraphNode) -> Kernel:
+    """The kernel that scores leaf ``node`` (by how it is scored: item, direct, survey)."""
+    return _KERNELS[node.scoring](run, node)
+
+
+def _rejected(evidence: tuple[Any, ...], rejected: frozenset[str]) -> list[str]:
+    return [f"{e.ref} ({e.kind})" for e in evidence if e.kind in rejected]
+
+
+def item_kernel(run: Run, node: GraphNode) -> Kernel:
+    """Score one item from one unit's facts: evidence, base, steps in order, clamp."""
+    idx, node_id, points = node.index, node.id, node.points
+    status = run.status[idx]
+    required, rejected = node.evidence_required, node.rejected
+    base, steps = node.base, node.steps
+    can_go_negative = node.floor.value is None or node.floor.value < ZERO
+    # Awarded points alone stay within [0, points] (the facts loader checks them), so
+    # when the bounds are the defaults no clamp can bite and none is looked for.
+    unbounded = (
+        isinstance(base, Awarded)
+        and not steps
+        and (node.cap.value is None or node.cap.value >= points)
+        and (node.floor.value is None or node.floor.value <= ZERO)
+    )
+
+    def claim(scope: Scope, facts: NodeFacts) -> Decimal:
+        """The item's score from its facts, as if credited (raises MissingFact)."""
+        score = base.start(scope)
+        for step in steps:
+            score = step.apply(scope, score)
+        if facts.note:
+            scope.record("note", ZERO, note=facts.note)
+        if unbounded:
+            return score
+        return run.bounded(node, scope.unit, score, scope.tracer)
+
+    def not_credited(scope: Scope, facts: NodeFacts) -> Decimal:
+        """No accepted evidence: no credit. Deductions that would take the item below
+        zero (under ``floor none``) still apply, so withholding evidence never pays."""
+        status[scope.unit] = "not_credited"
+        value = ZERO
+        if can_go_negative:
+            tracer, scope.tracer = scope.tracer, _SILENT
+            try:
+                value = min(ZERO, claim(scope, facts))
+            except MissingFact:
+                value = ZERO
+            finally:
+                scope.tracer = tracer
+        evidence = facts.evidence
+        shown: dict[str, Any] = {"rejected": _rejected(evidence, rejected)} if evidence else {}
+        if value < ZERO:
+            shown["deductions_below_zero"] = value
+        reason = (
+            "every piece of evidence is of a rejected kind" if evidence else "no evidence supplied"
+        )
+        line, cite = node.evidence_line, node.evidence_cite or node.rejected_cite
+        note = f"not credited: {reason}"
+        scope.record("evidence", value, "evidence_required", line, cite, shown or None, note)
+        return value
+
+    def kernel(scope: Scope, facts: NodeFacts) -> Decimal:
+        scope.index, scope.node, scope.points, scope.values = idx, node_id, points, facts.values
+        if required or rejected:
+            evidence = facts.evidence
+            accepted = evidence
+            if not rejected.isdisjoint(facts.kinds):
+                accepted = tuple(e for e in evidence if e.kind not in rejected)
+            if required and not accepted:
+                return not_credited(scope, facts)
+            if len(accepted) != len(evidence):
+                # all accepted is derived from the facts when the ledger is read
+                inputs = {"accepted": accepted, "rejected": _rejected(evidence, rejected)}
+                scope.record("evidence", ZERO, None, None, node.rejected_cite, inputs)
+        try:
+            return claim(scope, facts)
+        except MissingFact as missing:
+            run.missing(node, scope.unit, missing.field)
+            return ZERO
+
+    return kernel
+
+
+def direct_kernel(run: Run, node: GraphNode) -> Kernel:
+    """A directly scored component: the score given, within the declared range."""
+    idx, line, cite = node.index, node.line, node.direct_cite
+
+    def kernel(scope: Scope, facts: NodeFacts) -> Decimal:
+        value = facts.values["score"]
+        assert isinstance(value, Decimal)
+        scope.tracer.record(
+            idx, scope.unit, "base", value, "direct_score", line, cite, {"score": value}
+        )
+        return value
+
+    return kernel
+
+
+def survey_kernel(run: Run, node: GraphNode) -> Kernel:
+    """A survey component: points × the weighted share of answers."""
+
+    def kernel(scope: Scope, facts: NodeFacts) -> Decimal:
+        u = scope.unit
+        counts = {name: facts.values.get(name) for name, _ in node.answers}
+        absent = [name for name, c in counts.items() if c is None]
+        if absent:
+            run.missing(node, u, absent[0])
+            return ZERO
+        responses = sum((c for c in counts.values() if isinstance(c, Decimal)), ZERO)
+        if responses == ZERO:
+            run.missing(node, u, "responses")
+            return ZERO
+        weighted = sum((counts[name] * w for name, w in node.answers), ZERO)  # type: ignore[operator]
+        rate = divide(weighted, responses)
+        score = divide(node.points * weighted, responses)
+        outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
+        inputs = {**counts, "responses": responses, "rate": rate, "outcome": outcome}
+        note = f"satisfaction {exact(rate * 100)}% of {exact(responses)} responses" + (
+            f": {outcome}" if outcome else ""
+        )
+        scope.tracer.record(node.index, u, "base", score, "survey", node.line, None, inputs, note)
+        return score
+
+    return kernel
+
+
+_KERNELS: dict[str, Callable[[Run, GraphNode], Kernel]] = {
+    "item": item_kernel,
+    "direct": direct_kernel,
+    "survey": survey_kernel,
+}
+
+# ---------------------------------------------------------------- aggregation
+
+
+def aggregate(run: Run, node: GraphNode) -> None:
+    """Score ``node`` for every unit from its children's scores."""
+    regular = [run.g.nodes[c] for c in node.children if run.g.nodes[c].kind != "bonus"]
+    factors = [run.factors[c.index] for c in regular]
+    weighted = any(divisor is not None for _, divisor in factors)
+    plan = _Adjustments(run, node, regular, weighted)
+    if not plan.any():
+        plain_sums(run, node, [run.scores[c.index] for c in regular], factors if weighted else None)
+        return
+    for u in range(run.n):
+        if plan.gated and run.gated_out(node, u):
+            continue
+        run.scores[node.index][u] = plan.score(u, factors)
+
+
+class _Adjustments:
+    """What makes a node's score more than the clamped sum of its children."""
+
+    def __init__(self, run: Run, node: GraphNode, regular: list[GraphNode], weighted: bool):
+        self.run, self.node, self.regular, self.weighted = run, node, regular, weighted
+        children = [run.g.nodes[c] for c in node.children]
+        self.bonuses = [c.index for c in children if c.kind == "bonus"]
+        self.gated = bool(run.gated[node.index]) or node.applies_to is not None
+        self.own_rate = [c for c in regular if c.index in run.pending_own_rate]
+        self.scale = node.resolve == "scale" and bool(node.children_points)
+        self.redistribute = [c for c in regular if _policy(c) is REDISTRIBUTE]
+        self.rescaled = [
+            run.g.nodes[i]
+            for i in run.rescaled_in.get(node.index, [])
+            if node.kind in ("component", "ruleset") and not weighted
+        ]
+        self.children_max = sum((c.points for c in regular), ZERO)
+
+    def any(self) -> bool:
+        return bool(
+            self.gated
+            or self.own_rate
+            or self.scale
+            or self.redistribute
+            or self.rescaled
+            or self.bonuses
+        )
+
+    def score(self, u: int, factors: list[tuple[Decimal, Decimal | None]]) -> Decimal:
+        run, node = self.run, self.node
+        for child in self.own_rate:
+            if u in run.pending_own_rate[child.index]:
+                OWN_RATE.settle_child(run, child, u, self.regular)
+        columns = [run.scores[c.index][u] for c in self.regular]
+        if self.weighted:
+            raw = sum(
+                (contribution(v, f, d) for v, (f, d) in zip(columns, factors, strict=True)), ZERO
+            )
+        else:
+            raw = sum(columns, ZERO)
+        score = raw
+        if self.scale:
+            score += self.resolve_scale(u, raw)
+        if self.redistribute:
+            score += REDISTRIBUTE.spread(run, node, u, self.redistribute, self.children_max, raw)
+        if self.rescaled:
+            score += RESCALE.spread(run, node, u, self.rescaled, self.children_max, raw)
+        score = run.bounded(node, u, score, run.tracer)
+        for b in self.bonuses:
+            if run.status[b][u] != "skipped":
+                score += run.scores[b][u]
+        return score
+
+    def resolve_scale(self, u: int, raw: Decimal) -> Decimal:
+        """``resolve scale``: the children's sum scaled to the node's declared points."""
+        node = self.node
+        assert node.children_points is not None
+        delta = divide(raw * node.points, node.children_points) - raw
+        inputs = {"declared": node.points, "children": node.children_points}
+        note = f"parts scaled by {exact(node.points)}/{exact(node.children_points)}"
+        self.run.tracer.record(
+            node.index, u, "resolve", delta, "scale", node.line, node.resolve_cite, inputs, note
+        )
+        return delta
+
+
+def _policy(node: GraphNode) -> object:
+    return None if node.na is None else POLICIES[node.na.policy]
+
+
+def plain_sums(
+    run: Run,
+    node: GraphNode,
+    columns: list[list[Decimal]],
+    factors: list[tuple[Decimal, Decimal | None]] | None,
+) -> None:
+    """The common case, column-wise: sum the children, then clamp."""
+    if factors is None:
+        raws = [sum(row, ZERO) for row in zip(*columns, strict=True)]
+    else:
+        raws = [
+            sum((contribution(v, f, d) for v, (f, d) in zip(row, factors, strict=True)), ZERO)
+            for row in zip(*columns, strict=True)
+        ]
+    cap, floor = node.cap.value, node.floor.value
+    record = run.tracer.record
+    for u, raw in enumerate(raws):
+        if cap is not None and raw > cap:
+            record(node.index, u, *clamp("cap", cap, raw, node.cap.line, node.cap.cite))
+            raws[u] = cap
+        elif floor is not None and raw < floor:
+            record(node.index, u, *clamp("floor", floor, raw, node.floor.line, node.floor.cite))
+            raws[u] = floor
+    run.scores[node.index] = raws
+
+
+def clamp(
+    kind: str, bound: Decimal, score: Decimal, line: int | None, cite: str | None
+) -> tuple[str, Decimal, str, int | None, str | None, dict[str, Any], str]:
+    """The entry (as :meth:`Tracer.record` takes it) of a floor or cap that absorbed
+    part of a score."""
+    note = f"the {kind} at {exact(bound)} absorbed {exact(score - bound)}"
+    return "clamp", bound - score, kind, line, cite, {"bound": bound}, note

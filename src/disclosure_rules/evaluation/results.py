@@ -1,0 +1,328 @@
+"""Results: the scores, grades and ranks of a run, and each unit's ledger as a view.
+
+The engine (:mod:`disclosure_rules.evaluation.engine`) keeps its state in
+columns (one list per node, indexed by unit); each :class:`UnitResult` is a
+view over them. The ledger stores only the entries that cannot be derived; a
+child's contribution to its parent (its score × its factor) and the evidence
+an item accepted are derived from the scores and the facts when the audit is
+read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..decimals import ONE, ZERO, divide, round_half_up
+from ..decimals import text as exact
+from ..errors import Diagnostic, FactsError, did_you_mean
+from ..facts import NodeFacts
+from ..model.graph import EvaluationGraph, GraphNode
+from ..version import __version__
+from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .tracer import Cell
+
+__all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
+
+ENGINE_VERSION = __version__
+
+
+def contribution(score: Decimal, factor: Decimal, divisor: Decimal | None) -> Decimal:
+    """A child's contribution to its parent: score × factor, divided last."""
+    if divisor is None:
+        return score if factor == ONE else score * factor
+    return divide(score * factor, divisor)
+
+
+@attrs.frozen
+class NodeResult:
+    """A view of one node's result for one unit."""
+
+    id: str
+    title: str
+    score: Decimal
+    max: Decimal
+    status: str  # scored | na | missing | not_credited | skipped
+    entries: tuple[Entry, ...]
+
+
+@attrs.frozen(eq=False)
+class Ledger:
+    """The run's columns, shared by every unit's result.
+
+    A cell of ``entries`` is None, one Entry, or a list of them (most cells hold one or
+    two entries, and a cohort has hundreds of thousands of cells). Entries that follow
+    from the scores or the facts are derived when the ledger is read, not stored: each
+    child's contribution to its parent, and the evidence an item accepted.
+    """
+
+    graph: EvaluationGraph
+    scores: list[list[Decimal]]
+    status: list[list[str]]
+    entries: list[list[Cell]] | None
+    factors: dict[int, tuple[Decimal, Decimal | None]]
+    facts_hash: str
+    facts: Sequence[Mapping[str, NodeFacts]]
+
+    def ledger(self, idx: int, u: int) -> list[Entry]:
+        """Node ``idx``'s entries for unit ``u``, derived ones included, in order."""
+        assert self.entries is not None
+        cell = self.entries[idx][u]
+        stored = [] if cell is None else cell if isinstance(cell, list) else [cell]
+        node = self.graph.nodes[idx]
+        status = self.status[idx][u]
+        if node.scoring == "item" and status == "scored":
+            accepted = self.accepted_evidence(node, u)
+            return [accepted, *stored] if accepted is not None else list(stored)
+        if node.is_leaf or status != "scored":
+            return list(stored)
+        out: list[Entry] = []
+        bonuses: list[Entry] = []
+        for c in node.children:
+            child = self.graph.nodes[c]
+            if child.kind == "bonus":
+                if self.status[c][u] != "skipped":
+                    bonuses.append(
+                        Entry(
+                            "bonus",
+                            self.scores[c][u],
+                            child=child.id,
+                            factor=ONE,
+                            note="bonus points, added after the cap",
+                        )
+                    )
+                continue
+            factor, divisor = self.factors[c]
+            out.append(
+                Entry(
+                    "child",
+                    contribution(self.scores[c][u], factor, divisor),
+                    child=child.id,
+                    factor=factor,
+                    divisor=divisor,
+                )
+            )
+        out.extend(e for e in stored if e.kind != "veto")
+        out.extend(bonuses)
+        out.extend(e for e in stored if e.kind == "veto")
+        return out
+
+    def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
+        """The evidence entry of a credited item whose evidence was all accepted."""
+        facts = self.facts[u].get(node.id)
+        if facts is None or not facts.evidence or not node.rejected.isdisjoint(facts.kinds):
+            return None  # none given, or some rejected: the kernel wrote that entry itself
+        if not (node.evidence_required or node.rejected):
+            return None
+        return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
+
+
+@attrs.define(eq=False)
+class UnitResult:
+    """One unit's scores, grade, rank and (with detail on) its ledger."""
+
+    id: str
+    tags: tuple[str, ...]
+    total: Decimal
+    max: Decimal
+    grade: str | None
+    rank: int
+    vetoes: tuple[str, ...]
+    conversions: dict[str, Decimal]
+    warnings: tuple[str, ...]
+    _ledger: Ledger = attrs.field(repr=False)
+    _u: int = attrs.field(repr=False)
+
+    @property
+    def rounded_total(self) -> Decimal:
+        return round_half_up(self.total, self._ledger.graph.rounding)
+
+    def node(self, node_id: str) -> NodeResult:
+        led = self._ledger
+        idx = led.graph.by_id[node_id]
+        n = led.graph.nodes[idx]
+        entries = tuple(led.ledger(idx, self._u)) if led.entries is not None else ()
+        return NodeResult(
+            n.id, n.title, led.scores[idx][self._u], n.points, led.status[idx][self._u], entries
+        )
+
+    def score(self, node_id: str) -> Decimal:
+        led = self._ledger
+        return led.scores[led.graph.by_id[node_id]][self._u]
+
+    def nodes(self) -> Iterator[NodeResult]:
+        for n in self._ledger.graph.nodes:
+            yield self.node(n.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        led = self._ledger
+        g = led.graph
+        u = self._u
+        places = g.rounding
+        out: dict[str, Any] = {
+            "id": self.id,
+            "tags": list(self.tags),
+            "total": _present(self.total, places),
+            "total_exact": exact(self.total),
+            "max": _present(g.root.points, places),
+            "grade": self.grade,
+            "rank": self.rank,
+        }
+        if self.vetoes:
+            out["vetoes"] = [
+                {
+                    "id": v.id,
+                    "title": v.title,
+                    "line": v.line,
+                    "grade": v.grade,
+                    "score": None if v.score is None else exact(v.score),
+                    "cite": v.cite,
+                }
+                for v in g.vetoes
+                if v.id in self.vetoes
+            ]
+        if self.conversions:
+            out["conversions"] = {
+                c.id: {
+                    "title": c.title,
+                    "points": _present(c.points, places),
+                    "value": _present(self.conversions[c.id], places),
+                    "exact": exact(self.conversions[c.id]),
+                }
+                for c in g.conversions
+            }
+        out["facts_hash"] = led.facts_hash
+        out["nodes"] = {
+            n.id: {
+                "score": _present(led.scores[n.index][u], places),
+                "exact": exact(led.scores[n.index][u]),
+                "max": _present(n.points, places),
+                "status": led.status[n.index][u],
+            }
+            for n in g.nodes
+        }
+        if led.entries is not None:
+            out["audit"] = list(self._audit_dicts())
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+    def _audit_dicts(self) -> Iterator[dict[str, Any]]:
+        led = self._ledger
+        g = led.graph
+        u = self._u
+        stack: list[tuple[int, int]] = [(0, 0)]
+        while stack:
+            idx, depth = stack.pop()
+            n = g.nodes[idx]
+            status = led.status[idx][u]
+            node: dict[str, Any] = {
+                "node": n.id,
+                "title": n.title,
+                "kind": n.kind,
+                "depth": depth,
+                "line": n.line,
+                "score": exact(led.scores[idx][u]),
+                "max": exact(n.points),
+                "status": status,
+            }
+            if n.children and status == "scored":
+                node["children"] = [g.nodes[c].id for c in n.children]
+            if n.assumed:
+                node["assumed"] = list(n.assumed)
+            node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
+            yield node
+            if status == "scored":
+                for child in reversed(n.children):
+                    stack.append((child, depth + 1))
+
+    def explain(self) -> str:
+        """The audit as readable text (from this run's ledger; nothing is re-scored)."""
+        return render_text(self.to_dict(), self._ledger.graph.metadata())
+
+
+def _present(value: Decimal, places: int) -> int | float:
+    rounded = round_half_up(value, places)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)  # JSON presentation of a 2-place value; exact text is beside it
+
+
+@attrs.define(eq=False)
+class Results:
+    """The results of scoring a cohort: units in input order, warnings, provenance."""
+
+    graph: EvaluationGraph
+    units: list[UnitResult]
+    warnings: list[Diagnostic]
+    facts_hash: str
+    facts_source: str
+    facts_description: str | None
+    synthetic: bool
+    detail: bool
+
+    def unit(self, unit_id: str) -> UnitResult:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        msg = f"no unit {unit_id!r} in these results"
+        hint = did_you_mean(unit_id, (u.id for u in self.units))
+        raise FactsError(Diagnostic("DR302", msg, unit=unit_id, hint=hint))
+
+    def __iter__(self) -> Iterator[UnitResult]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def ranking(self) -> list[UnitResult]:
+        """Units by rank (ties in input order)."""
+        return sorted(self.units, key=lambda u: u.rank)
+
+    def to_dict(self) -> dict[str, Any]:
+        g = self.graph
+        return {
+            "schema": AUDIT_SCHEMA_VERSION,
+            "engine": {"name": "disclosure_rules", "version": ENGINE_VERSION},
+            "ruleset": g.metadata(),
+            "facts": {
+                "source": self.facts_source,
+                "hash": self.facts_hash,
+                "description": self.facts_description,
+                "synthetic": self.synthetic,
+            },
+            "params": [
+                {
+                    "name": p.name,
+                    "value": exact(p.value),
+                    "assumed": p.assumed,
+                    "overridden": p.overridden,
+                    "description": p.description,
+                }
+                for p in g.params
+            ],
+            "assumptions": [
+                f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
+                for p in g.assumed_params
+            ],
+            "grades": [band.name for band in g.grades],
+            "units": [u.to_dict() for u in self.units],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+
+    def explain(self, unit_id: str) -> str:
+        return self.unit(unit_id).explain()
+
+    def reconcile(self) -> list[str]:
+        """Every reconciliation problem across the cohort (empty when all audits add up)."""
+        problems: list[str] = []
+        for u in self.units:
+            problems.extend(reconcile(u.to_dict()))
+        return problems

@@ -1,0 +1,496 @@
+"""Compiling: a checked syntax tree → an :class:`~disclosure_rules.model.graph.EvaluationGraph`.
+
+The checker (:mod:`disclosure_rules.language.checker`) has resolved the
+parameters and the facts' types; this step resolves every number, compiles
+each rule and condition into its class of :mod:`disclosure_rules.model.rules`
+(:meth:`_Compiler.rule` and :meth:`_Compiler.cond` are the one place per
+concern that maps syntax to compiled rules), inherits policies down the tree
+and lays out the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, assert_never
+
+import attrs
+
+from ..decimals import ZERO
+from ..errors import CheckError
+from ..language import syntax
+from ..language.symbols import CheckReport, FactType, node_points
+from ..workdays import Schedule
+from .graph import (
+    Bound,
+    ConversionRule,
+    EvaluationGraph,
+    GradeBand,
+    GraphNode,
+    NaRule,
+    Stage,
+    VetoRule,
+)
+from .rules import (
+    AllMet,
+    AllOf,
+    AllOrNothing,
+    AnyOf,
+    Awarded,
+    BaseRule,
+    Compare,
+    Condition,
+    DeadlineRule,
+    DeductLate,
+    DeductMissing,
+    DeductPer,
+    DeductWhen,
+    Full,
+    Met,
+    Not,
+    Rate,
+    RateOnTime,
+    Rule,
+    Truthy,
+    ZeroWhen,
+)
+
+__all__ = ["compile_ruleset"]
+
+
+def compile_ruleset(
+    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str = ""
+) -> EvaluationGraph:
+    """Compile a checked syntax tree; raise :class:`CheckError` with every error if the
+    checker's ``report`` has any (the checker runs first, in :mod:`disclosure_rules.api`)."""
+    if report.errors:
+        raise CheckError(report.diagnostics)
+    return _Compiler(ruleset, report, ruleset_hash).build()
+
+
+class _Compiler:
+    def __init__(self, ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str) -> None:
+        self.r = ruleset
+        self.report = report
+        self.params = report.params
+        self.hash = ruleset_hash
+        self.nodes: list[GraphNode | None] = []
+        self.fields: dict[str, dict[str, FactType]] = {}
+        for (node_id, field), kind in report.fact_types.items():
+            self.fields.setdefault(node_id, {})[field] = kind
+
+    # -- numbers
+
+    def num(self, number: syntax.Number) -> Decimal:
+        if isinstance(number, syntax.Literal):
+            return number.value
+        return self.params[number.name].value
+
+    def assumed_in(self, *numbers: syntax.Number | None) -> tuple[str, ...]:
+        names = []
+        for n in numbers:
+            if isinstance(n, syntax.ParamRef) and self.params[n.name].assumed:
+                names.append(n.name)
+        return tuple(names)
+
+    def cond(self, owner: str, c: syntax.Condition) -> tuple[Condition, tuple[str, ...]]:
+        """The one place a syntax condition becomes its compiled class (and the assumed
+        parameters it reads)."""
+        match c:
+            case syntax.AllOf() | syntax.AnyOf():
+                parts = [self.cond(owner, p) for p in c.parts]
+                names = tuple(a for _, found in parts for a in found)
+                kind = AllOf if isinstance(c, syntax.AllOf) else AnyOf
+                return kind(tuple(p for p, _ in parts)), names
+            case syntax.Not():
+                part, names = self.cond(owner, c.part)
+                return Not(part), names
+            case syntax.Met():
+                return Met(owner, self.deadline(c.deadline)), self.assumed_in(c.deadline.amount)
+            case syntax.AllMet():
+                deadline = self.deadline(c.deadline)
+                return AllMet(owner, c.records, deadline), self.assumed_in(c.deadline.amount)
+            case syntax.Compare():
+                node = c.fact.node or owner
+                value = self.num(c.value)
+                return Compare(node, c.fact.field, c.op, value), self.assumed_in(c.value)
+            case syntax.Truthy():
+                return Truthy(c.fact.node or owner, c.fact.field), ()
+            case _:
+                assert_never(c)
+
+    def deadline(self, d: syntax.Deadline) -> DeadlineRule:
+        amount = self.num(d.amount) if d.amount is not None else None
+        return DeadlineRule(d.end, d.start, amount, d.unit, d.by)
+
+    # -- build
+
+    def build(self) -> EvaluationGraph:
+        r = self.r
+        root_props = r.policy
+        self.nodes.append(None)  # the root, filled in last
+        children: list[int] = []
+        na = self.na_rule(root_props, r.id, None)
+        evidence = self.evidence(root_props, (False, None, None), (frozenset(), None))
+        if r.components:
+            for comp in r.components:
+                children.append(self.component(comp, na, evidence))
+        else:
+            for node in r.children:
+                children.append(self.tree_node(node, 0, na, evidence))
+        for idx in children:
+            self.set_parent(idx, 0)
+        regular = [self.get(i) for i in children if self.get(i).kind != "bonus"]
+        declared = self.num(r.total) if r.total is not None else None
+        if r.components:
+            points = declared if declared is not None else Decimal(100)
+        else:
+            points = declared if declared is not None else sum((n.points for n in regular), ZERO)
+        floor = self.bound(root_props, "floor", ZERO)
+        cap = self.bound(root_props, "cap", None)
+        self.nodes[0] = GraphNode(
+            index=0,
+            id=r.id,
+            kind="ruleset",
+            title=r.title or r.id,
+            parent=None,
+            children=tuple(children),
+            points=points,
+            line=r.span.line,
+            scoring="tree",
+            floor=floor,
+            cap=cap if cap.value is not None else Bound(points),
+            na=na,
+            cite=r.total_cite.text if r.total_cite else None,
+        )
+        nodes = tuple(n for n in self.nodes if n is not None)
+        order = tuple(self.post_order(nodes))
+        by_id = {n.id: n.index for n in nodes}
+        schema = {n.id: dict(n.fields) for n in nodes if n.fields}
+        for veto in r.vetoes:
+            schema.setdefault(veto.id, {}).update(self.fields.get(veto.id, {}))
+        return EvaluationGraph(
+            id=r.id,
+            title=r.title or r.id,
+            issuer=r.issuer,
+            issued=r.issued.isoformat() if r.issued else None,
+            year=r.year if r.year is not None else (r.issued.year if r.issued else None),
+            source=r.source,
+            file=r.span.file,
+            rounding=r.rounding,
+            nodes=nodes,
+            order=order,
+            plan=self.plan(nodes, order),
+            grades=self.grades(),
+            vetoes=tuple(self.veto(v) for v in r.vetoes),
+            conversions=tuple(
+                ConversionRule(
+                    c.id, c.title, self.num(c.points), c.span.line, c.cite.text if c.cite else None
+                )
+                for c in r.conversions
+            ),
+            params=tuple(self.params.values()),
+            tags=r.tags,
+            diagnostics=self.report.diagnostics,
+            ruleset_hash=self.hash,
+            schedules=tuple(
+                Schedule(c.year, frozenset(c.holidays), frozenset(c.workdays), c.span.file)
+                for c in r.calendars
+            ),
+            by_id=by_id,
+            fact_schema=schema,
+        )
+
+    def get(self, idx: int) -> GraphNode:
+        node = self.nodes[idx]
+        assert node is not None
+        return node
+
+    def set_parent(self, idx: int, parent: int) -> None:
+        self.nodes[idx] = attrs.evolve(self.get(idx), parent=parent)
+
+    def reserve(self) -> int:
+        self.nodes.append(None)
+        return len(self.nodes) - 1
+
+    @staticmethod
+    def post_order(nodes: tuple[GraphNode, ...]) -> Iterator[int]:
+        stack: list[tuple[int, bool]] = [(0, False)]
+        while stack:
+            idx, done = stack.pop()
+            if done:
+                yield idx
+                continue
+            stack.append((idx, True))
+            for child in reversed(nodes[idx].children):
+                stack.append((child, False))
+
+    # -- policies
+
+    def na_rule(
+        self, props: syntax.NodeProps, node_id: str, inherited: NaRule | None
+    ) -> NaRule | None:
+        na = props.not_applicable
+        if na is None:
+            return inherited
+        return NaRule(na.policy, node_id, na.span.line, na.cite.text if na.cite else None, na.over)
+
+    def evidence(
+        self,
+        props: syntax.NodeProps,
+        required: tuple[bool, int | None, str | None],
+        rejected: tuple[frozenset[str], str | None],
+    ) -> tuple[tuple[bool, int | None, str | None], tuple[frozenset[str], str | None]]:
+        for ev in props.evidence:
+            cite = ev.cite.text if ev.cite else None
+            if ev.required is not None:
+                required = (ev.required, ev.span.line, cite)
+            if ev.rejected:
+                rejected = (rejected[0] | frozenset(ev.rejected), cite or rejected[1])
+        return required, rejected
+
+    def bound(self, props: syntax.NodeProps, kind: str, default: Decimal | None) -> Bound:
+        for b in props.bounds:
+            if b.kind == kind:
+                value = None if b.value is None else self.num(b.value)
+                return Bound(value, b.span.line, b.cite.text if b.cite else None, declared=True)
+        return Bound(default)
+
+    # -- nodes
+
+    def component(self, comp: syntax.Component, na: NaRule | None, evidence: Any) -> int:
+        idx = self.reserve()
+        na = self.na_rule(comp.props, comp.id, na)
+        evidence = self.evidence(comp.props, *evidence)
+        kids: list[int] = []
+        direct_range = None
+        answers: tuple[tuple[str, Decimal], ...] = ()
+        outcomes: tuple[tuple[str, Decimal | None], ...] = ()
+        assumed = list(self.assumed_in(comp.weight, comp.points))
+        if comp.direct is not None:
+            scoring = "direct"
+            direct_range = (self.num(comp.direct.low), self.num(comp.direct.high))
+            points = direct_range[1]
+            assumed += self.assumed_in(comp.direct.low, comp.direct.high)
+        elif comp.survey is not None:
+            scoring = "survey"
+            answers = tuple((a.name, self.num(a.weight)) for a in comp.survey.answers)
+            outcomes = tuple(
+                (o.name, None if o.threshold is None else self.num(o.threshold))
+                for o in comp.survey.outcomes
+            )
+            assumed += self.assumed_in(*(a.weight for a in comp.survey.answers))
+            assumed += self.assumed_in(*(o.threshold for o in comp.survey.outcomes))
+            points = self.num(comp.points) if comp.points is not None else Decimal(100)
+        else:
+            scoring = "tree"
+            for child in comp.children:
+                kids.append(self.tree_node(child, 0, na, evidence))
+            for k in kids:
+                self.set_parent(k, idx)
+            regular = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
+            points = self.num(comp.points) if comp.points is not None else regular
+        fields: dict[str, FactType] = {}
+        if scoring == "survey":
+            fields = {name: "count" for name, _ in answers}
+        self.nodes[idx] = GraphNode(
+            index=idx,
+            id=comp.id,
+            kind="component",
+            title=comp.title,
+            parent=None,
+            children=tuple(kids),
+            points=points,
+            line=comp.span.line,
+            scoring=scoring,
+            floor=self.bound(comp.props, "floor", ZERO),
+            cap=self.bound(comp.props, "cap", points),
+            weight=self.num(comp.weight),
+            na=na,
+            direct_range=direct_range,
+            answers=answers,
+            outcomes=outcomes,
+            fields=tuple(fields.items()),
+            assumed=tuple(dict.fromkeys(assumed)),
+            cite=comp.cite.text if comp.cite else None,
+            direct_cite=comp.direct.cite.text if comp.direct and comp.direct.cite else None,
+        )
+        return idx
+
+    def tree_node(self, node: syntax.Node, depth: int, na: NaRule | None, evidence: Any) -> int:
+        idx = self.reserve()
+        na = self.na_rule(node.props, node.id, na)
+        evidence = self.evidence(node.props, *evidence)
+        (required, ev_line, ev_cite), (rejected, rej_cite) = evidence
+        declared_number = node_points(node)
+        assumed = list(self.assumed_in(declared_number))
+        kids: list[int] = []
+        children_points = None
+        declared = None
+        for child in node.children:
+            kids.append(self.tree_node(child, depth + 1, na, evidence))
+        for k in kids:
+            self.set_parent(k, idx)
+        resolve = node.props.resolve
+        children_sum = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
+        points = children_sum if declared_number is None else self.num(declared_number)
+        if isinstance(node, syntax.Section):
+            children_points = children_sum
+            if resolve is not None and resolve.mode == "sum" and children_points != points:
+                declared, points = points, children_points
+            elif children_points != points:
+                declared = points
+        clauses, base = self.clauses(node)
+        for c in clauses:
+            assumed.extend(c.assumed)
+        kind = (
+            "bonus"
+            if isinstance(node, syntax.Bonus)
+            else ("section" if isinstance(node, syntax.Section) else "item")
+        )
+        applies = node.props.applies_to
+        self.nodes[idx] = GraphNode(
+            index=idx,
+            id=node.id,
+            kind=kind,
+            title=node.title,
+            parent=None,
+            children=tuple(kids),
+            points=points,
+            line=node.span.line,
+            scoring="tree" if isinstance(node, syntax.Section) else "item",
+            floor=self.bound(node.props, "floor", ZERO),
+            cap=self.bound(node.props, "cap", points),
+            declared_points=declared,
+            clauses=clauses,
+            base=base,
+            steps=tuple(r for r in clauses if not isinstance(r, BaseRule)),
+            applies_to=frozenset(applies.tags) if applies is not None else None,
+            na=na,
+            evidence_required=required,
+            evidence_line=ev_line,
+            evidence_cite=ev_cite,
+            rejected=rejected,
+            rejected_cite=rej_cite,
+            resolve=resolve.mode if resolve is not None else None,
+            resolve_cite=resolve.cite.text if resolve is not None and resolve.cite else None,
+            children_points=children_points if declared is not None else None,
+            owner=node.props.owner,
+            remark=node.props.remark,
+            cite=node.cite.text if node.cite else None,
+            fields=tuple(sorted(self.fields.get(node.id, {}).items())),
+            record_fields=tuple(
+                (records, tuple(sorted(fields.items())))
+                for (owner, records), fields in sorted(self.report.record_types.items())
+                if owner == node.id
+            ),
+            assumed=tuple(dict.fromkeys(assumed)),
+        )
+        return idx
+
+    def clauses(self, node: syntax.Node) -> tuple[tuple[Rule, ...], BaseRule]:
+        """The item's rules in order, and its base (``full`` when it has only steps)."""
+        out = tuple(self.rule(node.id, rule) for rule in node.rules)
+        base = next((r for r in out if isinstance(r, BaseRule)), None)
+        if base is None:
+            base = Full(node.span.line) if out else Awarded(node.span.line)
+        return out, base
+
+    def rule(self, owner: str, rule: syntax.Rule) -> Rule:
+        """The one place a syntax rule becomes its compiled class."""
+        line, cite = rule.span.line, rule.cite.text if rule.cite else None
+        match rule:
+            case syntax.Award(mode="awarded"):
+                return Awarded(line, cite)
+            case syntax.Award(mode="full"):
+                return Full(line, cite)
+            case syntax.Award():
+                return AllOrNothing(line, cite)
+            case syntax.Rate():
+                return Rate(line, rule.fact.field, rule.fact.node, cite)
+            case syntax.DeductPer():
+                most = self.num(rule.max) if rule.max is not None else None
+                assumed = self.assumed_in(rule.amount, rule.max)
+                fact, node = rule.fact.field, rule.fact.node
+                return DeductPer(line, self.num(rule.amount), fact, node, most, cite, assumed)
+            case syntax.DeductMissing():
+                amount, of = self.num(rule.amount), self.num(rule.of)
+                assumed = self.assumed_in(rule.amount, rule.of)
+                return DeductMissing(
+                    line, amount, rule.fact.field, of, rule.fact.node, cite, assumed
+                )
+            case syntax.DeductWhen():
+                cond, names = self.cond(owner, rule.condition)
+                assumed = self.assumed_in(rule.amount) + names
+                return DeductWhen(line, self.num(rule.amount), cond, cite, assumed)
+            case syntax.ZeroWhen():
+                cond, names = self.cond(owner, rule.condition)
+                return ZeroWhen(line, cond, cite, names)
+            case syntax.DeductLate():
+                most = self.num(rule.max) if rule.max is not None else None
+                assumed = self.assumed_in(rule.amount, rule.max, rule.deadline.amount)
+                deadline = self.deadline(rule.deadline)
+                amount = self.num(rule.amount)
+                return DeductLate(line, amount, rule.records, deadline, most, cite, assumed)
+            case syntax.RateOnTime():
+                assumed = self.assumed_in(rule.deadline.amount)
+                deadline = self.deadline(rule.deadline)
+                return RateOnTime(line, rule.records, deadline, cite, assumed)
+            case _:
+                assert_never(rule)
+
+    def grades(self) -> tuple[GradeBand, ...]:
+        if self.r.grades is None:
+            return ()
+        return tuple(
+            GradeBand(
+                g.name,
+                None if g.threshold is None else self.num(g.threshold),
+                None if g.quota is None else self.num(g.quota),
+                g.span.line,
+                g.cite.text if g.cite else None,
+            )
+            for g in self.r.grades.bands
+        )
+
+    def veto(self, v: syntax.Veto) -> VetoRule:
+        cond, _ = self.cond(v.id, v.condition)
+        return VetoRule(
+            v.id,
+            v.title,
+            cond,
+            v.span.line,
+            v.grade,
+            None if v.score is None else self.num(v.score),
+            v.cite.text if v.cite else None,
+        )
+
+    # -- plan
+
+    @staticmethod
+    def plan(nodes: tuple[GraphNode, ...], order: tuple[int, ...]) -> tuple[Stage, ...]:
+        """Per-unit passes and cohort barriers, in the order the engine runs them."""
+        leaves = tuple(i for i in order if nodes[i].is_leaf)
+        stages = [Stage("per_unit", "score every leaf from its facts", leaves)]
+        averaged = tuple(i for i in leaves if _averaged(nodes[i]))
+        if averaged:
+            stages.append(Stage("cohort", "N/A averages over the cohort (leaves)", averaged))
+        pending: list[int] = []
+        for i in order:
+            node = nodes[i]
+            if node.is_leaf:
+                continue
+            pending.append(i)
+            if node.applies_to is not None and _averaged(node):
+                stages.append(Stage("per_unit", "aggregate children", tuple(pending)))
+                stages.append(Stage("cohort", f"N/A averages over the cohort ({node.id})", (i,)))
+                pending = []
+        if pending:
+            stages.append(Stage("per_unit", "aggregate children", tuple(pending)))
+        stages.append(Stage("per_unit", "vetoes and conversions", ()))
+        stages.append(Stage("cohort", "ranks and grades (thresholds, quotas)", ()))
+        return tuple(stages)
+
+
+def _averaged(node: GraphNode) -> bool:
+    return node.na is not None and node.na.policy in ("average", "group_average")
