@@ -8,6 +8,7 @@ A ruleset author proves that a ruleset behaves without writing cases by hand::
 
     ruleset = dr.load("my-county-2021.dr")
 
+    @testing.PROFILE  # no deadline: see disclosure_rules.testing.profile
     @given(testing.cohorts(ruleset))
     def test_my_ruleset_behaves(cohort):
         testing.check_all(ruleset, cohort)
@@ -35,10 +36,13 @@ from .checks import (
     check_permutation,
     check_reconciles,
 )
+from .profile import PROFILE, PROFILE_NAME
 from .strategies import cohorts, ruleset_texts, rulesets, unit_facts
 from .strategies import compiled as compiled  # public and documented, outside `import *`
 
 __all__ = [
+    "PROFILE",
+    "PROFILE_NAME",
     "check_all",
     "check_bounded",
     "check_deterministic",
