@@ -33,7 +33,8 @@ ruleset my-county-2021 {
 """)
 
 
-# The whole property test: five lines.
+# The whole property test: five lines. The profile turns off Hypothesis's deadline.
+@testing.PROFILE
 @given(testing.cohorts(RULESET))
 def test_my_ruleset_behaves(cohort):
     testing.check_all(RULESET, cohort)

@@ -25,6 +25,7 @@ from .decimals import text as exact
 from .errors import (
     Diagnostic,
     DisclosureRulesError,
+    FactsError,
     RulesetSyntaxError,
     Severity,
     did_you_mean,
@@ -295,6 +296,71 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
+_KINDS = {
+    "ruleset": "a ruleset file",
+    "facts": "a facts file",
+    "results": "a results file",
+    "cases": "a case file",
+}
+_SNIFF_BYTES = 4096  # the opening of a file tells its kind; the whole file is read later
+
+
+def _file_kind(name: str) -> str | None:
+    """What kind of file ``name`` opens like, or None (not a file, or nothing known)."""
+    path = Path(name)
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:  # the opening only: bounded by construction
+            head = fh.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None  # the reader that follows reports it, with its own code
+    code = "\n".join(
+        line for line in head.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ).lstrip()
+    if code.startswith("ruleset ") or code.startswith("ruleset\t"):
+        return "ruleset"
+    if code.startswith("{"):
+        if '"schema"' in code and '"engine"' in code:
+            return "results"
+        return "facts" if '"units"' in code else None
+    keys = {line.split(":", 1)[0] for line in code.splitlines() if not line[:1].isspace()}
+    return "cases" if {"ruleset", "cases"} <= keys else None
+
+
+def _wrong_kind(name: str, expected: str, code: str) -> Diagnostic | None:
+    """A diagnostic when ``name`` is plainly another kind of file than ``expected``."""
+    kind = _file_kind(name)
+    if kind is None or kind == expected:
+        return None
+    msg = f"this is {_KINDS[kind]}, not {_KINDS[expected]}"
+    hints = {
+        "ruleset": "the ruleset comes first: disclosure-rules score RULESET FACTS",
+        "facts": "facts come after the ruleset: disclosure-rules score RULESET FACTS",
+        "results": "a saved results file is read by: disclosure-rules explain --results FILE",
+        "cases": "a case file is run by: disclosure-rules test FILE",
+    }
+    return Diagnostic(code, msg, file=name, hint=hints[kind])
+
+
+def _expect_kinds(ruleset: str | None, facts: str | None) -> None:
+    """Refuse a ruleset or facts argument that is another kind of file, naming both."""
+    found = [
+        d
+        for d in (
+            _wrong_kind(ruleset, "ruleset", "DR000") if ruleset else None,
+            _wrong_kind(facts, "facts", "DR301") if facts else None,
+        )
+        if d is not None
+    ]
+    if found:
+        raise _WrongKind(found)
+
+
+class _WrongKind(DisclosureRulesError, ValueError):
+    pass
+
+
 def _ruleset_input(name: str) -> str:
     """A ruleset argument that is a file (an input the output must not overwrite), or ''."""
     return name if Path(name).is_file() else ""
@@ -329,7 +395,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     failed = False
     report = []
     for name in args.rulesets:
-        diagnostics = api.check(name, params or None)
+        wrong = _wrong_kind(name, "ruleset", "DR000")
+        diagnostics = [wrong] if wrong else api.check(name, params or None)
         if args.strict:
             diagnostics = [attrs.evolve(d, severity=Severity.ERROR) for d in diagnostics]
         errors = [d for d in diagnostics if d.is_error]
@@ -368,6 +435,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> Results:
+    _expect_kinds(args.ruleset, args.facts)
     ruleset = api.load(args.ruleset, _params(args) or None)
     detail = not getattr(args, "no_detail", False)
     calendar = _calendar(args)
@@ -445,7 +513,12 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if not args.ruleset or not args.facts:
         raise _UsageError("explain needs RULESET FACTS --unit ID (or --results FILE --unit ID)")
     results = _score(args)
-    _emit(printable(results.explain(args.unit)))
+    try:
+        text = results.explain(args.unit)
+    except FactsError as exc:  # an unknown unit: of the facts file given
+        named = [d if d.file else attrs.evolve(d, file=args.facts) for d in exc.diagnostics]
+        raise FactsError(named) from None
+    _emit(printable(text))
     return 0
 
 

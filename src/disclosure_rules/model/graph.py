@@ -288,6 +288,7 @@ class EvaluationGraph:
             "year": self.year,
             "source": self.source,
             "max": _num(self.root.points),
+            "cite": self.root.cite,  # the header's `total … cite`: where the maximum comes from
             "rounding": self.rounding,
             "hash": self.ruleset_hash,
             "indicators": sum(1 for n in self.nodes if n.kind in ("item", "bonus")),

@@ -8,6 +8,7 @@ A ruleset author proves that a ruleset behaves without writing cases by hand::
 
     ruleset = dr.load("my-county-2021.dr")
 
+    @testing.PROFILE  # no deadline: see disclosure_rules.testing.profile
     @given(testing.cohorts(ruleset))
     def test_my_ruleset_behaves(cohort):
         testing.check_all(ruleset, cohort)
@@ -21,6 +22,11 @@ Checks, each raising ``AssertionError`` with what failed: :func:`check_bounded`,
 :func:`check_monotone`, :func:`check_na_consistency`, :func:`check_permutation`,
 :func:`check_deterministic`, :func:`check_reconciles`, :func:`check_json_round_trip`,
 and :func:`check_all`.
+
+For one indicator at a time (:mod:`.targets`): :func:`facts_for` (facts varying one
+node, optionally near its thresholds or its floor) and :func:`score_change` (one fact
+changed, both scores). :data:`PROFILE` (:mod:`.profile`) is a Hypothesis settings
+profile without a deadline, also registered as ``"disclosure-rules"``.
 """
 
 from __future__ import annotations
@@ -35,10 +41,15 @@ from .checks import (
     check_permutation,
     check_reconciles,
 )
+from .profile import PROFILE, PROFILE_NAME
 from .strategies import cohorts, ruleset_texts, rulesets, unit_facts
 from .strategies import compiled as compiled  # public and documented, outside `import *`
+from .targets import ScoreChange, facts_for, score_change
 
 __all__ = [
+    "PROFILE",
+    "PROFILE_NAME",
+    "ScoreChange",
     "check_all",
     "check_bounded",
     "check_deterministic",
@@ -48,7 +59,9 @@ __all__ = [
     "check_permutation",
     "check_reconciles",
     "cohorts",
+    "facts_for",
     "ruleset_texts",
     "rulesets",
+    "score_change",
     "unit_facts",
 ]

@@ -43,7 +43,7 @@ import yaml
 from .. import api
 from ..decimals import round_half_up
 from ..decimals import text as exact
-from ..errors import Diagnostic, DisclosureRulesError, FactsError
+from ..errors import Diagnostic, DisclosureRulesError, FactsError, RulesetNotFoundError
 from ..evaluation.engine import Results
 from ..files import read_input
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
@@ -380,10 +380,18 @@ def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], 
     ruleset_ref = str(_plain(top["ruleset"][1]))
     local = Path(name).parent / ruleset_ref
     params = _plain(top["params"][1]) if "params" in top else None
-    ruleset = api.load(
-        local if local.is_file() else ruleset_ref,
-        {k: str(v) for k, v in (params or {}).items()} or None,
-    )
+    try:
+        ruleset = api.load(
+            local if local.is_file() else ruleset_ref,
+            {k: str(v) for k, v in (params or {}).items()} or None,
+        )
+    except RulesetNotFoundError as exc:  # say which case file names it, and where
+        line = top["ruleset"][1].start_mark.line + 1
+        named = [
+            attrs.evolve(d, message=f"`ruleset:` (line {line}): {d.message}", file=name)
+            for d in exc.diagnostics
+        ]
+        raise RulesetNotFoundError(named) from None
     cases_node = top["cases"][1]
     if not isinstance(cases_node, yaml.SequenceNode):
         raise CaseFileError(Diagnostic("DR311", "`cases:` is a list", file=name))
