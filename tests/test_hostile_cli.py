@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from installed import EXAMPLES, run
+from installed import EXAMPLES, run, snapshot
 
 from disclosure_rules.errors import Diagnostic
 from disclosure_rules.outputs.csv import neutralised
@@ -230,3 +230,169 @@ def test_an_unexpected_error_is_a_diagnostic_with_a_code(monkeypatch, capsys) ->
     err = capsys.readouterr().err
     assert err.startswith("disclosure-rules: error: DR620 unexpected error: KeyError: 'boom'")
     assert "--debug shows where it happened" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- issue 16, every reproduction
+#
+# Each reproduction of issue 16 runs through the installed command here or in the test
+# named beside it (all of them through tests/installed.py: no traceback, exit 0, 1 or 2,
+# 10 s, 1 GB), and the folder is as it was afterwards:
+#
+#   files clobbered          test_files_cli: symlink, FIFO, device, folder, mode, the input
+#                            facts as -o, fmt -w, SIGTERM (no temporary file left)
+#   billion laughs, YAML     test_a_billion_laughs_case_file_is_refused_quickly,
+#                            test_a_deeply_nested_case_file_is_refused (above)
+#   calendar file range      test_a_calendar_range_of_ten_thousand_years_is_refused_quickly
+#   /dev/zero, FIFO inputs   test_files_cli: test_devices_and_fifos_as_input_end_in_a_diagnostic…
+#   -o dir/missing/ro/""     test_files_cli: test_a_refused_output_is_a_diagnostic_and_changes…
+#   stdout closed or full    test_files_cli: test_standard_output_closed_early_…, …_full_…
+#   lone surrogate           test_a_lone_surrogate_is_escaped_in_a_table_and_refused_in_json
+#   explain --results (16)   test_verify.test_explain_on_a_malformed_results_file_is_a_diagnostic
+#   edited total …           test_verify: test_a_tampered_results_file_does_not_verify, explain…
+#   CSV formulas, ESC/BEL    test_csv_cells_that_would_be_formulas_are_neutralised,
+#                            test_control_characters_are_escaped_in_human_readable_output
+#   test on an empty folder  test_a_folder_without_case_files_is_an_error
+#   the Python API           test_api_misuse (not a command: the API's exception contract)
+#   everything else          REPRODUCTIONS below
+
+FACTS_FIXTURES = Path(__file__).parent / "fixtures" / "facts"
+T_RULESET = """ruleset t {
+  title "t"
+  tags dept, town
+  policy { evidence optional }
+  item hearing "听取意见" 2
+  item appeals "行政复议" 2 { deduct 1 per overturned_reviews deduct 2 per lost_lawsuits }
+  item met_item "按时公开" 2 { all_or_nothing }
+  item reply "按时答复" 2 { deduct 1 when late within 7 days of asked }
+}
+"""
+SMALL = (
+    'ruleset s {\n  title "s"\n  section a "a" 10 {\n    item b "b" 10 {\n      %s\n    }\n  }\n}\n'
+)
+
+
+def _facts(work: Path, name: str, facts: object) -> None:
+    doc = {"units": [{"id": "u", "tags": ["town"], "facts": facts}]}
+    (work / name).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def _setup(work: Path) -> None:
+    """Every input of the reproductions below, written before the folder's snapshot."""
+    (work / "t.dr").write_text(T_RULESET, encoding="utf-8")
+    for fixture in FACTS_FIXTURES.iterdir():
+        shutil.copy(fixture, work / fixture.name)
+    calendar = "calendar { year 2030 holidays 0001-01-01..9999-12-31 }"
+    (work / "holidays.dr").write_text(
+        SMALL.replace("\n}\n", f"\n  {calendar}\n}}\n") % "deduct 1 per n", encoding="utf-8"
+    )
+    (work / "deadline.dr").write_text(
+        SMALL % "zero when not published within 999999999999 days of formed", encoding="utf-8"
+    )
+    (work / "nots.dr").write_text(SMALL % f"zero when {'not ' * 1000}n > 1", encoding="utf-8")
+    (work / "a.dr").write_text(SMALL % "deduct 1 per n", encoding="utf-8")
+    (work / "c.dr").write_text(SMALL % "deduct 2 per n", encoding="utf-8")
+    (work / "digits.dr").write_text(SMALL % f"deduct {'9' * 5001} per n", encoding="utf-8")
+    count = "1" + "0" * 5000  # as written in the file: Python's int() refuses it
+    (work / "count5001.json").write_text(
+        '{"units": [{"id": "u", "facts": {"appeals": {"overturned_reviews": ' + count + "}}}]}",
+        encoding="utf-8",
+    )
+    _facts(work, "exponent.json", {"appeals": {"overturned_reviews": "1e1000000"}})
+    (work / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    cell = "x" * (128 * 1024 + 1)
+    (work / "cell.csv").write_text(
+        f"unit,tags,node,field,value,kind\nu,town,hearing,awarded,{cell},\n", encoding="utf-8"
+    )
+    _facts(work, "padded.json", {"reply": {"late": {"asked": "2020-01-01" + " " * 30_000 + "x"}}})
+    units = [
+        {"id": f"u{i}", "tags": ["town"], "facts": {"appeals": {"overturned_reviews": "x"}}}
+        for i in range(20_000)
+    ]
+    (work / "errors.json").write_text(json.dumps({"units": units}), encoding="utf-8")
+
+
+# (name, arguments, exit status, what standard error must say)
+REPRODUCTIONS = [
+    ("ruleset calendar 0001..9999", ["check", "holidays.dr"], 1, "DR010"),
+    ("ruleset calendar, scored", ["score", "holidays.dr", "ex.json"], 1, "DR010"),
+    ("within 999999999999 days: check", ["check", "deadline.dr"], 1, "DR136"),
+    ("within 999999999999 days: score", ["score", "deadline.dr", "ex.json"], 1, "DR136"),
+    ("--param x=1e999999999", ["score", "t.dr", "ex.json", "--param", "x=1e999999999"], 1, "DR113"),
+    (
+        "--param out of range",
+        ["score", "jingan-2020-evaluation", "ex.json", "--param", "publicity_days=1e999999999"],
+        1,
+        "out of range: a parameter has at most 40 digits",
+    ),
+    (
+        "--param Infinity",
+        ["score", "jingan-2020-evaluation", "ex.json", "--param", "publicity_days=Infinity"],
+        1,
+        "is not a number",
+    ),
+    ("1,000 chained not", ["check", "nots.dr"], 1, "DR005 nesting is deeper than 64 levels"),
+    ("check A B C, B too deep", ["check", "a.dr", "nots.dr", "c.dr"], 1, "DR005"),
+    (
+        "a 5,001-digit number in a ruleset",
+        ["check", "digits.dr"],
+        1,
+        "DR011 this number has 5,001 digits",
+    ),
+    ("a count with 5,001 digits", ["score", "t.dr", "count5001.json"], 1, "DR312"),
+    ('"1e1000000"', ["score", "t.dr", "DR312-huge-exponent.json"], 1, "DR312"),
+    ("JSON nested 100,000 deep", ["score", "t.dr", "deep.json"], 1, "DR313"),
+    ("a CSV cell over 128 KiB", ["score", "t.dr", "cell.csv"], 1, "DR314"),
+    ("a date padded with 30,000 spaces", ["score", "t.dr", "padded.json"], 1, "DR310"),
+    ('"synthetic": "false"', ["score", "t.dr", "DR305-synthetic-as-text.json"], 1, "DR305"),
+    ("a ragged CSV row", ["score", "t.dr", "DR301-ragged-row.csv"], 1, "DR301 row 2 has 7 cells"),
+    ("20,000 units of errors", ["score", "t.dr", "errors.json"], 1, "DR604"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "says"), [r[1:] for r in REPRODUCTIONS], ids=[r[0] for r in REPRODUCTIONS]
+)
+def test_issue_16_reproduction(work: Path, args: list[str], status: int, says: str) -> None:
+    _setup(work)
+    if "jingan-2020-evaluation" in args:
+        shutil.copy(EXAMPLES / "jingan-2020-evaluation.facts.json", work / "ex.json")
+    before = snapshot(work)
+    result = run(*args, cwd=work)
+    assert result.returncode == status, result.stderr[-2000:]
+    assert says in result.stderr, result.stderr[-2000:]
+    assert snapshot(work) == before
+
+
+def test_check_goes_on_to_the_next_ruleset_after_one_that_nests_too_deeply(work: Path) -> None:
+    _setup(work)
+    result = run("check", "a.dr", "nots.dr", "c.dr", cwd=work)
+    assert result.stdout.splitlines() == [
+        "a.dr: ok, 0 warning(s)",
+        "nots.dr: 1 error(s), 0 warning(s)",
+        "c.dr: ok, 0 warning(s)",
+    ]
+
+
+def test_diagnostics_of_a_file_of_errors_are_capped(work: Path) -> None:
+    _setup(work)
+    result = run("score", "t.dr", "errors.json", cwd=work)
+    assert len(result.stderr) < 100_000  # 20,000 errors, but a screenful of them
+
+
+def test_json_output_of_a_large_cohort_succeeds_or_ends_in_a_diagnostic(work: Path) -> None:
+    # JSON output is built in memory (streaming it is a separate matter): under a memory
+    # limit too small for it, the run ends in DR620 and leaves no file, never a traceback.
+    doc = json.loads((work / "ex.json").read_text(encoding="utf-8"))
+    doc["units"] = [
+        {**unit, "id": f"{unit['id']}-{copy}"} for copy in range(10) for unit in doc["units"]
+    ]
+    (work / "big.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    before = snapshot(work)
+    result = run(
+        "score", Y, "big.json", "--format", "json", "-o", "out.json", cwd=work, memory=140 * 1024**2
+    )
+    if result.returncode == 0:
+        assert len(json.loads((work / "out.json").read_text(encoding="utf-8"))["units"]) == 150
+    else:
+        assert result.returncode == 1 and "DR620 out of memory" in result.stderr
+        assert snapshot(work) == before  # no output, no temporary file

@@ -22,14 +22,19 @@ from typing import Any
 import attrs
 
 from .catalog import shipped_paths, shipped_text
+from .decimals import ARITHMETIC
 from .errors import (
     Diagnostic,
     ParameterError,
     RulesetNotFoundError,
+    RulesetSyntaxError,
+    Span,
     did_you_mean,
+    expect_argument,
 )
 from .evaluation.engine import Results, evaluate
 from .facts import Cohort, load_facts
+from .facts.read import MAX_DIGITS, MAX_EXPONENT
 from .files import read_input
 from .language import syntax as tree
 from .language.checker import analyse
@@ -77,6 +82,7 @@ class Ruleset:
 
     def load_facts(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> Cohort:
         """Load and validate facts (path to JSON/CSV, or a JSON-shaped mapping)."""
+        _check_facts(source, "source")
         return load_facts(source, self.graph)
 
     def evaluate(
@@ -92,6 +98,12 @@ class Ruleset:
         ``calendar`` adds working-day schedules for years the official calendar does not
         cover yet: a :class:`~disclosure_rules.workdays.Calendar` or a schedule file.
         """
+        _check_facts(cohort_or_facts, "cohort_or_facts")
+        expect_argument(detail, bool, "detail", "True or False")
+        expect_argument(strict, bool, "strict", "True or False")
+        expect_argument(
+            calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+        )
         cohort = load_facts(cohort_or_facts, self.graph)
         if calendar is not None and not isinstance(calendar, Calendar):
             calendar = Calendar.from_file(calendar)
@@ -100,6 +112,15 @@ class Ruleset:
     def describe(self) -> dict[str, Any]:
         """The compiled ruleset as JSON-ready data (``describe --format json``)."""
         return self.graph.to_dict()
+
+
+def _check_facts(source: object, argument: str) -> None:
+    expected = "a Cohort, a path to a facts file, or a facts document (a mapping)"
+    expect_argument(source, (Cohort, str, os.PathLike, Mapping), argument, expected)
+    if isinstance(source, os.PathLike) and isinstance(os.fspath(source), bytes):
+        raise TypeError(f"{argument}: expected a str path, got a bytes path")
+    if isinstance(source, Mapping) and not all(isinstance(key, str) for key in source):
+        raise TypeError(f"{argument}: a facts document's keys are str")
 
 
 @attrs.frozen
@@ -117,18 +138,45 @@ class CatalogEntry:
 
 
 def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
-    """``70%`` → 0.70, ``1.5`` → 1.5; anything else is a ParameterError."""
-    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
-        return Decimal(raw)
-    text = str(raw).strip()
-    try:
-        value = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-    except InvalidOperation:
-        value = None
+    """``70%`` → 0.70, ``1.5`` → 1.5; anything else is a ParameterError.
+
+    A value is a finite number within the limits of numbers in facts files
+    (:data:`~disclosure_rules.facts.read.MAX_DIGITS` digits, a size within
+    ``1e±MAX_EXPONENT``), so a parameter cannot overflow the engine's arithmetic.
+    """
+    expect_argument(
+        raw, (Decimal, int, str, float), f"parameter {name!r}", "a Decimal, an int or a str"
+    )
+    value: Decimal | None
+    if isinstance(raw, Decimal | int):
+        value = Decimal(raw)
+    else:
+        text = str(raw).strip()
+        try:
+            value = Decimal(text[:-1]) if text.endswith("%") else Decimal(text)
+        except InvalidOperation:
+            value = None
     if value is None or not value.is_finite():
         msg = f"parameter {name}: {raw!r} is not a number"
         raise ParameterError(Diagnostic("DR113", msg, hint="e.g. --param name=2 or name=70%"))
+    digits = len(value.as_tuple().digits)
+    if digits > MAX_DIGITS or not (value.is_zero() or abs(value.adjusted()) <= MAX_EXPONENT):
+        shown = f"a number of {digits:,} digits" if digits > 60 else str(value)
+        msg = (
+            f"parameter {name}: {shown} is out of range: a parameter has at most "
+            f"{MAX_DIGITS} digits and a size between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT + 1}"
+        )
+        raise ParameterError(Diagnostic("DR113", msg, hint="e.g. --param name=2 or name=70%"))
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        return ARITHMETIC.divide(value, Decimal(100))  # exact: at most 40 digits
     return value
+
+
+def _check_params(params: object) -> None:
+    expect_argument(params, (Mapping, type(None)), "params", "a mapping of names to values")
+    assert params is None or isinstance(params, Mapping)
+    for name in params or ():
+        expect_argument(name, str, "params", "parameter names as str")
 
 
 def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decimal]:
@@ -160,7 +208,12 @@ def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decim
 
 
 def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes]:
+    expect_argument(
+        name_or_path, (str, os.PathLike), "name_or_path", "a shipped ruleset id or a path"
+    )
     text = os.fspath(name_or_path)
+    if isinstance(text, bytes):
+        raise TypeError(f"name_or_path: expected a str path, got a bytes path {text!r}")
     path = Path(text)
     if path.is_file():  # read within the parser's limit (DR006), so a huge file is not read
         return text, read_input(
@@ -182,15 +235,35 @@ def compile(
     file: str = "<string>",
 ) -> Ruleset:
     """Parse, check and compile ruleset text; raise on any error (all of them, together)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    data = _text_bytes(text, file, params)
     syntax = parse(data, file)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     graph = compile_ruleset(syntax, analyse(syntax, _params(syntax, params)), digest)
     return Ruleset(graph, syntax)
 
 
+def _text_bytes(text: object, file: object, params: object) -> bytes:
+    """The ruleset text as UTF-8 bytes, its arguments checked (a lone surrogate: DR003)."""
+    expect_argument(text, (str, bytes), "text", "the ruleset text as str or UTF-8 bytes")
+    expect_argument(file, str, "file", "the name shown in diagnostics, a str")
+    _check_params(params)
+    if isinstance(text, bytes):
+        return text
+    assert isinstance(text, str) and isinstance(file, str)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        code = ord(text[exc.start])
+        msg = f"the text holds a lone surrogate (U+{code:04X}): it is not Unicode text"
+        diagnostic = Diagnostic("DR003", msg, span=Span(file, line, column))
+        raise RulesetSyntaxError(diagnostic) from None
+
+
 def load(name_or_path: str | os.PathLike[str], params: ParamValues | None = None) -> Ruleset:
     """A shipped ruleset by id (see :func:`catalog`) or a ``.dr`` file by path."""
+    _check_params(params)
     file, data = _read(name_or_path)
     return compile(data, params, file=file)
 
@@ -202,12 +275,15 @@ def check(
     for problems in the ruleset itself."""
     from .errors import DisclosureRulesError
 
+    _check_params(params)
     try:
         file, data = _read(name_or_path)
         syntax = parse(data, file)
         return list(analyse(syntax, _params(syntax, params)).diagnostics)
     except DisclosureRulesError as exc:
         return list(exc.diagnostics)
+    except RecursionError:  # each ruleset is checked on its own: one cannot stop the next
+        return [_too_deep(os.fspath(name_or_path))]
 
 
 def check_text(
@@ -216,11 +292,19 @@ def check_text(
     """Every diagnostic for ruleset text; never raises for problems in the text itself."""
     from .errors import DisclosureRulesError
 
+    data = _text_bytes(text, file, params)
     try:
-        syntax = parse(text.encode("utf-8") if isinstance(text, str) else text, file)
+        syntax = parse(data, file)
         return list(analyse(syntax, _params(syntax, params)).diagnostics)
     except DisclosureRulesError as exc:
         return list(exc.diagnostics)
+    except RecursionError:
+        return [_too_deep(file)]
+
+
+def _too_deep(file: str) -> Diagnostic:
+    msg = "the ruleset nests too deeply to be processed"
+    return Diagnostic("DR005", msg, file=file, hint="real schemes nest 4 or 5 levels")
 
 
 def catalog() -> list[CatalogEntry]:

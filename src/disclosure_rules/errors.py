@@ -37,6 +37,7 @@ __all__ = [
     "Span",
     "did_you_mean",
     "display_width",
+    "expect_argument",
 ]
 
 
@@ -144,6 +145,29 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     if not close:
         return None
     return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def expect_argument(
+    value: object, types: type | tuple[type, ...], argument: str, expected: str
+) -> None:
+    """Raise TypeError naming ``argument`` and what was expected unless ``value`` is one of
+    ``types`` (a bool is never taken for a number): the public API checks its arguments
+    with this where they enter, so a wrong type never fails deep inside."""
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _tuple(types)):
+        msg = f"{argument}: expected {expected}, got {type(value).__name__} {_short(value)}"
+        raise TypeError(msg)
+
+
+def _tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        return ""
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 class DisclosureRulesError(Exception):

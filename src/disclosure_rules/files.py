@@ -85,11 +85,12 @@ def read_input(
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise _problem(unreadable, f"cannot read {what}: {_reason(exc)}", name) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # before fdopen, which refuses a folder with its own error
+        os.close(fd)
+        msg = f"cannot read {what}: it is {describe_kind(mode)}, not a regular file"
+        raise _problem(unreadable, msg, name)
     with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            msg = f"cannot read {what}: it is {describe_kind(mode)}, not a regular file"
-            raise _problem(unreadable, msg, name)
         size = os.fstat(fd).st_size
         if size > limit:
             raise _too_large(too_large, what, name, limit, size)

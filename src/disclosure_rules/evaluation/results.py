@@ -19,7 +19,7 @@ import attrs
 
 from ..decimals import ONE, ZERO, divide, round_half_up
 from ..decimals import text as exact
-from ..errors import Diagnostic, FactsError, did_you_mean
+from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
@@ -121,6 +121,17 @@ class Ledger:
         return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
 
 
+def _node_index(graph: EvaluationGraph, node_id: str) -> int:
+    """The index of the node ``node_id``; a wrong type or an unknown id names the argument."""
+    expect_argument(node_id, str, "node_id", "a node id (str) of the ruleset")
+    idx = graph.by_id.get(node_id)
+    if idx is None:
+        hint = did_you_mean(node_id, graph.by_id)
+        msg = f"node_id: no node {node_id!r} in ruleset {graph.id}" + (f"; {hint}" if hint else "")
+        raise ValueError(msg)
+    return idx
+
+
 @attrs.define(eq=False)
 class UnitResult:
     """One unit's scores, grade, rank and (with detail on) its ledger."""
@@ -143,7 +154,7 @@ class UnitResult:
 
     def node(self, node_id: str) -> NodeResult:
         led = self._ledger
-        idx = led.graph.by_id[node_id]
+        idx = _node_index(led.graph, node_id)
         n = led.graph.nodes[idx]
         entries = tuple(led.ledger(idx, self._u)) if led.entries is not None else ()
         return NodeResult(
@@ -152,7 +163,7 @@ class UnitResult:
 
     def score(self, node_id: str) -> Decimal:
         led = self._ledger
-        return led.scores[led.graph.by_id[node_id]][self._u]
+        return led.scores[_node_index(led.graph, node_id)][self._u]
 
     def nodes(self) -> Iterator[NodeResult]:
         for n in self._ledger.graph.nodes:
@@ -266,6 +277,7 @@ class Results:
     detail: bool
 
     def unit(self, unit_id: str) -> UnitResult:
+        expect_argument(unit_id, str, "unit_id", "a unit id (str)")
         for u in self.units:
             if u.id == unit_id:
                 return u

@@ -43,7 +43,13 @@ import yaml
 from .. import api
 from ..decimals import round_half_up
 from ..decimals import text as exact
-from ..errors import Diagnostic, DisclosureRulesError, FactsError, RulesetNotFoundError
+from ..errors import (
+    Diagnostic,
+    DisclosureRulesError,
+    FactsError,
+    RulesetNotFoundError,
+    expect_argument,
+)
 from ..evaluation.engine import Results
 from ..files import read_input
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
@@ -363,6 +369,7 @@ class _Case:
 
 def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], str]:
     """Read a case file: its ruleset (compiled) and its cases."""
+    expect_argument(path, (str, os.PathLike), "path", "the path of a case file")
     name = os.fspath(path)
     data = read_input(
         name, limit=MAX_CASE_FILE_BYTES, what="case file", too_large="DR601", unreadable="DR311"
@@ -430,6 +437,7 @@ def _jsonish(value: Any) -> Any:
 
 def run(paths: Sequence[str | os.PathLike[str]]) -> CaseReport:
     """Run every case of every file (a directory: its ``*.yaml`` files, recursively)."""
+    expect_argument(paths, (list, tuple), "paths", "a list of case files or folders")
     report = CaseReport()
     for path in _files(paths):
         ruleset, cases, name = load_cases(path)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..api import Ruleset
 from ..decimals import ARITHMETIC, divide
+from ..errors import expect_argument
 from ..evaluation.audit import reconcile, render_text
 from ..evaluation.engine import Results
 from ..model.graph import EvaluationGraph, GraphNode
@@ -40,6 +41,8 @@ D = Decimal
 
 
 def _evaluate(ruleset: Ruleset, cohort: dict[str, Any]) -> Results:
+    expect_argument(ruleset, Ruleset, "ruleset", "a compiled Ruleset (disclosure_rules.load)")
+    expect_argument(cohort, dict, "cohort", "a facts document (a dict)")
     return ruleset.evaluate(copy.deepcopy(cohort))
 
 

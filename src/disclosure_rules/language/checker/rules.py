@@ -17,7 +17,11 @@ from .. import syntax
 from ..symbols import FactType
 from .context import Context
 
-__all__ = ["check_rules", "condition"]
+__all__ = ["MAX_DEADLINE_DAYS", "check_rules", "condition"]
+
+MAX_DEADLINE_DAYS = 3660
+"""The longest deadline (``within N days`` or ``workdays``; 24 times as many ``hours``):
+ten years, far beyond any real one, and well inside what date arithmetic can reach."""
 
 _COMPATIBLE = {
     frozenset({"number", "count"}): "count",
@@ -151,6 +155,10 @@ def _compare(cx: Context, node_id: str, cond: syntax.Compare) -> None:
         )
 
 
+def _deadline_limit(unit: str | None) -> int:
+    return MAX_DEADLINE_DAYS * 24 if unit == "hours" else MAX_DEADLINE_DAYS
+
+
 def _deadline(cx: Context, deadline: syntax.Deadline) -> FactType:
     """Check a deadline's numbers; the type its dated facts need."""
     if deadline.amount is not None:
@@ -166,6 +174,15 @@ def _deadline(cx: Context, deadline: syntax.Deadline) -> FactType:
                 "DR123",
                 f"a deadline in {deadline.unit} is a whole number, got {_fmt(value)}",
                 deadline.amount.span,
+            )
+        elif value is not None and value > _deadline_limit(deadline.unit):
+            limit = _deadline_limit(deadline.unit)
+            cx.report(
+                "DR136",
+                f"a deadline of {_fmt(value)} {deadline.unit} is over the limit of "
+                f"{limit:,} {deadline.unit} (ten years)",
+                deadline.amount.span,
+                "real deadlines are days or weeks; check for a typing slip",
             )
     return "datetime" if deadline.unit == "hours" else "date"
 

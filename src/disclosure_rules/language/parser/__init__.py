@@ -14,12 +14,13 @@ a Lark exception. Its modules, in the order text goes through them:
 from __future__ import annotations
 
 from .frontend import grammar_text, parse, parse_file
-from .prescan import MAX_BYTES, MAX_DEPTH, Comment, comments
+from .prescan import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, Comment, comments
 from .recovery import MAX_ERRORS
 
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
+    "MAX_DIGITS",
     "MAX_ERRORS",
     "Comment",
     "comments",

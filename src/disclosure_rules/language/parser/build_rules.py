@@ -19,6 +19,7 @@ from lark import Token, Transformer, v_args
 
 from ...errors import Diagnostic, Span
 from .. import syntax
+from .prescan import MAX_DIGITS
 
 __all__ = ["RuleBuilder", "tok_span", "unquote"]
 
@@ -125,11 +126,25 @@ class RuleBuilder(Transformer[Token, Any]):
 
     # -- atoms
 
+    def _number(self, meta: Any, tok: Token) -> Decimal:
+        """A literal's exact value; over :data:`MAX_DIGITS` digits, a problem and 0."""
+        value = Decimal(str(tok).rstrip("%"))
+        digits = len(value.as_tuple().digits)
+        if digits > MAX_DIGITS:
+            self._problem(
+                "DR011",
+                f"this number has {digits:,} digits, over the limit of {MAX_DIGITS}",
+                self._sp(meta),
+                "points, amounts and thresholds are small numbers; check for a typing slip",
+            )
+            return Decimal(0)
+        return value
+
     def literal(self, meta: Any, children: list[Token]) -> syntax.Literal:
-        return syntax.Literal(Decimal(str(children[0])), self._sp(meta))
+        return syntax.Literal(self._number(meta, children[0]), self._sp(meta))
 
     def percent(self, meta: Any, children: list[Token]) -> syntax.Literal:
-        value = Decimal(str(children[0])[:-1]) / 100
+        value = self._number(meta, children[0]) / 100  # exact: at most 40 digits
         return syntax.Literal(value, self._sp(meta), percent=True)
 
     def param_ref(self, meta: Any, children: list[Token]) -> syntax.ParamRef:

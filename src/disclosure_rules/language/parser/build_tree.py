@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from lark import Token, v_args
 
+from ...errors import Span
+from ...workdays import MAX_RANGE_DAYS
 from .. import syntax
 from .build_rules import RuleBuilder, tok_span, unquote
 
@@ -135,7 +137,7 @@ class Builder(RuleBuilder):
             self._name(ident), unquote(title), condition, self._sp(meta), grade, score, cite
         )
 
-    def date_item(self, meta: Any, children: list[Token]) -> list[dt.date]:
+    def date_item(self, meta: Any, children: list[Token]) -> tuple[dt.date, dt.date, Span] | None:
         first = self._date(children[0])
         last = self._date(children[-1])
         if last < first:
@@ -144,11 +146,32 @@ class Builder(RuleBuilder):
                 f"range {children[0]}..{children[-1]} ends before it starts",
                 self._sp(meta),
             )
-            return []
-        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+            return None
+        return first, last, self._sp(meta)
 
-    def date_list(self, meta: Any, children: list[list[dt.date]]) -> tuple[dt.date, ...]:
-        return tuple(day for days in children for day in days)
+    def date_list(
+        self, meta: Any, children: list[tuple[dt.date, dt.date, Span] | None]
+    ) -> tuple[dt.date, ...]:
+        # A year's holidays or make-up days are at most a year of days: counted from the
+        # ranges before any day is made, so 0001-01-01..9999-12-31 costs nothing.
+        ranges = [r for r in children if r is not None]
+        total = 0
+        for first, last, span in ranges:
+            total += (last - first).days + 1
+            if total > MAX_RANGE_DAYS:
+                self._problem(
+                    "DR010",
+                    f"these dates span {total:,} days by this range; a calendar covers one "
+                    f"year, so a list of dates is at most {MAX_RANGE_DAYS} days",
+                    span,
+                    "list the holidays or make-up working days of the calendar's year only",
+                )
+                return ()
+        return tuple(
+            first + dt.timedelta(days=i)
+            for first, last, _ in ranges
+            for i in range((last - first).days + 1)
+        )
 
     def holidays(self, meta: Any, children: list[Any]) -> tuple[str, tuple[dt.date, ...]]:
         return ("holidays", children[0])
@@ -160,7 +183,9 @@ class Builder(RuleBuilder):
         year, *parts = children
         holidays = tuple(d for kind, days in parts if kind == "holidays" for d in days)
         workdays = tuple(d for kind, days in parts if kind == "workdays" for d in days)
-        return syntax.CalendarDecl(int(str(year)), holidays, workdays, self._sp(meta))
+        return syntax.CalendarDecl(
+            int(self._number(meta, year)), holidays, workdays, self._sp(meta)
+        )
 
     def conversion(self, meta: Any, children: list[Any]) -> syntax.Conversion:
         rest, cite = self._split_cite(children)
@@ -215,10 +240,10 @@ class Builder(RuleBuilder):
         return self._header("issued", meta, value)
 
     def year(self, meta: Any, children: list[Token]) -> syntax.Header:
-        return self._header("year", meta, int(str(children[0])))
+        return self._header("year", meta, int(self._number(meta, children[0])))
 
     def rounding(self, meta: Any, children: list[Token]) -> syntax.Header:
-        places = int(str(children[0]))
+        places = int(self._number(meta, children[0]))
         if places > 10:
             self._problem(
                 "DR125",

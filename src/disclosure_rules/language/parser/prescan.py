@@ -2,8 +2,8 @@
 
 The first step of parsing. A cheap scan rejects what would make later stages slow
 or recursive: files over :data:`MAX_BYTES`, text that is not UTF-8, and nesting
-deeper than :data:`MAX_DEPTH` braces or parentheses. The same scanner finds the
-comments, which the formatter keeps.
+deeper than :data:`MAX_DEPTH` braces, parentheses or chained ``not``. The same
+scanner finds the comments, which the formatter keeps.
 """
 
 from __future__ import annotations
@@ -14,13 +14,19 @@ import attrs
 
 from ...errors import Diagnostic, RulesetSyntaxError, Span
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Comment", "comments", "decode", "prescan"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_DIGITS", "Comment", "comments", "decode", "prescan"]
 
 MAX_BYTES = 4 * 1024 * 1024
 """A ruleset larger than this is refused (the largest real scheme is ~30 KB)."""
 
 MAX_DEPTH = 64
 """Deepest nesting of ``{`` and ``(`` accepted (real schemes use 4-5 levels)."""
+
+MAX_DIGITS = 40
+"""Digits a number in a ruleset may have: the limit of numbers in facts files
+(``disclosure_rules.facts.read.MAX_DIGITS``), so every sum and product of scores stays
+exact in the engine's 80-digit arithmetic. A ruleset writes no exponents, so 40 digits
+also bound a number's size as the facts' ``MAX_EXPONENT`` does."""
 
 
 def decode(source: str | bytes, file: str) -> str:
@@ -70,11 +76,20 @@ class Comment:
     gap_after: bool = False  # a blank line follows it
 
 
+def _word_at(text: str, i: int, length: int) -> bool:
+    """Whether ``text[i : i + length]`` is a whole word (not part of a longer name)."""
+
+    def name_char(at: int) -> bool:
+        return 0 <= at < len(text) and (text[at].isalnum() or text[at] in "_-")
+
+    return not name_char(i - 1) and not name_char(i + length)
+
+
 def _scan(text: str) -> Iterator[tuple[str, int, int, str]]:
     """Brackets and comments outside strings, as (kind, line, column, text)."""
     line, col = 1, 0
     in_string = escaped = False
-    code_on_line = False
+    code_on_line = after_not = False  # after_not: the last word was a `not`
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -100,9 +115,18 @@ def _scan(text: str) -> Iterator[tuple[str, int, int, str]]:
             in_string = code_on_line = True
         elif ch in "{()}":
             code_on_line = True
+            after_not = False
             yield (ch, line, col, ch)
+        elif ch == "n" and text.startswith("not", i) and _word_at(text, i, 3):
+            code_on_line = True
+            yield ("not", line, col, "not not" if after_not else "not")
+            after_not = True
+            col += 2
+            i += 3
+            continue
         elif not ch.isspace():
             code_on_line = True
+            after_not = False
         i += 1
 
 
@@ -121,19 +145,26 @@ def comments(text: str) -> list[Comment]:
 
 
 def prescan(text: str, file: str) -> None:
-    """Reject nesting deeper than MAX_DEPTH before the parser recurses on it."""
-    depth = 0
-    for kind, line, col, _ in _scan(text):
-        if kind in "{(":
+    """Reject nesting deeper than MAX_DEPTH before the parser recurses on it.
+
+    Braces, parentheses and chained ``not`` (``not not not …``, which nests without a
+    bracket) each count as a level."""
+    depth = chain = 0
+    for kind, line, col, body in _scan(text):
+        if kind == "not":
+            chain = chain + 1 if body == "not not" else 1
+        elif kind in "{(":
             depth += 1
-            if depth > MAX_DEPTH:
-                msg = f"nesting is deeper than {MAX_DEPTH} levels"
-                hint = "real schemes nest 4 or 5 levels; check for a runaway or generated file"
-                source_line = text.splitlines()[line - 1]
-                raise RulesetSyntaxError(
-                    Diagnostic(
-                        "DR005", msg, span=Span(file, line, col), hint=hint, source_line=source_line
-                    )
-                )
+            chain = 0
         elif kind in "})":
             depth -= 1
+            chain = 0
+        if kind in ("not", "{", "(") and depth + chain > MAX_DEPTH:
+            msg = f"nesting is deeper than {MAX_DEPTH} levels"
+            hint = "real schemes nest 4 or 5 levels; check for a runaway or generated file"
+            source_line = text.splitlines()[line - 1]
+            raise RulesetSyntaxError(
+                Diagnostic(
+                    "DR005", msg, span=Span(file, line, col), hint=hint, source_line=source_line
+                )
+            )
