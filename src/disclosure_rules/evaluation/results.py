@@ -54,8 +54,8 @@ class NodeResult:
 class Ledger:
     """The run's columns, shared by every unit's result.
 
-    A cell of ``entries`` is None, one Entry, or a list of them (most cells hold one or
-    two entries, and a cohort has hundreds of thousands of cells). Entries that follow
+    A cell of ``entries`` is None or a tuple of entries stored as plain tuples (see
+    :mod:`.tracer`: a cohort has hundreds of thousands of cells). Entries that follow
     from the scores or the facts are derived when the ledger is read, not stored: each
     child's contribution to its parent, and the evidence an item accepted.
     """
@@ -72,7 +72,7 @@ class Ledger:
         """Node ``idx``'s entries for unit ``u``, derived ones included, in order."""
         assert self.entries is not None
         cell = self.entries[idx][u]
-        stored = [] if cell is None else cell if isinstance(cell, list) else [cell]
+        stored = [] if cell is None else [Entry._make(raw) for raw in cell]
         node = self.graph.nodes[idx]
         status = self.status[idx][u]
         if node.scoring == "item" and status == "scored":

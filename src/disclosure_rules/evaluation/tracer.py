@@ -15,10 +15,13 @@ from typing import Any
 
 from .audit import Entry
 
-__all__ = ["Cell", "NullTracer", "Recorder"]
+__all__ = ["Cell", "NullTracer", "RawEntry", "Recorder"]
 
-Cell = Entry | list[Entry] | None
-"""A ledger cell: most cells hold one entry or none, so a list only when there are more."""
+RawEntry = tuple[Any, ...]
+"""An :class:`Entry`'s fields as a plain tuple (``Entry._make`` restores it)."""
+
+Cell = tuple[RawEntry, ...] | None
+"""A ledger cell: None when the node wrote nothing for the unit, else its entries."""
 
 
 class NullTracer:
@@ -69,20 +72,19 @@ class Recorder:
         inputs: Mapping[str, Any] | None = None,
         note: str | None = None,
     ) -> None:
-        self.add(index, unit, Entry(kind, delta, rule, line, cite, inputs, note))
+        raw = (kind, delta, rule, line, cite, inputs, note, None, None, None)
+        column = self.columns[index]
+        cell = column[unit]
+        column[unit] = (raw,) if cell is None else (*cell, raw)
 
     def add(self, index: int, unit: int, entry: Entry) -> None:
         """Append ``entry`` to node ``index``'s ledger for ``unit``."""
         column = self.columns[index]
         cell = column[unit]
-        if cell is None:
-            column[unit] = entry
-        elif isinstance(cell, list):
-            cell.append(entry)
-        else:
-            column[unit] = [cell, entry]
+        raw = tuple(entry)
+        column[unit] = (raw,) if cell is None else (*cell, raw)
 
     def restart(self, index: int, unit: int, entry: Entry) -> None:
         """Replace the cell with ``entry`` alone (a score that could not be computed
         keeps only the entry that says why, not the steps taken before it failed)."""
-        self.columns[index][unit] = [entry]
+        self.columns[index][unit] = (tuple(entry),)
