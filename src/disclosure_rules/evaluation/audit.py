@@ -188,6 +188,9 @@ def _entry_shape(entry: Any) -> list[str]:
             problems.append(f"{key} {entry[key]!r} is not an exact decimal")
     if "divisor" in entry and decimal_text(entry["divisor"]) == 0:
         problems.append("divisor is 0")
+    if entry["kind"] == "grade" and decimal_text(entry.get("delta")) not in (None, 0):
+        # a quota or a veto moves a grade, never a score
+        problems.append(f"a grade entry changes the score by {entry.get('delta')!r}, not 0")
     for key in ("child", "rule", "cite", "note"):
         if key in entry and not isinstance(entry[key], str):
             problems.append(f"{key} {entry[key]!r} is not text")

@@ -35,6 +35,7 @@ _DECLARATIONS = (
     "param",
     "policy",
     "tags",
+    "groups",
     "component",
     "section",
     "item",

@@ -502,6 +502,9 @@ class Ruleset:
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)
+    groups: tuple[str, ...] = ()  # tags that rank, grade and apply quotas apart
+    groups_span: Span | None = attrs.field(default=None, eq=False)
+    groups_cite: Cite | None = None
     components: tuple[Component, ...] = ()
     children: tuple[Node, ...] = ()
     grades: Grades | None = None

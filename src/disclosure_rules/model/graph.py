@@ -264,6 +264,10 @@ class EvaluationGraph:
     diagnostics: tuple[Diagnostic, ...]
     ruleset_hash: str
     schedules: tuple[Schedule, ...] = ()
+    # tags whose units are ranked, graded and held to quotas apart (``groups``); none:
+    # the whole cohort is one group
+    groups: tuple[str, ...] = ()
+    groups_cite: str | None = None
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
     fact_schema: dict[str, dict[str, FactType]] = attrs.field(factory=dict)
@@ -331,6 +335,11 @@ class EvaluationGraph:
                 }
                 for c in self.conversions
             ],
+            **(
+                {"groups": {"tags": list(self.groups), "cite": self.groups_cite}}
+                if self.groups
+                else {}
+            ),
             "plan": [
                 {"kind": s.kind, "what": s.what, "nodes": [self.nodes[i].id for i in s.nodes]}
                 for s in self.plan
