@@ -108,10 +108,12 @@ def test_results_without_groups_carry_no_group():
 
 def test_describe_lists_the_groups():
     graph = dr.compile(GROUPED, file="t.dr").graph
-    assert graph.to_dict()["groups"] == {
-        "tags": ["district", "department"],
-        "cite": "区、部门分别排名",
-    }
+    doc = graph.to_dict()
+    assert doc["groups"] == [
+        {"name": "district", "tags": ["district"]},
+        {"name": "department", "tags": ["department"]},
+    ]
+    assert doc["groups_cite"] == "区、部门分别排名"
     plain = dr.compile('ruleset t { title "t" item a "甲" 10 }', file="t.dr").graph
     assert "groups" not in plain.to_dict()
 
@@ -119,8 +121,8 @@ def test_describe_lists_the_groups():
 @pytest.mark.parametrize(
     ("tags", "fragment"),
     [
-        ([], "none of the group tags district, department"),
-        (["district", "department"], "2 of the group tags district, department"),
+        ([], "in no group of district, department"),
+        (["district", "department"], "in 2 groups (district, department) of district, department"),
     ],
 )
 def test_a_unit_in_no_group_or_two_is_refused(tags, fragment):
@@ -149,3 +151,28 @@ def test_verify_recomputes_ranks_within_groups(tmp_path):
     doc["units"][1]["rank"] = 4  # d2 is second among the districts, not fourth overall
     codes = [d.code for d in verify(doc, "r.json", ruleset=str(tmp_path / "t.dr")).problems]
     assert "DR705" in codes
+
+
+def test_a_group_of_several_tags_ranks_them_together():
+    text = GROUPED.replace(
+        "tags district, department", "tags district, department, institution"
+    ).replace(
+        'groups district, department cite "区、部门分别排名"',
+        "groups district + department, institution",
+    )
+    r = score(
+        text,
+        [
+            unit("d1", "district", 80),
+            unit("p1", "department", 85),
+            {"id": "i1", "tags": ["institution"], "facts": {"a": 70}},
+        ],
+    )
+    assert [(u.id, u.group, u.rank) for u in r.units] == [
+        ("d1", "district+department", 2),
+        ("p1", "district+department", 1),
+        ("i1", "institution", 1),
+    ]
+    from disclosure_rules.language.formatter import format_text
+
+    assert "groups district + department, institution" in format_text(text)

@@ -85,23 +85,23 @@ class Standing:
 def groups_of(
     graph: EvaluationGraph, tags: Sequence[Iterable[str]], ids: Sequence[str], file: str | None
 ) -> list[str | None]:
-    """Each unit's group: the one group tag it carries (all ``None`` without ``groups``).
-
-    A unit with none of the group tags, or two, has no place to be ranked in: DR410.
+    """Each unit's group: the one group whose tags it carries (all ``None`` without
+    ``groups``). A unit in no group, or in two, has no place to be ranked in: DR410.
     """
     if not graph.groups:
         return [None] * len(ids)
     found: list[str | None] = []
+    names = graph.group_names
     for unit_tags, uid in zip(tags, ids, strict=True):
-        mine = [g for g in graph.groups if g in set(unit_tags)]
+        have = set(unit_tags)
+        mine = [n for n, group in zip(names, graph.groups, strict=True) if have & set(group)]
         if len(mine) != 1:
-            what = "none of" if not mine else f"{len(mine)} of"
+            what = "no group" if not mine else f"{len(mine)} groups ({', '.join(mine)})"
             msg = (
-                f"the unit carries {what} the group tags {', '.join(graph.groups)}"
-                + (f" ({', '.join(mine)})" if mine else "")
-                + "; it is ranked and graded within exactly one group"
+                f"the unit's tags put it in {what} of {', '.join(names)}; "
+                "it is ranked and graded within exactly one group"
             )
-            hint = "give the unit exactly one of the group tags"
+            hint = "give the unit the tags of exactly one group"
             raise FactsError(Diagnostic("DR410", msg, file=file, unit=uid, hint=hint))
         found.append(mine[0])
     return found

@@ -285,7 +285,7 @@ class Results:
     def ranking(self) -> list[UnitResult]:
         """Units by rank (ties in input order); with groups, group by group in the
         order the ruleset names them."""
-        order = {name: i for i, name in enumerate(self.graph.groups)}
+        order = {name: i for i, name in enumerate(self.graph.group_names)}
         return sorted(self.units, key=lambda u: (order.get(u.group or "", 0), u.rank))
 
     def to_dict(self) -> dict[str, Any]:

@@ -269,7 +269,8 @@ class _Printer:
             self.blank()
             self.emit(wrapped("tags", r.tags, self.depth), lines.get("tags"))
         if r.groups:
-            groups = wrapped("groups", r.groups, self.depth) + cite(r.groups_cite)
+            joined = [" + ".join(group) for group in r.groups]
+            groups = wrapped("groups", joined, self.depth) + cite(r.groups_cite)
             self.emit(groups, lines.get("groups"))
         if r.params:
             self.blank()

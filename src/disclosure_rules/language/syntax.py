@@ -502,7 +502,8 @@ class Ruleset:
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)
-    groups: tuple[str, ...] = ()  # tags that rank, grade and apply quotas apart
+    # the groups ranked, graded and held to quotas apart: each a tuple of tags
+    groups: tuple[tuple[str, ...], ...] = ()
     groups_span: Span | None = attrs.field(default=None, eq=False)
     groups_cite: Cite | None = None
     components: tuple[Component, ...] = ()

@@ -264,9 +264,9 @@ class EvaluationGraph:
     diagnostics: tuple[Diagnostic, ...]
     ruleset_hash: str
     schedules: tuple[Schedule, ...] = ()
-    # tags whose units are ranked, graded and held to quotas apart (``groups``); none:
-    # the whole cohort is one group
-    groups: tuple[str, ...] = ()
+    # the groups ranked, graded and held to quotas apart (``groups``), each the tags a
+    # unit of it may carry; none: the whole cohort is one group
+    groups: tuple[tuple[str, ...], ...] = ()
     groups_cite: str | None = None
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
@@ -275,6 +275,11 @@ class EvaluationGraph:
     @property
     def root(self) -> GraphNode:
         return self.nodes[0]
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """Each group's name in results: its tags joined by "+"."""
+        return tuple("+".join(group) for group in self.groups)
 
     @property
     def assumed_params(self) -> tuple[ParamValue, ...]:
@@ -336,7 +341,13 @@ class EvaluationGraph:
                 for c in self.conversions
             ],
             **(
-                {"groups": {"tags": list(self.groups), "cite": self.groups_cite}}
+                {
+                    "groups": [
+                        {"name": name, "tags": list(group)}
+                        for name, group in zip(self.group_names, self.groups, strict=True)
+                    ],
+                    "groups_cite": self.groups_cite,
+                }
                 if self.groups
                 else {}
             ),

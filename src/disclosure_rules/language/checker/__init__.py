@@ -94,17 +94,17 @@ def _check_groups(cx: Context) -> None:
             "DR136",
             "groups are named by tags, but the ruleset declares no tags",
             r.groups_span,
-            "add a tags declaration naming " + ", ".join(r.groups),
+            "add a tags declaration naming " + ", ".join(t for g in r.groups for t in g),
         )
     seen: set[str] = set()
-    for tag in r.groups:
+    for tag in (t for group in r.groups for t in group):
         cx.known_tag(tag, r.groups_span)
         if tag in seen:
             cx.report(
                 "DR137",
-                f"group {tag!r} is named twice",
+                f"tag {tag!r} is named in groups twice",
                 r.groups_span,
-                "name each group once",
+                "a tag belongs to one group: name it once",
             )
         seen.add(tag)
 

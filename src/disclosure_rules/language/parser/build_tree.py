@@ -235,9 +235,12 @@ class Builder(RuleBuilder):
     def tags_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
         return self._header("tags", meta, children[0])
 
+    def group(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
+        return tuple(self._name(c) for c in children)
+
     def groups_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
         rest, cite = self._split_cite(children)
-        return self._header("groups", meta, rest[0], cite)
+        return self._header("groups", meta, tuple(rest), cite)
 
     def policy(self, meta: Any, children: list[Any]) -> syntax.Header:
         return self._header("policy", meta, children)
