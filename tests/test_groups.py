@@ -96,6 +96,7 @@ def test_each_units_group_is_in_its_results():
     csv_text = results_csv(r)
     assert csv_text.splitlines()[0].startswith("unit,group,rank,total")
     assert csv_text.splitlines()[1].startswith("d1,district,1,105.00")
+    assert "排名 rank 2 in 组 group district" in r.explain("d2")
     table = results_table(r)
     assert "group" in table.splitlines()[3] and "department" in table
 

@@ -382,6 +382,7 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
     out.append(
         f"总分 total {_show(unit['total_exact'], places)} / {unit['max']}   "
         f"等次 grade {grade}   排名 rank {rank if rank is not None else '—'}"
+        + (f" in 组 group {unit['group']}" if unit.get("group") else "")
     )
     for conv_id, conv in (unit.get("conversions") or {}).items():
         out.append(
