@@ -71,3 +71,17 @@ def test_every_figure_the_source_does_not_give_is_an_assumed_parameter(ruleset_i
 
 
 # The golden cohorts are case files: rulesets/tests/{shanghai,changzhou}-2020*.yaml.
+
+
+def test_changzhou_public_institutions_are_assessed_by_their_supervising_departments():
+    # 第九条: public institutions are assessed by their supervising departments, so
+    # they are ranked among themselves, never in one cohort with the districts
+    from installed import EXAMPLES
+
+    results = dr.load("changzhou-2020").evaluate(EXAMPLES / "changzhou-2020.facts.json")
+    institutions = [u for u in results.units if "public_institution" in u.tags]
+    assert sorted(u.rank for u in institutions) == [1, 2]
+    assert {u.group for u in institutions} == {"public_institution"}
+    city = [u for u in results.units if "public_institution" not in u.tags]
+    assert sorted(u.rank for u in city) == list(range(1, len(city) + 1))
+    assert {u.group for u in city} == {"district+municipal_unit"}

@@ -330,7 +330,8 @@ def _cohort(doc: Mapping[str, Any], graph: Any) -> list[tuple[str, str, str | No
         )
     totals = [Decimal(u["total_exact"]) for u in units]
     fired = [[v["id"] for v in u.get("vetoes", [])] for u in units]
-    for unit, again in zip(units, standings(graph, totals, fired), strict=True):
+    groups = [u.get("group") for u in units] if graph.groups else None
+    for unit, again in zip(units, standings(graph, totals, fired, groups), strict=True):
         uid = unit["id"]
         if unit["rank"] != again.rank:
             problems.append(

@@ -188,6 +188,9 @@ def _entry_shape(entry: Any) -> list[str]:
             problems.append(f"{key} {entry[key]!r} is not an exact decimal")
     if "divisor" in entry and decimal_text(entry["divisor"]) == 0:
         problems.append("divisor is 0")
+    if entry["kind"] == "grade" and decimal_text(entry.get("delta")) not in (None, 0):
+        # a quota or a veto moves a grade, never a score
+        problems.append(f"a grade entry changes the score by {entry.get('delta')!r}, not 0")
     for key in ("child", "rule", "cite", "note"):
         if key in entry and not isinstance(entry[key], str):
             problems.append(f"{key} {entry[key]!r} is not text")
@@ -379,6 +382,7 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
     out.append(
         f"总分 total {_show(unit['total_exact'], places)} / {unit['max']}   "
         f"等次 grade {grade}   排名 rank {rank if rank is not None else '—'}"
+        + (f" in 组 group {unit['group']}" if unit.get("group") else "")
     )
     for conv_id, conv in (unit.get("conversions") or {}).items():
         out.append(

@@ -4,19 +4,22 @@ After the engine (:mod:`disclosure_rules.evaluation.engine`) has every unit's
 total, vetoes (单项否决) cap the totals of the units they fire on; then ranks
 and grades are decided on the presented (rounded) totals, so two units shown
 with the same score share a rank and a grade; grade quotas need the whole
-cohort's ranking.
+cohort's ranking. A ruleset with ``groups`` ranks, grades and counts quotas in
+each group of units on its own. Where a quota or a veto moves a grade away from
+the one its threshold gives, the unit's standing carries an audit entry saying so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..decimals import ZERO, divide, round_half_up
 from ..decimals import text as exact
+from ..errors import Diagnostic, FactsError
 from ..model.graph import EvaluationGraph, GradeBand, VetoRule
 from ..model.rules import LateCalendar, MissingFact, judge_condition
 from .audit import Entry
@@ -24,7 +27,7 @@ from .audit import Entry
 if TYPE_CHECKING:
     from .engine import Run
 
-__all__ = ["Standing", "grades", "ranks", "standings", "vetoes"]
+__all__ = ["Standing", "grades", "groups_of", "ranks", "standings", "vetoes"]
 
 
 def vetoes(run: Run, totals: list[Decimal]) -> list[list[str]]:
@@ -69,28 +72,74 @@ def _veto(run: Run, veto: VetoRule, u: int, totals: list[Decimal]) -> bool:
 
 @attrs.frozen
 class Standing:
-    """A unit's place in its cohort: rank, grade and the total on other scales."""
+    """A unit's place in its group (the cohort, without ``groups``): rank, grade, the
+    total on other scales, and the audit entry of a grade a quota or a veto moved."""
 
     rank: int
     grade: str | None
     conversions: dict[str, Decimal]
+    group: str | None = None
+    moved: Entry | None = None
+
+
+def groups_of(
+    graph: EvaluationGraph, tags: Sequence[Iterable[str]], ids: Sequence[str], file: str | None
+) -> list[str | None]:
+    """Each unit's group: the one group whose tags it carries (all ``None`` without
+    ``groups``). A unit in no group, or in two, has no place to be ranked in: DR410.
+    """
+    if not graph.groups:
+        return [None] * len(ids)
+    found: list[str | None] = []
+    names = graph.group_names
+    for unit_tags, uid in zip(tags, ids, strict=True):
+        have = set(unit_tags)
+        mine = [n for n, group in zip(names, graph.groups, strict=True) if have & set(group)]
+        if len(mine) != 1:
+            what = "no group" if not mine else f"{len(mine)} groups ({', '.join(mine)})"
+            msg = (
+                f"the unit's tags put it in {what} of {', '.join(names)}; "
+                "it is ranked and graded within exactly one group"
+            )
+            hint = "give the unit the tags of exactly one group"
+            raise FactsError(Diagnostic("DR410", msg, file=file, unit=uid, hint=hint))
+        found.append(mine[0])
+    return found
 
 
 def standings(
-    graph: EvaluationGraph, totals: Sequence[Decimal], fired: Sequence[Sequence[str]]
+    graph: EvaluationGraph,
+    totals: Sequence[Decimal],
+    fired: Sequence[Sequence[str]],
+    groups: Sequence[str | None] | None = None,
 ) -> list[Standing]:
     """The cohort barrier after the totals: ranks and grades on the presented totals, and
     each conversion. The engine ends every run with it; ``verify`` recomputes a saved
-    file's ranks and grades with it."""
+    file's ranks and grades with it. With ``groups`` (each unit's group), ranks restart
+    and quotas are counted in each group apart."""
     shown = [round_half_up(t, graph.rounding) for t in totals]
-    rank = ranks(shown)
-    grade = grades(graph.grades, graph.vetoes, shown, rank, fired)
+    group = list(groups) if groups is not None else [None] * len(totals)
+    rank: list[int] = [0] * len(totals)
+    grade: list[str | None] = [None] * len(totals)
+    moved: list[Entry | None] = [None] * len(totals)
+    for name in dict.fromkeys(group):
+        members = [u for u in range(len(totals)) if group[u] == name]
+        sub = [shown[u] for u in members]
+        sub_rank = ranks(sub)
+        why: list[Entry | None] = [None] * len(members)
+        sub_grade = grades(
+            graph.grades, graph.vetoes, sub, sub_rank, [fired[u] for u in members], why
+        )
+        for i, u in enumerate(members):
+            rank[u], grade[u], moved[u] = sub_rank[i], sub_grade[i], why[i]
     maximum = graph.root.points
     return [
         Standing(
             rank[u],
             grade[u],
             {c.id: divide(total * c.points, maximum) for c in graph.conversions},
+            group[u],
+            moved[u],
         )
         for u, total in enumerate(totals)
     ]
@@ -113,19 +162,22 @@ def grades(
     shown: Sequence[Decimal],
     ranks: Sequence[int],
     fired: Sequence[Sequence[str]],
+    why: list[Entry | None] | None = None,
 ) -> list[str | None]:
     """Grades by threshold, then quotas: at most floor(n × quota) units per band.
 
     Units over a quota fall to the next band whose threshold they meet, in rank
     order; a tie that would straddle the quota falls as a whole, so equal
-    scores never get different grades. A veto's grade overrides both.
+    scores never get different grades. A veto's grade overrides both. Where a
+    quota or a veto moves a unit off the band its threshold gives, ``why`` (when
+    given) receives the audit entry that says so.
     """
     n = len(shown)
     result: list[str | None] = [None] * n
-    veto_grade = {v.id: v.grade for v in vetoes if v.grade}
-    forced = [next((veto_grade[v] for v in fired[u] if v in veto_grade), None) for u in range(n)]
+    veto_by_id = {v.id: v for v in vetoes if v.grade}
+    forced = [next((veto_by_id[v] for v in fired[u] if v in veto_by_id), None) for u in range(n)]
     order = sorted(range(n), key=lambda u: ranks[u])
-    taken = [0] * len(bands)
+    taken: list[list[int]] = [[] for _ in bands]  # the units each band holds, in rank order
     limits = [
         None if b.quota is None else int((b.quota * n).to_integral_value(rounding=ROUND_FLOOR))
         for b in bands
@@ -137,18 +189,71 @@ def grades(
             tie.append(order[position + len(tie)])
         position += len(tie)
         for u in tie:
-            result[u] = forced[u]
+            veto = forced[u]
+            result[u] = veto.grade if veto is not None else None
         free = [u for u in tie if forced[u] is None]
-        if not free:
-            continue
-        for b, band in enumerate(bands):
+        full: int | None = None  # the first band the threshold gives but its quota refuses
+        for b, band in enumerate(bands if free else ()):
             if band.threshold is not None and shown[free[0]] < band.threshold:
                 continue
             limit = limits[b]
-            if limit is not None and taken[b] + len(free) > limit:
+            if limit is not None and len(taken[b]) + len(free) > limit:
+                full = b if full is None else full
                 continue
-            taken[b] += len(free)
+            taken[b].extend(free)
             for u in free:
                 result[u] = band.name
             break
+        if why is not None:
+            held = [ranks[x] for x in taken[full]] if full is not None else []
+            for u in tie:
+                why[u] = _moved(bands, shown[u], result[u], forced[u], full, held, limits, n)
     return result
+
+
+def _moved(
+    bands: Sequence[GradeBand],
+    shown: Decimal,
+    grade: str | None,
+    veto: VetoRule | None,
+    full: int | None,
+    held: Sequence[int],
+    limits: Sequence[int | None],
+    n: int,
+) -> Entry | None:
+    """The audit entry of a grade a veto or a quota moved off its threshold's band."""
+    by_line = next((b for b in bands if b.threshold is None or shown >= b.threshold), None)
+    if by_line is None or by_line.name == grade:
+        return None
+    line = f"{exact(shown)} ≥ {exact(by_line.threshold)}" if by_line.threshold is not None else ""
+    would = f"{line} would be {by_line.name}" if line else f"the thresholds give {by_line.name}"
+    if veto is not None:
+        note = f"单项否决 “{veto.title}”: {would}, graded {grade}"
+        vetoed = {"threshold_grade": by_line.name, "grade": grade}
+        return Entry("grade", ZERO, veto.id, veto.line, veto.cite, vetoed, note)
+    if full is None:
+        return None
+    band, limit = bands[full], limits[full]
+    assert band.quota is not None and limit is not None
+    note = (
+        f"{band.name} quota {exact(band.quota * 100)}% of {n} units = {limit} places, "
+        + _taken_by(held)
+        + f"; {would}, graded {grade if grade is not None else 'no grade'}"
+    )
+    inputs: dict[str, Any] = {
+        "threshold_grade": by_line.name,
+        "grade": grade,
+        "quota": band.quota,
+        "units": n,
+        "places": limit,
+        "taken": len(held),
+    }
+    return Entry("grade", ZERO, "quota", band.line, band.cite, inputs, note)
+
+
+def _taken_by(held: Sequence[int]) -> str:
+    """The ranks holding a full band's places: "taken by ranks 1–4"."""
+    if not held:
+        return "none taken"
+    first, last = min(held), max(held)
+    return f"taken by rank {first}" if first == last else f"taken by ranks {first}–{last}"

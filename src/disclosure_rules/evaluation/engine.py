@@ -309,6 +309,16 @@ class Run:
         self, totals: list[Decimal], fired: list[list[str]], ledger: Ledger
     ) -> list[UnitResult]:
         maximum = self.g.root.points
+        groups = cohort.groups_of(
+            self.g,
+            [unit.tags for unit in self.units],
+            [unit.id for unit in self.units],
+            self.cohort.source,
+        )
+        standings = cohort.standings(self.g, totals, fired, groups)
+        for u, standing in enumerate(standings):
+            if standing.moved is not None:  # a quota or a veto moved the grade: say so
+                self.tracer.add(0, u, standing.moved)
         return [
             UnitResult(
                 unit.id,
@@ -322,8 +332,7 @@ class Run:
                 tuple(self.unit_warnings[u]),
                 ledger,
                 u,
+                standing.group,
             )
-            for u, (unit, standing) in enumerate(
-                zip(self.units, cohort.standings(self.g, totals, fired), strict=True)
-            )
+            for u, (unit, standing) in enumerate(zip(self.units, standings, strict=True))
         ]

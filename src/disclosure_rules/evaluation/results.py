@@ -147,6 +147,7 @@ class UnitResult:
     warnings: tuple[str, ...]
     _ledger: Ledger = attrs.field(repr=False)
     _u: int = attrs.field(repr=False)
+    group: str | None = None  # the unit's group, when the ruleset ranks within groups
 
     @property
     def rounded_total(self) -> Decimal:
@@ -183,6 +184,8 @@ class UnitResult:
             "grade": self.grade,
             "rank": self.rank,
         }
+        if g.groups:
+            out["group"] = self.group
         if self.vetoes:
             out["vetoes"] = [
                 {
@@ -292,8 +295,10 @@ class Results:
         return len(self.units)
 
     def ranking(self) -> list[UnitResult]:
-        """Units by rank (ties in input order)."""
-        return sorted(self.units, key=lambda u: u.rank)
+        """Units by rank (ties in input order); with groups, group by group in the
+        order the ruleset names them."""
+        order = {name: i for i, name in enumerate(self.graph.group_names)}
+        return sorted(self.units, key=lambda u: (order.get(u.group or "", 0), u.rank))
 
     def to_dict(self) -> dict[str, Any]:
         g = self.graph

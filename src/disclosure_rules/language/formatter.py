@@ -268,6 +268,10 @@ class _Printer:
         if r.tags:
             self.blank()
             self.emit(wrapped("tags", r.tags, self.depth), lines.get("tags"))
+        if r.groups:
+            joined = [" + ".join(group) for group in r.groups]
+            groups = wrapped("groups", joined, self.depth) + cite(r.groups_cite)
+            self.emit(groups, lines.get("groups"))
         if r.params:
             self.blank()
             for p in r.params:

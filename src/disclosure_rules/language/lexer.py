@@ -35,6 +35,7 @@ _DECLARATIONS = (
     "param",
     "policy",
     "tags",
+    "groups",
     "component",
     "section",
     "item",
@@ -147,7 +148,7 @@ class RulesetLexer(RegexLexer):
             (words(_CONSTANTS, suffix=_END_OF_WORD), Keyword.Constant),
             (words(_KEYWORDS, suffix=_END_OF_WORD), Keyword),
             (_NAME, Name),
-            (r">=|<=|==|!=|>|<|\.\.|=", Operator),
+            (r">=|<=|==|!=|>|<|\.\.|=|\+", Operator),  # "+" joins the tags of a group
             (r"[{}(),.:]", Punctuation),
             (r".", Error),
         ],

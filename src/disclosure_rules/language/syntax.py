@@ -502,6 +502,10 @@ class Ruleset:
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)
+    # the groups ranked, graded and held to quotas apart: each a tuple of tags
+    groups: tuple[tuple[str, ...], ...] = ()
+    groups_span: Span | None = attrs.field(default=None, eq=False)
+    groups_cite: Cite | None = None
     components: tuple[Component, ...] = ()
     children: tuple[Node, ...] = ()
     grades: Grades | None = None

@@ -197,6 +197,8 @@ class _Compiler:
                 Schedule(c.year, frozenset(c.holidays), frozenset(c.workdays), c.span.file)
                 for c in r.calendars
             ),
+            groups=r.groups,
+            groups_cite=r.groups_cite.text if r.groups_cite else None,
             by_id=by_id,
             fact_schema=schema,
         )

@@ -264,6 +264,10 @@ class EvaluationGraph:
     diagnostics: tuple[Diagnostic, ...]
     ruleset_hash: str
     schedules: tuple[Schedule, ...] = ()
+    # the groups ranked, graded and held to quotas apart (``groups``), each the tags a
+    # unit of it may carry; none: the whole cohort is one group
+    groups: tuple[tuple[str, ...], ...] = ()
+    groups_cite: str | None = None
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
     fact_schema: dict[str, dict[str, FactType]] = attrs.field(factory=dict)
@@ -271,6 +275,11 @@ class EvaluationGraph:
     @property
     def root(self) -> GraphNode:
         return self.nodes[0]
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """Each group's name in results: its tags joined by "+"."""
+        return tuple("+".join(group) for group in self.groups)
 
     @property
     def assumed_params(self) -> tuple[ParamValue, ...]:
@@ -332,6 +341,17 @@ class EvaluationGraph:
                 }
                 for c in self.conversions
             ],
+            **(
+                {
+                    "groups": [
+                        {"name": name, "tags": list(group)}
+                        for name, group in zip(self.group_names, self.groups, strict=True)
+                    ],
+                    "groups_cite": self.groups_cite,
+                }
+                if self.groups
+                else {}
+            ),
             "plan": [
                 {"kind": s.kind, "what": s.what, "nodes": [self.nodes[i].id for i in s.nodes]}
                 for s in self.plan

@@ -29,7 +29,8 @@ def neutralised(cell: str) -> str:
 
 
 def results_csv(results: Results) -> str:
-    """Unit, rank, total, max, grade, vetoes, conversions, then every node's score."""
+    """Unit, group (with groups), rank, total, max, grade, vetoes, conversions, then every
+    node's score."""
     g = results.graph
     places = g.rounding
     buf = io.StringIO()
@@ -42,13 +43,15 @@ def results_csv(results: Results) -> str:
         (quoted if any("\r" in str(c) for c in row) else plain).writerow(row)
 
     nodes = [n for n in g.nodes if n.index != 0]
-    header = ["unit", "rank", "total", "max", "grade", "vetoes"]
+    grouped = bool(g.groups)  # a group column only for a ruleset that ranks within groups
+    header = ["unit"] + (["group"] if grouped else []) + ["rank", "total", "max", "grade", "vetoes"]
     header += [c.id for c in g.conversions] + [n.id for n in nodes]
     writerow([neutralised(h) for h in header])
     for u in results.units:
         writerow(
             [
                 neutralised(u.id),
+                *([neutralised(u.group or "")] if grouped else []),
                 u.rank,
                 str(u.rounded_total),
                 exact(g.root.points),

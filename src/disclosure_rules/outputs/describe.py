@@ -26,6 +26,9 @@ def describe_text(ruleset: Ruleset) -> str:
     for p in g.params:
         mark = " (ASSUMED: not in the source document)" if p.assumed else ""
         out.append(f"  param {p.name} = {param_value(p)}{mark}: {p.description}")
+    if g.groups:
+        cite = f" (cite “{g.groups_cite}”)" if g.groups_cite else ""
+        out.append(f"  ranked and graded within groups: {', '.join(g.group_names)}{cite}")
     out.append("")
     depth = {0: 0}
     for n in g.nodes:

@@ -38,16 +38,20 @@ def results_table(results: Results) -> str:
     g = results.graph
     places = g.rounding
     graded = bool(g.grades)
+    grouped = bool(g.groups)  # ranks restart per group: the group beside the rank
     head = (
-        ["rank", "unit", "total"] + (["grade"] if graded else []) + [c.title for c in g.conversions]
+        (["group"] if grouped else [])
+        + ["rank", "unit", "total"]
+        + (["grade"] if graded else [])
+        + [c.title for c in g.conversions]
     )
     rows = [head]
     for u in results.ranking():
-        row = [str(u.rank), u.id, str(u.rounded_total)]
+        row = ([u.group or ""] if grouped else []) + [str(u.rank), u.id, str(u.rounded_total)]
         if graded:
             row.append((u.grade or "—") + (" (veto)" if u.vetoes else ""))
         elif u.vetoes:
-            row[2] += " (veto)"
+            row[-1] += " (veto)"
         row += [str(round_half_up(u.conversions[c.id], places)) for c in g.conversions]
         rows.append(row)
     out = [f"{g.id}: {g.title}", f"max {exact(g.root.points)}, {len(results)} unit(s)"]

@@ -575,6 +575,9 @@ def cohorts(
             if g.tags
             else frozenset()
         )
+        if g.groups:  # a unit is in exactly one group (else DR410): one group's tag only
+            group = draw(st.sampled_from(g.groups))
+            tags = frozenset(t for t in tags if t in group) or frozenset({group[0]})
         units.append(
             {
                 "id": f"单位{i + 1}",

@@ -35,6 +35,7 @@ def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = N
     """Check ``ruleset`` and return the diagnostics with what the compiler needs."""
     cx = Context(ruleset, resolve_params(ruleset, overrides))
     _check_header(cx)
+    _check_groups(cx)
     _check_params(cx)
     check_props(cx, ruleset.policy, None)
     _declare_ids(cx)
@@ -80,6 +81,32 @@ def _check_header(cx: Context) -> None:
             dup.span,
             "keep one; a ruleset has one header of each kind",
         )
+
+
+def _check_groups(cx: Context) -> None:
+    """``groups``: each a declared tag, named once. Which group a unit falls in is known
+    only from the facts (a unit in no group or in two is DR410 at scoring time)."""
+    r = cx.r
+    if not r.groups or r.groups_span is None:
+        return
+    if not r.tags:
+        cx.report(
+            "DR138",
+            "groups are named by tags, but the ruleset declares no tags",
+            r.groups_span,
+            "add a tags declaration naming " + ", ".join(t for g in r.groups for t in g),
+        )
+    seen: set[str] = set()
+    for tag in (t for group in r.groups for t in group):
+        cx.known_tag(tag, r.groups_span)
+        if tag in seen:
+            cx.report(
+                "DR139",
+                f"tag {tag!r} is named in groups twice",
+                r.groups_span,
+                "a tag belongs to one group: name it once",
+            )
+        seen.add(tag)
 
 
 def _check_params(cx: Context) -> None:

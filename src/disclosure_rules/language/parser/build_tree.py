@@ -260,6 +260,13 @@ class Builder(RuleBuilder):
     def tags_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
         return self._header("tags", meta, children[0])
 
+    def group(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
+        return tuple(self._name(c) for c in children)
+
+    def groups_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
+        rest, cite = self._split_cite(children)
+        return self._header("groups", meta, tuple(rest), cite)
+
     def policy(self, meta: Any, children: list[Any]) -> syntax.Header:
         return self._header("policy", meta, children)
 
@@ -275,6 +282,7 @@ class Builder(RuleBuilder):
 
         policy_props, _, _ = self._props_and_rules(value("policy", []))
         tags = headers.get("tags")
+        groups = headers.get("groups")
         total = headers.get("total")
         source, source_files = value("source", (None, ()))
         return syntax.Ruleset(
@@ -293,6 +301,9 @@ class Builder(RuleBuilder):
             policy=policy_props,
             tags=tags.value if tags else (),  # type: ignore[arg-type]
             tags_span=tags.span if tags else None,
+            groups=groups.value if groups else (),  # type: ignore[arg-type]
+            groups_span=groups.span if groups else None,
+            groups_cite=groups.cite if groups else None,
             components=every(syntax.Component),
             children=tuple(
                 s for s in stmts if isinstance(s, syntax.Item | syntax.Section | syntax.Bonus)
