@@ -64,6 +64,8 @@ _CONSTANTS = (
     "full",
     "scale",
     "sum",
+    "na",
+    "error",
     "days",
     "hours",
 )
@@ -89,6 +91,7 @@ _KEYWORDS = (
     "remark",
     "applies_to",
     "resolve",
+    "absent",
     "cite",
     "rate",
     "deduct",
