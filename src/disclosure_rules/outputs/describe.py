@@ -17,7 +17,8 @@ def param_value(p: Any) -> str:
 
 
 def describe_text(ruleset: Ruleset) -> str:
-    """The ruleset's header, parameters, then every node with its points and rules."""
+    """The ruleset's header, parameters, then every node with its points and rules (and
+    the ``absent`` declarations made on it)."""
     g = ruleset.graph
     out = [f"{g.id}: {g.title}"]
     if g.issuer:
@@ -42,6 +43,9 @@ def describe_text(ruleset: Ruleset) -> str:
             else (n.base.type if n.scoring == "item" else n.scoring)
         )
         out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
+        for a in n.absent:  # what an absent fact means, declared here (the root: the policy)
+            cite = f", cite “{a.cite}”" if a.cite else ""
+            out.append(f"{indent}  {a} (line {a.line}{cite})")
     for d in g.diagnostics:
         out.append(f"warning: {d.code} {d.message}")
     return printable("\n".join(out) + "\n")

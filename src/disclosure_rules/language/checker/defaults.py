@@ -136,10 +136,11 @@ class _Walker:
         if id(declaration) in self.reported:
             return
         self.reported.add(id(declaration))
+        fact = key[1] if key[0] == reader else f"{key[0]}.{key[1]}"
         self.cx.report(
             "DR151",
-            f"absent na makes {reader!r} not applicable when {key[0]}.{key[1]} is not "
-            f"supplied, but no not_applicable policy says what {reader!r} then scores",
+            f"absent na makes {reader!r} not applicable when {fact} is not supplied, "
+            f"but no not_applicable policy says what {reader!r} then scores",
             declaration.span,
             "add a policy (not_applicable average, own_rate, …) on the node, an ancestor "
             "or the ruleset's policy block",
