@@ -125,7 +125,7 @@ def test_the_audit_says_which_default_was_used_with_its_line_and_cite():
             "rule": "absent zero",
             "line": 5,
             "cite": "未发生的不扣分",
-            "inputs": {"reviews": "0"},
+            "inputs": {"fact": "reviews", "value": "0"},
             "note": "reviews not supplied: taken as 0 (absent zero)",
         },
         {
@@ -134,13 +134,13 @@ def test_the_audit_says_which_default_was_used_with_its_line_and_cite():
             "rule": "absent zero",
             "line": 5,
             "cite": "未发生的不扣分",
-            "inputs": {"lawsuits": "0"},
+            "inputs": {"fact": "lawsuits", "value": "0"},
             "note": "lawsuits not supplied: taken as 0 (absent zero)",
         },
     ]
     # a supplied fact is read as it is: no default entry
     assert [e["inputs"] for e in entries(result, "东区", "appeals") if e["kind"] == "default"] == [
-        {"lawsuits": "0"}
+        {"fact": "lawsuits", "value": "0"}
     ]
     assert "lawsuits not supplied: taken as 0" in result.explain("东区")
 
@@ -164,7 +164,7 @@ def test_absent_zero_gives_false_for_a_yes_no_fact():
     result = dr.compile(text).evaluate({"units": [{"id": "u", "facts": {}}]})
     assert result.units[0].total == 2
     [default] = [e for e in entries(result, "u", "reposted_ok") if e["kind"] == "default"]
-    assert default["inputs"] == {"reposted": False}
+    assert default["inputs"] == {"fact": "reposted", "value": False}
     assert default["note"] == "reposted not supplied: taken as false (absent zero)"
 
 
@@ -219,7 +219,7 @@ def test_a_fact_of_another_node_follows_the_declarations_of_the_node_that_reads_
     result = dr.compile(text).evaluate({"units": [{"id": "u", "facts": {"a": 2}}]})
     assert result.units[0].total == 4
     [default] = [e for e in entries(result, "u", "b") if e["kind"] == "default"]
-    assert default["inputs"] == {"a.lapses": "0"}
+    assert default["inputs"] == {"fact": "a.lapses", "value": "0"}
 
 
 def test_a_survey_answer_nobody_gave_counts_zero():
@@ -276,8 +276,10 @@ def test_absent_na_settles_the_item_by_its_na_policy():
     assert totals(result) == {"甲": 10, "乙": 8, "丙": 9}
     unit = result.units[2]
     assert unit.node("decisions").status == "na"
-    kinds = [(e["kind"], e.get("rule")) for e in entries(result, "丙", "decisions")]
-    assert kinds == [("default", "absent na"), ("na", "average")]
+    default, na = entries(result, "丙", "decisions")
+    assert (default["kind"], default["rule"], default["line"]) == ("default", "absent na", 5)
+    assert default["inputs"] == {"fact": "drafts"}
+    assert (na["kind"], na["rule"], na["delta"]) == ("na", "average", "3")
     assert result.warnings == []
     assert dr.reconcile(unit.to_dict()) == []
 

@@ -207,7 +207,7 @@ class Run:
         elif default.mode == "na":
             name = default.name(node.id)
             note = f"{name} not supplied: not applicable (absent na)"
-            inputs = {name: None}
+            inputs = {"fact": name}
             entry = Entry("default", ZERO, default.rule, default.line, default.cite, inputs, note)
             self.tracer.restart(node.index, u, entry)
             self.mark_na(node, u, f"{name} not supplied, and absent means not applicable")

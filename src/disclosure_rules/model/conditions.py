@@ -152,7 +152,7 @@ class Scope:
             raise MissingFact(owner or "", field)
         name = default.name(self.node)
         note = f"{name} not supplied: taken as {_shown(default.value)} (absent zero)"
-        inputs = {name: default.value}
+        inputs = {"fact": name, "value": default.value}
         self.record("default", ZERO, default.rule, default.line, default.cite, inputs, note)
         return default.value
 
