@@ -417,3 +417,56 @@ def test_the_installed_command_reports_absent_error(tmp_path: Path):
     result = run("score", "error.dr", "facts.json", cwd=tmp_path)
     assert result.returncode == 1
     assert "facts.json: unit '乙': fact 'appeals.reviews': error: DR320" in result.stderr
+
+
+def test_evidence_is_never_defaulted():
+    text = """ruleset t {
+      title "t"
+      policy {
+        evidence required
+        absent zero
+      }
+      item appeals "复议" 2 { deduct 1 per reviews }
+    }"""
+    cohort = {
+        "units": [
+            {"id": "given", "facts": {"appeals": {"evidence": ["县司法局证明.pdf"]}}},
+            {"id": "silent", "facts": {}},
+        ]
+    }
+    result = dr.compile(text).evaluate(cohort)
+    assert totals(result) == {"given": 2, "silent": 0}
+    assert result.unit("silent").node("appeals").status == "not_credited"
+
+
+def test_absent_na_does_not_cover_a_veto_which_is_never_not_applicable():
+    text = """ruleset t {
+      title "t"
+      policy {
+        not_applicable average
+        absent na
+      }
+      item a "甲" 10
+      veto incident "重大失泄密事件" when major_incident then score 59
+    }"""
+    ruleset = dr.compile(text)
+    assert ruleset.graph.vetoes[0].defaults == ()
+    result = ruleset.evaluate({"units": [{"id": "u", "facts": {"a": 10}}]})
+    assert [d.code for d in result.warnings] == ["DR404"]
+
+
+def test_two_declarations_without_over_on_one_node_are_an_error():
+    text = 'ruleset t { title "t" item a "甲" 2 { absent zero absent error deduct 1 per x } }'
+    assert [d.code for d in dr.check_text(text) if d.is_error] == ["DR152"]
+
+
+def test_a_unit_that_gives_the_cell_as_na_is_not_applicable_as_before():
+    cohort = {
+        "units": [
+            {"id": "甲", "facts": {"decisions": {"drafts": 4}, "other": 6}},
+            {"id": "乙", "facts": {"decisions": "n/a", "other": 6}},
+        ]
+    }
+    result = dr.compile(NA).evaluate(cohort)
+    [na] = entries(result, "乙", "decisions")
+    assert (na["kind"], na["delta"]) == ("na", "4")

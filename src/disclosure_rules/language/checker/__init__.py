@@ -9,9 +9,9 @@ independent problem and no follow-on ones.
 
 Its modules: :mod:`.context` (what every check shares), :mod:`.tree` (nodes,
 sums, components, N/A cover), :mod:`.rules` (item rules, conditions, fact types),
-:mod:`.results` (grades, vetoes, conversions, calendars) and :mod:`.defaults` (what an
-absent fact means, where declared); this module runs
-them, checks the header and the parameters, and hands the compiler a
+:mod:`.results` (grades, vetoes, conversions, calendars) and :mod:`.defaults` (what
+an absent fact means, for each node that reads it); this module runs them, checks
+the header and the parameters, and hands the compiler a
 :class:`~disclosure_rules.language.symbols.CheckReport`.
 
 Codes are stable and documented in ``docs/diagnostics.md``; each means one problem.

@@ -13,13 +13,12 @@ bonuses), never a veto's or a survey's facts. The result goes to the compiler in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import assert_never
 
 from ...errors import did_you_mean
 from .. import syntax
 from ..symbols import ZEROABLE, DefaultInForce, FactType
-from .context import Context
+from .context import Context, walk
 
 __all__ = ["check_defaults"]
 
@@ -52,14 +51,10 @@ def check_defaults(cx: Context) -> Found:
 
 
 def _declares(r: syntax.Ruleset) -> bool:
-    def nodes(children: tuple[syntax.Node, ...]) -> Iterable[syntax.NodeProps]:
-        for n in children:
-            yield n.props
-            yield from nodes(n.children)
-
+    trees = (r.children, *(c.children for c in r.components))
     props = [r.policy, *(c.props for c in r.components)]
-    trees = [r.children, *(c.children for c in r.components)]
-    return any(p.absent for p in props) or any(p.absent for t in trees for p in nodes(t))
+    props += [node.props for tree in trees for node in walk(tree)]
+    return any(p.absent for p in props)
 
 
 def _merge(into: Fields, more: Fields) -> None:
