@@ -41,7 +41,18 @@ def describe_text(ruleset: Ruleset) -> str:
             if n.clauses
             else (n.base.type if n.scoring == "item" else n.scoring)
         )
-        out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
+        mark = f" (ASSUMED: {n.assumption})" if n.assumption else ""
+        out.append(
+            f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]{mark}"
+        )
+        if n.direct_assumption:
+            out.append(f"{indent}  score range ASSUMED: {n.direct_assumption}")
+        for c in n.clauses:
+            if c.assumption:
+                out.append(f"{indent}  {c.type} (line {c.line}) ASSUMED: {c.assumption}")
+    for c in g.conversions:
+        mark = f" (ASSUMED: {c.assumption})" if c.assumption else ""
+        out.append(f"convert {c.id} “{c.title}” to {exact(c.points)} points{mark}")
     for d in g.diagnostics:
         out.append(f"warning: {d.code} {d.message}")
     return printable("\n".join(out) + "\n")
