@@ -68,9 +68,7 @@ class Ledger:
     facts_hash: str
     facts: Sequence[Mapping[str, NodeFacts]]
     # per node, the (line, rule) of each step whose rule is assumed, and why: filled as read
-    _assumed_steps: dict[int, dict[tuple[int, str], str]] = attrs.field(
-        factory=dict, init=False
-    )
+    _assumed_steps: dict[int, dict[tuple[int, str], str]] = attrs.field(factory=dict, init=False)
 
     def ledger(self, idx: int, u: int) -> list[Entry]:
         """Node ``idx``'s entries for unit ``u``, derived ones included, in order."""

@@ -338,8 +338,7 @@ class _Printer:
             self.blank()
         for c in r.conversions:
             self.emit(
-                f"convert {c.id} {quote(c.title)} {number(c.points)}"
-                f"{origin(c.cite, c.assumption)}",
+                f"convert {c.id} {quote(c.title)} {number(c.points)}{origin(c.cite, c.assumption)}",
                 c.span.line,
             )
 

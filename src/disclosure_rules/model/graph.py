@@ -163,9 +163,7 @@ class GraphNode:
                     "type": "direct_score",
                     "low": _num(self.direct_range[0]),
                     "high": _num(self.direct_range[1]),
-                    **(
-                        {"assumption": self.direct_assumption} if self.direct_assumption else {}
-                    ),
+                    **({"assumption": self.direct_assumption} if self.direct_assumption else {}),
                 }
             )
         elif self.scoring == "survey":

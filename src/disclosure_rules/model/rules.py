@@ -79,7 +79,7 @@ __all__ = [
 # ---------------------------------------------------------------- rules
 
 
-def _common(out: dict[str, Any], rule: Rule) -> None:
+def _common(out: dict[str, Any], rule: Rule | _Plain) -> None:
     """What every rule's JSON ends with: its line, cite, assumed parameters and, for a
     rule the source does not state, why it is assumed."""
     out["line"] = rule.line

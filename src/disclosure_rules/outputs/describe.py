@@ -47,12 +47,14 @@ def describe_text(ruleset: Ruleset) -> str:
         )
         if n.direct_assumption:
             out.append(f"{indent}  score range ASSUMED: {n.direct_assumption}")
-        for c in n.clauses:
-            if c.assumption:
-                out.append(f"{indent}  {c.type} (line {c.line}) ASSUMED: {c.assumption}")
-    for c in g.conversions:
-        mark = f" (ASSUMED: {c.assumption})" if c.assumption else ""
-        out.append(f"convert {c.id} “{c.title}” to {exact(c.points)} points{mark}")
+        for clause in n.clauses:
+            if clause.assumption:
+                out.append(
+                    f"{indent}  {clause.type} (line {clause.line}) ASSUMED: {clause.assumption}"
+                )
+    for conv in g.conversions:
+        mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
+        out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
     for d in g.diagnostics:
         out.append(f"warning: {d.code} {d.message}")
     return printable("\n".join(out) + "\n")

@@ -19,7 +19,16 @@ def catalog_table(entries: Sequence[CatalogEntry]) -> str:
     """The shipped rulesets: id, year, indicators, max, assumed parameters and structure,
     issuer, title."""
     rows = [
-        ["id", "year", "indicators", "max", "assumed params", "assumed structure", "issuer", "title"]
+        [
+            "id",
+            "year",
+            "indicators",
+            "max",
+            "assumed params",
+            "assumed structure",
+            "issuer",
+            "title",
+        ]
     ]
     rows += [
         [

@@ -172,11 +172,11 @@ class RuleBuilder(Transformer[Token, Any]):
     def cite(self, meta: Any, children: list[Token]) -> syntax.Cite:
         return syntax.Cite(unquote(children[0]), self._sp(meta))
 
-    def assumption(self, meta: Any, children: list[Token]) -> syntax.Assumption:
+    passage = cite  # the cite an assumption rests on
+
+    def assumption(self, meta: Any, children: list[Any]) -> syntax.Assumption:
         _, reason, *passage = children
-        cite = None
-        if passage:
-            cite = syntax.Cite(unquote(passage[0]), tok_span(self.file, passage[0]))
+        cite = passage[0] if passage else None
         return syntax.Assumption(unquote(reason), self._sp(meta), cite)
 
     def name_list(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
@@ -263,7 +263,9 @@ class RuleBuilder(Transformer[Token, Any]):
     def deduct_late(self, meta: Any, children: list[Any]) -> syntax.DeductLate:
         rest, cite, assumed = self._split_origin(children)
         cap = rest[3] if len(rest) > 3 else None
-        return syntax.DeductLate(rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite, assumed)
+        return syntax.DeductLate(
+            rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite, assumed
+        )
 
     def rate_on_time(self, meta: Any, children: list[Any]) -> syntax.RateOnTime:
         rest, cite, assumed = self._split_origin(children)
