@@ -24,8 +24,7 @@ a named source that cannot be read is a DR207 warning (and no cite is verified,
 since the missing text could hold any of them). A ruleset that names no source
 files is not verified. Both are warnings, not errors: a cite documents where a
 rule comes from and changes no score, so a misquoted cite must not stop a
-ruleset from compiling. The tests hold the shipped rulesets to none but those
-their docs pages list under "Cites without a source passage".
+ruleset from compiling. The tests hold the shipped rulesets to none.
 
 Each source is read into an index once per process (keyed by its bytes): the
 text without whitespace and where each passage starts in it, so a cite costs a
