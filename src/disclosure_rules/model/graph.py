@@ -334,6 +334,7 @@ class EvaluationGraph:
         return self.nodes[self.by_id[node_id]]
 
     def metadata(self) -> dict[str, Any]:
+        structure = self.assumed_structure
         return {
             "id": self.id,
             "title": self.title,
@@ -347,11 +348,7 @@ class EvaluationGraph:
             "hash": self.ruleset_hash,
             "indicators": sum(1 for n in self.nodes if n.kind in ("item", "bonus")),
             "assumed_params": [p.name for p in self.assumed_params],
-            **(
-                {"assumed_structure": [a.to_dict() for a in self.assumed_structure]}
-                if self.assumed_structure
-                else {}
-            ),
+            **({"assumed_structure": [a.to_dict() for a in structure]} if structure else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
