@@ -259,3 +259,12 @@ def test_every_assumed_thing_is_written_up_on_its_page_and_none_is_called_printe
         for sentence in re.split(r"(?<=[.;:])\s", text):
             if "conversion" in sentence and "printed" in sentence:
                 assert "assumed" in sentence, (page.name, sentence)
+
+
+@pytest.mark.parametrize("ruleset_id", SHANGHAI)
+def test_the_pinned_cases_exercise_every_rule(ruleset_id):
+    from disclosure_rules.testing.cases import run
+
+    report = run([Path(__file__).parents[1] / "rulesets" / "tests" / f"{ruleset_id}.yaml"])
+    assert report.ok
+    assert [key for key, n in report.coverage[ruleset_id].rules.items() if not n] == []
