@@ -170,3 +170,19 @@ def test_a_keyword_after_an_assumption_is_still_a_keyword():
 def test_assumed_anywhere_but_structure_is_refused(statement):
     text = f'ruleset x {{ title "t" {statement} item a "a" 2 }}'
     assert "DR012" in [d.code for d in dr.check_text(text)]
+
+
+def test_an_assumption_without_a_reason_is_refused():
+    text = 'ruleset x { title "t" item a "a" 2 assumed " " }'
+    [problem] = [d for d in dr.check_text(text) if d.code == "DR115"]
+    assert problem.message == "an assumption's reason is empty"
+
+
+def test_a_verbatim_passage_under_an_assumption_is_not_reported():
+    # the shipped Shanghai conversion: assumed, resting on the passage that gives 4 points
+    codes = {d.code for d in dr.check("shanghai-2020-districts")}
+    assert not codes & {"DR206", "DR210"}
+    assert ("conversion", "annual") in {
+        (a["kind"], a["id"])
+        for a in dr.load("shanghai-2020-districts").describe()["ruleset"]["assumed_structure"]
+    }

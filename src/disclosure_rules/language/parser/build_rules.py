@@ -177,7 +177,15 @@ class RuleBuilder(Transformer[Token, Any]):
     def assumption(self, meta: Any, children: list[Any]) -> syntax.Assumption:
         _, reason, *passage = children
         cite = passage[0] if passage else None
-        return syntax.Assumption(unquote(reason), self._sp(meta), cite)
+        assumption = syntax.Assumption(unquote(reason), self._sp(meta), cite)
+        if not assumption.reason.strip():
+            self._problem(
+                "DR115",
+                "an assumption's reason is empty",
+                assumption.span,
+                "say what the source does not state, and how the ruleset reads it",
+            )
+        return assumption
 
     def name_list(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
         return tuple(self._name(t) for t in children)
