@@ -52,7 +52,6 @@ _DECLARATIONS = (
 _CONSTANTS = (
     "required",
     "optional",
-    "assumed",
     "none",
     "average",
     "group_average",
@@ -93,6 +92,7 @@ _KEYWORDS = (
     "resolve",
     "absent",
     "cite",
+    "assumed",  # where a cite stands, or on a parameter: the source does not state it
     "rate",
     "deduct",
     "per",
