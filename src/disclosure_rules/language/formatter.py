@@ -365,6 +365,9 @@ class _Printer:
         for b in props.bounds:
             value = "none" if b.value is None else number(b.value)
             yield f"{b.kind} {value}{cite(b.cite)}", b.span.line
+        for d in props.absent:
+            over = f" over {names(d.over)}" if d.over else ""
+            yield f"absent {d.mode}{over}{cite(d.cite)}", d.span.line
         if props.resolve is not None:
             yield f"resolve {props.resolve.mode}{cite(props.resolve.cite)}", props.resolve.span.line
 

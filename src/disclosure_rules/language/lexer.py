@@ -63,6 +63,8 @@ _CONSTANTS = (
     "full",
     "scale",
     "sum",
+    "na",
+    "error",
     "days",
     "hours",
 )
@@ -88,6 +90,7 @@ _KEYWORDS = (
     "remark",
     "applies_to",
     "resolve",
+    "absent",
     "cite",
     "assumed",  # where a cite stands, or on a parameter: the source does not state it
     "rate",

@@ -43,6 +43,7 @@ __all__ = [
     "DeductWhen",
     "DirectScore",
     "EvidencePolicy",
+    "FactDefault",
     "FactRef",
     "Grade",
     "Grades",
@@ -330,6 +331,17 @@ class AppliesTo:
 
 
 @attrs.frozen
+class FactDefault:
+    """``absent zero|na|error [over FACT, ...]``: what a fact the unit did not supply
+    means for the rules of the node and those under it (``over``: only those facts)."""
+
+    mode: _L["zero", "na", "error"]
+    span: Span = attrs.field(eq=False)
+    over: tuple[str, ...] = ()
+    cite: Cite | None = None
+
+
+@attrs.frozen
 class NodeProps:
     """What a node's block says besides its children and rules."""
 
@@ -340,6 +352,7 @@ class NodeProps:
     evidence: tuple[EvidencePolicy, ...] = ()
     bounds: tuple[Bound, ...] = ()
     resolve: Resolve | None = None
+    absent: tuple[FactDefault, ...] = ()
 
 
 # ------------------------------------------------------------------ the tree

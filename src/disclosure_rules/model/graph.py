@@ -28,6 +28,7 @@ from .rules import (
     BaseRule,
     Condition,
     DeadlineRule,
+    FactDefault,
     Rule,
     StepRule,
     clause_deadlines,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASE_TYPES",
+    "AbsentRule",
     "Bound",
     "DeadlineRule",
     "EvaluationGraph",
@@ -66,6 +68,28 @@ class Bound:
     line: int | None = None
     cite: str | None = None
     declared: bool = False
+
+
+@attrs.frozen
+class AbsentRule:
+    """An ``absent`` declaration as written on a node (on the root: the policy block's)."""
+
+    mode: str  # zero | na | error
+    line: int
+    over: tuple[str, ...] = ()
+    cite: str | None = None
+
+    def __str__(self) -> str:
+        return f"absent {self.mode}" + (f" over {', '.join(self.over)}" if self.over else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"mode": self.mode}
+        if self.over:
+            out["over"] = list(self.over)
+        out["line"] = self.line
+        if self.cite:
+            out["cite"] = self.cite
+        return out
 
 
 @attrs.frozen
@@ -122,6 +146,9 @@ class GraphNode:
     assumed: tuple[str, ...] = ()  # the assumed parameters its numbers and rules read
     assumption: str | None = None  # why the node is assumed: the source does not state it
     direct_assumption: str | None = None  # why a direct score's range is assumed
+    absent: tuple[AbsentRule, ...] = ()  # the node's own absent declarations
+    # what each absent fact the node reads means, from the declarations in force
+    defaults: tuple[FactDefault, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -193,6 +220,10 @@ class GraphNode:
                 "required": self.evidence_required,
                 "rejected_kinds": sorted(self.rejected),
             }
+        if self.absent:
+            out["absent"] = [a.to_dict() for a in self.absent]
+        if self.defaults:
+            out["fact_defaults"] = {d.name(self.id): d.to_dict() for d in self.defaults}
         if self.fields:
             out["facts"] = dict(self.fields)
         if self.record_fields:
@@ -235,6 +266,7 @@ class VetoRule:
     grade: str | None
     score: Decimal | None
     cite: str | None = None
+    defaults: tuple[FactDefault, ...] = ()
 
 
 @attrs.frozen
@@ -375,6 +407,11 @@ class EvaluationGraph:
                     "score": None if v.score is None else _num(v.score),
                     "line": v.line,
                     **({"cite": v.cite} if v.cite else {}),
+                    **(
+                        {"fact_defaults": {d.name(v.id): d.to_dict() for d in v.defaults}}
+                        if v.defaults
+                        else {}
+                    ),
                 }
                 for v in self.vetoes
             ],

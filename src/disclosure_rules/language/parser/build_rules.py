@@ -110,6 +110,7 @@ class RuleBuilder(Transformer[Token, Any]):
         applies = na = resolve = None
         evidence: list[syntax.EvidencePolicy] = []
         bounds: list[syntax.Bound] = []
+        absent: list[syntax.FactDefault] = []
         rules: list[syntax.Rule] = []
         children: list[syntax.Node] = []
         for stmt in body:
@@ -128,6 +129,8 @@ class RuleBuilder(Transformer[Token, Any]):
                     bounds.append(stmt)
                 case syntax.Resolve():
                     resolve = stmt
+                case syntax.FactDefault():
+                    absent.append(stmt)
                 case syntax.Item() | syntax.Section() | syntax.Bonus():
                     children.append(stmt)
                 case _:
@@ -140,6 +143,7 @@ class RuleBuilder(Transformer[Token, Any]):
             evidence=tuple(evidence),
             bounds=tuple(bounds),
             resolve=resolve,
+            absent=tuple(absent),
         )
         return props, tuple(rules), tuple(children)
 
@@ -217,7 +221,7 @@ class RuleBuilder(Transformer[Token, Any]):
     def time_unit(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
 
-    evidence_mode = na_policy = resolve_mode = award_mode = time_unit
+    evidence_mode = na_policy = resolve_mode = award_mode = absent_mode = time_unit
 
     def deadline_relative(self, meta: Any, children: list[Any]) -> syntax.Deadline:
         end, amount, unit, start = children
@@ -299,6 +303,11 @@ class RuleBuilder(Transformer[Token, Any]):
         rest, cite = self._split_cite(children)
         over = rest[1] if len(rest) > 1 else ()
         return syntax.NaPolicy(str(rest[0]), self._sp(meta), over, cite)  # type: ignore[arg-type]
+
+    def fact_default(self, meta: Any, children: list[Any]) -> syntax.FactDefault:
+        rest, cite = self._split_cite(children)
+        over = rest[1] if len(rest) > 1 else ()
+        return syntax.FactDefault(str(rest[0]), self._sp(meta), over, cite)  # type: ignore[arg-type]
 
     def evidence_required(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
         rest, cite = self._split_cite(children)
