@@ -286,7 +286,7 @@ def test_absent_na_settles_the_item_by_its_na_policy():
 
 def test_absent_na_without_an_na_policy_is_a_checker_error():
     text = NA.replace('policy { not_applicable average cite "未有相关指标的得平均分" }', "")
-    with pytest.raises(dr.CheckError, match="DR151"):
+    with pytest.raises(dr.CheckError, match="DR161"):
         dr.compile(text)
 
 
@@ -457,7 +457,7 @@ def test_absent_na_does_not_cover_a_veto_which_is_never_not_applicable():
 
 def test_two_declarations_without_over_on_one_node_are_an_error():
     text = 'ruleset t { title "t" item a "甲" 2 { absent zero absent error deduct 1 per x } }'
-    assert [d.code for d in dr.check_text(text) if d.is_error] == ["DR152"]
+    assert [d.code for d in dr.check_text(text) if d.is_error] == ["DR162"]
 
 
 def test_a_unit_that_gives_the_cell_as_na_is_not_applicable_as_before():

@@ -31,7 +31,7 @@ Fields = dict[str, set[FactType]]
 
 
 def check_defaults(cx: Context) -> Found:
-    """The default in force for every fact every node reads; DR150–DR153 on the way."""
+    """The default in force for every fact every node reads; DR160–DR163 on the way."""
     r = cx.r
     found: Found = {}
     if not _declares(r):
@@ -66,7 +66,7 @@ class _Walker:
     def __init__(self, cx: Context, found: Found) -> None:
         self.cx = cx
         self.found = found
-        self.reported: set[int] = set()  # declarations already given DR151
+        self.reported: set[int] = set()  # declarations already given DR161
 
     def component(self, comp: syntax.Component, chain: Chain, has_na: bool) -> Fields:
         chain = [*chain, (comp.id, comp.props.absent)]
@@ -133,7 +133,7 @@ class _Walker:
         self.reported.add(id(declaration))
         fact = key[1] if key[0] == reader else f"{key[0]}.{key[1]}"
         self.cx.report(
-            "DR151",
+            "DR161",
             f"absent na makes {reader!r} not applicable when {fact} is not supplied, "
             f"but no not_applicable policy says what {reader!r} then scores",
             declaration.span,
@@ -158,7 +158,7 @@ class _Walker:
 
     def twice(self, d: syntax.FactDefault, why: str) -> None:
         self.cx.report(
-            "DR152",
+            "DR162",
             f"a second absent declaration for the same facts: {why}",
             d.span,
             "keep one declaration per fact on a node",
@@ -168,7 +168,7 @@ class _Walker:
         kinds = fields.get(name)
         if kinds is None:
             self.cx.report(
-                "DR153",
+                "DR163",
                 f"absent {d.mode} names {name!r}, but no rule in its scope reads a fact "
                 "of that name",
                 d.span,
@@ -178,7 +178,7 @@ class _Walker:
         others = sorted(kinds - ZEROABLE)
         if d.mode == "zero" and others:
             self.cx.report(
-                "DR150",
+                "DR160",
                 f"absent zero cannot stand in for {name!r}: it is read as "
                 f"{' and '.join(_KIND_WORDS.get(k, k) for k in others)}, which has no zero",
                 d.span,
