@@ -323,15 +323,16 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
             continue
         if node.applies_to is not None and not node.applies_to & tagset:
             continue
-        entry: dict[str, Any] = {"evidence": [f"https://example.gov.cn/gk/{node.id}"]}
+        entry: dict[str, Any] = {"evidence": _full_evidence(node)}
         due = _due_dates(node)
+        records_due = _one_record_each(node)
         for field, kind in node.fields:
             if field == "awarded":
                 entry[field] = str(node.points)
             elif field == "met":
                 entry[field] = True
             elif kind == "records":
-                entry[field] = []
+                entry[field] = records_due.get(field, [])
             elif kind in ("date", "datetime"):
                 entry[field] = due.get(field, "2020-01-02")
             elif kind == "rate":
@@ -345,6 +346,38 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
                 entry[clause.fact] = str(clause.of)
         facts[node.id] = entry
     return facts
+
+
+def _full_evidence(node: GraphNode) -> Any:
+    """Evidence that meets the item's requirements: a link, or the first alternative of
+    kinds it requires, submitted on the last day it counts."""
+    ref = f"https://example.gov.cn/gk/{node.id}"
+    needs = node.evidence_needs
+    if not needs:
+        return [ref]
+    kinds = sorted(needs.kinds[0]) if needs.kinds else ["link"]
+    typed: dict[str, str] = {kind: f"{ref}/{kind}" for kind in kinds}
+    if needs.by is not None:
+        typed["submitted"] = needs.by.isoformat()
+    return typed
+
+
+def _one_record_each(node: GraphNode) -> dict[str, list[dict[str, str]]]:
+    """One record on time for each list whose emptiness the ruleset does not score full
+    (``no RECORDS means not_applicable|zero``): an empty list there is not full points."""
+    wanted = {rule.records for rule in node.empty if rule.meaning != "full"}
+    out: dict[str, list[dict[str, str]]] = {}
+    for records, deadline in node.deadlines():
+        if records not in wanted:
+            continue
+        record = out.setdefault(records, [{}])[0]
+        if deadline.by is not None:
+            record[deadline.end] = deadline.by.isoformat()
+        else:
+            start = "2020-01-02 09:00" if deadline.unit == "hours" else "2020-01-02"
+            record.setdefault(deadline.start or "start", start)
+            record[deadline.end] = record[deadline.start or "start"]
+    return out
 
 
 def _due_dates(node: GraphNode) -> dict[str, str]:

@@ -126,7 +126,9 @@ def _node_mutations(
     if node.scoring == "item" and "evidence" in cell:
 
         def more_evidence(doc: dict[str, Any], u: str = uid, n: str = node_id) -> None:
-            _cell(doc, u, n)["evidence"].append("https://example.gov.cn/gk/more")
+            cell = _cell(doc, u, n)
+            given = cell["evidence"]
+            cell["evidence"] = [*(given if isinstance(given, list) else [given]), "https://x/more"]
 
         yield uid, f"more evidence for {node_id}", more_evidence, +1
 
