@@ -25,25 +25,7 @@ import disclosure_rules as dr  # noqa: E402
 from disclosure_rules.workdays import add_workdays  # noqa: E402
 
 SUBMITTED = "2021-01-18"  # the self-assessment material, sent before the 2021-01-20 deadline
-
-
-def typed_evidence(doc: dict) -> None:
-    """The Yifeng scheme's evidence: a web link and a screenshot, with the day sent.
-
-    Every plain link the synthetic data gives becomes ``{"link", "screenshot",
-    "submitted"}``; news items and other typed pieces stay as they are.
-    """
-    for unit in doc["units"]:
-        for node, cell in unit["facts"].items():
-            if not isinstance(cell, dict) or not isinstance(cell.get("evidence"), list):
-                continue
-            links = [e for e in cell["evidence"] if isinstance(e, str)]
-            others = [e for e in cell["evidence"] if not isinstance(e, str)]
-            if cell.get("not_applicable") or not links:
-                continue
-            shot = f"截图/{unit['id']}-{node}.png"
-            typed = {"link": links[0], "screenshot": shot, "submitted": SUBMITTED}
-            cell["evidence"] = [typed, *others] if others else typed
+# (the synthetic data gives every Yifeng claim typed evidence: link, screenshot, day sent)
 
 
 def yifeng_townships() -> dict:
@@ -67,7 +49,6 @@ def yifeng_townships() -> dict:
     ]
     tags = [["township"]] * 13 + [["forest_farm"]] * 2
     doc = synthetic_facts(r.graph, len(names), seed=2020, names=names, tags=tags, na_rate=0.03)
-    typed_evidence(doc)
     u = {x["id"]: x["facts"] for x in doc["units"]}
     u["新昌镇"]["appeals"] = {
         "overturned_reviews": 1,
@@ -162,7 +143,6 @@ def yifeng_departments() -> dict:
         unit_tags += ["标准目录相关部门"] if d in catalog else []
         tags.append(unit_tags)
     doc = synthetic_facts(r.graph, len(names), seed=2021, names=names, tags=tags, na_rate=0.0)
-    typed_evidence(doc)
     u = {x["id"]: x["facts"] for x in doc["units"]}
     # 备注“未有…的做出说明”: N/A with a statement (as a 情况说明 file, or as text) gets the
     # average; 县林业局's bare "n/a" on 7个工作日 publication is not credited.
