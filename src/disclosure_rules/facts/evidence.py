@@ -84,6 +84,9 @@ def _typed(entry: dict[str, Any], where: str, report: Report, when: When) -> lis
     for kind, refs in entry.items():
         if kind == "submitted":
             continue
+        if type(refs) is str and refs and not refs[0].isspace() and not refs[-1].isspace():
+            out.append(Evidence(refs, kind, submitted))  # the common case, checked cheaply
+            continue
         listed = [refs] if isinstance(refs, str) else refs
         if not isinstance(listed, list) or not all(
             isinstance(r, str) and r.strip() for r in listed
@@ -98,14 +101,30 @@ def _typed(entry: dict[str, Any], where: str, report: Report, when: When) -> lis
     return out
 
 
+_DAYS: dict[str, dt.date] = {}
+"""Submission days already read, by their text: a cohort's evidence repeats a handful of
+days thousands of times, and reading a date is the costly part of reading evidence."""
+_MAX_DAYS = 4096
+
+
 def _submitted(entry: dict[str, Any], where: str, when: When) -> dt.date | Literal[False] | None:
     """The day of ``entry``'s ``submitted``: a date, None when not given, False when bad."""
-    if entry.get("submitted") is None:
+    raw = entry.get("submitted")
+    if raw is None:
         return None
-    day = when(entry["submitted"], f"{where}.submitted")
+    known = _DAYS.get(raw) if isinstance(raw, str) else None
+    if known is not None:
+        return known
+    day = when(raw, f"{where}.submitted")
     if isinstance(day, dt.datetime):
-        return day.date()
-    return day if isinstance(day, dt.date) else False
+        day = day.date()
+    if not isinstance(day, dt.date):
+        return False
+    if isinstance(raw, str):
+        if len(_DAYS) >= _MAX_DAYS:
+            _DAYS.clear()
+        _DAYS[raw] = day
+    return day
 
 
 def _shown(value: object) -> str:
