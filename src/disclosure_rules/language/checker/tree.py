@@ -22,7 +22,7 @@ from .context import HUNDRED_PERCENT, Context
 from .results import check_bands
 from .rules import check_rules
 
-__all__ = ["check_na_coverage", "check_props", "check_tree"]
+__all__ = ["check_evidence_kinds", "check_na_coverage", "check_props", "check_tree"]
 
 
 def check_tree(cx: Context) -> None:
@@ -407,3 +407,44 @@ def _na_without_policy(cx: Context, node: syntax.Node | syntax.Component) -> Non
                 "policy says what it scores"
             )
             cx.report("DR141", msg, empty.span, hint)
+
+
+# ------------------------------------------------------------ evidence
+
+
+def check_evidence_kinds(cx: Context) -> None:
+    """DR208: ``evidence requires`` whose every alternative needs a kind that is rejected."""
+    reported: set[int] = set()
+
+    def visit(
+        props: syntax.NodeProps, rejected: frozenset[str], kinds: syntax.EvidencePolicy | None
+    ) -> tuple[frozenset[str], syntax.EvidencePolicy | None]:
+        for ev in props.evidence:
+            rejected |= frozenset(ev.rejected)
+            kinds = ev if ev.kinds else kinds
+        if kinds is not None and id(kinds) not in reported:
+            blocked = [sorted(set(group) & rejected) for group in kinds.kinds]
+            if all(blocked):
+                reported.add(id(kinds))
+                names = ", ".join(sorted({k for group in blocked for k in group}))
+                cx.warn(
+                    "DR208",
+                    f"every alternative of this evidence requirement needs a kind that is "
+                    f"rejected ({names}): no evidence can meet it",
+                    kinds.span,
+                    "drop the rejected kind from the requirement, or add an alternative",
+                )
+        return rejected, kinds
+
+    def walk(
+        nodes: tuple[syntax.Node, ...],
+        rejected: frozenset[str],
+        kinds: syntax.EvidencePolicy | None,
+    ) -> None:
+        for node in nodes:
+            walk(node.children, *visit(node.props, rejected, kinds))
+
+    rejected, kinds = visit(cx.r.policy, frozenset(), None)
+    walk(cx.r.children, rejected, kinds)
+    for comp in cx.r.components:
+        walk(comp.children, *visit(comp.props, rejected, kinds))
