@@ -339,10 +339,29 @@ class Run:
             msg = "facts were given for an item that does not apply to this unit; they are not used"
             self.warn("DR405", u, node.id, msg)
 
-    def declared_na(self, node: GraphNode, u: int, facts: NodeFacts) -> None:
+    def declared_na(
+        self,
+        node: GraphNode,
+        u: int,
+        facts: NodeFacts,
+        reason: str = "the unit declared it not applicable",
+    ) -> None:
+        """The unit's own N/A (declared, or an empty list that means it). Where the
+        ruleset requires a statement and none was made, it is not credited: 0."""
+        required = node.na_statement
+        if required is not None and not facts.has_statement:
+            self.status[node.index][u] = "not_credited"
+            self.scores[node.index][u] = ZERO
+            note = f"not credited: {reason}, with no statement of why"
+            entry = Entry("evidence", ZERO, "statement_required", required.line, required.cite)
+            self.tracer.add(node.index, u, entry._replace(note=note))
+            return
         note = f": {facts.note}" if facts.note else ""
-        self.mark_na(node, u, "the unit declared it not applicable" + note)
-        if facts.evidence:
+        self.mark_na(node, u, reason + note)
+        if facts.statement:
+            statement = Entry("evidence", ZERO, note=f"statement: {facts.statement}")
+            self.tracer.add(node.index, u, statement)
+        if facts.evidence and facts.not_applicable:
             inputs = {"accepted": facts.evidence}
             entry = Entry("evidence", ZERO, note="statement supplied", inputs=inputs)
             self.tracer.add(node.index, u, entry)

@@ -24,6 +24,7 @@ from ..facts import NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .evidence import all_accepted
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
@@ -131,8 +132,8 @@ class Ledger:
     def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
         """The evidence entry of a credited item whose evidence was all accepted."""
         facts = self.facts[u].get(node.id)
-        if facts is None or not facts.evidence or not node.rejected.isdisjoint(facts.kinds):
-            return None  # none given, or some rejected: the kernel wrote that entry itself
+        if facts is None or not facts.evidence or not all_accepted(node, facts):
+            return None  # none given, or some set aside: the kernel wrote that entry itself
         if not (node.evidence_required or node.rejected):
             return None
         return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})

@@ -42,6 +42,7 @@ __all__ = [
     "DeductPer",
     "DeductWhen",
     "DirectScore",
+    "EmptyRecords",
     "EvidencePolicy",
     "FactDefault",
     "FactRef",
@@ -66,6 +67,7 @@ __all__ = [
     "Ruleset",
     "Section",
     "SourceFile",
+    "StatementRequired",
     "Survey",
     "Truthy",
     "Veto",
@@ -296,11 +298,33 @@ class NaPolicy:
 
 @attrs.frozen
 class EvidencePolicy:
-    """``evidence required|optional`` or ``reject evidence KIND, ...``."""
+    """One evidence statement: ``evidence required|optional``, ``reject evidence KIND, ...``,
+    ``evidence requires KIND and KIND or KIND`` (``kinds``: the alternatives, each the kinds
+    it needs together) or ``evidence submitted by DATE`` (``by``)."""
 
     required: bool | None
     span: Span = attrs.field(eq=False)
     rejected: tuple[str, ...] = ()
+    cite: Cite | None = None
+    kinds: tuple[tuple[str, ...], ...] = ()
+    by: _dt.date | None = None
+
+
+@attrs.frozen
+class StatementRequired:
+    """``not_applicable requires statement``: a unit's own N/A counts only with a statement."""
+
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
+
+
+@attrs.frozen
+class EmptyRecords:
+    """``no RECORDS means not_applicable|full|zero``: what an empty list of records means."""
+
+    records: str
+    meaning: _L["not_applicable", "full", "zero"]
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -353,6 +377,8 @@ class NodeProps:
     bounds: tuple[Bound, ...] = ()
     resolve: Resolve | None = None
     absent: tuple[FactDefault, ...] = ()
+    na_statement: StatementRequired | None = None
+    empty: tuple[EmptyRecords, ...] = ()
 
 
 # ------------------------------------------------------------------ the tree

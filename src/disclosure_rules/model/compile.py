@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, assert_never
+from typing import assert_never
 
 import attrs
 
@@ -32,6 +32,7 @@ from .graph import (
     Stage,
     VetoRule,
 )
+from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
 from .rules import (
     AllMet,
     AllOf,
@@ -58,6 +59,11 @@ from .rules import (
 )
 
 __all__ = ["compile_ruleset"]
+
+_EvidenceState = tuple[
+    tuple[bool, int | None, str | None], tuple[frozenset[str], str | None], EvidenceNeeds
+]
+"""The evidence policy in force: (required, line, cite), (rejected kinds, cite), needs."""
 
 
 def compile_ruleset(
@@ -133,13 +139,14 @@ class _Compiler:
         self.nodes.append(None)  # the root, filled in last
         children: list[int] = []
         na = self.na_rule(root_props, r.id, None)
-        evidence = self.evidence(root_props, (False, None, None), (frozenset(), None))
+        statement = self.statement_rule(root_props, r.id, None)
+        evidence = self.evidence(root_props, (False, None, None), (frozenset(), None), NO_NEEDS)
         if r.components:
             for comp in r.components:
-                children.append(self.component(comp, na, evidence))
+                children.append(self.component(comp, na, evidence, statement))
         else:
             for node in r.children:
-                children.append(self.tree_node(node, 0, na, evidence))
+                children.append(self.tree_node(node, 0, na, evidence, statement))
         for idx in children:
             self.set_parent(idx, 0)
         regular = [self.get(i) for i in children if self.get(i).kind != "bonus"]
@@ -245,19 +252,36 @@ class _Compiler:
             return inherited
         return NaRule(na.policy, node_id, na.span.line, na.cite.text if na.cite else None, na.over)
 
+    @staticmethod
+    def statement_rule(
+        props: syntax.NodeProps, node_id: str, inherited: StatementRule | None
+    ) -> StatementRule | None:
+        declared = props.na_statement
+        if declared is None:
+            return inherited
+        cite = declared.cite.text if declared.cite else None
+        return StatementRule(node_id, declared.span.line, cite)
+
     def evidence(
         self,
         props: syntax.NodeProps,
         required: tuple[bool, int | None, str | None],
         rejected: tuple[frozenset[str], str | None],
-    ) -> tuple[tuple[bool, int | None, str | None], tuple[frozenset[str], str | None]]:
+        needs: EvidenceNeeds,
+    ) -> _EvidenceState:
         for ev in props.evidence:
             cite = ev.cite.text if ev.cite else None
+            line = ev.span.line
             if ev.required is not None:
-                required = (ev.required, ev.span.line, cite)
+                required = (ev.required, line, cite)
             if ev.rejected:
                 rejected = (rejected[0] | frozenset(ev.rejected), cite or rejected[1])
-        return required, rejected
+            if ev.kinds:
+                kinds = tuple(frozenset(group) for group in ev.kinds)
+                needs = attrs.evolve(needs, kinds=kinds, kinds_line=line, kinds_cite=cite)
+            if ev.by is not None:
+                needs = attrs.evolve(needs, by=ev.by, by_line=line, by_cite=cite)
+        return required, rejected, needs
 
     @staticmethod
     def absent(props: syntax.NodeProps) -> tuple[AbsentRule, ...]:
@@ -283,9 +307,16 @@ class _Compiler:
 
     # -- nodes
 
-    def component(self, comp: syntax.Component, na: NaRule | None, evidence: Any) -> int:
+    def component(
+        self,
+        comp: syntax.Component,
+        na: NaRule | None,
+        evidence: _EvidenceState,
+        statement: StatementRule | None,
+    ) -> int:
         idx = self.reserve()
         na = self.na_rule(comp.props, comp.id, na)
+        statement = self.statement_rule(comp.props, comp.id, statement)
         evidence = self.evidence(comp.props, *evidence)
         kids: list[int] = []
         direct_range = None
@@ -310,7 +341,7 @@ class _Compiler:
         else:
             scoring = "tree"
             for child in comp.children:
-                kids.append(self.tree_node(child, 0, na, evidence))
+                kids.append(self.tree_node(child, 0, na, evidence, statement))
             for k in kids:
                 self.set_parent(k, idx)
             regular = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
@@ -332,6 +363,7 @@ class _Compiler:
             cap=self.bound(comp.props, "cap", points),
             weight=self.num(comp.weight),
             na=na,
+            na_statement=statement,
             direct_range=direct_range,
             answers=answers,
             outcomes=outcomes,
@@ -346,18 +378,26 @@ class _Compiler:
         )
         return idx
 
-    def tree_node(self, node: syntax.Node, depth: int, na: NaRule | None, evidence: Any) -> int:
+    def tree_node(
+        self,
+        node: syntax.Node,
+        depth: int,
+        na: NaRule | None,
+        evidence: _EvidenceState,
+        statement: StatementRule | None,
+    ) -> int:
         idx = self.reserve()
         na = self.na_rule(node.props, node.id, na)
+        statement = self.statement_rule(node.props, node.id, statement)
         evidence = self.evidence(node.props, *evidence)
-        (required, ev_line, ev_cite), (rejected, rej_cite) = evidence
+        (required, ev_line, ev_cite), (rejected, rej_cite), needs = evidence
         declared_number = node_points(node)
         assumed = list(self.assumed_in(declared_number))
         kids: list[int] = []
         children_points = None
         declared = None
         for child in node.children:
-            kids.append(self.tree_node(child, depth + 1, na, evidence))
+            kids.append(self.tree_node(child, depth + 1, na, evidence, statement))
         for k in kids:
             self.set_parent(k, idx)
         resolve = node.props.resolve
@@ -401,6 +441,12 @@ class _Compiler:
             evidence_cite=ev_cite,
             rejected=rejected,
             rejected_cite=rej_cite,
+            evidence_needs=needs,
+            na_statement=statement,
+            empty=tuple(
+                EmptyRule(e.records, e.meaning, e.span.line, e.cite.text if e.cite else None)
+                for e in node.props.empty
+            ),
             resolve=resolve.mode if resolve is not None else None,
             resolve_cite=resolve.cite.text if resolve is not None and resolve.cite else None,
             children_points=children_points if declared is not None else None,

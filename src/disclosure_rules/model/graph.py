@@ -22,6 +22,7 @@ from ..decimals import text as _num
 from ..errors import Diagnostic
 from ..language.symbols import FactType, ParamValue
 from ..workdays import Schedule
+from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
 from .rules import (
     BASE_TYPES,
     Awarded,
@@ -131,6 +132,9 @@ class GraphNode:
     evidence_cite: str | None = None
     rejected: frozenset[str] = frozenset()
     rejected_cite: str | None = None
+    evidence_needs: EvidenceNeeds = NO_NEEDS
+    na_statement: StatementRule | None = None
+    empty: tuple[EmptyRule, ...] = ()  # what an empty list of records means, per list
     resolve: str | None = None
     resolve_cite: str | None = None
     children_points: Decimal | None = None
@@ -214,16 +218,20 @@ class GraphNode:
                 "policy": self.na.policy,
                 "declared_on": self.na.declared_on,
                 **({"over": list(self.na.over)} if self.na.over else {}),
+                **({"requires_statement": True} if self.na_statement else {}),
             }
         if self.is_leaf and self.scoring == "item":
             out["evidence"] = {
                 "required": self.evidence_required,
                 "rejected_kinds": sorted(self.rejected),
+                **(self.evidence_needs.to_dict() if self.evidence_required else {}),
             }
         if self.absent:
             out["absent"] = [a.to_dict() for a in self.absent]
         if self.defaults:
             out["fact_defaults"] = {d.name(self.id): d.to_dict() for d in self.defaults}
+        if self.empty:
+            out["empty_records"] = [rule.to_dict() for rule in self.empty]
         if self.fields:
             out["facts"] = dict(self.fields)
         if self.record_fields:

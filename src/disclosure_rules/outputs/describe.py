@@ -42,6 +42,9 @@ def describe_text(ruleset: Ruleset) -> str:
             if n.clauses
             else (n.base.type if n.scoring == "item" else n.scoring)
         )
+        rules += "".join(f"; no {e.records} → {e.meaning}" for e in n.empty)
+        if n.na_statement is not None and n.is_leaf:
+            rules += "; N/A needs a statement"
         mark = f" (ASSUMED: {n.assumption})" if n.assumption else ""
         out.append(
             f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]{mark}"

@@ -28,7 +28,7 @@ from ..symbols import CheckReport, resolve_params
 from .context import Context, walk
 from .defaults import check_defaults
 from .results import check_results
-from .tree import check_na_coverage, check_props, check_tree
+from .tree import check_evidence_kinds, check_na_coverage, check_props, check_tree
 
 __all__ = ["analyse", "check"]
 
@@ -43,6 +43,7 @@ def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = N
     _declare_ids(cx)
     check_tree(cx)
     check_na_coverage(cx)
+    check_evidence_kinds(cx)
     check_results(cx)
     defaults = check_defaults(cx)
     _check_unused_params(cx)
