@@ -481,7 +481,7 @@ _ADVICE_BYTES = 1 << 20  # an office's recommendations: a few pages of text
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from . import report
-    from .report.pdf import find_browser
+    from .report.browser import find_browser
 
     suffix = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
     fmt = args.format or (suffix if suffix in report.FORMATS else "html")

@@ -17,7 +17,7 @@ unit with every lost point, its rule and its cite::
 
 :mod:`.figures` computes every figure (no extra needed); :mod:`.render` lays them out
 with Jinja2 and :mod:`.charts` draws the charts with matplotlib (the ``report``
-extra: ``pip install 'disclosure-rules[report]'``); :mod:`.pdf` prints with the
+extra: ``pip install 'disclosure-rules[report]'``); :mod:`.browser` prints with the
 browser installed on the machine.
 """
 
@@ -47,7 +47,7 @@ def pdf(
     browser: str | None = None,
 ) -> bytes:
     """The report as an A4 PDF, printed from its HTML by a headless Chromium."""
-    from .pdf import find_browser, print_pdf
+    from .browser import find_browser, print_pdf
 
     find_browser(browser)  # before the work: no browser, no report
     page = html(results, lang=lang, advice=advice, top=top, font=font)
