@@ -67,10 +67,17 @@ def cjk_family(font_file: str | None = None) -> str:
         except (OSError, RuntimeError, ValueError) as exc:
             msg = f"cannot use the font file for the charts: {exc}"
             raise ReportError(Diagnostic("DR903", msg, file=font_file)) from None
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
+    for rescan in (False, True):
+        if rescan:  # a font installed after matplotlib cached its list: add what it lacks
+            known = {f.fname for f in font_manager.fontManager.ttflist}
+            for path in font_manager.findSystemFonts():
+                if path not in known:
+                    with contextlib.suppress(OSError, RuntimeError, ValueError):
+                        font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for family in CJK_FAMILIES:
+            if family in installed:
+                return family
     msg = "no font with Chinese glyphs is installed for the charts"
     hint = (
         "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk; then remove "

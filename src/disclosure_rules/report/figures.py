@@ -103,6 +103,16 @@ class Overview:
     readings: tuple[str, ...]
     warnings: int
 
+    @property
+    def grouped(self) -> bool:
+        """Whether the ruleset ranks its units in groups."""
+        return any(name for name, _ in self.groups)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether any section carries a weight (components: Yifeng's 70% / 30%)."""
+        return any(weight is not None for *_, weight in self.scheme)
+
 
 @attrs.frozen
 class RankRow:
