@@ -465,3 +465,57 @@ def test_pdf_without_a_browser_is_a_diagnostic_before_any_work(tmp_path):
     assert "DR902 PDF output needs a headless Chromium or Chrome" in result.stderr
     assert "apt-get install chromium" in result.stderr
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_the_readings_in_force_are_listed_when_the_results_expose_them():
+    from types import SimpleNamespace
+
+    from disclosure_rules.report.figures import readings_in_force
+
+    reading = SimpleNamespace(name="na_average", text="得平均分: the cohort mean", cite="附注3")
+    exposed = SimpleNamespace(readings=[reading, "一句话"], graph=None)
+    assert readings_in_force(exposed) == (
+        "na_average — 得平均分: the cohort mean — 附注3",
+        "一句话",
+    )
+    assert readings_in_force(results_of("changzhou-2020")) == ()
+
+
+def test_the_api_checks_its_arguments():
+    results = results_of("changzhou-2020")
+    with pytest.raises(TypeError, match="results: expected the Results"):
+        report.markdown(results.to_dict())
+    with pytest.raises(TypeError, match="advice: expected the office's own text"):
+        report.markdown(results, advice=b"bytes")
+    with pytest.raises(TypeError, match="font: expected a font file's path"):
+        report.html(results, font=1)
+
+
+def test_the_print_stylesheet_sets_a4_a_page_per_unit_and_uncut_rows():
+    page = html_of("changzhou-2020")
+    css = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
+    assert re.search(r"@page\s*\{\s*size:\s*A4", css)
+    assert re.search(r"\.unit-page\s*\{[^}]*break-before:\s*page", css)
+    assert re.search(r"tr, figure[^{]*\{\s*break-inside:\s*avoid", css)
+    assert re.search(r"thead\s*\{\s*display:\s*table-header-group", css)
+
+
+def test_a_units_page_shows_the_evidence_it_gave():
+    results = results_of("yifeng-2020-departments")
+    page = html_of("yifeng-2020-departments")
+    unit = results.units[0]
+    given = [
+        ref
+        for cell in unit.nodes()
+        for e in cell.entries
+        if e.kind == "evidence"
+        for ref in (e.inputs or {}).get("accepted", ())
+    ]
+    assert given
+    article = re.search(
+        rf'<article class="unit-page" id="unit-1" data-unit="{unit.id}">.*?</article>',
+        page,
+        flags=re.S,
+    ).group(0)
+    for ref in given:
+        assert str(getattr(ref, "ref", ref)) in article

@@ -14,6 +14,7 @@ Without Chromium (or Playwright) the test is skipped, with the reason; CI sets
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -127,6 +128,8 @@ def test_a_screenshot_and_a_pdf_are_written_to_the_build_folder(page):
     assert (BUILD / "jingan.png").read_bytes().startswith(b"\x89PNG")
     pdf = (BUILD / "jingan.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and b"/MediaBox [0 0 594.95996 841.91998]" in pdf
+    # a page per unit at least: each unit's page starts a new one
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) > UNITS
     assert problems == []
 
 

@@ -350,17 +350,17 @@ def readings_in_force(results: Results) -> tuple[str, ...]:
     return tuple(_describe(reading) for reading in found or ())
 
 
-def _describe(thing: Any) -> str:
-    if isinstance(thing, str):
-        return thing
-    parts = [
-        str(value)
-        for key in ("name", "id", "title", "text", "description", "cite")
-        if (
-            value := getattr(thing, key, None) if not isinstance(thing, Mapping) else thing.get(key)
-        )
-    ]
-    return " — ".join(parts) if parts else str(thing)
+def _describe(reading: Any) -> str:
+    """A reading as one line: its name, title or text, and its cite, those it has."""
+    if isinstance(reading, str):
+        return reading
+    keys = ("name", "id", "title", "text", "description", "cite")
+    if isinstance(reading, Mapping):
+        values = [reading.get(key) for key in keys]
+    else:
+        values = [getattr(reading, key, None) for key in keys]
+    parts = [str(value) for value in values if value]
+    return " — ".join(parts) if parts else str(reading)
 
 
 # ---------------------------------------------------------------- 结果

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..decimals import round_half_up
 from ..decimals import text as exact
-from ..errors import Diagnostic
+from ..errors import Diagnostic, expect_argument
+from ..evaluation.results import Results
 from .errors import ReportError
 from .figures import Rate, Summary, summarise
 from .labels import labels
@@ -24,35 +25,9 @@ from .labels import labels
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from ..evaluation.results import Results
-
-__all__ = ["ReportOptions", "html", "markdown", "number", "percent", "ratio"]
+__all__ = ["html", "markdown", "missing_extra", "number", "percent", "ratio"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-class ReportOptions:
-    """What a report shows beyond its figures: language, the office's advice, top/bottom."""
-
-    def __init__(
-        self,
-        *,
-        lang: str = "zh",
-        advice: str | None = None,
-        top: int | None = None,
-        font: str | None = None,
-    ) -> None:
-        self.labels = labels(lang)
-        self.lang = lang
-        if advice is not None and not isinstance(advice, str):
-            raise TypeError(
-                f"advice: expected the office's text (str), got {type(advice).__name__}"
-            )
-        if font is not None and not isinstance(font, str):
-            raise TypeError(f"font: expected a font file path (str), got {type(font).__name__}")
-        self.advice = advice
-        self.top = top
-        self.font = font
 
 
 def html(
@@ -64,20 +39,17 @@ def html(
     font: str | None = None,
 ) -> str:
     """The report as one self-contained HTML page (styles and SVG charts inline)."""
-    options = ReportOptions(lang=lang, advice=advice, top=top, font=font)
-    summary = summarise(results, top=top)
-    env = _environment(summary.rounding, autoescape=True)
-    charts = _charts(summary, options)
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(
-        s=summary,
-        o=summary.overview,
-        L=options.labels,
-        lang=options.lang,
-        advice=_paragraphs(options.advice),
-        charts=charts,
-        css=css,
-        sections={sec.id: sec for sec in summary.sections},
+    expect_argument(font, (str, type(None)), "font", "a font file's path (str)")
+    summary, words = _prepared(results, lang, advice, top)
+    return _render(
+        "report.html.j2",
+        summary,
+        words,
+        lang,
+        advice,
+        autoescape=True,
+        charts=_charts(summary, words, font),
+        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
         anchors=_anchors(summary),
     )
 
@@ -86,16 +58,39 @@ def markdown(
     results: Results, *, lang: str = "zh", advice: str | None = None, top: int | None = None
 ) -> str:
     """The report as Markdown (the same sections and tables, without the charts)."""
-    options = ReportOptions(lang=lang, advice=advice, top=top)
-    summary = summarise(results, top=top)
-    env = _environment(summary.rounding, autoescape=False)
-    return env.get_template("report.md.j2").render(
+    summary, words = _prepared(results, lang, advice, top)
+    return _render("report.md.j2", summary, words, lang, advice, autoescape=False)
+
+
+def _prepared(
+    results: Results, lang: str, advice: str | None, top: int | None
+) -> tuple[Summary, Mapping[str, str]]:
+    """The arguments checked where they enter; the figures and the labels."""
+    expect_argument(results, Results, "results", "the Results of Ruleset.evaluate()")
+    expect_argument(advice, (str, type(None)), "advice", "the office's own text (str)")
+    words = labels(lang)
+    return summarise(results, top=top), words
+
+
+def _render(
+    template: str,
+    summary: Summary,
+    words: Mapping[str, str],
+    lang: str,
+    advice: str | None,
+    *,
+    autoescape: bool,
+    **extra: Any,
+) -> str:
+    env = _environment(summary.rounding, autoescape=autoescape)
+    return env.get_template(template).render(
         s=summary,
         o=summary.overview,
-        L=options.labels,
-        lang=options.lang,
-        advice=_paragraphs(options.advice),
-        sections={sec.id: sec for sec in summary.sections},
+        L=words,
+        lang=lang,
+        advice=_paragraphs(advice),
+        sections={section.id: section for section in summary.sections},
+        **extra,
     )
 
 
@@ -159,14 +154,14 @@ def _paragraphs(advice: str | None) -> list[str]:
     return [p.strip() for p in advice.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def _charts(summary: Summary, options: ReportOptions) -> Mapping[str, Any]:
+def _charts(summary: Summary, words: Mapping[str, str], font: str | None) -> Mapping[str, Any]:
     try:
         from .charts import Charts, cjk_family
 
-        family = cjk_family(options.font)
+        family = cjk_family(font)
     except ModuleNotFoundError as exc:
         raise missing_extra(exc) from None
-    with Charts(summary, options.labels, family) as charts:
+    with Charts(summary, words, family) as charts:
         return {
             "grade_mix": charts.grade_mix(),
             "distribution": charts.distribution(),
