@@ -494,6 +494,7 @@ def test_the_api_checks_its_arguments():
 def test_the_print_stylesheet_sets_a4_a_page_per_unit_and_uncut_rows():
     page = html_of("changzhou-2020")
     css = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
+    assert '"Noto Sans CJK SC"' in css  # the styles as written, not escaped as HTML text
     assert re.search(r"@page\s*\{\s*size:\s*A4", css)
     assert re.search(r"\.unit-page\s*\{[^}]*break-before:\s*page", css)
     assert re.search(r"tr, figure[^{]*\{\s*break-inside:\s*avoid", css)

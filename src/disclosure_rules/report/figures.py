@@ -258,10 +258,17 @@ def summarise(results: Results, *, top: int | None = None) -> Summary:
         raise ValueError(f"top: expected a whole number of units of at least 1, got {top!r}")
     graph = results.graph
     sections = _sections(results)
-    by_item = {item.id: (s.id, item) for s in sections for item in s.items}
+    # each unit's losses, in the ruleset's order, gathered in one pass over the items
+    lost_by: dict[str, list[tuple[str, ItemFigures, Loss]]] = {u.id: [] for u in results.units}
+    for section in sections:
+        for item in section.items:
+            for loss in item.losses:
+                lost_by[loss.unit].append((section.id, item, loss))
     groups = _groups(results, top)
     sizes = {g.name: g.units for g in groups}
-    units = tuple(_unit_page(results, u, sections, by_item, sizes) for u in results.units)
+    units = tuple(
+        _unit_page(results, u, sections, tuple(lost_by[u.id]), sizes) for u in results.units
+    )
     return Summary(
         _overview(results, groups),
         groups,
@@ -537,18 +544,12 @@ def _unit_page(
     results: Results,
     unit: UnitResult,
     sections: Sequence[SectionFigures],
-    by_item: Mapping[str, tuple[str, ItemFigures]],
+    losses: tuple[tuple[str, ItemFigures, Loss], ...],
     sizes: Mapping[str, int],
 ) -> UnitPage:
     g = results.graph
     section_rates = tuple(
         (s.id, _sum_rates(_cell_rate(unit.node(i.id)) for i in s.items)) for s in sections
-    )
-    losses = tuple(
-        (section_id, item, loss)
-        for section_id, item in by_item.values()
-        for loss in item.losses
-        if loss.unit == unit.id
     )
     evidence: list[Evidence] = []
     adjustments: list[tuple[str, Reason]] = []
