@@ -520,3 +520,26 @@ def test_a_units_page_shows_the_evidence_it_gave():
     ).group(0)
     for ref in given:
         assert str(getattr(ref, "ref", ref)) in article
+
+
+def test_the_format_follows_the_output_files_suffix(tmp_path):
+    result = run(
+        "report",
+        "changzhou-2020",
+        str(EXAMPLES / "changzhou-2020.facts.json"),
+        "-o",
+        "report.md",
+        cwd=tmp_path,
+        timeout=60,
+        memory=4 * 1024**3,
+    )
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert text == report.markdown(results_of("changzhou-2020"))
+
+
+def test_top_takes_at_least_one_unit(tmp_path):
+    facts = str(EXAMPLES / "changzhou-2020.facts.json")
+    result = run("report", "changzhou-2020", facts, "--top", "0", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert "--top takes a number of units of at least 1, got 0" in result.stderr
