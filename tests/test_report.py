@@ -543,3 +543,18 @@ def test_top_takes_at_least_one_unit(tmp_path):
     result = run("report", "changzhou-2020", facts, "--top", "0", cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert "--top takes a number of units of at least 1, got 0" in result.stderr
+
+
+def test_the_markdown_reports_ranking_and_rates_are_the_results():
+    results = results_of("jingan-2020-evaluation")
+    text = report.markdown(results)
+    for unit in results.units:
+        row = f"| {unit.rank} | {unit.id} | {shown(unit.total)} | {unit.grade} |"
+        assert row in text, row
+    for section in sections_of(results):
+        rate = points_rate(results, results.units, items_of(results, section))
+        assert f"得分率: **{rate}**" in text, section
+
+
+def test_the_report_is_reached_from_the_package():
+    assert dr.report.html is report.html and "report" in dr.__all__
