@@ -558,3 +558,16 @@ def test_the_markdown_reports_ranking_and_rates_are_the_results():
 
 def test_the_report_is_reached_from_the_package():
     assert dr.report.html is report.html and "report" in dr.__all__
+
+
+def test_the_command_names_a_missing_extra_before_scoring(monkeypatch, capsys, tmp_path):
+    from disclosure_rules.cli import main
+
+    monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
+    scored = []
+    monkeypatch.setattr(dr.Ruleset, "evaluate", lambda *a, **k: scored.append(a))
+    facts = str(EXAMPLES / "changzhou-2020.facts.json")
+    assert main(["report", "changzhou-2020", facts, "-o", str(tmp_path / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert "DR901 reports need the report extra (matplotlib is not installed)" in err
+    assert scored == [] and not (tmp_path / "r.html").exists()

@@ -492,6 +492,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar, args.advice or ""]
     if args.output is not None:  # refuse a bad output, or a missing browser, before the work
         check_output(args.output, inputs=[i for i in inputs if i])
+    report.require_extra(charts=fmt != "md")
     if fmt == "pdf":
         find_browser(args.browser)
     advice = _advice(args.advice) if args.advice else None

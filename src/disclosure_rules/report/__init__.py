@@ -27,12 +27,22 @@ from typing import TYPE_CHECKING
 
 from .errors import ReportError
 from .figures import Summary, summarise
-from .render import html, markdown
+from .render import html, markdown, require_extra
 
 if TYPE_CHECKING:
     from ..evaluation.results import Results
 
-__all__ = ["FORMATS", "ReportError", "Summary", "html", "markdown", "pdf", "render", "summarise"]
+__all__ = [
+    "FORMATS",
+    "ReportError",
+    "Summary",
+    "html",
+    "markdown",
+    "pdf",
+    "render",
+    "require_extra",
+    "summarise",
+]
 
 FORMATS = ("html", "md", "pdf")
 

@@ -25,7 +25,7 @@ from .labels import labels
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-__all__ = ["html", "markdown", "missing_extra", "number", "percent", "ratio"]
+__all__ = ["html", "markdown", "missing_extra", "number", "percent", "ratio", "require_extra"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -168,6 +168,18 @@ def _charts(summary: Summary, words: Mapping[str, str], font: str | None) -> Map
             "section_rates": charts.section_rates(),
             "units": [charts.unit_rates(page, i) for i, page in enumerate(summary.units)],
         }
+
+
+def require_extra(*, charts: bool = True) -> None:
+    """Raise DR901 now, before any work, if the ``report`` extra is not installed
+    (``charts=False``: only what Markdown needs)."""
+    try:
+        import jinja2  # noqa: F401
+
+        if charts:
+            import matplotlib  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc) from None
 
 
 def missing_extra(exc: ModuleNotFoundError) -> ReportError:
