@@ -30,11 +30,13 @@ import attrs
 
 from ..decimals import ZERO, divide
 from ..decimals import text as exact
+from ..errors import expect_argument
+from ..evaluation.results import Results
 from ..version import __version__
 
 if TYPE_CHECKING:
     from ..evaluation.audit import Entry
-    from ..evaluation.results import NodeResult, Results, UnitResult
+    from ..evaluation.results import NodeResult, UnitResult
     from ..model.graph import EvaluationGraph, GraphNode
 
 __all__ = [
@@ -254,6 +256,7 @@ class Summary:
 def summarise(results: Results, *, top: int | None = None) -> Summary:
     """The figures of a report on ``results``; ``top`` adds each group's top and bottom
     ``top`` units."""
+    expect_argument(results, Results, "results", "the Results of Ruleset.evaluate()")
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top: expected a whole number of units of at least 1, got {top!r}")
     graph = results.graph

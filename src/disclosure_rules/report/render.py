@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from ..decimals import round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, expect_argument
-from ..evaluation.results import Results
 from .errors import ReportError
 from .figures import Rate, Summary, summarise
 from .labels import labels
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from ..evaluation.results import Results
 
 __all__ = ["html", "markdown", "missing_extra", "number", "percent", "ratio", "require_extra"]
 
@@ -66,7 +67,6 @@ def _prepared(
     results: Results, lang: str, advice: str | None, top: int | None
 ) -> tuple[Summary, Mapping[str, str]]:
     """The arguments checked where they enter; the figures and the labels."""
-    expect_argument(results, Results, "results", "the Results of Ruleset.evaluate()")
     expect_argument(advice, (str, type(None)), "advice", "the office's own text (str)")
     words = labels(lang)
     return summarise(results, top=top), words
