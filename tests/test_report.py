@@ -571,3 +571,22 @@ def test_the_command_names_a_missing_extra_before_scoring(monkeypatch, capsys, t
     err = capsys.readouterr().err
     assert "DR901 reports need the report extra (matplotlib is not installed)" in err
     assert scored == [] and not (tmp_path / "r.html").exists()
+
+
+def test_the_overview_lists_the_assumed_structure_and_the_losses_say_which_rules_are_assumed():
+    results = results_of("shanghai-2020-districts")
+    page = html_of("shanghai-2020-districts")
+    assumed = results.graph.assumed_structure
+    assert assumed
+    listed = re.search(r'<ul class="assumed-structure">(.*?)</ul>', page, flags=re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", listed) == [str(a) for a in assumed]
+    reasons = {
+        e.assumption
+        for unit in results.units
+        for cell in unit.nodes()
+        if cell.status in ASSESSED and cell.score < cell.max
+        for e in cell.entries
+        if e.assumption and e.kind != "child"
+    }
+    for reason in reasons:
+        assert reason in page

@@ -102,6 +102,7 @@ class Overview:
     groups_cite: str | None
     scheme: tuple[tuple[str, str, Decimal, Decimal | None], ...]  # (id, title, points, weight)
     params: tuple[Param, ...]
+    assumed_structure: tuple[str, ...]  # nodes, rules, scores the source does not state
     readings: tuple[str, ...]
     warnings: int
 
@@ -154,6 +155,7 @@ class Reason:
     cite: str | None
     note: str | None
     inputs: str
+    assumption: str | None = None  # why the rule is assumed, when the source does not state it
 
 
 @attrs.frozen
@@ -344,6 +346,7 @@ def _overview(results: Results, groups: Sequence[GroupFigures]) -> Overview:
         groups_cite=g.groups_cite,
         scheme=tuple(scheme),
         params=params,
+        assumed_structure=tuple(str(a) for a in g.assumed_structure),
         readings=readings_in_force(results),
         warnings=len(results.warnings),
     )
@@ -503,7 +506,10 @@ def _accepted_only(e: Entry) -> bool:
 
 
 def _reason(e: Entry) -> Reason:
-    return Reason(e.kind, e.rule, e.delta, e.line, e.cite, e.note, _inputs_text(e.inputs))
+    assumption = getattr(e, "assumption", None)
+    return Reason(
+        e.kind, e.rule, e.delta, e.line, e.cite, e.note, _inputs_text(e.inputs), assumption
+    )
 
 
 def _inputs_text(inputs: Mapping[str, Any] | None) -> str:

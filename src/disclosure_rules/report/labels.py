@@ -44,6 +44,8 @@ _ZH: Mapping[str, str] = {
     "description": "说明",
     "assumed_note": "标注“假定”的参数为依据文件未载明、由规则集假定的取值;"
     "以其计算的结果均以此为前提。",
+    "assumed_structure": "假定结构",
+    "assumed_structure_note": "以下指标、规则或分值为依据文件未载明、由规则集假定的结构。",
     "readings": "解读口径",
     "no_readings": "本规则集未载明解读口径。",
     "warnings": "计分提示",
@@ -136,6 +138,9 @@ _EN: Mapping[str, str] = {
     "description": "Description",
     "assumed_note": "Parameters marked assumed are values the source document does not give; "
     "every result built on them rests on that assumption.",
+    "assumed_structure": "Assumed structure",
+    "assumed_structure_note": "The indicators, rules or scores below are structure the "
+    "source document does not state, assumed by the ruleset.",
     "readings": "Readings",
     "no_readings": "The ruleset states no readings.",
     "warnings": "Scoring warnings",
