@@ -4,11 +4,12 @@
 Pipeline: ``language`` (parse, check, format) → ``model`` (compile to an evaluation
 graph) → ``evaluation`` (score a cohort, the audit); ``facts`` loads cohorts,
 ``catalog`` finds shipped rulesets, ``decimals`` keeps every number exact, ``api`` and
-``cli`` are the public faces.
+``cli`` are the public faces, and ``report`` turns results into the assessment report.
 """
 
 from __future__ import annotations
 
+from . import report  # Jinja2 and matplotlib load only when a report is made
 from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
 from .errors import (
     CalendarError,
@@ -49,4 +50,5 @@ __all__ = [
     "compile",
     "load",
     "reconcile",
+    "report",
 ]

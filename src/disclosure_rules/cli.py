@@ -164,6 +164,23 @@ def _parser() -> argparse.ArgumentParser:
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
 
+    rp = command("report", "the assessment report: overview, results, findings, unit pages")
+    rp.add_argument("ruleset", metavar="RULESET")
+    rp.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
+    rp.add_argument(
+        "--format", choices=("html", "md", "pdf"), help="default: from -o's suffix, else html"
+    )
+    rp.add_argument("-o", "--output", metavar="FILE", help="required for pdf")
+    rp.add_argument("--lang", choices=("zh", "en"), default="zh", help="the report's labels")
+    rp.add_argument("--advice", metavar="FILE", help="the office's recommendations (UTF-8 text)")
+    rp.add_argument("--top", type=int, metavar="N", help="list each group's top and bottom N")
+    rp.add_argument("--font", metavar="FILE", help="a font file with Chinese glyphs for charts")
+    rp.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome that prints PDF")
+    rp.add_argument("--strict", action="store_true", help="missing facts are errors")
+    _param_option(rp)
+    _calendar_option(rp)
+    rp.set_defaults(run=_cmd_report)
+
     ts = command("test", "run ruleset test cases (YAML); exit 1 on any failure")
     ts.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
     ts.add_argument(
@@ -458,6 +475,53 @@ def _cmd_score(args: argparse.Namespace) -> int:
         text = results_table(results)
     _emit(text, args.output, inputs)
     return 0
+
+
+_ADVICE_BYTES = 1 << 20  # an office's recommendations: a few pages of text
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+    from .report.browser import find_browser
+
+    suffix = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
+    fmt = args.format or (suffix if suffix in report.FORMATS else "html")
+    if fmt == "pdf" and args.output is None:
+        raise _UsageError("--format pdf writes a file: give -o FILE")
+    if args.top is not None and args.top < 1:
+        raise _UsageError(f"--top takes a number of units of at least 1, got {args.top}")
+    inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar, args.advice or ""]
+    if args.output is not None:  # refuse a bad output, or a missing browser, before the work
+        check_output(args.output, inputs=[i for i in inputs if i])
+    report.require_extra(charts=fmt != "md")
+    if fmt == "pdf":
+        find_browser(args.browser)
+    advice = _advice(args.advice) if args.advice else None
+    results = _score(args)
+    if results.warnings:
+        print(capped(results.warnings), file=sys.stderr)
+    options = {"lang": args.lang, "advice": advice, "top": args.top}
+    if fmt == "md":
+        _emit(report.markdown(results, **options), args.output, inputs)
+        return 0
+    if fmt == "html":
+        _emit(report.html(results, **options, font=args.font), args.output, inputs)
+        return 0
+    data = report.pdf(results, **options, font=args.font, browser=args.browser)
+    write_output(args.output, data, inputs=[i for i in inputs if i])
+    return 0
+
+
+def _advice(path: str) -> str:
+    """The office's own text for 建议, read as it is (UTF-8)."""
+    data = read_input(
+        path, limit=_ADVICE_BYTES, what="advice file", too_large="DR906", unreadable="DR905"
+    )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"cannot read advice file: it is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        raise FileProblem(Diagnostic("DR905", msg, file=path)) from None
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
