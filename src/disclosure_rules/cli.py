@@ -42,9 +42,9 @@ from .files import (
 )
 from .language.formatter import format_text
 from .language.parser import MAX_BYTES
-from .outputs.csv import results_csv
 from .outputs.describe import describe_text
-from .outputs.table import catalog_table, results_table
+from .outputs.formats import RESULTS_FORMATS
+from .outputs.table import catalog_table
 from .outputs.text import capped, printable
 from .verify import ResultsError, read_results, verify
 from .workdays import Calendar, read_schedules
@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     sc = command("score", "score a cohort of units from their facts")
     sc.add_argument("ruleset", metavar="RULESET")
     sc.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
-    sc.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    sc.add_argument("--format", choices=("json", *RESULTS_FORMATS), default="table")
     sc.add_argument("-o", "--output", metavar="FILE")
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
@@ -444,18 +444,24 @@ def _score(args: argparse.Namespace) -> Results:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
+    fmt = RESULTS_FORMATS.get(args.format)
+    if fmt is not None and fmt.binary and args.output is None:
+        raise _UsageError(f"--format {fmt.name} writes a file: give it with -o FILE")
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
     results = _score(args)
     if results.warnings:
         print(capped(results.warnings), file=sys.stderr)
-    if args.format == "json":
-        text = results.to_json()
-    elif args.format == "csv":
-        text = results_csv(results)
+    if fmt is None:
+        _emit(results.to_json(), args.output, inputs)
+    elif fmt.binary:
+        data = fmt.write(results)
+        assert isinstance(data, bytes) and args.output is not None
+        write_output(args.output, data, inputs=[i for i in inputs if i])
     else:
-        text = results_table(results)
-    _emit(text, args.output, inputs)
+        text = fmt.write(results)
+        assert isinstance(text, str)
+        _emit(text, args.output, inputs)
     return 0
 
 

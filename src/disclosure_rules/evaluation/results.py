@@ -23,7 +23,9 @@ from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
+from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .tables import Per
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
@@ -166,6 +168,11 @@ class UnitResult:
         led = self._ledger
         return led.scores[_node_index(led.graph, node_id)][self._u]
 
+    def status(self, node_id: str) -> str:
+        """The node's status: scored, na, missing, not_credited or skipped."""
+        led = self._ledger
+        return led.status[_node_index(led.graph, node_id)][self._u]
+
     def nodes(self) -> Iterator[NodeResult]:
         for n in self._ledger.graph.nodes:
             yield self.node(n.id)
@@ -299,6 +306,17 @@ class Results:
         order the ruleset names them."""
         order = {name: i for i, name in enumerate(self.graph.group_names)}
         return sorted(self.units, key=lambda u: (order.get(u.group or "", 0), u.rank))
+
+    def rows(self, per: Per = "unit") -> list[dict[str, Any]]:
+        """The results as plain rows: one per unit (``per="unit"``: rank, total, grade,
+        components) or one per unit and node (``per="node"``: max, score, lost, status).
+        See :mod:`disclosure_rules.evaluation.tables`."""
+        return tables.rows(self, per)
+
+    def to_frame(self, per: Per = "unit", library: str = "pandas") -> Any:
+        """:meth:`rows` as a pandas (or ``library="polars"``) data frame; neither library is
+        a dependency, and a missing one raises ``ModuleNotFoundError`` saying so."""
+        return tables.frame(self, per, library)
 
     def to_dict(self) -> dict[str, Any]:
         g = self.graph
