@@ -266,11 +266,10 @@ class UnitResult:
         return render_text(self.to_dict(), self._ledger.graph.metadata())
 
 
-def _present(value: Decimal, places: int) -> int | float:
-    rounded = round_half_up(value, places)
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)  # JSON presentation of a 2-place value; exact text is beside it
+def _present(value: Decimal, places: int) -> str:
+    """A presented value: rounded as the ruleset rounds, as exact decimal text. Every
+    number in the JSON outputs is such a string (docs/schemas.md): never a binary float."""
+    return exact(round_half_up(value, places))
 
 
 @attrs.define(eq=False)
