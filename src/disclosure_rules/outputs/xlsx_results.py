@@ -22,8 +22,16 @@ from ..evaluation.engine import Results, UnitResult
 from ..evaluation.results import NodeResult
 from ..evaluation.tables import node_rows
 from ..facts import Evidence
+from ..spreadsheet import (
+    BODY_FONT,
+    HEAD_FILL,
+    cell,
+    get_column_letter,
+    openpyxl,
+    sheet_title,
+    workbook_bytes,
+)
 from ..version import __version__
-from .xlsx import BODY_FONT, HEAD_FILL, cell, openpyxl, sheet_title, workbook_bytes
 
 __all__ = ["lost_reasons", "results_xlsx"]
 
@@ -76,7 +84,7 @@ class _Styles:
 
 def _widths(ws: Any, widths: Iterable[float]) -> None:
     for col, width in enumerate(widths, 1):
-        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
+        ws.column_dimensions[get_column_letter(col)].width = width
 
 
 def _ranking(ws: Any, results: Results, s: _Styles) -> None:

@@ -1,4 +1,5 @@
-"""Spreadsheet plumbing shared by the results workbook and the self-assessment form.
+"""Spreadsheet plumbing shared by the results workbook and the self-assessment forms
+(the ground floor: it imports only ``errors``).
 
 openpyxl is an optional dependency (the ``excel`` extra): it is imported here, when
 a workbook is first made or read, never when the package is imported, and its
@@ -15,13 +16,14 @@ import re
 from types import ModuleType
 from typing import Any
 
-from ..errors import Diagnostic, DisclosureRulesError
+from .errors import Diagnostic, DisclosureRulesError
 
 __all__ = [
     "BODY_FONT",
     "HEAD_FILL",
     "ExcelMissing",
     "cell",
+    "get_column_letter",
     "openpyxl",
     "sheet_title",
     "workbook_bytes",
@@ -76,6 +78,15 @@ def cell(ws: Any, row: int, column: int, value: Any, **style: Any) -> Any:
     for key, setting in style.items():
         setattr(target, key, setting)
     return target
+
+
+def get_column_letter(column: int) -> str:
+    """A column's letters: 1 → ``A``, 28 → ``AB``."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def workbook_bytes(wb: Any) -> bytes:
