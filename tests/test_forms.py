@@ -237,9 +237,9 @@ def test_the_form_prints_on_a4_landscape_one_page_wide(form):
     for name in (COVER, TABLE, FACTS):
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.paperSize == ws.PAPERSIZE_A4
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4  # '9'
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert wb[TABLE].print_title_rows == "2:2"
+    assert wb[TABLE].print_title_rows == "$2:$2"
     assert wb[TABLE]["A2"].font.name == "宋体" and wb[TABLE]["A2"].alignment.wrap_text
 
 
@@ -272,10 +272,14 @@ def test_form_score_and_facts_through_the_command_line(tmp_path, capsys):
     assert main(["facts", rid, str(forms), "-o", str(tmp_path / "facts.json")]) == 0
     assert main(["score", rid, str(forms), "--format", "json"]) == 0
     results = json.loads(capsys.readouterr().out)
-    totals = {u["id"]: u["total"] for u in results["units"]}
-    expected = dr.load(rid).evaluate(EXAMPLES / f"{rid}.facts.json")
-    assert totals == {"新昌镇": expected.unit("新昌镇").to_dict()["total"],
-                      "澄塘镇": expected.unit("澄塘镇").to_dict()["total"]}  # fmt: skip
+    source = json.loads((EXAMPLES / f"{rid}.facts.json").read_bytes(), parse_float=Decimal)
+    source["units"] = source["units"][:2]
+    expected = dr.load(rid).evaluate(source)
+    assert [(u["id"], u["total"]) for u in results["units"]] == [
+        (u.id, u.to_dict()["total"]) for u in expected
+    ]
+    written = json.loads((tmp_path / "facts.json").read_text(encoding="utf-8"))
+    assert [u["id"] for u in written["units"]] == ["新昌镇", "澄塘镇"]
     assert results["facts"]["source"] == str(forms)
 
 

@@ -113,7 +113,7 @@ class _Form:
         if meta is None:
             return None
         before = len(self.problems)
-        self.unit = self.text(wb[COVER][_UNIT_CELL].value)
+        self.unit = self.text(wb[COVER][_UNIT_CELL].value) or None
         if not self.unit:
             self.problem("DR818", "the form names no unit", COVER, _UNIT_CELL)
         tags = [t for t in _SEPARATORS.split(self.text(wb[COVER][_TAGS_CELL].value)) if t]
