@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from formfill import fill, header_columns, table_row
 from hypothesis import given, settings
+from test_schemas import validate
 
 import disclosure_rules as dr
 from disclosure_rules import testing
@@ -280,6 +281,7 @@ def test_form_score_and_facts_through_the_command_line(tmp_path, capsys):
     ]
     written = json.loads((tmp_path / "facts.json").read_text(encoding="utf-8"))
     assert [u["id"] for u in written["units"]] == ["新昌镇", "澄塘镇"]
+    validate(written, "facts")
     assert results["facts"]["source"] == str(forms)
 
 
