@@ -294,3 +294,21 @@ def test_a_blank_form_asks_for_the_unit_on_its_cover(tmp_path):
     shutil.copy(path, tmp_path / "copy.xlsx")
     with pytest.raises(dr.FactsError, match="DR818 the form names no unit"):
         read_forms(ruleset.graph, [tmp_path / "copy.xlsx"])
+
+
+def test_scores_given_for_an_item_marked_not_applicable_are_kept_in_its_note(tmp_path):
+    ruleset = dr.load("yifeng-2020-townships")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(form_xlsx(ruleset.graph, "新昌镇", ["township"]))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[TABLE]
+    col, row = header_columns(ws), table_row(ws, "hearing")
+    ws.cell(row=row, column=col["不适用"]).value = "不适用"
+    ws.cell(row=row, column=col["考核填报"]).value = "本年度无相关决策"
+    ws.cell(row=row, column=col["自评分"]).value = 2
+    wb.save(path)
+    cell = read_forms(ruleset.graph, [path])["units"][0]["facts"]["hearing"]
+    assert cell == {
+        "not_applicable": True,
+        "note": "本年度无相关决策\n自评分 2（不适用，不计分）",
+    }

@@ -205,8 +205,8 @@ class _Form:
                     if value is not None:
                         layers.append((layer, value))
             lines = [statement] if statement else []
-            if len(layers) > 1:
-                lines.append(_layers_note(layers))
+            if len(layers) > 1 or (layers and na == NA_MARK):  # else the value says it all
+                lines.append(_layers_note(layers, counted=na != NA_MARK))
             if na == NA_MARK:
                 cell: dict[str, Any] = {"not_applicable": True}
                 if evidence:
@@ -303,10 +303,12 @@ class _Form:
                 self.counts[(node, field)] = int(layers[-1][1])
             elif layers:
                 cell = facts.setdefault(node, {})
-                if isinstance(cell, dict) and not cell.get("not_applicable"):
+                na = isinstance(cell, dict) and bool(cell.get("not_applicable"))
+                if isinstance(cell, dict) and not na:
                     cell[field] = None if layers[-1][1] is _NOT_YET else layers[-1][1]
-                if len(layers) > 1:
-                    notes.setdefault(node, []).append(f"{field}: " + _layers_note(layers))
+                if len(layers) > 1 or na:  # an N/A item's facts are kept in its note
+                    note = _layers_note(layers, counted=not na)
+                    notes.setdefault(node, []).append(f"{field}: {note}")
 
     def fact_cell(self, ws: Any, row: int, col: int, node: str, kind: str) -> Any:
         raw = self.value(ws, row, col, node)
@@ -442,9 +444,10 @@ def _evidence(line: str) -> str | dict[str, str]:
     return {"ref": match["ref"], "kind": match["kind"]}
 
 
-def _layers_note(layers: Sequence[tuple[str, Any]]) -> str:
+def _layers_note(layers: Sequence[tuple[str, Any]], counted: bool = True) -> str:
+    """Every layer filled, and which counts (none, for an item marked 不适用)."""
     shown = "；".join(f"{layer} {_shown(value)}" for layer, value in layers)
-    return f"{shown}（以{layers[-1][0]}为准）"
+    return shown + (f"（以{layers[-1][0]}为准）" if counted else f"（{NA_MARK}，不计分）")
 
 
 def _shown(value: Any) -> str:
