@@ -9,9 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from referencing import Registry, Resource
 
 import disclosure_rules as dr
+from disclosure_rules import testing
 from disclosure_rules.cli import main
 from disclosure_rules.schemas import SCHEMAS, schema
 
@@ -83,3 +86,13 @@ def test_a_float_presented_number_does_not_validate():
     document["units"][0]["total"] = 87.5
     with pytest.raises(AssertionError, match="is not of type 'string'"):
         validate(document, "results")
+
+
+@settings(testing.PROFILE, max_examples=25)
+@given(st.data())
+def test_random_rulesets_describe_and_results_validate(data):
+    ruleset = data.draw(testing.compiled())
+    validate(ruleset.describe(), "describe")
+    cohort = data.draw(testing.cohorts(ruleset, max_units=3))
+    validate(cohort, "facts")
+    validate(json.loads(ruleset.evaluate(cohort).to_json()), "results")
