@@ -52,7 +52,6 @@ _DECLARATIONS = (
 _CONSTANTS = (
     "required",
     "optional",
-    "assumed",
     "none",
     "average",
     "group_average",
@@ -64,6 +63,8 @@ _CONSTANTS = (
     "full",
     "scale",
     "sum",
+    "na",
+    "error",
     "days",
     "hours",
 )
@@ -89,7 +90,9 @@ _KEYWORDS = (
     "remark",
     "applies_to",
     "resolve",
+    "absent",
     "cite",
+    "assumed",  # where a cite stands, or on a parameter: the source does not state it
     "rate",
     "deduct",
     "per",

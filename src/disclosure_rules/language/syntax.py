@@ -26,6 +26,7 @@ __all__ = [
     "Answer",
     "AnyOf",
     "AppliesTo",
+    "Assumption",
     "Award",
     "Bonus",
     "Bound",
@@ -42,6 +43,7 @@ __all__ = [
     "DeductWhen",
     "DirectScore",
     "EvidencePolicy",
+    "FactDefault",
     "FactRef",
     "Grade",
     "Grades",
@@ -75,6 +77,18 @@ __all__ = [
 class Cite:
     text: str
     span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Assumption:
+    """``assumed "why"``: the thing it marks is not stated by the source document.
+
+    ``cite``, when given, is the passage the assumption rests on (verified like any cite).
+    """
+
+    reason: str
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
 
 
 @attrs.frozen
@@ -184,6 +198,7 @@ class Award:
     mode: _L["awarded", "all_or_nothing", "full"]
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -193,6 +208,7 @@ class Rate:
     fact: FactRef
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -204,6 +220,7 @@ class DeductPer:
     span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -215,6 +232,7 @@ class DeductMissing:
     of: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -225,6 +243,7 @@ class DeductWhen:
     condition: Condition
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -234,6 +253,7 @@ class ZeroWhen:
     condition: Condition
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -246,6 +266,7 @@ class DeductLate:
     span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -256,6 +277,7 @@ class RateOnTime:
     deadline: Deadline
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen | DeductLate | RateOnTime
@@ -309,6 +331,17 @@ class AppliesTo:
 
 
 @attrs.frozen
+class FactDefault:
+    """``absent zero|na|error [over FACT, ...]``: what a fact the unit did not supply
+    means for the rules of the node and those under it (``over``: only those facts)."""
+
+    mode: _L["zero", "na", "error"]
+    span: Span = attrs.field(eq=False)
+    over: tuple[str, ...] = ()
+    cite: Cite | None = None
+
+
+@attrs.frozen
 class NodeProps:
     """What a node's block says besides its children and rules."""
 
@@ -319,6 +352,7 @@ class NodeProps:
     evidence: tuple[EvidencePolicy, ...] = ()
     bounds: tuple[Bound, ...] = ()
     resolve: Resolve | None = None
+    absent: tuple[FactDefault, ...] = ()
 
 
 # ------------------------------------------------------------------ the tree
@@ -334,6 +368,7 @@ class Item:
     props: NodeProps = NodeProps()
     cite: Cite | None = None
     children: tuple[Node, ...] = ()  # an item with children is reported by the checker
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -346,6 +381,7 @@ class Section:
     rules: tuple[Rule, ...] = ()  # rules on a section are reported by the checker
     props: NodeProps = NodeProps()
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -360,6 +396,7 @@ class Bonus:
     props: NodeProps = NodeProps()
     cite: Cite | None = None
     children: tuple[Node, ...] = ()
+    assumption: Assumption | None = None
 
 
 Node = Item | Section | Bonus
@@ -373,6 +410,7 @@ class DirectScore:
     high: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -412,6 +450,7 @@ class Component:
     extra: tuple[Span, ...] = ()  # spans of a second score/survey block, for the checker
     cite: Cite | None = None
     rules: tuple[Rule, ...] = ()  # rules on a component are reported by the checker
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -457,6 +496,7 @@ class Conversion:
     points: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
