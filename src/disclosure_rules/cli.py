@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -32,6 +33,7 @@ from .errors import (
 )
 from .evaluation.audit import render_text, shape_problems
 from .evaluation.engine import Results
+from .facts import Cohort, load_facts
 from .files import (
     FileProblem,
     Terminated,
@@ -40,12 +42,15 @@ from .files import (
     terminating_raises,
     write_output,
 )
+from .forms import form_xlsx
+from .forms.read import read_forms
 from .language.formatter import format_text
 from .language.parser import MAX_BYTES
-from .outputs.csv import results_csv
 from .outputs.describe import describe_text
-from .outputs.table import catalog_table, results_table
+from .outputs.formats import RESULTS_FORMATS
+from .outputs.table import catalog_table
 from .outputs.text import capped, printable
+from .spreadsheet import sheet_title
 from .verify import ResultsError, read_results, verify
 from .workdays import Calendar, read_schedules
 
@@ -155,8 +160,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sc = command("score", "score a cohort of units from their facts")
     sc.add_argument("ruleset", metavar="RULESET")
-    sc.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
-    sc.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    sc.add_argument(
+        "facts",
+        metavar="FACTS",
+        help="facts file (.json or .csv), a filled form or a folder of them",
+    )
+    sc.add_argument("--format", choices=("json", *RESULTS_FORMATS), default="table")
     sc.add_argument("-o", "--output", metavar="FILE")
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
@@ -180,6 +189,26 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(rp)
     _calendar_option(rp)
     rp.set_defaults(run=_cmd_report)
+    fm = command("form", "write the self-assessment form (自评表) of a ruleset as .xlsx")
+    fm.add_argument("ruleset", metavar="RULESET")
+    fm.add_argument(
+        "-o", "--output", metavar="PATH", required=True,
+        help="the form (.xlsx); with several --unit, a folder for one form per unit",
+    )  # fmt: skip
+    fm.add_argument(
+        "--unit", action="append", default=[], metavar="ID[=TAGS]",
+        help="the unit a form is for, with its tags (e.g. --unit 新昌镇=township); repeatable",
+    )  # fmt: skip
+    fm.add_argument("--deadline", metavar="DATE", help="the deadline printed on the cover")
+    _param_option(fm)
+    fm.set_defaults(run=_cmd_form)
+
+    fc = command("facts", "read filled forms into a facts file (JSON)")
+    fc.add_argument("ruleset", metavar="RULESET")
+    fc.add_argument("forms", nargs="+", metavar="FORM", help="filled forms, or folders of them")
+    fc.add_argument("-o", "--output", metavar="FILE")
+    _param_option(fc)
+    fc.set_defaults(run=_cmd_facts)
 
     ts = command("test", "run ruleset test cases (YAML); exit 1 on any failure")
     ts.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
@@ -457,23 +486,78 @@ def _score(args: argparse.Namespace) -> Results:
     ruleset = api.load(args.ruleset, _params(args) or None)
     detail = not getattr(args, "no_detail", False)
     calendar = _calendar(args)
-    return ruleset.evaluate(args.facts, detail=detail, strict=args.strict, calendar=calendar)
+    facts: str | Cohort = args.facts
+    if _is_forms(args.facts):
+        document = read_forms(ruleset.graph, [args.facts])
+        facts = load_facts(document, ruleset.graph, file=args.facts)
+    return ruleset.evaluate(facts, detail=detail, strict=args.strict, calendar=calendar)
+
+
+def _is_forms(name: str) -> bool:
+    """Filled forms rather than a facts file: a workbook, or a folder (of workbooks)."""
+    return name.lower().endswith(".xlsx") or Path(name).is_dir()
+
+
+def _cmd_form(args: argparse.Namespace) -> int:
+    ruleset = api.load(args.ruleset, _params(args) or None)
+    deadline = None
+    if args.deadline is not None:
+        try:
+            deadline = dt.date.fromisoformat(args.deadline)
+        except ValueError:
+            msg = f"--deadline takes a date (2021-01-20), got {args.deadline!r}"
+            raise _UsageError(msg) from None
+    units: list[tuple[str | None, list[str]]] = [_unit_option(u) for u in args.unit]
+    units = units or [(None, [])]
+    inputs = [i for i in [_ruleset_input(args.ruleset)] if i]
+    if len(units) == 1:
+        unit, tags = units[0]
+        write_output(args.output, form_xlsx(ruleset.graph, unit, tags, deadline), inputs=inputs)
+        return 0
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    for unit, tags in units:
+        name = str(folder / f"{sheet_title(unit or '_', set())}.xlsx")
+        write_output(name, form_xlsx(ruleset.graph, unit, tags, deadline), inputs=inputs)
+    return 0
+
+
+def _unit_option(value: str) -> tuple[str, list[str]]:
+    unit, _, tags = value.partition("=")
+    if not unit.strip():
+        raise _UsageError(f"--unit takes ID or ID=TAG,TAG, got {value!r}")
+    return unit.strip(), [t.strip() for t in tags.replace(";", ",").split(",") if t.strip()]
+
+
+def _cmd_facts(args: argparse.Namespace) -> int:
+    ruleset = api.load(args.ruleset, _params(args) or None)
+    document = read_forms(ruleset.graph, args.forms)
+    load_facts(document, ruleset.graph, file=", ".join(args.forms))  # refuse what cannot score
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    _emit(text, args.output, [_ruleset_input(args.ruleset), *args.forms])
+    return 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
+    fmt = RESULTS_FORMATS.get(args.format)
+    if fmt is not None and fmt.binary and args.output is None:
+        raise _UsageError(f"--format {fmt.name} writes a file: give it with -o FILE")
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
     results = _score(args)
     if results.warnings:
         print(capped(results.warnings), file=sys.stderr)
-    if args.format == "json":
-        text = results.to_json()
-    elif args.format == "csv":
-        text = results_csv(results)
+    if fmt is None:
+        _emit(results.to_json(), args.output, inputs)
+    elif fmt.binary:
+        data = fmt.write(results)
+        assert isinstance(data, bytes) and args.output is not None
+        write_output(args.output, data, inputs=[i for i in inputs if i])
     else:
-        text = results_table(results)
-    _emit(text, args.output, inputs)
+        text = fmt.write(results)
+        assert isinstance(text, str)
+        _emit(text, args.output, inputs)
     return 0
 
 

@@ -24,6 +24,7 @@ from ..errors import display_width
 
 __all__ = [
     "AUDIT_SCHEMA_VERSION",
+    "READABLE_SCHEMA_VERSIONS",
     "STATUSES",
     "Entry",
     "decimal_text",
@@ -32,8 +33,13 @@ __all__ = [
     "shape_problems",
 ]
 
-AUDIT_SCHEMA_VERSION = "1"
-"""Version of the results/audit JSON schema documented in docs/audit.md."""
+AUDIT_SCHEMA_VERSION = "2"
+"""Version of the results/audit JSON schema documented in docs/audit.md (2: presented
+numbers are decimal strings, like every other number)."""
+
+READABLE_SCHEMA_VERSIONS = ("1", "2")
+"""Results schema versions ``verify`` and ``explain --results`` read (1: presented
+numbers were JSON numbers)."""
 
 
 class Entry(NamedTuple):

@@ -23,8 +23,10 @@ from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
+from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
 from .evidence import all_accepted
+from .tables import Per
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
@@ -192,6 +194,11 @@ class UnitResult:
         led = self._ledger
         return led.scores[_node_index(led.graph, node_id)][self._u]
 
+    def status(self, node_id: str) -> str:
+        """The node's status: scored, na, missing, not_credited or skipped."""
+        led = self._ledger
+        return led.status[_node_index(led.graph, node_id)][self._u]
+
     def nodes(self) -> Iterator[NodeResult]:
         for n in self._ledger.graph.nodes:
             yield self.node(n.id)
@@ -288,11 +295,10 @@ class UnitResult:
         return render_text(self.to_dict(), self._ledger.graph.metadata())
 
 
-def _present(value: Decimal, places: int) -> int | float:
-    rounded = round_half_up(value, places)
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)  # JSON presentation of a 2-place value; exact text is beside it
+def _present(value: Decimal, places: int) -> str:
+    """A presented value: rounded as the ruleset rounds, as exact decimal text. Every
+    number in the JSON outputs is such a string (docs/schemas.md): never a binary float."""
+    return exact(round_half_up(value, places))
 
 
 @attrs.define(eq=False)
@@ -328,6 +334,17 @@ class Results:
         order the ruleset names them."""
         order = {name: i for i, name in enumerate(self.graph.group_names)}
         return sorted(self.units, key=lambda u: (order.get(u.group or "", 0), u.rank))
+
+    def rows(self, per: Per = "unit") -> list[dict[str, Any]]:
+        """The results as plain rows: one per unit (``per="unit"``: rank, total, grade,
+        components) or one per unit and node (``per="node"``: max, score, lost, status).
+        See :mod:`disclosure_rules.evaluation.tables`."""
+        return tables.rows(self, per)
+
+    def to_frame(self, per: Per = "unit", library: str = "pandas") -> Any:
+        """:meth:`rows` as a pandas (or ``library="polars"``) data frame; neither library is
+        a dependency, and a missing one raises ``ModuleNotFoundError`` saying so."""
+        return tables.frame(self, per, library)
 
     def to_dict(self) -> dict[str, Any]:
         g = self.graph
