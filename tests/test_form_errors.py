@@ -1,8 +1,9 @@
 """Every way a filled form can be wrong is reported with its file, sheet, cell and unit
-(one fixture workbook per case, written by tests/fixtures/forms/make.py)."""
+(one workbook per case, written for the run by tests/fixtures/forms/make.py)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,14 @@ import disclosure_rules as dr
 from disclosure_rules.cli import main
 from disclosure_rules.forms.read import read_forms
 
-FIXTURES = Path(__file__).parent / "fixtures" / "forms"
+# the fixtures' writer, beside the fixtures
+_spec = importlib.util.spec_from_file_location(
+    "bad_forms", Path(__file__).parent / "fixtures" / "forms" / "make.py"
+)
+assert _spec is not None and _spec.loader is not None
+make = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make)
+
 TOWNSHIPS = dr.load("yifeng-2020-townships")
 
 EXPECTED = {
@@ -55,13 +63,20 @@ EXPECTED = {
 }
 
 
-def test_every_fixture_has_an_expectation_and_every_code_a_fixture():
-    assert sorted(p.stem for p in FIXTURES.glob("*.xlsx")) == sorted(EXPECTED)
+@pytest.fixture(scope="module")
+def bad_forms(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bad-forms")
+    make.write(folder)
+    return folder
+
+
+def test_every_fixture_has_an_expectation_and_every_code_a_fixture(bad_forms):
+    assert sorted(p.stem for p in bad_forms.glob("*.xlsx")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_a_bad_form_is_reported_where_it_is_wrong(name):
-    path = FIXTURES / f"{name}.xlsx"
+def test_a_bad_form_is_reported_where_it_is_wrong(name, bad_forms):
+    path = bad_forms / f"{name}.xlsx"
     where, message = EXPECTED[name]
     with pytest.raises(dr.FactsError) as caught:
         read_forms(TOWNSHIPS.graph, [path])
@@ -69,9 +84,11 @@ def test_a_bad_form_is_reported_where_it_is_wrong(name):
     assert rendered.startswith(f"{path}{where}: error: {message}"), rendered
 
 
-def test_the_command_line_reports_every_bad_form_of_a_folder_and_scores_none(tmp_path, capsys):
+def test_the_command_line_reports_every_bad_form_of_a_folder_and_scores_none(
+    tmp_path, capsys, bad_forms
+):
     for name in ("DR815-formula", "DR817-above-the-points"):
-        shutil.copy(FIXTURES / f"{name}.xlsx", tmp_path)
+        shutil.copy(bad_forms / f"{name}.xlsx", tmp_path)
     code = main(["score", "yifeng-2020-townships", str(tmp_path), "--format", "json"])
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
