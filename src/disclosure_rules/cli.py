@@ -144,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--format", choices=("text", "json"), default="text")
     ck.add_argument("--strict", action="store_true", help="warnings are errors too")
     _param_option(ck)
+    _reading_option(ck)
     ck.set_defaults(run=_cmd_check)
 
     ds = command("describe", "the compiled ruleset (nodes, rules, parameters)")
@@ -151,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     ds.add_argument("--format", choices=("json", "text", "dot"), default="text")
     ds.add_argument("-o", "--output", metavar="FILE")
     _param_option(ds)
+    _reading_option(ds)
     ds.set_defaults(run=_cmd_describe)
 
     sc = command("score", "score a cohort of units from their facts")
@@ -161,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
     _param_option(sc)
+    _reading_option(sc)
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
 
@@ -199,6 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--strict", action="store_true")
     _param_option(ex)
+    _reading_option(ex)
     _calendar_option(ex)
     ex.set_defaults(run=_cmd_explain)
 
@@ -223,6 +227,17 @@ def _param_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _reading_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME=ALTERNATIVE",
+        help="read an ambiguous clause another way (repeatable; `describe` lists the "
+        "readings), e.g. --reading floor_scope=whole_100",
+    )
+
+
 def _calendar_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--calendar",
@@ -242,6 +257,16 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
             raise _UsageError(f"--param takes NAME=VALUE, got {item!r}")
         out[name.strip()] = value.strip()
     return out
+
+
+def _readings(args: argparse.Namespace) -> dict[str, str] | None:
+    out: dict[str, str] = {}
+    for item in args.reading:
+        name, sep, alternative = item.partition("=")
+        if not sep or not name.strip() or not alternative.strip():
+            raise _UsageError(f"--reading takes NAME=ALTERNATIVE, got {item!r}")
+        out[name.strip()] = alternative.strip()
+    return out or None
 
 
 def _calendar(args: argparse.Namespace) -> Calendar | None:
@@ -392,11 +417,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     params = _params(args)
+    readings = _readings(args)
     failed = False
     report = []
     for name in args.rulesets:
         wrong = _wrong_kind(name, "ruleset", "DR000")
-        diagnostics = [wrong] if wrong else api.check(name, params or None)
+        diagnostics = [wrong] if wrong else api.check(name, params or None, readings=readings)
         if args.strict:
             diagnostics = [attrs.evolve(d, severity=Severity.ERROR) for d in diagnostics]
         errors = [d for d in diagnostics if d.is_error]
@@ -423,7 +449,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_describe(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output(args.output, inputs=[i for i in [_ruleset_input(args.ruleset)] if i])
-    ruleset = api.load(args.ruleset, _params(args) or None)
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     if args.format == "json":
         text = json.dumps(ruleset.describe(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "dot":
@@ -436,7 +462,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> Results:
     _expect_kinds(args.ruleset, args.facts)
-    ruleset = api.load(args.ruleset, _params(args) or None)
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     detail = not getattr(args, "no_detail", False)
     calendar = _calendar(args)
     return ruleset.evaluate(args.facts, detail=detail, strict=args.strict, calendar=calendar)

@@ -90,7 +90,10 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
         reason = (
             "every piece of evidence is of a rejected kind" if evidence else "no evidence supplied"
         )
+        # evidence all of a rejected kind is refused by the clause that rejects the kind
         line, cite = node.evidence_line, node.evidence_cite or node.rejected_cite
+        if evidence and node.rejected_cite is not None:
+            line, cite = node.rejected_line, node.rejected_cite
         note = f"not credited: {reason}"
         scope.record("evidence", value, "evidence_required", line, cite, shown or None, note)
         return value

@@ -21,7 +21,7 @@ from ..decimals import ONE, ZERO, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import NodeFacts
-from ..model.graph import EvaluationGraph, GraphNode
+from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..version import __version__
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
 from .tracer import Cell
@@ -249,6 +249,8 @@ class UnitResult:
             if n.assumed:
                 node["assumed"] = list(n.assumed)
             node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
+            if g.decided:
+                _mark_readings(node["entries"], g.decided)
             yield node
             if status == "scored":
                 for child in reversed(n.children):
@@ -257,6 +259,15 @@ class UnitResult:
     def explain(self) -> str:
         """The audit as readable text (from this run's ledger; nothing is re-scored)."""
         return render_text(self.to_dict(), self._ledger.graph.metadata())
+
+
+def _mark_readings(entries: list[dict[str, Any]], decided: Mapping[int, str]) -> None:
+    """Name, on each entry a clause of a ``when reading`` block wrote, the reading and
+    alternative that put the clause in force (``floor_scope=per_item``)."""
+    for entry in entries:
+        choice = decided.get(entry.get("line", 0))
+        if choice is not None:
+            entry["reading"] = choice
 
 
 def _present(value: Decimal, places: int) -> int | float:
@@ -326,6 +337,7 @@ class Results:
                 f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
                 for p in g.assumed_params
             ],
+            **({"readings": [reading_dict(r) for r in g.readings]} if g.readings else {}),
             "grades": [band.name for band in g.grades],
             "units": [u.to_dict() for u in self.units],
             "warnings": [w.to_dict() for w in self.warnings],

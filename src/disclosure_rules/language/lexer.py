@@ -47,6 +47,8 @@ _DECLARATIONS = (
     "veto",
     "convert",
     "calendar",
+    "reading",
+    "alternative",
 )
 # Words that name a choice: a mode, a policy, a unit of time.
 _CONSTANTS = (
@@ -66,6 +68,7 @@ _CONSTANTS = (
     "sum",
     "days",
     "hours",
+    "below",
 )
 # Every other keyword: headers, statements, rules, conditions.
 _KEYWORDS = (
@@ -111,6 +114,7 @@ _KEYWORDS = (
     "grade",
     "workdays",
     "holidays",
+    "default",
 )
 
 _NAME = r"[^\W\d]\w*"
@@ -143,7 +147,11 @@ class RulesetLexer(RegexLexer):
                 Keyword.Declaration,
                 "node_id",
             ),
-            (r"param" + _END_OF_WORD, Keyword.Declaration, "param_name"),
+            (
+                words(("param", "reading", "alternative"), suffix=_END_OF_WORD),
+                Keyword.Declaration,
+                "param_name",
+            ),
             (words(_DECLARATIONS, suffix=_END_OF_WORD), Keyword.Declaration),
             (words(_CONSTANTS, suffix=_END_OF_WORD), Keyword.Constant),
             (words(_KEYWORDS, suffix=_END_OF_WORD), Keyword),

@@ -23,6 +23,7 @@ from ..errors import Span
 __all__ = [
     "AllMet",
     "AllOf",
+    "Alternative",
     "Answer",
     "AnyOf",
     "AppliesTo",
@@ -59,6 +60,7 @@ __all__ = [
     "ParamRef",
     "Rate",
     "RateOnTime",
+    "Reading",
     "Resolve",
     "Rule",
     "Ruleset",
@@ -67,6 +69,7 @@ __all__ = [
     "Survey",
     "Truthy",
     "Veto",
+    "When",
     "ZeroWhen",
 ]
 
@@ -284,12 +287,14 @@ class EvidencePolicy:
 
 @attrs.frozen
 class Bound:
-    """``floor N`` / ``floor none`` / ``cap N`` on a node or the ruleset total."""
+    """``floor N`` / ``floor none`` / ``cap N`` on a node or the ruleset total;
+    ``floor N below`` is the default floor of every node below the one it is on."""
 
     kind: _L["floor", "cap"]
     value: Number | None  # None: ``floor none``
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    below: bool = False
 
 
 @attrs.frozen
@@ -319,6 +324,47 @@ class NodeProps:
     evidence: tuple[EvidencePolicy, ...] = ()
     bounds: tuple[Bound, ...] = ()
     resolve: Resolve | None = None
+    when: tuple[When, ...] = ()  # clauses that hold under one alternative of a reading
+
+
+@attrs.frozen
+class When:
+    """``when reading NAME = ALTERNATIVE { … }``: clauses in force only under that
+    alternative; the compiler adds them to the node's own (after them)."""
+
+    reading: str
+    alternative: str
+    span: Span = attrs.field(eq=False)
+    props: NodeProps = NodeProps()
+    rules: tuple[Rule, ...] = ()
+
+
+# ------------------------------------------------------------------ readings
+
+
+@attrs.frozen
+class Alternative:
+    """``alternative NAME "what it means" cite "…"``: one way to read a clause."""
+
+    name: str
+    meaning: str
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
+
+
+@attrs.frozen
+class Reading:
+    """``reading NAME "the ambiguous clause" { alternative …  default NAME "why" }``."""
+
+    name: str
+    title: str
+    alternatives: tuple[Alternative, ...]
+    span: Span = attrs.field(eq=False)
+    default: str | None = None
+    default_span: Span | None = attrs.field(default=None, eq=False)
+    reason: str | None = None  # why the default is the default
+    cite: Cite | None = None
+    defaults: int = 0  # how many `default` lines were written, for the checker
 
 
 # ------------------------------------------------------------------ the tree
@@ -499,6 +545,7 @@ class Ruleset:
     total: Number | None = None
     total_cite: Cite | None = None
     params: tuple[Param, ...] = ()
+    readings: tuple[Reading, ...] = ()
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)

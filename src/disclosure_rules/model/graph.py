@@ -11,7 +11,8 @@ from a checked syntax tree is :mod:`disclosure_rules.model.compile`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ import attrs
 from ..decimals import ZERO
 from ..decimals import text as _num
 from ..errors import Diagnostic
-from ..language.symbols import FactType, ParamValue
+from ..language.symbols import FactType, ParamValue, ReadingValue
 from ..workdays import Schedule
 from .rules import (
     BASE_TYPES,
@@ -46,6 +47,8 @@ __all__ = [
     "NaRule",
     "Stage",
     "compile_ruleset",
+    "reading_dict",
+    "readings_hash",
 ]
 
 
@@ -107,6 +110,7 @@ class GraphNode:
     evidence_cite: str | None = None
     rejected: frozenset[str] = frozenset()
     rejected_cite: str | None = None
+    rejected_line: int | None = None
     resolve: str | None = None
     resolve_cite: str | None = None
     children_points: Decimal | None = None
@@ -271,6 +275,10 @@ class EvaluationGraph:
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
     fact_schema: dict[str, dict[str, FactType]] = attrs.field(factory=dict)
+    # the ruleset's readings with the alternative in force; the source lines of the
+    # clauses they put in force, each with its ``NAME=ALTERNATIVE`` (for the audit)
+    readings: tuple[ReadingValue, ...] = ()
+    decided: dict[int, str] = attrs.field(factory=dict)
 
     @property
     def root(self) -> GraphNode:
@@ -302,6 +310,14 @@ class EvaluationGraph:
             "hash": self.ruleset_hash,
             "indicators": sum(1 for n in self.nodes if n.kind in ("item", "bonus")),
             "assumed_params": [p.name for p in self.assumed_params],
+            **(
+                {
+                    "readings": {r.name: r.alternative for r in self.readings},
+                    "readings_hash": readings_hash(self.ruleset_hash, self.readings),
+                }
+                if self.readings
+                else {}
+            ),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -310,6 +326,7 @@ class EvaluationGraph:
             "ruleset": self.metadata(),
             "nodes": [n.to_dict(self) for n in self.nodes],
             "params": [_param_dict(p) for p in self.params],
+            **({"readings": [reading_dict(r) for r in self.readings]} if self.readings else {}),
             "grades": [
                 {
                     "name": g.name,
@@ -377,6 +394,34 @@ class EvaluationGraph:
 
 def _dot_escape(text: str) -> str:
     return text.replace('"', '\\"')
+
+
+def readings_hash(ruleset_hash: str, readings: Iterable[ReadingValue] | Mapping[str, str]) -> str:
+    """The hash of the ruleset as read: its text's hash and every reading in force, so
+    that a results file's record of its readings cannot change without it changing."""
+    chosen = (
+        readings if isinstance(readings, Mapping) else {r.name: r.alternative for r in readings}
+    )
+    text = "\n".join([ruleset_hash, *(f"{k}={v}" for k, v in sorted(chosen.items()))])
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def reading_dict(r: ReadingValue) -> dict[str, Any]:
+    """A reading as ``describe`` and the results header give it."""
+    return {
+        "name": r.name,
+        "title": r.title,
+        "cite": r.cite,
+        "alternatives": [
+            {"name": name, "meaning": meaning, "cite": cite}
+            for name, meaning, cite in r.alternatives
+        ],
+        "default": r.default,
+        "reason": r.reason,
+        "in_force": r.alternative,
+        "selected": r.selected,
+        "line": r.line,
+    }
 
 
 def _param_dict(p: ParamValue) -> dict[str, Any]:

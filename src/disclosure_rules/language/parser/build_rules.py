@@ -91,6 +91,7 @@ class RuleBuilder(Transformer[Token, Any]):
         applies = na = resolve = None
         evidence: list[syntax.EvidencePolicy] = []
         bounds: list[syntax.Bound] = []
+        when: list[syntax.When] = []
         rules: list[syntax.Rule] = []
         children: list[syntax.Node] = []
         for stmt in body:
@@ -109,6 +110,8 @@ class RuleBuilder(Transformer[Token, Any]):
                     bounds.append(stmt)
                 case syntax.Resolve():
                     resolve = stmt
+                case syntax.When():
+                    when.append(stmt)
                 case syntax.Item() | syntax.Section() | syntax.Bonus():
                     children.append(stmt)
                 case _:
@@ -121,6 +124,7 @@ class RuleBuilder(Transformer[Token, Any]):
             evidence=tuple(evidence),
             bounds=tuple(bounds),
             resolve=resolve,
+            when=tuple(when),
         )
         return props, tuple(rules), tuple(children)
 
@@ -275,7 +279,8 @@ class RuleBuilder(Transformer[Token, Any]):
     def floor(self, meta: Any, children: list[Any]) -> syntax.Bound:
         rest, cite = self._split_cite(children)
         value = None if isinstance(rest[0], Token) and rest[0].type == "NONE" else rest[0]
-        return syntax.Bound("floor", value, self._sp(meta), cite)
+        below = any(isinstance(t, Token) and t.type == "BELOW" for t in rest[1:])
+        return syntax.Bound("floor", value, self._sp(meta), cite, below)
 
     def cap(self, meta: Any, children: list[Any]) -> syntax.Bound:
         rest, cite = self._split_cite(children)
@@ -284,3 +289,14 @@ class RuleBuilder(Transformer[Token, Any]):
     def resolve(self, meta: Any, children: list[Any]) -> syntax.Resolve:
         rest, cite = self._split_cite(children)
         return syntax.Resolve(str(rest[0]), self._sp(meta), cite)  # type: ignore[arg-type]
+
+    # -- readings
+
+    def when_reading(self, meta: Any, children: list[Any]) -> syntax.When:
+        reading, alternative, *body = children
+        props, rules, _ = self._props_and_rules(body)
+        return syntax.When(
+            self._name(reading), self._name(alternative), self._sp(meta), props, rules
+        )
+
+    policy_when = when_reading
