@@ -387,10 +387,12 @@ def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], 
     ruleset_ref = str(_plain(top["ruleset"][1]))
     local = Path(name).parent / ruleset_ref
     params = _plain(top["params"][1]) if "params" in top else None
+    readings = _plain(top["readings"][1]) if "readings" in top else None
     try:
         ruleset = api.load(
             local if local.is_file() else ruleset_ref,
             {k: str(v) for k, v in (params or {}).items()} or None,
+            readings={str(k): str(v) for k, v in (readings or {}).items()} or None,
         )
     except RulesetNotFoundError as exc:  # say which case file names it, and where
         line = top["ruleset"][1].start_mark.line + 1
