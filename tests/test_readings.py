@@ -327,3 +327,32 @@ def test_a_reading_formats_stably():
     from disclosure_rules.language.formatter import format_text
 
     assert format_text(WRITTEN) == WRITTEN
+
+
+# ---------------------------------------------------------------- the toolkit
+
+
+def test_check_all_runs_under_every_alternative_of_every_reading():
+    from disclosure_rules import testing
+
+    variants = testing.every_reading(dr.load(DEPARTMENTS))
+    in_force = [{r.name: r.alternative for r in v.readings} for v in variants]
+    assert in_force == [
+        {"floor_scope": "per_item", "na_average": "cohort", "on_time": "share"},
+        {"floor_scope": "whole_100", "na_average": "cohort", "on_time": "share"},
+        {"floor_scope": "per_item", "na_average": "own_average", "on_time": "share"},
+        {"floor_scope": "per_item", "na_average": "cohort", "on_time": "all_or_nothing"},
+    ]
+    testing.check_all(variants[0], department(appeals(4, 2)))
+
+
+def test_the_readings_strategy_draws_every_alternative():
+    from hypothesis import find
+
+    from disclosure_rules import testing
+
+    ruleset = dr.load(DEPARTMENTS)
+    for reading in ruleset.readings:
+        for name, _, _ in reading.alternatives:
+            found = find(testing.readings(ruleset), lambda c, r=reading, n=name: c[r.name] == n)
+            assert found[reading.name] == name

@@ -23,7 +23,8 @@ of several units).
 Checks, each raising ``AssertionError`` with what failed: :func:`check_bounded`,
 :func:`check_monotone`, :func:`check_na_consistency`, :func:`check_permutation`,
 :func:`check_deterministic`, :func:`check_reconciles`, :func:`check_json_round_trip`,
-and :func:`check_all` (each of them under every alternative of every reading in turn).
+and :func:`check_all` (each of them under every alternative of every reading in turn:
+:func:`every_reading` gives the ruleset compiled under each).
 
 For one indicator at a time (:mod:`.targets`): :func:`facts_for` (facts varying one
 node, optionally near its thresholds or its floor) and :func:`score_change` (one fact
@@ -42,6 +43,7 @@ from .checks import (
     check_na_consistency,
     check_permutation,
     check_reconciles,
+    every_reading,
 )
 from .profile import PROFILE, PROFILE_NAME
 from .strategies import cohorts, readings, ruleset_texts, rulesets, unit_facts
@@ -61,6 +63,7 @@ __all__ = [
     "check_permutation",
     "check_reconciles",
     "cohorts",
+    "every_reading",
     "facts_for",
     "readings",
     "ruleset_texts",
