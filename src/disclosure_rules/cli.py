@@ -174,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report which rules, clamps, N/A policies and grades were exercised",
     )
+    _reading_option(ts)
     ts.set_defaults(run=_cmd_test)
 
     fm = command("fmt", "print rulesets in the canonical layout (comments kept)")
@@ -488,7 +489,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_test(args: argparse.Namespace) -> int:
     from .testing.cases import run
 
-    report = run(args.paths)
+    report = run(args.paths, _readings(args))
     if report.cases == 0:
         msg = "no test cases found (a folder is searched for *.yaml files)"
         raise _NoCases(Diagnostic("DR311", msg, file=", ".join(args.paths)))
