@@ -450,7 +450,10 @@ def run(
     report = CaseReport()
     for path in _files(paths):
         ruleset, cases, name = load_cases(path, readings)
-        coverage = report.coverage.setdefault(ruleset.id, Coverage.of(ruleset.graph))
+        # each reading compiles its own clauses: covered apart (`id under NAME=ALT`)
+        other = [r.choice for r in ruleset.readings if r.alternative != r.default]
+        label = f"{ruleset.id} under {', '.join(other)}" if other else ruleset.id
+        coverage = report.coverage.setdefault(label, Coverage.of(ruleset.graph))
         for case in cases:
             report.cases += 1
             try:
