@@ -356,3 +356,37 @@ def test_the_readings_strategy_draws_every_alternative():
         for name, _, _ in reading.alternatives:
             found = find(testing.readings(ruleset), lambda c, r=reading, n=name: c[r.name] == n)
             assert found[reading.name] == name
+
+
+PER_ALTERNATIVE = """ruleset r {
+  title "示例"
+
+  reading penalty "转载扣分" {
+    alternative one "每项扣1分"
+    alternative all "扣完该项"
+    default one
+  }
+
+  param amount = 1 assumed "未载明分值"
+
+  when reading penalty = all {
+    param amount = 2 "扣完该项"
+  }
+
+  item a "甲" 2 { deduct amount when reposted }
+}
+"""
+
+
+def test_a_parameter_can_take_its_value_from_the_reading_in_force():
+    from disclosure_rules.language.formatter import format_text
+
+    assert format_text(PER_ALTERNATIVE) == PER_ALTERNATIVE
+    cohort = {"units": [{"id": "U", "facts": {"a": {"reposted": True}}}]}
+    one = dr.compile(PER_ALTERNATIVE).evaluate(cohort).to_dict()
+    every = dr.compile(PER_ALTERNATIVE, readings={"penalty": "all"}).evaluate(cohort).to_dict()
+    assert (one["units"][0]["total"], every["units"][0]["total"]) == (1, 0)
+    assert one["assumptions"] == ["parameter amount = 1 is assumed: 未载明分值"]
+    assert every["assumptions"] == []  # the alternative states the value: not assumed
+    assert every["params"][0]["reading"] == "penalty=all"
+    assert "reading" not in one["params"][0]

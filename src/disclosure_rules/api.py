@@ -206,7 +206,9 @@ def _readings(parsed: tree.Ruleset, readings: Readings | None) -> dict[str, str]
 def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decimal]:
     if not params:
         return {}
-    known = {p.name for p in parsed.params}
+    known = {p.name for p in parsed.params} | {
+        p.name for block in parsed.param_blocks for p in block.params
+    }
     problems = []
     values: dict[str, Decimal] = {}
     for name, raw in params.items():

@@ -330,6 +330,7 @@ class Results:
                     "assumed": p.assumed,
                     "overridden": p.overridden,
                     "description": p.description,
+                    **({"reading": g.decided[p.span.line]} if p.span.line in g.decided else {}),
                 }
                 for p in g.params
             ],

@@ -278,12 +278,13 @@ class _Printer:
         if r.params:
             self.blank()
             for p in r.params:
-                mark = " assumed" if p.assumed else ""
-                self.emit(
-                    f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}"
-                    f"{cite(p.cite)}",
-                    p.span.line,
-                )
+                self.param(p)
+        for block in r.param_blocks:
+            self.blank()
+            self.open(f"when reading {block.reading} = {block.alternative}", block.span.line)
+            for p in block.params:
+                self.param(p)
+            self.close(block.span.end_line)
         policy = list(self.props(r.policy))
         if policy or r.policy.when:
             self.blank()
@@ -337,6 +338,13 @@ class _Printer:
             self.emit(
                 f"convert {c.id} {quote(c.title)} {number(c.points)}{cite(c.cite)}", c.span.line
             )
+
+    def param(self, p: syntax.Param) -> None:
+        mark = " assumed" if p.assumed else ""
+        self.emit(
+            f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}{cite(p.cite)}",
+            p.span.line,
+        )
 
     def reading(self, reading: syntax.Reading) -> None:
         self.open(

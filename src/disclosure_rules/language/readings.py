@@ -81,8 +81,14 @@ def specialise(ruleset: syntax.Ruleset, readings: Iterable[ReadingValue]) -> syn
     if not any(True for _ in blocks(ruleset)):
         return ruleset
     policy, _ = _joined(ruleset.policy, (), force)
+    chosen = [
+        p for b in ruleset.param_blocks if force.get(b.reading) == b.alternative for p in b.params
+    ]
+    named = {p.name for p in chosen}
     return attrs.evolve(
         ruleset,
+        params=tuple(p for p in ruleset.params if p.name not in named) + tuple(chosen),
+        param_blocks=(),
         policy=policy,
         components=tuple(_component(c, force) for c in ruleset.components),
         children=tuple(_node(n, force) for n in ruleset.children),
@@ -130,6 +136,7 @@ def _joined(
 
 def blocks(ruleset: syntax.Ruleset) -> Iterator[syntax.When]:
     """Every ``when reading`` block of the ruleset, nested ones after their parent."""
+    yield from ruleset.param_blocks
     for props in _every_props(ruleset):
         yield from _nested(props.when)
 
@@ -166,6 +173,7 @@ def decided_lines(ruleset: syntax.Ruleset, readings: Iterable[ReadingValue]) -> 
                 lines[line] = f"{block.reading}={block.alternative}"
             mark(block.props.when)  # after the parent's: the innermost block's choice wins
 
+    mark(ruleset.param_blocks)
     for props in _every_props(ruleset):
         mark(props.when)
     return lines

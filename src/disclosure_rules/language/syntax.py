@@ -337,6 +337,7 @@ class When:
     span: Span = attrs.field(eq=False)
     props: NodeProps = NodeProps()
     rules: tuple[Rule, ...] = ()
+    params: tuple[Param, ...] = ()  # a ruleset-level block: parameter values of the alternative
 
 
 # ------------------------------------------------------------------ readings
@@ -546,6 +547,7 @@ class Ruleset:
     total_cite: Cite | None = None
     params: tuple[Param, ...] = ()
     readings: tuple[Reading, ...] = ()
+    param_blocks: tuple[When, ...] = ()  # `when reading … { param … }`: values by alternative
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)

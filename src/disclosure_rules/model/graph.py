@@ -325,7 +325,7 @@ class EvaluationGraph:
         return {
             "ruleset": self.metadata(),
             "nodes": [n.to_dict(self) for n in self.nodes],
-            "params": [_param_dict(p) for p in self.params],
+            "params": [_param_dict(p, self.decided) for p in self.params],
             **({"readings": [reading_dict(r) for r in self.readings]} if self.readings else {}),
             "grades": [
                 {
@@ -424,7 +424,8 @@ def reading_dict(r: ReadingValue) -> dict[str, Any]:
     }
 
 
-def _param_dict(p: ParamValue) -> dict[str, Any]:
+def _param_dict(p: ParamValue, decided: Mapping[int, str]) -> dict[str, Any]:
+    reading = decided.get(p.span.line)
     return {
         "name": p.name,
         "value": _num(p.value),
@@ -433,4 +434,5 @@ def _param_dict(p: ParamValue) -> dict[str, Any]:
         "assumed": p.assumed,
         "overridden": p.overridden,
         "line": p.span.line,
+        **({"reading": reading} if reading else {}),
     }

@@ -39,6 +39,8 @@ def describe_text(ruleset: Ruleset) -> str:
     out.append(f"  max {exact(g.root.points)}, {sum(1 for n in g.nodes if n.kind == 'item')} items")
     for p in g.params:
         mark = " (ASSUMED: not in the source document)" if p.assumed else ""
+        if p.span.line in g.decided:
+            mark += f" (under reading {g.decided[p.span.line]})"
         out.append(f"  param {p.name} = {param_value(p)}{mark}: {p.description}")
     for r in g.readings:
         out.extend(reading_lines(r))

@@ -45,7 +45,8 @@ def analyse(
     it specialised to those readings; the readings themselves and every cite are checked
     as written (``cites=False`` leaves the cites to another run)."""
     chosen = choose(ruleset, readings)
-    cx = Context(specialise(ruleset, chosen), resolve_params(ruleset, overrides))
+    tree = specialise(ruleset, chosen)
+    cx = Context(tree, resolve_params(tree, overrides))
     _check_header(cx)
     _check_groups(cx)
     _check_params(cx)

@@ -300,3 +300,9 @@ class RuleBuilder(Transformer[Token, Any]):
         )
 
     policy_when = when_reading
+
+    def params_when(self, meta: Any, children: list[Any]) -> syntax.When:
+        reading, alternative, *params = children
+        return syntax.When(
+            self._name(reading), self._name(alternative), self._sp(meta), params=tuple(params)
+        )

@@ -327,6 +327,7 @@ class Builder(RuleBuilder):
             total_cite=total.cite if total else None,
             params=every(syntax.Param),
             readings=every(syntax.Reading),
+            param_blocks=every(syntax.When),
             policy=policy_props,
             tags=tags.value if tags else (),  # type: ignore[arg-type]
             tags_span=tags.span if tags else None,
