@@ -18,7 +18,7 @@ from ..decimals import ZERO, divide
 from ..decimals import text as exact
 from ..facts import NodeFacts
 from ..model.graph import GraphNode
-from ..model.rules import Awarded, MissingFact, Scope
+from ..model.rules import NO_DEFAULTS, Awarded, FactDefault, MissingFact, Scope
 from .na import OWN_RATE, POLICIES, REDISTRIBUTE, RESCALE
 from .results import contribution
 from .tracer import NullTracer
@@ -43,9 +43,30 @@ def _rejected(evidence: tuple[Any, ...], rejected: frozenset[str]) -> list[str]:
     return [f"{e.ref} ({e.kind})" for e in evidence if e.kind in rejected]
 
 
+def _defaults(node: GraphNode) -> dict[tuple[str, str], FactDefault]:
+    return {(d.node, d.field): d for d in node.defaults}
+
+
+def _with_defaults(kernel: Kernel, defaults: dict[tuple[str, str], FactDefault]) -> Kernel:
+    """``kernel`` with the node's fact defaults in the scope while it runs: specialised,
+    so a node without any runs its kernel as it is."""
+    if not defaults:
+        return kernel
+
+    def defaulted(scope: Scope, facts: NodeFacts) -> Decimal:
+        scope.defaults = defaults
+        try:
+            return kernel(scope, facts)
+        finally:
+            scope.defaults = NO_DEFAULTS
+
+    return defaulted
+
+
 def item_kernel(run: Run, node: GraphNode) -> Kernel:
     """Score one item from one unit's facts: evidence, base, steps in order, clamp."""
     idx, node_id, points = node.index, node.id, node.points
+    defaults = _defaults(node)
     status = run.status[idx]
     required, rejected = node.evidence_required, node.rejected
     base, steps = node.base, node.steps
@@ -114,10 +135,12 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
         try:
             return claim(scope, facts)
         except MissingFact as missing:
-            run.missing(node, scope.unit, missing.field)
+            field = missing.field
+            default = defaults.get((missing.node or node_id, field))
+            run.unsupplied(node, scope.unit, field, default)
             return ZERO
 
-    return kernel
+    return _with_defaults(kernel, defaults)
 
 
 def direct_kernel(run: Run, node: GraphNode) -> Kernel:
@@ -137,19 +160,21 @@ def direct_kernel(run: Run, node: GraphNode) -> Kernel:
 
 def survey_kernel(run: Run, node: GraphNode) -> Kernel:
     """A survey component: points × the weighted share of answers."""
+    defaults = _defaults(node)
 
     def kernel(scope: Scope, facts: NodeFacts) -> Decimal:
         u = scope.unit
-        counts = {name: facts.values.get(name) for name, _ in node.answers}
-        absent = [name for name, c in counts.items() if c is None]
-        if absent:
-            run.missing(node, u, absent[0])
+        scope.index, scope.node, scope.values = node.index, node.id, facts.values
+        try:
+            counts = {name: scope.fact(None, name) for name, _ in node.answers}
+        except MissingFact as missing:
+            run.unsupplied(node, u, missing.field, defaults.get((node.id, missing.field)))
             return ZERO
         responses = sum((c for c in counts.values() if isinstance(c, Decimal)), ZERO)
         if responses == ZERO:
             run.missing(node, u, "responses")
             return ZERO
-        weighted = sum((counts[name] * w for name, w in node.answers), ZERO)  # type: ignore[operator]
+        weighted = sum((counts[name] * w for name, w in node.answers), ZERO)
         rate = divide(weighted, responses)
         score = divide(node.points * weighted, responses)
         outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
@@ -160,7 +185,7 @@ def survey_kernel(run: Run, node: GraphNode) -> Kernel:
         scope.tracer.record(node.index, u, "base", score, "survey", node.line, None, inputs, note)
         return score
 
-    return kernel
+    return _with_defaults(kernel, defaults)
 
 
 _KERNELS: dict[str, Callable[[Run, GraphNode], Kernel]] = {

@@ -67,6 +67,8 @@ class Ledger:
     factors: dict[int, tuple[Decimal, Decimal | None]]
     facts_hash: str
     facts: Sequence[Mapping[str, NodeFacts]]
+    # per node, the (line, rule) of each step whose rule is assumed, and why: filled as read
+    _assumed_steps: dict[int, dict[tuple[int, str], str]] = attrs.field(factory=dict, init=False)
 
     def ledger(self, idx: int, u: int) -> list[Entry]:
         """Node ``idx``'s entries for unit ``u``, derived ones included, in order."""
@@ -74,6 +76,9 @@ class Ledger:
         cell = self.entries[idx][u]
         stored = [] if cell is None else [Entry._make(raw) for raw in cell]
         node = self.graph.nodes[idx]
+        assumed = self.assumed_steps(node)
+        if assumed:
+            stored = [_marked(e, assumed) for e in stored]
         status = self.status[idx][u]
         if node.scoring == "item" and status == "scored":
             accepted = self.accepted_evidence(node, u)
@@ -93,6 +98,7 @@ class Ledger:
                             child=child.id,
                             factor=ONE,
                             note="bonus points, added after the cap",
+                            assumption=child.assumption,
                         )
                     )
                 continue
@@ -104,12 +110,23 @@ class Ledger:
                     child=child.id,
                     factor=factor,
                     divisor=divisor,
+                    assumption=child.assumption,
                 )
             )
         out.extend(e for e in stored if e.kind != "veto")
         out.extend(bonuses)
         out.extend(e for e in stored if e.kind == "veto")
         return out
+
+    def assumed_steps(self, node: GraphNode) -> dict[tuple[int, str], str]:
+        """The node's steps decided by an assumed rule (or direct score), by (line, rule)."""
+        found = self._assumed_steps.get(node.index)
+        if found is None:
+            found = {(c.line, c.type): c.assumption for c in node.clauses if c.assumption}
+            if node.direct_assumption:
+                found[node.line, "direct_score"] = node.direct_assumption
+            self._assumed_steps[node.index] = found
+        return found
 
     def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
         """The evidence entry of a credited item whose evidence was all accepted."""
@@ -119,6 +136,14 @@ class Ledger:
         if not (node.evidence_required or node.rejected):
             return None
         return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
+
+
+def _marked(entry: Entry, assumed: Mapping[tuple[int, str], str]) -> Entry:
+    """``entry`` with why its rule is assumed, when it is."""
+    if entry.line is None or entry.rule is None:
+        return entry
+    reason = assumed.get((entry.line, entry.rule))
+    return entry if reason is None else entry._replace(assumption=reason)
 
 
 def _node_index(graph: EvaluationGraph, node_id: str) -> int:
@@ -206,6 +231,7 @@ class UnitResult:
                     "points": _present(c.points, places),
                     "value": _present(self.conversions[c.id], places),
                     "exact": exact(self.conversions[c.id]),
+                    **({"assumption": c.assumption} if c.assumption else {}),
                 }
                 for c in g.conversions
             }
@@ -248,6 +274,8 @@ class UnitResult:
                 node["children"] = [g.nodes[c].id for c in n.children]
             if n.assumed:
                 node["assumed"] = list(n.assumed)
+            if n.assumption:
+                node["assumption"] = n.assumption
             node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
             if g.decided:
                 _mark_readings(node["entries"], g.decided)
@@ -335,8 +363,11 @@ class Results:
                 for p in g.params
             ],
             "assumptions": [
-                f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
-                for p in g.assumed_params
+                *(
+                    f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
+                    for p in g.assumed_params
+                ),
+                *(str(a) for a in g.assumed_structure),
             ],
             **({"readings": [reading_dict(r) for r in g.readings]} if g.readings else {}),
             "grades": [band.name for band in g.grades],

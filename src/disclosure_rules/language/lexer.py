@@ -54,7 +54,6 @@ _DECLARATIONS = (
 _CONSTANTS = (
     "required",
     "optional",
-    "assumed",
     "none",
     "average",
     "group_average",
@@ -66,6 +65,8 @@ _CONSTANTS = (
     "full",
     "scale",
     "sum",
+    "na",
+    "error",
     "days",
     "hours",
     "below",
@@ -92,7 +93,9 @@ _KEYWORDS = (
     "remark",
     "applies_to",
     "resolve",
+    "absent",
     "cite",
+    "assumed",  # where a cite stands, or on a parameter: the source does not state it
     "rate",
     "deduct",
     "per",

@@ -126,6 +126,7 @@ def _joined(
             bounds=tuple(b for b in props.bounds if (b.kind, b.below) not in kinds) + inner.bounds,
             resolve=inner.resolve or props.resolve,
             when=props.when,
+            absent=props.absent + inner.absent,
         )
         rules += inner_rules
     return attrs.evolve(props, when=()), rules

@@ -27,6 +27,7 @@ __all__ = [
     "Answer",
     "AnyOf",
     "AppliesTo",
+    "Assumption",
     "Award",
     "Bonus",
     "Bound",
@@ -43,6 +44,7 @@ __all__ = [
     "DeductWhen",
     "DirectScore",
     "EvidencePolicy",
+    "FactDefault",
     "FactRef",
     "Grade",
     "Grades",
@@ -78,6 +80,18 @@ __all__ = [
 class Cite:
     text: str
     span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Assumption:
+    """``assumed "why"``: the thing it marks is not stated by the source document.
+
+    ``cite``, when given, is the passage the assumption rests on (verified like any cite).
+    """
+
+    reason: str
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
 
 
 @attrs.frozen
@@ -187,6 +201,7 @@ class Award:
     mode: _L["awarded", "all_or_nothing", "full"]
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -196,6 +211,7 @@ class Rate:
     fact: FactRef
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -207,6 +223,7 @@ class DeductPer:
     span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -218,6 +235,7 @@ class DeductMissing:
     of: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -228,6 +246,7 @@ class DeductWhen:
     condition: Condition
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -237,6 +256,7 @@ class ZeroWhen:
     condition: Condition
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -249,6 +269,7 @@ class DeductLate:
     span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -259,6 +280,7 @@ class RateOnTime:
     deadline: Deadline
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen | DeductLate | RateOnTime
@@ -314,6 +336,17 @@ class AppliesTo:
 
 
 @attrs.frozen
+class FactDefault:
+    """``absent zero|na|error [over FACT, ...]``: what a fact the unit did not supply
+    means for the rules of the node and those under it (``over``: only those facts)."""
+
+    mode: _L["zero", "na", "error"]
+    span: Span = attrs.field(eq=False)
+    over: tuple[str, ...] = ()
+    cite: Cite | None = None
+
+
+@attrs.frozen
 class NodeProps:
     """What a node's block says besides its children and rules."""
 
@@ -324,6 +357,7 @@ class NodeProps:
     evidence: tuple[EvidencePolicy, ...] = ()
     bounds: tuple[Bound, ...] = ()
     resolve: Resolve | None = None
+    absent: tuple[FactDefault, ...] = ()
     when: tuple[When, ...] = ()  # clauses that hold under one alternative of a reading
 
 
@@ -381,6 +415,7 @@ class Item:
     props: NodeProps = NodeProps()
     cite: Cite | None = None
     children: tuple[Node, ...] = ()  # an item with children is reported by the checker
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -393,6 +428,7 @@ class Section:
     rules: tuple[Rule, ...] = ()  # rules on a section are reported by the checker
     props: NodeProps = NodeProps()
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -407,6 +443,7 @@ class Bonus:
     props: NodeProps = NodeProps()
     cite: Cite | None = None
     children: tuple[Node, ...] = ()
+    assumption: Assumption | None = None
 
 
 Node = Item | Section | Bonus
@@ -420,6 +457,7 @@ class DirectScore:
     high: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -459,6 +497,7 @@ class Component:
     extra: tuple[Span, ...] = ()  # spans of a second score/survey block, for the checker
     cite: Cite | None = None
     rules: tuple[Rule, ...] = ()  # rules on a component are reported by the checker
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -504,6 +543,7 @@ class Conversion:
     points: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen

@@ -20,9 +20,10 @@ from ..decimals import ZERO
 from ..errors import CheckError
 from ..language import syntax
 from ..language.readings import decided_lines, specialise
-from ..language.symbols import CheckReport, FactType, node_points
+from ..language.symbols import CheckReport, DefaultInForce, FactType, node_points
 from ..workdays import Schedule
 from .graph import (
+    AbsentRule,
     Bound,
     ConversionRule,
     EvaluationGraph,
@@ -46,6 +47,7 @@ from .rules import (
     DeductMissing,
     DeductPer,
     DeductWhen,
+    FactDefault,
     Full,
     Met,
     Not,
@@ -166,6 +168,7 @@ class _Compiler:
             cap=cap if cap.value is not None else Bound(points),
             na=na,
             cite=r.total_cite.text if r.total_cite else None,
+            absent=self.absent(root_props),
         )
         nodes = tuple(n for n in self.nodes if n is not None)
         order = tuple(self.post_order(nodes))
@@ -189,7 +192,12 @@ class _Compiler:
             vetoes=tuple(self.veto(v) for v in r.vetoes),
             conversions=tuple(
                 ConversionRule(
-                    c.id, c.title, self.num(c.points), c.span.line, c.cite.text if c.cite else None
+                    c.id,
+                    c.title,
+                    self.num(c.points),
+                    c.span.line,
+                    c.cite.text if c.cite else None,
+                    _reason(c.assumption),
                 )
                 for c in r.conversions
             ),
@@ -257,6 +265,21 @@ class _Compiler:
                 kinds = rejected[0] | frozenset(ev.rejected)
                 rejected = (kinds, cite or rejected[1], ev.span.line if cite else rejected[2])
         return required, rejected
+
+    @staticmethod
+    def absent(props: syntax.NodeProps) -> tuple[AbsentRule, ...]:
+        return tuple(
+            AbsentRule(d.mode, d.span.line, d.over, d.cite.text if d.cite else None)
+            for d in props.absent
+        )
+
+    def defaults(self, reader: str) -> tuple[FactDefault, ...]:
+        """What each absent fact ``reader`` reads means (the checker found the
+        declarations in force); none for a node no declaration covers."""
+        found = self.report.defaults.get(reader)
+        if not found:
+            return ()
+        return tuple(_fact_default(key, found[key]) for key in sorted(found))
 
     def bound(self, props: syntax.NodeProps, kind: str, default: Bound) -> Bound:
         """The node's own floor or cap, else ``default`` (inherited, or the plain one)."""
@@ -335,6 +358,10 @@ class _Compiler:
             assumed=tuple(dict.fromkeys(assumed)),
             cite=comp.cite.text if comp.cite else None,
             direct_cite=comp.direct.cite.text if comp.direct and comp.direct.cite else None,
+            assumption=_reason(comp.assumption),
+            direct_assumption=_reason(comp.direct.assumption) if comp.direct else None,
+            absent=self.absent(comp.props),
+            defaults=self.defaults(comp.id),
         )
         return idx
 
@@ -410,6 +437,9 @@ class _Compiler:
                 if owner == node.id
             ),
             assumed=tuple(dict.fromkeys(assumed)),
+            assumption=_reason(node.assumption),
+            absent=self.absent(node.props),
+            defaults=self.defaults(node.id),
         )
         return idx
 
@@ -422,7 +452,14 @@ class _Compiler:
         return out, base
 
     def rule(self, owner: str, rule: syntax.Rule) -> Rule:
-        """The one place a syntax rule becomes its compiled class."""
+        """The one place a syntax rule becomes its compiled class (with why it is assumed,
+        when the source does not state it)."""
+        compiled = self.rule_as_stated(owner, rule)
+        if rule.assumption is None:
+            return compiled
+        return attrs.evolve(compiled, assumption=rule.assumption.reason)
+
+    def rule_as_stated(self, owner: str, rule: syntax.Rule) -> Rule:
         line, cite = rule.span.line, rule.cite.text if rule.cite else None
         match rule:
             case syntax.Award(mode="awarded"):
@@ -488,6 +525,7 @@ class _Compiler:
             v.grade,
             None if v.score is None else self.num(v.score),
             v.cite.text if v.cite else None,
+            self.defaults(v.id),
         )
 
     # -- plan
@@ -515,6 +553,19 @@ class _Compiler:
         stages.append(Stage("per_unit", "vetoes and conversions", ()))
         stages.append(Stage("cohort", "ranks and grades (thresholds, quotas)", ()))
         return tuple(stages)
+
+
+def _fact_default(key: tuple[str, str], in_force: DefaultInForce) -> FactDefault:
+    d = in_force.declaration
+    value: Decimal | bool | None = None
+    if d.mode == "zero":
+        value = False if in_force.kind == "bool" else ZERO
+    cite = d.cite.text if d.cite else None
+    return FactDefault(key[0], key[1], d.mode, value, in_force.declared_on, d.span.line, cite)
+
+
+def _reason(assumption: syntax.Assumption | None) -> str | None:
+    return assumption.reason if assumption is not None else None
 
 
 def _averaged(node: GraphNode) -> bool:

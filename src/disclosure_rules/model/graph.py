@@ -29,6 +29,7 @@ from .rules import (
     BaseRule,
     Condition,
     DeadlineRule,
+    FactDefault,
     Rule,
     StepRule,
     clause_deadlines,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASE_TYPES",
+    "AbsentRule",
     "Bound",
     "DeadlineRule",
     "EvaluationGraph",
@@ -69,6 +71,28 @@ class Bound:
     line: int | None = None
     cite: str | None = None
     declared: bool = False
+
+
+@attrs.frozen
+class AbsentRule:
+    """An ``absent`` declaration as written on a node (on the root: the policy block's)."""
+
+    mode: str  # zero | na | error
+    line: int
+    over: tuple[str, ...] = ()
+    cite: str | None = None
+
+    def __str__(self) -> str:
+        return f"absent {self.mode}" + (f" over {', '.join(self.over)}" if self.over else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"mode": self.mode}
+        if self.over:
+            out["over"] = list(self.over)
+        out["line"] = self.line
+        if self.cite:
+            out["cite"] = self.cite
+        return out
 
 
 @attrs.frozen
@@ -123,7 +147,12 @@ class GraphNode:
     direct_cite: str | None = None
     answers: tuple[tuple[str, Decimal], ...] = ()
     outcomes: tuple[tuple[str, Decimal | None], ...] = ()
-    assumed: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()  # the assumed parameters its numbers and rules read
+    assumption: str | None = None  # why the node is assumed: the source does not state it
+    direct_assumption: str | None = None  # why a direct score's range is assumed
+    absent: tuple[AbsentRule, ...] = ()  # the node's own absent declarations
+    # what each absent fact the node reads means, from the declarations in force
+    defaults: tuple[FactDefault, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -165,6 +194,7 @@ class GraphNode:
                     "type": "direct_score",
                     "low": _num(self.direct_range[0]),
                     "high": _num(self.direct_range[1]),
+                    **({"assumption": self.direct_assumption} if self.direct_assumption else {}),
                 }
             )
         elif self.scoring == "survey":
@@ -194,6 +224,10 @@ class GraphNode:
                 "required": self.evidence_required,
                 "rejected_kinds": sorted(self.rejected),
             }
+        if self.absent:
+            out["absent"] = [a.to_dict() for a in self.absent]
+        if self.defaults:
+            out["fact_defaults"] = {d.name(self.id): d.to_dict() for d in self.defaults}
         if self.fields:
             out["facts"] = dict(self.fields)
         if self.record_fields:
@@ -204,6 +238,8 @@ class GraphNode:
                 out[key] = value
         if self.assumed:
             out["assumed"] = list(self.assumed)
+        if self.assumption:
+            out["assumption"] = self.assumption
         return out
 
 
@@ -234,6 +270,7 @@ class VetoRule:
     grade: str | None
     score: Decimal | None
     cite: str | None = None
+    defaults: tuple[FactDefault, ...] = ()
 
 
 @attrs.frozen
@@ -243,6 +280,25 @@ class ConversionRule:
     points: Decimal
     line: int
     cite: str | None = None
+    assumption: str | None = None  # how it converts, when the source does not say
+
+
+@attrs.frozen
+class AssumedStructure:
+    """A node, rule, direct score or conversion the source document does not state."""
+
+    kind: str  # component | section | item | bonus | direct_score | conversion | a rule type
+    id: str  # the node's id (of the node a rule or direct score is on) or the conversion's
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        whole = self.kind in ("component", "section", "item", "bonus", "conversion")
+        what = f"{self.kind} {self.id}" if whole else f"{self.kind} of {self.id}"
+        return f"{what} (line {self.line}) is assumed: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "line": self.line, "reason": self.reason}
 
 
 @attrs.frozen(eq=False)
@@ -293,10 +349,32 @@ class EvaluationGraph:
     def assumed_params(self) -> tuple[ParamValue, ...]:
         return tuple(p for p in self.params if p.assumed)
 
+    @property
+    def assumed_structure(self) -> tuple[AssumedStructure, ...]:
+        """Every node, rule, direct score and conversion marked assumed, in line order."""
+        found = []
+        for n in self.nodes:
+            if n.assumption:
+                found.append(AssumedStructure(n.kind, n.id, n.line, n.assumption))
+            if n.direct_assumption:
+                found.append(AssumedStructure("direct_score", n.id, n.line, n.direct_assumption))
+            found.extend(
+                AssumedStructure(c.type, n.id, c.line, c.assumption)
+                for c in n.clauses
+                if c.assumption
+            )
+        found.extend(
+            AssumedStructure("conversion", c.id, c.line, c.assumption)
+            for c in self.conversions
+            if c.assumption
+        )
+        return tuple(sorted(found, key=lambda a: a.line))
+
     def node(self, node_id: str) -> GraphNode:
         return self.nodes[self.by_id[node_id]]
 
     def metadata(self) -> dict[str, Any]:
+        structure = self.assumed_structure
         return {
             "id": self.id,
             "title": self.title,
@@ -318,6 +396,7 @@ class EvaluationGraph:
                 if self.readings
                 else {}
             ),
+            **({"assumed_structure": [a.to_dict() for a in structure]} if structure else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -345,6 +424,11 @@ class EvaluationGraph:
                     "score": None if v.score is None else _num(v.score),
                     "line": v.line,
                     **({"cite": v.cite} if v.cite else {}),
+                    **(
+                        {"fact_defaults": {d.name(v.id): d.to_dict() for d in v.defaults}}
+                        if v.defaults
+                        else {}
+                    ),
                 }
                 for v in self.vetoes
             ],
@@ -355,6 +439,7 @@ class EvaluationGraph:
                     "points": _num(c.points),
                     "line": c.line,
                     **({"cite": c.cite} if c.cite else {}),
+                    **({"assumption": c.assumption} if c.assumption else {}),
                 }
                 for c in self.conversions
             ],

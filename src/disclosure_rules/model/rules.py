@@ -25,12 +25,14 @@ import attrs
 from ..decimals import ZERO, divide
 from ..decimals import text as _num
 from .conditions import (
+    NO_DEFAULTS,
     AllMet,
     AllOf,
     AnyOf,
     Compare,
     Condition,
     DeadlineRule,
+    FactDefault,
     LateCalendar,
     Met,
     MissingFact,
@@ -44,6 +46,7 @@ from .conditions import (
 
 __all__ = [
     "BASE_TYPES",
+    "NO_DEFAULTS",
     "AllMet",
     "AllOf",
     "AllOrNothing",
@@ -57,6 +60,7 @@ __all__ = [
     "DeductMissing",
     "DeductPer",
     "DeductWhen",
+    "FactDefault",
     "Full",
     "LateCalendar",
     "Met",
@@ -79,12 +83,16 @@ __all__ = [
 # ---------------------------------------------------------------- rules
 
 
-def _common(out: dict[str, Any], line: int, cite: str | None, assumed: tuple[str, ...]) -> None:
-    out["line"] = line
-    if cite:
-        out["cite"] = cite
-    if assumed:
-        out["assumed"] = list(assumed)
+def _common(out: dict[str, Any], rule: Rule | _Plain) -> None:
+    """What every rule's JSON ends with: its line, cite, assumed parameters and, for a
+    rule the source does not state, why it is assumed."""
+    out["line"] = rule.line
+    if rule.cite:
+        out["cite"] = rule.cite
+    if rule.assumed:
+        out["assumed"] = list(rule.assumed)
+    if rule.assumption:
+        out["assumption"] = rule.assumption
 
 
 def _fact_name(node: str | None, field: str) -> str:
@@ -99,10 +107,11 @@ class _Plain:
     line: int
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None  # why the source does not state this rule
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -116,9 +125,8 @@ class Awarded(_Plain):
     type: ClassVar[str] = "awarded"
 
     def start(self, scope: Scope) -> Decimal:
-        if "awarded" not in scope.values:
-            raise MissingFact(scope.node, "awarded")
-        score: Decimal = scope.values["awarded"]
+        values = scope.values
+        score: Decimal = values["awarded"] if "awarded" in values else scope.absent(None, "awarded")
         scope.record("base", score, self.type, self.line, self.cite)
         return score
 
@@ -141,9 +149,8 @@ class AllOrNothing(_Plain):
     type: ClassVar[str] = "all_or_nothing"
 
     def start(self, scope: Scope) -> Decimal:
-        if "met" not in scope.values:
-            raise MissingFact(scope.node, "met")
-        met = scope.values["met"]
+        values = scope.values
+        met = values["met"] if "met" in values else scope.absent(None, "met")
         value = scope.points if met else ZERO
         scope.record("base", value, self.type, self.line, self.cite, {"met": met})
         return value
@@ -159,6 +166,7 @@ class Rate:
     fact_node: str | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def start(self, scope: Scope) -> Decimal:
         rate = scope.fact(self.fact_node, self.fact)
@@ -169,7 +177,7 @@ class Rate:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "fact": _fact_name(self.fact_node, self.fact)}
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -186,6 +194,7 @@ class RateOnTime:
     deadline: DeadlineRule
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def start(self, scope: Scope) -> Decimal:
         records = scope.fact(None, self.records)
@@ -206,7 +215,7 @@ class RateOnTime:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "fact": self.records}
         out["deadline"] = self.deadline.to_dict()
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -254,6 +263,7 @@ class DeductPer:
     max: Decimal | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count = scope.fact(self.fact_node, self.fact)
@@ -269,7 +279,7 @@ class DeductPer:
         out["fact"] = _fact_name(self.fact_node, self.fact)
         if self.max is not None:
             out["max"] = _num(self.max)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -289,6 +299,7 @@ class DeductMissing:
     fact_node: str | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count: Decimal = scope.fact(self.fact_node, self.fact)
@@ -304,7 +315,7 @@ class DeductMissing:
         out: dict[str, Any] = {"type": self.type, "amount": _num(self.amount)}
         out["fact"] = _fact_name(self.fact_node, self.fact)
         out["of"] = _num(self.of)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -327,6 +338,7 @@ class DeductWhen:
     condition: Condition
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, inputs = judge_condition(self.condition, scope)
@@ -338,7 +350,7 @@ class DeductWhen:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "amount": _num(self.amount)}
         _condition_dict(out, self.condition)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -354,6 +366,7 @@ class ZeroWhen:
     condition: Condition
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, shown = judge_condition(self.condition, scope)
@@ -365,7 +378,7 @@ class ZeroWhen:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
         _condition_dict(out, self.condition)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -384,6 +397,7 @@ class DeductLate:
     max: Decimal | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         records = scope.fact(None, self.records)
@@ -407,7 +421,7 @@ class DeductLate:
         if self.max is not None:
             out["max"] = _num(self.max)
         out["deadline"] = self.deadline.to_dict()
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:

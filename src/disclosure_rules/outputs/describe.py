@@ -31,7 +31,8 @@ def reading_lines(r: Any) -> list[str]:
 
 
 def describe_text(ruleset: Ruleset) -> str:
-    """The ruleset's header, parameters, then every node with its points and rules."""
+    """The ruleset's header, parameters, then every node with its points and rules (and
+    the ``absent`` declarations made on it)."""
     g = ruleset.graph
     out = [f"{g.id}: {g.title}"]
     if g.issuer:
@@ -59,7 +60,23 @@ def describe_text(ruleset: Ruleset) -> str:
             if n.clauses
             else (n.base.type if n.scoring == "item" else n.scoring)
         )
-        out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
+        mark = f" (ASSUMED: {n.assumption})" if n.assumption else ""
+        out.append(
+            f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]{mark}"
+        )
+        if n.direct_assumption:
+            out.append(f"{indent}  score range ASSUMED: {n.direct_assumption}")
+        for clause in n.clauses:
+            if clause.assumption:
+                out.append(
+                    f"{indent}  {clause.type} (line {clause.line}) ASSUMED: {clause.assumption}"
+                )
+        for a in n.absent:  # what an absent fact means, declared here (the root: the policy)
+            cite = f", cite “{a.cite}”" if a.cite else ""
+            out.append(f"{indent}  {a} (line {a.line}{cite})")
+    for conv in g.conversions:
+        mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
+        out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
     for d in g.diagnostics:
         out.append(f"warning: {d.code} {d.message}")
     return printable("\n".join(out) + "\n")
