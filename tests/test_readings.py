@@ -390,3 +390,19 @@ def test_a_parameter_can_take_its_value_from_the_reading_in_force():
     assert every["assumptions"] == []  # the alternative states the value: not assumed
     assert every["params"][0]["reading"] == "penalty=all"
     assert "reading" not in one["params"][0]
+
+
+def test_a_fact_default_can_depend_on_the_reading_in_force():
+    text = (
+        'ruleset r {\n  title "示例"\n\n'
+        '  reading missing "未报送" {\n    alternative zero "未报送记0分"\n'
+        '    alternative na "未报送视为不适用"\n    default zero\n  }\n\n'
+        "  policy {\n    not_applicable average\n  }\n\n"
+        '  item a "甲" 2 {\n    deduct 1 per incidents\n'
+        "    when reading missing = na {\n      absent na\n    }\n  }\n}\n"
+    )
+    cohort = {"units": [{"id": "U", "facts": {"a": {"incidents": 1}}}, {"id": "V", "facts": {}}]}
+    zero = dr.compile(text).evaluate(cohort).unit("V")
+    na = dr.compile(text, readings={"missing": "na"}).evaluate(cohort).unit("V")
+    assert (zero.score("a"), na.score("a")) == (0, 1)  # N/A: the average of U's 1
+    assert na.node("a").status == "na"

@@ -309,8 +309,7 @@ class EvidencePolicy:
 
 @attrs.frozen
 class Bound:
-    """``floor N`` / ``floor none`` / ``cap N`` on a node or the ruleset total;
-    ``floor N below`` is the default floor of every node below the one it is on."""
+    """``floor N`` / ``floor none`` / ``cap N``; ``floor N below`` for every node below."""
 
     kind: _L["floor", "cap"]
     value: Number | None  # None: ``floor none``
@@ -363,8 +362,7 @@ class NodeProps:
 
 @attrs.frozen
 class When:
-    """``when reading NAME = ALTERNATIVE { … }``: clauses in force only under that
-    alternative; the compiler adds them to the node's own (after them)."""
+    """``when reading NAME = ALTERNATIVE { … }``: clauses in force under that alternative."""
 
     reading: str
     alternative: str
@@ -372,9 +370,6 @@ class When:
     props: NodeProps = NodeProps()
     rules: tuple[Rule, ...] = ()
     params: tuple[Param, ...] = ()  # a ruleset-level block: parameter values of the alternative
-
-
-# ------------------------------------------------------------------ readings
 
 
 @attrs.frozen
@@ -399,7 +394,6 @@ class Reading:
     default_span: Span | None = attrs.field(default=None, eq=False)
     reason: str | None = None  # why the default is the default
     cite: Cite | None = None
-    defaults: int = 0  # how many `default` lines were written, for the checker
 
 
 # ------------------------------------------------------------------ the tree
@@ -587,7 +581,7 @@ class Ruleset:
     total_cite: Cite | None = None
     params: tuple[Param, ...] = ()
     readings: tuple[Reading, ...] = ()
-    param_blocks: tuple[When, ...] = ()  # `when reading … { param … }`: values by alternative
+    param_blocks: tuple[When, ...] = ()  # `when reading … { param … }`
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)

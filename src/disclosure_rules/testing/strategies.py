@@ -317,7 +317,6 @@ _FLOOR_READING = syntax.Reading(
     ),
     _SPAN,
     "per_item",
-    defaults=1,
 )
 """The reading some generated rulesets declare: where deductions stop."""
 

@@ -101,13 +101,6 @@ def _check_default(cx: Context, reading: syntax.Reading, names: list[str]) -> No
             reading.default_span or reading.span,
             did_you_mean(reading.default, names) or f"its alternatives: {', '.join(names)}",
         )
-    if reading.defaults > 1:
-        cx.report(
-            "DR152",
-            f"reading {reading.name!r} has {reading.defaults} defaults",
-            reading.span,
-            "keep one: the alternative in force unless another is selected",
-        )
 
 
 def _param_names(tree: object) -> Iterator[str]:

@@ -215,6 +215,9 @@ class Builder(RuleBuilder):
         alternatives = tuple(b for b in body if isinstance(b, syntax.Alternative))
         defaults = [b for b in body if isinstance(b, tuple)]
         default, reason, default_span = defaults[0] if defaults else (None, None, None)
+        for _, _, again in defaults[1:]:
+            msg = f"reading {name} has more than one default"
+            self._problem("DR152", msg, again, "keep one: the alternative in force by default")
         return syntax.Reading(
             self._name(name),
             unquote(title),
@@ -224,7 +227,6 @@ class Builder(RuleBuilder):
             default_span,
             reason,
             cite,
-            len(defaults),
         )
 
     # -- header and ruleset
