@@ -61,7 +61,9 @@ def test_score_table_is_the_default(capsys):
     code, out, _ = run(capsys, "score", "yifeng-2020-townships", str(TOWNSHIPS))
     assert code == 0
     assert "synthetic demonstration data" in out
-    assert out.splitlines()[4].split()[:3] == ["rank", "unit", "total"]
+    assert "read with 2 reading(s) (see describe): floor_scope=per_item (default)" in out
+    header = next(line for line in out.splitlines() if line.startswith("rank"))
+    assert header.split()[:3] == ["rank", "unit", "total"]
 
 
 def test_score_json_to_a_file(capsys, tmp_path):

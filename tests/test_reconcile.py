@@ -176,8 +176,9 @@ def test_a_clamp_moved_before_the_deduction_it_absorbed_is_rejected(
     entries[-1], entries[-2] = entries[-2], entries[-1]
     clamp = entries[-2]
     running = added(entries[:-1])
+    where = f" (line {clamp['line']})" if "line" in clamp else ""  # a declared floor's line
     assert problems(unit) == [
-        label(unit) + f"node {name}: the {clamp['rule']} at {clamp['inputs']['bound']} "
+        label(unit) + f"node {name}: the {clamp['rule']} at {clamp['inputs']['bound']}{where} "
         f"leaves {running}, not its bound"
     ]
 

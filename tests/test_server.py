@@ -415,3 +415,33 @@ def test_lsp_without_the_editor_extra_says_how_to_install_it(missing: str) -> No
         f"error: the language server needs the editor extra ({missing} is not installed): "
         "pip install 'disclosure-rules[editor]'\n"
     )
+
+
+READINGS = textwrap.dedent(
+    """\
+    ruleset t { title "t"
+      reading scope "扣完即止" {
+        alternative per_item "每项最低0分"
+        alternative whole "总分最低0分"
+        default per_item "逐项列分值"
+      }
+      item a "甲" 2 {
+        deduct 1 per incidents
+        when reading scope = whole {
+          floor none
+        }
+      }
+    }
+    """
+)
+
+
+def test_hover_on_a_reading_lists_its_alternatives_and_default(client: Client) -> None:
+    client.open(READINGS)
+    hover = client.request("textDocument/hover", client.at(READINGS, "scope = whole"))
+    text = hover["contents"]["value"]
+    assert "**reading** `scope` 扣完即止" in text
+    assert "- `per_item` *(default)*: 每项最低0分" in text
+    assert "default: 逐项列分值" in text
+    found = client.request("textDocument/definition", client.at(READINGS, "scope = whole"))
+    assert found["range"]["start"]["line"] == 1

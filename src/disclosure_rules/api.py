@@ -37,8 +37,10 @@ from .facts import Cohort, load_facts
 from .facts.read import MAX_DIGITS, MAX_EXPONENT
 from .files import read_input
 from .language import syntax as tree
-from .language.checker import analyse
+from .language.checker import analyse, check_every_reading
 from .language.parser import MAX_BYTES, parse
+from .language.readings import choose
+from .language.symbols import ReadingValue
 from .model.graph import EvaluationGraph, compile_ruleset
 from .workdays import Calendar
 
@@ -54,6 +56,8 @@ __all__ = [
 ]
 
 ParamValues = Mapping[str, Decimal | int | str]
+Readings = Mapping[str, str]
+"""Readings selected by name: ``{"floor_scope": "whole_100"}``."""
 
 
 @attrs.define(eq=False)
@@ -74,6 +78,11 @@ class Ruleset:
     @property
     def max(self) -> Decimal:
         return self.graph.root.points
+
+    @property
+    def readings(self) -> tuple[ReadingValue, ...]:
+        """Every reading the ruleset declares, with the alternative in force."""
+        return self.graph.readings
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -180,10 +189,27 @@ def _check_params(params: object) -> None:
         expect_argument(name, str, "params", "parameter names as str")
 
 
+def _check_readings(readings: object) -> None:
+    expected = "a mapping of reading names to alternatives"
+    expect_argument(readings, (Mapping, type(None)), "readings", expected)
+    assert readings is None or isinstance(readings, Mapping)
+    for name, alternative in (readings or {}).items():
+        expect_argument(name, str, "readings", "reading names as str")
+        expect_argument(alternative, str, f"reading {name!r}", "an alternative's name (str)")
+
+
+def _readings(parsed: tree.Ruleset, readings: Readings | None) -> dict[str, str]:
+    """The selection, every name checked against the ruleset (DR154 names what it has)."""
+    choose(parsed, readings)
+    return dict(readings or {})
+
+
 def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decimal]:
     if not params:
         return {}
-    known = {p.name for p in parsed.params}
+    known = {p.name for p in parsed.params} | {
+        p.name for block in parsed.param_blocks for p in block.params
+    }
     problems = []
     values: dict[str, Decimal] = {}
     for name, raw in params.items():
@@ -234,20 +260,23 @@ def compile(
     params: ParamValues | None = None,
     *,
     file: str = "<string>",
+    readings: Readings | None = None,
 ) -> Ruleset:
-    """Parse, check and compile ruleset text; raise on any error (all of them, together)."""
-    data = _text_bytes(text, file, params)
+    """Parse, check and compile ruleset text under the ``readings`` selected (the
+    defaults for the rest); raise on any error (all of them, together)."""
+    data = _text_bytes(text, file, params, readings)
     syntax = parse(data, file)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    graph = compile_ruleset(syntax, analyse(syntax, _params(syntax, params)), digest)
-    return Ruleset(graph, syntax)
+    report = analyse(syntax, _params(syntax, params), _readings(syntax, readings))
+    return Ruleset(compile_ruleset(syntax, report, digest), syntax)
 
 
-def _text_bytes(text: object, file: object, params: object) -> bytes:
+def _text_bytes(text: object, file: object, params: object, readings: object = None) -> bytes:
     """The ruleset text as UTF-8 bytes, its arguments checked (a lone surrogate: DR003)."""
     expect_argument(text, (str, bytes), "text", "the ruleset text as str or UTF-8 bytes")
     expect_argument(file, str, "file", "the name shown in diagnostics, a str")
     _check_params(params)
+    _check_readings(readings)
     if isinstance(text, bytes):
         return text
     assert isinstance(text, str) and isinstance(file, str)
@@ -262,25 +291,48 @@ def _text_bytes(text: object, file: object, params: object) -> bytes:
         raise RulesetSyntaxError(diagnostic) from None
 
 
-def load(name_or_path: str | os.PathLike[str], params: ParamValues | None = None) -> Ruleset:
-    """A shipped ruleset by id (see :func:`catalog`) or a ``.dr`` file by path."""
+def load(
+    name_or_path: str | os.PathLike[str],
+    params: ParamValues | None = None,
+    *,
+    readings: Readings | None = None,
+) -> Ruleset:
+    """A shipped ruleset by id (see :func:`catalog`) or a ``.dr`` file by path, compiled
+    under the ``readings`` selected (``{"floor_scope": "whole_100"}``; the defaults for
+    the rest)."""
     _check_params(params)
+    _check_readings(readings)
     file, data = _read(name_or_path)
-    return compile(data, params, file=file)
+    return compile(data, params, file=file, readings=readings)
+
+
+def _diagnostics(
+    syntax: tree.Ruleset, params: ParamValues | None, readings: Readings | None
+) -> list[Diagnostic]:
+    """Under the readings selected, or (none selected) under every alternative in turn."""
+    values = _params(syntax, params)
+    if readings:
+        return list(analyse(syntax, values, _readings(syntax, readings)).diagnostics)
+    return check_every_reading(syntax, values)
 
 
 def check(
-    name_or_path: str | os.PathLike[str], params: ParamValues | None = None
+    name_or_path: str | os.PathLike[str],
+    params: ParamValues | None = None,
+    *,
+    readings: Readings | None = None,
 ) -> list[Diagnostic]:
     """Every diagnostic (errors and warnings) for a ruleset file or shipped id; never raises
-    for problems in the ruleset itself."""
+    for problems in the ruleset itself. Without ``readings``, the clauses of every
+    alternative of every reading are checked; with them, the ruleset as selected."""
     from .errors import DisclosureRulesError
 
     _check_params(params)
+    _check_readings(readings)
     try:
         file, data = _read(name_or_path)
         syntax = parse(data, file)
-        return list(analyse(syntax, _params(syntax, params)).diagnostics)
+        return _diagnostics(syntax, params, readings)
     except DisclosureRulesError as exc:
         return list(exc.diagnostics)
     except RecursionError:  # each ruleset is checked on its own: one cannot stop the next
@@ -288,15 +340,20 @@ def check(
 
 
 def check_text(
-    text: str | bytes, params: ParamValues | None = None, *, file: str = "<string>"
+    text: str | bytes,
+    params: ParamValues | None = None,
+    *,
+    file: str = "<string>",
+    readings: Readings | None = None,
 ) -> list[Diagnostic]:
-    """Every diagnostic for ruleset text; never raises for problems in the text itself."""
+    """Every diagnostic for ruleset text (as :func:`check`); never raises for problems in
+    the text itself."""
     from .errors import DisclosureRulesError
 
-    data = _text_bytes(text, file, params)
+    data = _text_bytes(text, file, params, readings)
     try:
         syntax = parse(data, file)
-        return list(analyse(syntax, _params(syntax, params)).diagnostics)
+        return _diagnostics(syntax, params, readings)
     except DisclosureRulesError as exc:
         return list(exc.diagnostics)
     except RecursionError:

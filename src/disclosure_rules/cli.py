@@ -149,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--format", choices=("text", "json"), default="text")
     ck.add_argument("--strict", action="store_true", help="warnings are errors too")
     _param_option(ck)
+    _reading_option(ck)
     ck.set_defaults(run=_cmd_check)
 
     ds = command("describe", "the compiled ruleset (nodes, rules, parameters)")
@@ -156,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     ds.add_argument("--format", choices=("json", "text", "dot"), default="text")
     ds.add_argument("-o", "--output", metavar="FILE")
     _param_option(ds)
+    _reading_option(ds)
     ds.set_defaults(run=_cmd_describe)
 
     sc = command("score", "score a cohort of units from their facts")
@@ -170,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
     _param_option(sc)
+    _reading_option(sc)
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
 
@@ -187,6 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome that prints PDF")
     rp.add_argument("--strict", action="store_true", help="missing facts are errors")
     _param_option(rp)
+    _reading_option(rp)
     _calendar_option(rp)
     rp.set_defaults(run=_cmd_report)
     fm = command("form", "write the self-assessment form (自评表) of a ruleset as .xlsx")
@@ -201,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     fm.add_argument("--deadline", metavar="DATE", help="the deadline printed on the cover")
     _param_option(fm)
+    _reading_option(fm)
     fm.set_defaults(run=_cmd_form)
 
     fc = command("facts", "read filled forms into a facts file (JSON)")
@@ -208,6 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     fc.add_argument("forms", nargs="+", metavar="FORM", help="filled forms, or folders of them")
     fc.add_argument("-o", "--output", metavar="FILE")
     _param_option(fc)
+    _reading_option(fc)
     fc.set_defaults(run=_cmd_facts)
 
     ts = command("test", "run ruleset test cases (YAML); exit 1 on any failure")
@@ -217,6 +223,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report which rules, clamps, N/A policies and grades were exercised",
     )
+    _reading_option(ts)
     ts.set_defaults(run=_cmd_test)
 
     fm = command("fmt", "print rulesets in the canonical layout (comments kept)")
@@ -245,6 +252,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--strict", action="store_true")
     _param_option(ex)
+    _reading_option(ex)
     _calendar_option(ex)
     ex.set_defaults(run=_cmd_explain)
 
@@ -269,6 +277,17 @@ def _param_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _reading_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME=ALTERNATIVE",
+        help="read an ambiguous clause another way (repeatable; `describe` lists the "
+        "readings), e.g. --reading floor_scope=whole_100",
+    )
+
+
 def _calendar_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--calendar",
@@ -288,6 +307,16 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
             raise _UsageError(f"--param takes NAME=VALUE, got {item!r}")
         out[name.strip()] = value.strip()
     return out
+
+
+def _readings(args: argparse.Namespace) -> dict[str, str] | None:
+    out: dict[str, str] = {}
+    for item in args.reading:
+        name, sep, alternative = item.partition("=")
+        if not sep or not name.strip() or not alternative.strip():
+            raise _UsageError(f"--reading takes NAME=ALTERNATIVE, got {item!r}")
+        out[name.strip()] = alternative.strip()
+    return out or None
 
 
 def _calendar(args: argparse.Namespace) -> Calendar | None:
@@ -439,11 +468,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     params = _params(args)
+    readings = _readings(args)
     failed = False
     report = []
     for name in args.rulesets:
         wrong = _wrong_kind(name, "ruleset", "DR000")
-        diagnostics = [wrong] if wrong else api.check(name, params or None)
+        diagnostics = [wrong] if wrong else api.check(name, params or None, readings=readings)
         if args.strict:
             diagnostics = [attrs.evolve(d, severity=Severity.ERROR) for d in diagnostics]
         errors = [d for d in diagnostics if d.is_error]
@@ -470,7 +500,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_describe(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output(args.output, inputs=[i for i in [_ruleset_input(args.ruleset)] if i])
-    ruleset = api.load(args.ruleset, _params(args) or None)
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     if args.format == "json":
         text = json.dumps(ruleset.describe(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "dot":
@@ -483,7 +513,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> Results:
     _expect_kinds(args.ruleset, args.facts)
-    ruleset = api.load(args.ruleset, _params(args) or None)
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     detail = not getattr(args, "no_detail", False)
     calendar = _calendar(args)
     facts: str | Cohort = args.facts
@@ -499,7 +529,7 @@ def _is_forms(name: str) -> bool:
 
 
 def _cmd_form(args: argparse.Namespace) -> int:
-    ruleset = api.load(args.ruleset, _params(args) or None)
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     deadline = None
     if args.deadline is not None:
         try:
@@ -530,7 +560,7 @@ def _unit_option(value: str) -> tuple[str, list[str]]:
 
 
 def _cmd_facts(args: argparse.Namespace) -> int:
-    ruleset = api.load(args.ruleset, _params(args) or None)
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     document = read_forms(ruleset.graph, args.forms)
     load_facts(document, ruleset.graph, file=", ".join(args.forms))  # refuse what cannot score
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -611,7 +641,7 @@ def _advice(path: str) -> str:
 def _cmd_test(args: argparse.Namespace) -> int:
     from .testing.cases import run
 
-    report = run(args.paths)
+    report = run(args.paths, _readings(args))
     if report.cases == 0:
         msg = "no test cases found (a folder is searched for *.yaml files)"
         raise _NoCases(Diagnostic("DR311", msg, file=", ".join(args.paths)))

@@ -29,11 +29,12 @@ from . import api
 from .catalog import shipped_paths
 from .decimals import round_half_up
 from .decimals import text as exact
-from .errors import Diagnostic, DisclosureRulesError
+from .errors import Diagnostic, DisclosureRulesError, ParameterError
 from .evaluation.audit import READABLE_SCHEMA_VERSIONS, decimal_text, reconcile
 from .evaluation.cohort import standings
 from .facts import load_facts
 from .files import read_input
+from .model.graph import readings_hash
 from .workdays import Calendar
 
 __all__ = ["MAX_RESULTS_BYTES", "ResultsError", "Verification", "read_results", "verify"]
@@ -122,6 +123,11 @@ def _shape(doc: Any) -> list[str]:
         problems += _fields("ruleset", ruleset, {"id": str, "title": str, "hash": str})
         if isinstance(ruleset.get("hash"), str) and not _HASH.fullmatch(ruleset["hash"]):
             problems.append(f"ruleset.hash {ruleset['hash']!r} is not a 'sha256:' hash")
+        readings = ruleset.get("readings", {})
+        if not isinstance(readings, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in readings.items()
+        ):
+            problems.append("ruleset.readings is not an object of reading names to alternatives")
         rounding = ruleset.get("rounding")
         if not isinstance(rounding, int) or isinstance(rounding, bool) or not 0 <= rounding <= 20:
             problems.append(f"ruleset.rounding {rounding!r} is not a number of places (0..20)")
@@ -298,11 +304,39 @@ def _graph(
     doc: Mapping[str, Any], path: str | None, problem: _Report
 ) -> tuple[api.Ruleset | None, str]:
     """The ruleset the results were scored with: the given one, or the shipped one of the
-    recorded id, with the recorded parameter overrides, if its hash is the recorded one."""
+    recorded id, with the recorded parameter overrides and readings, if its hash is the
+    recorded one."""
     recorded = doc["ruleset"]
     params = {p["name"]: p["value"] for p in doc.get("params", []) if p.get("overridden")}
+    in_force = recorded.get("readings") or None
+    readings = in_force
+    listed = [r for r in doc.get("readings", []) if isinstance(r, dict)]
+    if listed:  # the readings selected, as they were (the rest were left to their defaults)
+        readings = {r["name"]: r["in_force"] for r in listed if r.get("selected")} or None
+    try:
+        found, note = _scored_with(recorded, path, params or None, readings, problem)
+    except ParameterError as exc:  # a recorded reading or parameter the ruleset lacks
+        for d in exc.diagnostics:
+            problem(d.code, d.message)
+        return None, "the recorded parameters or readings are not the ruleset's"
+    if found is not None and in_force != (found.graph.metadata().get("readings")):
+        problem("DR707", f"the readings recorded, {in_force}, are not the ones in force")
+        return None, "the readings recorded are not the ones in force"
+    if in_force and recorded.get("readings_hash") != readings_hash(recorded["hash"], in_force):
+        problem("DR707", "the readings hash is not the hash of the readings recorded")
+        return None, "the readings recorded do not match their hash"
+    return found, note
+
+
+def _scored_with(
+    recorded: Mapping[str, Any],
+    path: str | None,
+    params: dict[str, Any] | None,
+    readings: dict[str, str] | None,
+    problem: _Report,
+) -> tuple[api.Ruleset | None, str]:
     if path is not None:
-        ruleset = api.load(path, params or None)
+        ruleset = api.load(path, params, readings=readings)
         if ruleset.graph.ruleset_hash != recorded["hash"]:
             problem(
                 "DR707",
@@ -313,7 +347,7 @@ def _graph(
         return ruleset, f"with {path}"
     if recorded["id"] not in shipped_paths():
         return None, f"ruleset {recorded['id']!r} is not shipped: give --ruleset FILE"
-    ruleset = api.load(recorded["id"], params or None)
+    ruleset = api.load(recorded["id"], params, readings=readings)
     if ruleset.graph.ruleset_hash != recorded["hash"]:
         # another version of the shipped ruleset, or an edited hash: either way the
         # results cannot be vouched for without the ruleset they name

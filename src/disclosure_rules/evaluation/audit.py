@@ -200,7 +200,7 @@ def _entry_shape(entry: Any) -> list[str]:
     if entry["kind"] == "grade" and decimal_text(entry.get("delta")) not in (None, 0):
         # a quota or a veto moves a grade, never a score
         problems.append(f"a grade entry changes the score by {entry.get('delta')!r}, not 0")
-    for key in ("child", "rule", "cite", "note", "assumption"):
+    for key in ("child", "rule", "cite", "note", "reading", "assumption"):
         if key in entry and not isinstance(entry[key], str):
             problems.append(f"{key} {entry[key]!r} is not text")
     line = entry.get("line")
@@ -405,6 +405,10 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
         assumed = ruleset.get("assumed_params") or []
         if assumed:
             out.append(f"built on assumed parameters: {', '.join(assumed)}")
+        readings = ruleset.get("readings") or {}
+        if readings:
+            shown = ", ".join(f"{name}={alt}" for name, alt in readings.items())
+            out.append(f"readings in force: {shown}")
         structure = ruleset.get("assumed_structure") or []
         if structure:
             shown = ", ".join(f"{a['kind']} {a['id']}" for a in structure)
@@ -460,6 +464,8 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
         parts.append(f"— {entry['note']}")
     if entry.get("line") is not None:
         parts.append(f"(line {entry['line']})")
+    if entry.get("reading"):
+        parts.append(f"[reading {entry['reading']}]")
     text = "  ".join(parts)
     if entry.get("cite"):
         text += f"  「{entry['cite']}」"

@@ -101,7 +101,9 @@ def _failure(
             reason = "every piece of evidence is of a rejected kind"
             if "late" in set_aside:
                 reason = "every piece of evidence is of a rejected kind or submitted late"
-            return Failure("evidence_rejected", None, node.rejected_cite, reason, shown)
+            return Failure(
+                "evidence_rejected", node.rejected_line, node.rejected_cite, reason, shown
+            )
         assert needs.by is not None
         reason = f"every piece of evidence was submitted after {needs.by.isoformat()}"
         return Failure("evidence_deadline", needs.by_line, needs.by_cite, reason, shown)

@@ -21,7 +21,7 @@ from ..decimals import ONE, ZERO, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import NodeFacts
-from ..model.graph import EvaluationGraph, GraphNode
+from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..version import __version__
 from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
@@ -285,6 +285,8 @@ class UnitResult:
             if n.assumption:
                 node["assumption"] = n.assumption
             node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
+            if g.decided:
+                _mark_readings(node["entries"], g.decided)
             yield node
             if status == "scored":
                 for child in reversed(n.children):
@@ -293,6 +295,15 @@ class UnitResult:
     def explain(self) -> str:
         """The audit as readable text (from this run's ledger; nothing is re-scored)."""
         return render_text(self.to_dict(), self._ledger.graph.metadata())
+
+
+def _mark_readings(entries: list[dict[str, Any]], decided: Mapping[int, str]) -> None:
+    """Name, on each entry a clause of a ``when reading`` block wrote, the reading and
+    alternative that put the clause in force (``floor_scope=per_item``)."""
+    for entry in entries:
+        choice = decided.get(entry.get("line", 0))
+        if choice is not None:
+            entry["reading"] = choice
 
 
 def _present(value: Decimal, places: int) -> str:
@@ -365,6 +376,7 @@ class Results:
                     "assumed": p.assumed,
                     "overridden": p.overridden,
                     "description": p.description,
+                    **({"reading": g.decided[p.span.line]} if p.span.line in g.decided else {}),
                 }
                 for p in g.params
             ],
@@ -375,6 +387,7 @@ class Results:
                 ),
                 *(str(a) for a in g.assumed_structure),
             ],
+            **({"readings": [reading_dict(r) for r in g.readings]} if g.readings else {}),
             "grades": [band.name for band in g.grades],
             "units": [u.to_dict() for u in self.units],
             "warnings": [w.to_dict() for w in self.warnings],

@@ -279,21 +279,26 @@ class _Printer:
             joined = [" + ".join(group) for group in r.groups]
             groups = wrapped("groups", joined, self.depth) + cite(r.groups_cite)
             self.emit(groups, lines.get("groups"))
+        for reading in r.readings:
+            self.blank()
+            self.reading(reading)
         if r.params:
             self.blank()
             for p in r.params:
-                mark = " assumed" if p.assumed else ""
-                self.emit(
-                    f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}"
-                    f"{cite(p.cite)}",
-                    p.span.line,
-                )
+                self.param(p)
+        for block in r.param_blocks:
+            self.blank()
+            self.open(f"when reading {block.reading} = {block.alternative}", block.span.line)
+            for p in block.params:
+                self.param(p)
+            self.close(block.span.end_line)
         policy = list(self.props(r.policy))
-        if policy:
+        if policy or r.policy.when:
             self.blank()
             self.open("policy", lines.get("policy"))
             for text, line in policy:
                 self.emit(text, line)
+            self.whens(r.policy.when)
             self.depth -= 1
             self.emit("}", None)
         for cal in r.calendars:
@@ -342,6 +347,36 @@ class _Printer:
                 c.span.line,
             )
 
+    def param(self, p: syntax.Param) -> None:
+        mark = " assumed" if p.assumed else ""
+        self.emit(
+            f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}{cite(p.cite)}",
+            p.span.line,
+        )
+
+    def reading(self, reading: syntax.Reading) -> None:
+        self.open(
+            f"reading {reading.name} {quote(reading.title)}{cite(reading.cite)}", reading.span.line
+        )
+        for alt in reading.alternatives:
+            self.emit(f"alternative {alt.name} {quote(alt.meaning)}{cite(alt.cite)}", alt.span.line)
+        if reading.default is not None:
+            reason = f" {quote(reading.reason)}" if reading.reason is not None else ""
+            line = reading.default_span.line if reading.default_span else None
+            self.emit(f"default {reading.default}{reason}", line)
+        self.close(reading.span.end_line)
+
+    def whens(self, blocks: Sequence[syntax.When]) -> None:
+        """``when reading NAME = ALTERNATIVE { … }`` blocks: their statements inside."""
+        for w in blocks:
+            self.open(f"when reading {w.reading} = {w.alternative}", w.span.line)
+            for text, line in self.props(w.props):
+                self.emit(text, line)
+            for r in w.rules:
+                self.emit(rule(r), r.span.line)
+            self.whens(w.props.when)
+            self.close(w.span.end_line)
+
     def props(self, props: syntax.NodeProps) -> Iterator[tuple[str, int | None]]:
         """A node's (or the policy's) metadata and policies, as (text, source line)."""
         if props.owner is not None:
@@ -374,7 +409,8 @@ class _Printer:
             yield f"no {empty.records} means {empty.meaning}{cite(empty.cite)}", empty.span.line
         for b in props.bounds:
             value = "none" if b.value is None else number(b.value)
-            yield f"{b.kind} {value}{cite(b.cite)}", b.span.line
+            below = " below" if b.below else ""
+            yield f"{b.kind} {value}{below}{cite(b.cite)}", b.span.line
         for d in props.absent:
             over = f" over {names(d.over)}" if d.over else ""
             yield f"absent {d.mode}{over}{cite(d.cite)}", d.span.line
@@ -392,6 +428,7 @@ class _Printer:
             self.emit(text, line)
         for r in c.rules:  # an error the checker reports, but the text keeps what was written
             self.emit(rule(r), r.span.line)
+        self.whens(c.props.when)
         if c.props != syntax.NodeProps() and c.children:
             self.blank()
         if c.direct is not None:
@@ -429,10 +466,11 @@ class _Printer:
                 assert_never(n)
         head += origin(n.cite, n.assumption)
         body = [*self.props(n.props), *((rule(r), r.span.line) for r in n.rules)]
-        if not body and not n.children and not isinstance(n, syntax.Section):
+        simple = not n.children and not n.props.when and not isinstance(n, syntax.Section)
+        if not body and simple:
             self.emit(head, n.span.line)
             return
-        if len(body) == 1 and not n.children and not isinstance(n, syntax.Section):
+        if len(body) == 1 and simple:
             text, line = body[0]
             one_line = f"{head} {{ {text} }}"
             fits = display_width(_INDENT * self.depth + one_line) <= _WIDTH
@@ -444,6 +482,7 @@ class _Printer:
         self.open(head, n.span.line)
         for text, line in body:
             self.emit(text, line)
+        self.whens(n.props.when)
         for child in n.children:
             self.node(child)
         self.close(n.span.end_line)

@@ -47,6 +47,8 @@ _DECLARATIONS = (
     "veto",
     "convert",
     "calendar",
+    "reading",
+    "alternative",
 )
 # Words that name a choice: a mode, a policy, a unit of time.
 _CONSTANTS = (
@@ -67,6 +69,7 @@ _CONSTANTS = (
     "error",
     "days",
     "hours",
+    "below",
 )
 # Every other keyword: headers, statements, rules, conditions.
 _KEYWORDS = (
@@ -119,6 +122,7 @@ _KEYWORDS = (
     "grade",
     "workdays",
     "holidays",
+    "default",
 )
 
 _NAME = r"[^\W\d]\w*"
@@ -151,7 +155,11 @@ class RulesetLexer(RegexLexer):
                 Keyword.Declaration,
                 "node_id",
             ),
-            (r"param" + _END_OF_WORD, Keyword.Declaration, "param_name"),
+            (
+                words(("param", "reading", "alternative"), suffix=_END_OF_WORD),
+                Keyword.Declaration,
+                "param_name",
+            ),
             (words(_DECLARATIONS, suffix=_END_OF_WORD), Keyword.Declaration),
             (words(_CONSTANTS, suffix=_END_OF_WORD), Keyword.Constant),
             (words(_KEYWORDS, suffix=_END_OF_WORD), Keyword),

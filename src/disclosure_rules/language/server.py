@@ -41,7 +41,9 @@ _WORD = re.compile(r"[^\W\d]\w*")
 _PROSE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*')  # strings and comments: no names in there
 _SOURCE = "disclosure-rules"
 
-Declaration = syntax.Item | syntax.Section | syntax.Bonus | syntax.Component | syntax.Param
+Declaration = (
+    syntax.Item | syntax.Section | syntax.Bonus | syntax.Component | syntax.Param | syntax.Reading
+)
 
 
 # ---------------------------------------------------------------- positions
@@ -176,6 +178,10 @@ class Analysis:
         return {p.name: p for p in self.tree.params} if self.tree else {}
 
     @cached_property
+    def readings(self) -> dict[str, syntax.Reading]:
+        return {r.name: r for r in self.tree.readings} if self.tree else {}
+
+    @cached_property
     def maxima(self) -> dict[str, str]:
         """Each node's maximum as compiled (empty while the ruleset has errors)."""
         try:
@@ -193,7 +199,7 @@ class Analysis:
         return chunk[span.column - 1 : cut]
 
     def declaration_at(self, line: int, column: int) -> Declaration | None:
-        """What the name under the cursor refers to: a parameter or a node."""
+        """What the name under the cursor refers to: a parameter, a node or a reading."""
         word = _word_at(self.lines, line, column)
         if word is None or self.tree is None:
             return None
@@ -203,11 +209,14 @@ class Analysis:
                 return self.params.get(obj.name)
             if isinstance(obj, syntax.FactRef) and span and _contains(span, line, column):
                 return self.nodes.get(obj.node) if obj.node == word else None
-        return self.nodes.get(word) or self.params.get(word)
+        return self.nodes.get(word) or self.params.get(word) or self.readings.get(word)
 
     def name_range(self, declaration: Declaration, encoding: str) -> lsp.Range:
         """The range of a declaration's name (its whole first line if the name is not there)."""
-        name = declaration.name if isinstance(declaration, syntax.Param) else declaration.id
+        if isinstance(declaration, syntax.Param | syntax.Reading):
+            name = declaration.name
+        else:
+            name = declaration.id
         line = declaration.span.line - 1
         text = self.lines[line]
         for match in _WORD.finditer(text, declaration.span.column - 1):
@@ -239,8 +248,15 @@ def to_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Dia
 
 
 def hover_text(analysis: Analysis, declaration: Declaration) -> str:
-    """Markdown for a hover over a node or a parameter."""
-    if isinstance(declaration, syntax.Param):
+    """Markdown for a hover over a node, a parameter or a reading."""
+    if isinstance(declaration, syntax.Reading):
+        lines = [f"**reading** `{declaration.name}` {declaration.title}"]
+        for alt in declaration.alternatives:
+            mark = " *(default)*" if alt.name == declaration.default else ""
+            lines.append(f"- `{alt.name}`{mark}: {alt.meaning}")
+        if declaration.reason:
+            lines.append(f"default: {declaration.reason}")
+    elif isinstance(declaration, syntax.Param):
         value = analysis.source(declaration.default.span)
         lines = [f"**param** `{declaration.name}` = {value}"]
         if declaration.assumed:
@@ -266,7 +282,7 @@ def hover_text(analysis: Analysis, declaration: Declaration) -> str:
 def _figures(node: Declaration) -> Iterator[tuple[str, syntax.Number]]:
     if isinstance(node, syntax.Bonus):
         yield "cap", node.cap
-    elif not isinstance(node, syntax.Param) and node.points is not None:
+    elif not isinstance(node, syntax.Param | syntax.Reading) and node.points is not None:
         yield "points", node.points
     if isinstance(node, syntax.Component):
         yield "weight", node.weight
@@ -283,6 +299,10 @@ def completions(analysis: Analysis | None) -> list[lsp.CompletionItem]:
         items += [
             lsp.CompletionItem(label=n, kind=lsp.CompletionItemKind.Variable, detail=p.description)
             for n, p in analysis.params.items()
+        ]
+        items += [
+            lsp.CompletionItem(label=n, kind=lsp.CompletionItemKind.Enum, detail=r.title)
+            for n, r in analysis.readings.items()
         ]
     return items
 

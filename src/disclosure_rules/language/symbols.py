@@ -21,6 +21,7 @@ __all__ = [
     "DefaultInForce",
     "FactType",
     "ParamValue",
+    "ReadingValue",
     "node_points",
     "resolve_params",
 ]
@@ -45,6 +46,31 @@ class ParamValue:
     overridden: bool
     span: Span
     percent: bool = False
+
+
+@attrs.frozen
+class ReadingValue:
+    """A reading of an ambiguous clause, and the alternative in force."""
+
+    name: str
+    title: str
+    alternative: str  # the one in force
+    default: str
+    selected: bool  # chosen explicitly (even if it is the default), not left to the default
+    alternatives: tuple[tuple[str, str, str | None], ...]  # (name, meaning, cite)
+    cite: str | None = None
+    reason: str | None = None  # why the default is the default
+    line: int = 0
+
+    @property
+    def meaning(self) -> str:
+        """What the alternative in force means."""
+        return next(meaning for name, meaning, _ in self.alternatives if name == self.alternative)
+
+    @property
+    def choice(self) -> str:
+        """``NAME=ALTERNATIVE``, as ``--reading`` takes it and the audit shows it."""
+        return f"{self.name}={self.alternative}"
 
 
 def resolve_params(
@@ -95,6 +121,7 @@ class CheckReport:
     params: dict[str, ParamValue]
     fact_types: dict[tuple[str, str], FactType]
     record_types: dict[tuple[str, str], dict[str, FactType]]
+    readings: tuple[ReadingValue, ...] = ()
     # reader (an item, bonus, survey component or veto) → (node, field) → its default
     defaults: dict[str, dict[tuple[str, str], DefaultInForce]] = attrs.field(factory=dict)
 

@@ -23,6 +23,7 @@ from ..errors import Span
 __all__ = [
     "AllMet",
     "AllOf",
+    "Alternative",
     "Answer",
     "AnyOf",
     "AppliesTo",
@@ -62,6 +63,7 @@ __all__ = [
     "ParamRef",
     "Rate",
     "RateOnTime",
+    "Reading",
     "Resolve",
     "Rule",
     "Ruleset",
@@ -71,6 +73,7 @@ __all__ = [
     "Survey",
     "Truthy",
     "Veto",
+    "When",
     "ZeroWhen",
 ]
 
@@ -330,12 +333,13 @@ class EmptyRecords:
 
 @attrs.frozen
 class Bound:
-    """``floor N`` / ``floor none`` / ``cap N`` on a node or the ruleset total."""
+    """``floor N`` / ``floor none`` / ``cap N``; ``floor N below`` for every node below."""
 
     kind: _L["floor", "cap"]
     value: Number | None  # None: ``floor none``
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    below: bool = False
 
 
 @attrs.frozen
@@ -379,6 +383,43 @@ class NodeProps:
     absent: tuple[FactDefault, ...] = ()
     na_statement: StatementRequired | None = None
     empty: tuple[EmptyRecords, ...] = ()
+    when: tuple[When, ...] = ()  # clauses that hold under one alternative of a reading
+
+
+@attrs.frozen
+class When:
+    """``when reading NAME = ALTERNATIVE { … }``: clauses in force under that alternative."""
+
+    reading: str
+    alternative: str
+    span: Span = attrs.field(eq=False)
+    props: NodeProps = NodeProps()
+    rules: tuple[Rule, ...] = ()
+    params: tuple[Param, ...] = ()  # a ruleset-level block: parameter values of the alternative
+
+
+@attrs.frozen
+class Alternative:
+    """``alternative NAME "what it means" cite "…"``: one way to read a clause."""
+
+    name: str
+    meaning: str
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
+
+
+@attrs.frozen
+class Reading:
+    """``reading NAME "the ambiguous clause" { alternative …  default NAME "why" }``."""
+
+    name: str
+    title: str
+    alternatives: tuple[Alternative, ...]
+    span: Span = attrs.field(eq=False)
+    default: str | None = None
+    default_span: Span | None = attrs.field(default=None, eq=False)
+    reason: str | None = None  # why the default is the default
+    cite: Cite | None = None
 
 
 # ------------------------------------------------------------------ the tree
@@ -565,6 +606,8 @@ class Ruleset:
     total: Number | None = None
     total_cite: Cite | None = None
     params: tuple[Param, ...] = ()
+    readings: tuple[Reading, ...] = ()
+    param_blocks: tuple[When, ...] = ()  # `when reading … { param … }`
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
     tags_span: Span | None = attrs.field(default=None, eq=False)

@@ -19,6 +19,7 @@ import attrs
 from ..decimals import ZERO
 from ..errors import CheckError
 from ..language import syntax
+from ..language.readings import decided_lines, specialise
 from ..language.symbols import CheckReport, DefaultInForce, FactType, node_points
 from ..workdays import Schedule
 from .graph import (
@@ -61,16 +62,19 @@ from .rules import (
 __all__ = ["compile_ruleset"]
 
 _EvidenceState = tuple[
-    tuple[bool, int | None, str | None], tuple[frozenset[str], str | None], EvidenceNeeds
+    tuple[bool, int | None, str | None],
+    tuple[frozenset[str], str | None, int | None],
+    EvidenceNeeds,
 ]
-"""The evidence policy in force: (required, line, cite), (rejected kinds, cite), needs."""
+"""The evidence policy in force: (required, line, cite), (rejected kinds, cite, line), needs."""
 
 
 def compile_ruleset(
     ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str = ""
 ) -> EvaluationGraph:
-    """Compile a checked syntax tree; raise :class:`CheckError` with every error if the
-    checker's ``report`` has any (the checker runs first, in :mod:`disclosure_rules.api`)."""
+    """Compile a checked syntax tree, specialised to the readings the checker's ``report``
+    has in force; raise :class:`CheckError` with every error if the report has any (the
+    checker runs first, in :mod:`disclosure_rules.api`)."""
     if report.errors:
         raise CheckError(report.diagnostics)
     return _Compiler(ruleset, report, ruleset_hash).build()
@@ -78,7 +82,8 @@ def compile_ruleset(
 
 class _Compiler:
     def __init__(self, ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str) -> None:
-        self.r = ruleset
+        self.r = specialise(ruleset, report.readings)
+        self.decided = decided_lines(ruleset, report.readings)
         self.report = report
         self.params = report.params
         self.hash = ruleset_hash
@@ -140,13 +145,16 @@ class _Compiler:
         children: list[int] = []
         na = self.na_rule(root_props, r.id, None)
         statement = self.statement_rule(root_props, r.id, None)
-        evidence = self.evidence(root_props, (False, None, None), (frozenset(), None), NO_NEEDS)
+        evidence = self.evidence(
+            root_props, (False, None, None), (frozenset(), None, None), NO_NEEDS
+        )
+        below = self.floor_below(root_props, Bound(ZERO))
         if r.components:
             for comp in r.components:
-                children.append(self.component(comp, na, evidence, statement))
+                children.append(self.component(comp, na, evidence, statement, below))
         else:
             for node in r.children:
-                children.append(self.tree_node(node, 0, na, evidence, statement))
+                children.append(self.tree_node(node, 0, na, evidence, statement, below))
         for idx in children:
             self.set_parent(idx, 0)
         regular = [self.get(i) for i in children if self.get(i).kind != "bonus"]
@@ -155,8 +163,8 @@ class _Compiler:
             points = declared if declared is not None else Decimal(100)
         else:
             points = declared if declared is not None else sum((n.points for n in regular), ZERO)
-        floor = self.bound(root_props, "floor", ZERO)
-        cap = self.bound(root_props, "cap", None)
+        floor = self.bound(root_props, "floor", Bound(ZERO))
+        cap = self.bound(root_props, "cap", Bound(None))
         self.nodes[0] = GraphNode(
             index=0,
             id=r.id,
@@ -216,6 +224,8 @@ class _Compiler:
             groups_cite=r.groups_cite.text if r.groups_cite else None,
             by_id=by_id,
             fact_schema=schema,
+            readings=self.report.readings,
+            decided=self.decided,
         )
 
     def get(self, idx: int) -> GraphNode:
@@ -266,7 +276,7 @@ class _Compiler:
         self,
         props: syntax.NodeProps,
         required: tuple[bool, int | None, str | None],
-        rejected: tuple[frozenset[str], str | None],
+        rejected: tuple[frozenset[str], str | None, int | None],
         needs: EvidenceNeeds,
     ) -> _EvidenceState:
         for ev in props.evidence:
@@ -275,10 +285,11 @@ class _Compiler:
             if ev.required is not None:
                 required = (ev.required, line, cite)
             if ev.rejected:
-                rejected = (rejected[0] | frozenset(ev.rejected), cite or rejected[1])
+                kinds = rejected[0] | frozenset(ev.rejected)
+                rejected = (kinds, cite or rejected[1], line if cite else rejected[2])
             if ev.kinds:
-                kinds = tuple(frozenset(group) for group in ev.kinds)
-                needs = attrs.evolve(needs, kinds=kinds, kinds_line=line, kinds_cite=cite)
+                groups = tuple(frozenset(group) for group in ev.kinds)
+                needs = attrs.evolve(needs, kinds=groups, kinds_line=line, kinds_cite=cite)
             if ev.by is not None:
                 needs = attrs.evolve(needs, by=ev.by, by_line=line, by_cite=cite)
         return required, rejected, needs
@@ -298,12 +309,21 @@ class _Compiler:
             return ()
         return tuple(_fact_default(key, found[key]) for key in sorted(found))
 
-    def bound(self, props: syntax.NodeProps, kind: str, default: Decimal | None) -> Bound:
+    def bound(self, props: syntax.NodeProps, kind: str, default: Bound) -> Bound:
+        """The node's own floor or cap, else ``default`` (inherited, or the plain one)."""
         for b in props.bounds:
-            if b.kind == kind:
+            if b.kind == kind and not b.below:
                 value = None if b.value is None else self.num(b.value)
                 return Bound(value, b.span.line, b.cite.text if b.cite else None, declared=True)
-        return Bound(default)
+        return default
+
+    def floor_below(self, props: syntax.NodeProps, inherited: Bound) -> Bound:
+        """The default floor of the nodes below: ``floor N below`` here, else inherited."""
+        for b in props.bounds:
+            if b.kind == "floor" and b.below:
+                value = None if b.value is None else self.num(b.value)
+                return Bound(value, b.span.line, b.cite.text if b.cite else None)
+        return inherited
 
     # -- nodes
 
@@ -313,11 +333,13 @@ class _Compiler:
         na: NaRule | None,
         evidence: _EvidenceState,
         statement: StatementRule | None,
+        floor: Bound,
     ) -> int:
         idx = self.reserve()
         na = self.na_rule(comp.props, comp.id, na)
         statement = self.statement_rule(comp.props, comp.id, statement)
         evidence = self.evidence(comp.props, *evidence)
+        below = self.floor_below(comp.props, floor)
         kids: list[int] = []
         direct_range = None
         answers: tuple[tuple[str, Decimal], ...] = ()
@@ -341,7 +363,7 @@ class _Compiler:
         else:
             scoring = "tree"
             for child in comp.children:
-                kids.append(self.tree_node(child, 0, na, evidence, statement))
+                kids.append(self.tree_node(child, 0, na, evidence, statement, below))
             for k in kids:
                 self.set_parent(k, idx)
             regular = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
@@ -359,8 +381,8 @@ class _Compiler:
             points=points,
             line=comp.span.line,
             scoring=scoring,
-            floor=self.bound(comp.props, "floor", ZERO),
-            cap=self.bound(comp.props, "cap", points),
+            floor=self.bound(comp.props, "floor", floor),
+            cap=self.bound(comp.props, "cap", Bound(points)),
             weight=self.num(comp.weight),
             na=na,
             na_statement=statement,
@@ -385,19 +407,21 @@ class _Compiler:
         na: NaRule | None,
         evidence: _EvidenceState,
         statement: StatementRule | None,
+        floor: Bound,
     ) -> int:
         idx = self.reserve()
         na = self.na_rule(node.props, node.id, na)
         statement = self.statement_rule(node.props, node.id, statement)
         evidence = self.evidence(node.props, *evidence)
-        (required, ev_line, ev_cite), (rejected, rej_cite), needs = evidence
+        below = self.floor_below(node.props, floor)
+        (required, ev_line, ev_cite), (rejected, rej_cite, rej_line), needs = evidence
         declared_number = node_points(node)
         assumed = list(self.assumed_in(declared_number))
         kids: list[int] = []
         children_points = None
         declared = None
         for child in node.children:
-            kids.append(self.tree_node(child, depth + 1, na, evidence, statement))
+            kids.append(self.tree_node(child, depth + 1, na, evidence, statement, below))
         for k in kids:
             self.set_parent(k, idx)
         resolve = node.props.resolve
@@ -428,8 +452,8 @@ class _Compiler:
             points=points,
             line=node.span.line,
             scoring="tree" if isinstance(node, syntax.Section) else "item",
-            floor=self.bound(node.props, "floor", ZERO),
-            cap=self.bound(node.props, "cap", points),
+            floor=self.bound(node.props, "floor", floor),
+            cap=self.bound(node.props, "cap", Bound(points)),
             declared_points=declared,
             clauses=clauses,
             base=base,
@@ -441,6 +465,7 @@ class _Compiler:
             evidence_cite=ev_cite,
             rejected=rejected,
             rejected_cite=rej_cite,
+            rejected_line=rej_line,
             evidence_needs=needs,
             na_statement=statement,
             empty=tuple(

@@ -11,7 +11,8 @@ from a checked syntax tree is :mod:`disclosure_rules.model.compile`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ import attrs
 from ..decimals import ZERO
 from ..decimals import text as _num
 from ..errors import Diagnostic
-from ..language.symbols import FactType, ParamValue
+from ..language.symbols import FactType, ParamValue, ReadingValue
 from ..schemas import DESCRIBE_SCHEMA_VERSION
 from ..workdays import Schedule
 from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
@@ -50,6 +51,8 @@ __all__ = [
     "NaRule",
     "Stage",
     "compile_ruleset",
+    "reading_dict",
+    "readings_hash",
 ]
 
 
@@ -133,6 +136,7 @@ class GraphNode:
     evidence_cite: str | None = None
     rejected: frozenset[str] = frozenset()
     rejected_cite: str | None = None
+    rejected_line: int | None = None
     evidence_needs: EvidenceNeeds = NO_NEEDS
     na_statement: StatementRule | None = None
     empty: tuple[EmptyRule, ...] = ()  # what an empty list of records means, per list
@@ -336,6 +340,10 @@ class EvaluationGraph:
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
     fact_schema: dict[str, dict[str, FactType]] = attrs.field(factory=dict)
+    # the ruleset's readings with the alternative in force; the source lines of the
+    # clauses they put in force, each with its ``NAME=ALTERNATIVE`` (for the audit)
+    readings: tuple[ReadingValue, ...] = ()
+    decided: dict[int, str] = attrs.field(factory=dict)
 
     @property
     def root(self) -> GraphNode:
@@ -389,6 +397,14 @@ class EvaluationGraph:
             "hash": self.ruleset_hash,
             "indicators": sum(1 for n in self.nodes if n.kind in ("item", "bonus")),
             "assumed_params": [p.name for p in self.assumed_params],
+            **(
+                {
+                    "readings": {r.name: r.alternative for r in self.readings},
+                    "readings_hash": readings_hash(self.ruleset_hash, self.readings),
+                }
+                if self.readings
+                else {}
+            ),
             **({"assumed_structure": [a.to_dict() for a in structure]} if structure else {}),
         }
 
@@ -398,7 +414,8 @@ class EvaluationGraph:
             "schema": DESCRIBE_SCHEMA_VERSION,
             "ruleset": self.metadata(),
             "nodes": [n.to_dict(self) for n in self.nodes],
-            "params": [_param_dict(p) for p in self.params],
+            "params": [_param_dict(p, self.decided) for p in self.params],
+            **({"readings": [reading_dict(r) for r in self.readings]} if self.readings else {}),
             "grades": [
                 {
                     "name": g.name,
@@ -474,7 +491,36 @@ def _dot_escape(text: str) -> str:
     return text.replace('"', '\\"')
 
 
-def _param_dict(p: ParamValue) -> dict[str, Any]:
+def readings_hash(ruleset_hash: str, readings: Iterable[ReadingValue] | Mapping[str, str]) -> str:
+    """The hash of the ruleset as read: its text's hash and every reading in force, so
+    that a results file's record of its readings cannot change without it changing."""
+    chosen = (
+        readings if isinstance(readings, Mapping) else {r.name: r.alternative for r in readings}
+    )
+    text = "\n".join([ruleset_hash, *(f"{k}={v}" for k, v in sorted(chosen.items()))])
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def reading_dict(r: ReadingValue) -> dict[str, Any]:
+    """A reading as ``describe`` and the results header give it."""
+    return {
+        "name": r.name,
+        "title": r.title,
+        "cite": r.cite,
+        "alternatives": [
+            {"name": name, "meaning": meaning, "cite": cite}
+            for name, meaning, cite in r.alternatives
+        ],
+        "default": r.default,
+        "reason": r.reason,
+        "in_force": r.alternative,
+        "selected": r.selected,
+        "line": r.line,
+    }
+
+
+def _param_dict(p: ParamValue, decided: Mapping[int, str]) -> dict[str, Any]:
+    reading = decided.get(p.span.line)
     return {
         "name": p.name,
         "value": _num(p.value),
@@ -483,4 +529,5 @@ def _param_dict(p: ParamValue) -> dict[str, Any]:
         "assumed": p.assumed,
         "overridden": p.overridden,
         "line": p.span.line,
+        **({"reading": reading} if reading else {}),
     }

@@ -370,7 +370,7 @@ class ZeroWhen:
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, shown = judge_condition(self.condition, scope)
-        if not held or score == ZERO:
+        if not held or score <= ZERO:  # a score below zero has nothing more to lose
             return score
         scope.record("zero", -score, self.type, self.line, self.cite, shown)
         return ZERO

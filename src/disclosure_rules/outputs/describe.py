@@ -8,12 +8,26 @@ from ..api import Ruleset
 from ..decimals import text as exact
 from .text import printable
 
-__all__ = ["describe_text", "param_value"]
+__all__ = ["describe_text", "param_value", "reading_lines"]
 
 
 def param_value(p: Any) -> str:
     """A parameter's value as the ruleset writes it (70%, not 0.7)."""
     return f"{exact(p.value * 100)}%" if p.percent else exact(p.value)
+
+
+def reading_lines(r: Any) -> list[str]:
+    """A reading: the clause, each alternative (the one in force marked), the default."""
+    cite = f" (cite “{r.cite}”)" if r.cite else ""
+    how = "selected" if r.selected else "the default"
+    out = [f"  reading {r.name} “{r.title}”{cite}: {r.alternative} in force ({how})"]
+    for name, meaning, alt_cite in r.alternatives:
+        mark = "*" if name == r.alternative else " "
+        quoted = f" (cite “{alt_cite}”)" if alt_cite else ""
+        out.append(f"   {mark} {name}: {meaning}{quoted}")
+    reason = f": {r.reason}" if r.reason else ""
+    out.append(f"    default {r.default}{reason}")
+    return out
 
 
 def describe_text(ruleset: Ruleset) -> str:
@@ -26,7 +40,11 @@ def describe_text(ruleset: Ruleset) -> str:
     out.append(f"  max {exact(g.root.points)}, {sum(1 for n in g.nodes if n.kind == 'item')} items")
     for p in g.params:
         mark = " (ASSUMED: not in the source document)" if p.assumed else ""
+        if p.span.line in g.decided:
+            mark += f" (under reading {g.decided[p.span.line]})"
         out.append(f"  param {p.name} = {param_value(p)}{mark}: {p.description}")
+    for r in g.readings:
+        out.extend(reading_lines(r))
     if g.groups:
         cite = f" (cite “{g.groups_cite}”)" if g.groups_cite else ""
         out.append(f"  ranked and graded within groups: {', '.join(g.group_names)}{cite}")

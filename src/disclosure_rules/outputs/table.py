@@ -90,4 +90,10 @@ def _banner(results: Results) -> list[str]:
                 width=100,
             )
         )
+    readings = results.graph.readings
+    if readings:
+        chosen = ", ".join(f"{r.choice}" + ("" if r.selected else " (default)") for r in readings)
+        lines.extend(
+            textwrap.wrap(f"read with {len(readings)} reading(s) (see describe): {chosen}", 100)
+        )
     return lines

@@ -14,14 +14,17 @@ A ruleset author proves that a ruleset behaves without writing cases by hand::
         testing.check_all(ruleset, cohort)
 
 Strategies: :func:`rulesets` (random valid rulesets covering every construct, as AST;
-:func:`ruleset_texts` as text), :func:`unit_facts` (one unit's facts that fit a ruleset:
-points in range, counts, rates, dates and records, N/A cells, unevidenced and news-only
-claims, missing facts) and :func:`cohorts` (a facts document of several units).
+:func:`ruleset_texts` as text; some declare a reading), :func:`readings` (a selection
+of a ruleset's readings, any alternative of each), :func:`unit_facts` (one unit's facts
+that fit a ruleset: points in range, counts, rates, dates and records, N/A cells,
+unevidenced and news-only claims, missing facts) and :func:`cohorts` (a facts document
+of several units).
 
 Checks, each raising ``AssertionError`` with what failed: :func:`check_bounded`,
 :func:`check_monotone`, :func:`check_na_consistency`, :func:`check_permutation`,
 :func:`check_deterministic`, :func:`check_reconciles`, :func:`check_json_round_trip`,
-and :func:`check_all`.
+and :func:`check_all` (each of them under every alternative of every reading in turn:
+:func:`every_reading` gives the ruleset compiled under each).
 
 For one indicator at a time (:mod:`.targets`): :func:`facts_for` (facts varying one
 node, optionally near its thresholds or its floor) and :func:`score_change` (one fact
@@ -40,9 +43,10 @@ from .checks import (
     check_na_consistency,
     check_permutation,
     check_reconciles,
+    every_reading,
 )
 from .profile import PROFILE, PROFILE_NAME
-from .strategies import cohorts, ruleset_texts, rulesets, unit_facts
+from .strategies import cohorts, readings, ruleset_texts, rulesets, unit_facts
 from .strategies import compiled as compiled  # public and documented, outside `import *`
 from .targets import ScoreChange, facts_for, score_change
 
@@ -59,7 +63,9 @@ __all__ = [
     "check_permutation",
     "check_reconciles",
     "cohorts",
+    "every_reading",
     "facts_for",
+    "readings",
     "ruleset_texts",
     "rulesets",
     "score_change",

@@ -431,8 +431,11 @@ class _Case:
     expect: Any  # the YAML node of `expect`
 
 
-def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], str]:
-    """Read a case file: its ruleset (compiled) and its cases."""
+def load_cases(
+    path: str | os.PathLike[str], readings: Mapping[str, str] | None = None
+) -> tuple[api.Ruleset, list[_Case], str]:
+    """Read a case file: its ruleset (compiled, under the file's ``readings:`` with
+    ``readings`` over them) and its cases."""
     expect_argument(path, (str, os.PathLike), "path", "the path of a case file")
     name = os.fspath(path)
     data = read_input(
@@ -451,10 +454,13 @@ def load_cases(path: str | os.PathLike[str]) -> tuple[api.Ruleset, list[_Case], 
     ruleset_ref = str(_plain(top["ruleset"][1]))
     local = Path(name).parent / ruleset_ref
     params = _plain(top["params"][1]) if "params" in top else None
+    written = _plain(top["readings"][1]) if "readings" in top else None
+    chosen = {str(k): str(v) for k, v in (written or {}).items()} | dict(readings or {})
     try:
         ruleset = api.load(
             local if local.is_file() else ruleset_ref,
             {k: str(v) for k, v in (params or {}).items()} or None,
+            readings=chosen or None,
         )
     except RulesetNotFoundError as exc:  # say which case file names it, and where
         line = top["ruleset"][1].start_mark.line + 1
@@ -499,13 +505,19 @@ def _jsonish(value: Any) -> Any:
     return value
 
 
-def run(paths: Sequence[str | os.PathLike[str]]) -> CaseReport:
-    """Run every case of every file (a directory: its ``*.yaml`` files, recursively)."""
+def run(
+    paths: Sequence[str | os.PathLike[str]], readings: Mapping[str, str] | None = None
+) -> CaseReport:
+    """Run every case of every file (a directory: its ``*.yaml`` files, recursively);
+    ``readings`` are selected in every file, over the file's own ``readings:``."""
     expect_argument(paths, (list, tuple), "paths", "a list of case files or folders")
     report = CaseReport()
     for path in _files(paths):
-        ruleset, cases, name = load_cases(path)
-        coverage = report.coverage.setdefault(ruleset.id, Coverage.of(ruleset.graph))
+        ruleset, cases, name = load_cases(path, readings)
+        # each reading compiles its own clauses: covered apart (`id under NAME=ALT`)
+        other = [r.choice for r in ruleset.readings if r.alternative != r.default]
+        label = f"{ruleset.id} under {', '.join(other)}" if other else ruleset.id
+        coverage = report.coverage.setdefault(label, Coverage.of(ruleset.graph))
         for case in cases:
             report.cases += 1
             try:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..api import Ruleset
+from ..api import compile as compile_text
 from ..decimals import ARITHMETIC, divide
 from ..errors import expect_argument
 from ..evaluation.audit import reconcile, render_text
@@ -268,7 +269,38 @@ def check_json_round_trip(ruleset: Ruleset, cohort: dict[str, Any]) -> None:
 
 
 def check_all(ruleset: Ruleset, cohort: dict[str, Any]) -> None:
-    """Every check above."""
+    """Every check above, under the readings in force and then under each other
+    alternative of each reading in turn (the rest as they are)."""
+    expect_argument(ruleset, Ruleset, "ruleset", "a compiled Ruleset (disclosure_rules.load)")
+    for variant in every_reading(ruleset):
+        _check_all_once(variant, cohort)
+
+
+def every_reading(ruleset: Ruleset) -> list[Ruleset]:
+    """``ruleset``, then the same ruleset with each other alternative of each of its
+    readings in force, one at a time (compiled once per ruleset, then kept)."""
+    known = _VARIANTS.get(id(ruleset))
+    if known is not None and known[0] is ruleset:
+        return known
+    g = ruleset.graph
+    params = {p.name: p.value for p in g.params if p.overridden} or None
+    in_force = {r.name: r.alternative for r in g.readings}
+    variants = [ruleset]
+    for reading in g.readings:
+        for name, _, _ in reading.alternatives:
+            if name != reading.alternative:
+                choice = {**in_force, reading.name: name}
+                variants.append(
+                    compile_text(ruleset.syntax.text, params, file=g.file, readings=choice)
+                )
+    _VARIANTS[id(ruleset)] = variants
+    return variants
+
+
+_VARIANTS: dict[int, list[Ruleset]] = {}
+
+
+def _check_all_once(ruleset: Ruleset, cohort: dict[str, Any]) -> None:
     check_reconciles(ruleset, cohort)
     check_bounded(ruleset, cohort)
     check_monotone(ruleset, cohort)

@@ -355,6 +355,33 @@ def _policy(draw: st.DrawFn, tags: tuple[str, ...]) -> syntax.NodeProps:
         evidence=evidence,
         bounds=(syntax.Bound("floor", _lit(0), _SPAN, _cite(draw)),),
         na_statement=statement,
+        when=draw(_floor_reading_blocks()),
+    )
+
+
+_FLOOR_READING = syntax.Reading(
+    "floor_scope",
+    "扣完即止",
+    (
+        syntax.Alternative("per_item", "每项最低0分", _SPAN),
+        syntax.Alternative("whole", "扣分穿过各项,只在总分处最低0分", _SPAN),
+    ),
+    _SPAN,
+    "per_item",
+)
+"""The reading some generated rulesets declare: where deductions stop."""
+
+
+@st.composite
+def _floor_reading_blocks(draw: st.DrawFn) -> tuple[syntax.When, ...]:
+    """No reading, or the policy's blocks for :data:`_FLOOR_READING`'s alternatives."""
+    if draw(st.integers(0, 3)) != 0:
+        return ()
+    per_item = syntax.NodeProps(bounds=(syntax.Bound("floor", _lit(0), _SPAN, None, below=True),))
+    whole = syntax.NodeProps(bounds=(syntax.Bound("floor", None, _SPAN, None, below=True),))
+    return (
+        syntax.When("floor_scope", "per_item", _SPAN, per_item),
+        syntax.When("floor_scope", "whole", _SPAN, whole),
     )
 
 
@@ -482,6 +509,7 @@ def rulesets(draw: st.DrawFn, max_depth: int = 3) -> syntax.Ruleset:
         id=f"generated-{draw(st.integers(1, 999))}",
         span=_SPAN,
         title="生成的考评方案",
+        readings=(_FLOOR_READING,) if policy.when else (),
         issuer=draw(st.sampled_from([None, "某县人民政府办公室"])),
         issued=draw(st.sampled_from([None, dt.date(2021, 1, 12)])),
         params=params,
@@ -500,9 +528,21 @@ def ruleset_texts(max_depth: int = 3) -> st.SearchStrategy[str]:
     return rulesets(max_depth).map(format_ruleset)
 
 
-def compiled(max_depth: int = 3) -> st.SearchStrategy[Ruleset]:
-    """Random valid rulesets, compiled."""
-    return ruleset_texts(max_depth).map(lambda text: compile_text(text, file="<generated>"))
+@st.composite
+def compiled(draw: st.DrawFn, max_depth: int = 3) -> Ruleset:
+    """Random valid rulesets, compiled under any alternative of each of their readings."""
+    text = draw(ruleset_texts(max_depth))
+    ruleset = compile_text(text, file="<generated>")
+    choice = draw(readings(ruleset))
+    return compile_text(text, file="<generated>", readings=choice) if choice else ruleset
+
+
+def readings(ruleset: Ruleset) -> st.SearchStrategy[dict[str, str]]:
+    """A selection of readings for ``ruleset``: each of its readings at any of its
+    alternatives (``{}`` for a ruleset without readings)."""
+    return st.fixed_dictionaries(
+        {r.name: st.sampled_from([name for name, _, _ in r.alternatives]) for r in ruleset.readings}
+    )
 
 
 # ---------------------------------------------------------------- facts

@@ -24,18 +24,31 @@ from decimal import Decimal
 
 from ...errors import Diagnostic, Span
 from .. import citations, syntax
+from ..readings import choose, specialise
 from ..symbols import CheckReport, resolve_params
 from .context import Context, walk
 from .defaults import check_defaults
+from .readings import check_readings
 from .results import check_results
 from .tree import check_evidence_kinds, check_na_coverage, check_props, check_tree
 
-__all__ = ["analyse", "check"]
+__all__ = ["analyse", "check", "check_every_reading"]
 
 
-def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None) -> CheckReport:
-    """Check ``ruleset`` and return the diagnostics with what the compiler needs."""
-    cx = Context(ruleset, resolve_params(ruleset, overrides))
+def analyse(
+    ruleset: syntax.Ruleset,
+    overrides: Mapping[str, Decimal] | None = None,
+    readings: Mapping[str, str] | None = None,
+    *,
+    cites: bool = True,
+) -> CheckReport:
+    """Check ``ruleset`` under the ``readings`` selected (the defaults for the others)
+    and return the diagnostics with what the compiler needs. The checks of the tree see
+    it specialised to those readings; the readings themselves and every cite are checked
+    as written (``cites=False`` leaves the cites to another run)."""
+    chosen = choose(ruleset, readings)
+    tree = specialise(ruleset, chosen)
+    cx = Context(tree, resolve_params(tree, overrides))
     _check_header(cx)
     _check_groups(cx)
     _check_params(cx)
@@ -45,16 +58,36 @@ def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = N
     check_na_coverage(cx)
     check_evidence_kinds(cx)
     check_results(cx)
+    check_readings(cx, ruleset)
     defaults = check_defaults(cx)
     _check_unused_params(cx)
-    cx.diagnostics += citations.verify(ruleset)  # every cite is in the named sources
+    if cites:
+        cx.diagnostics += citations.verify(ruleset)  # every cite is in the named sources
     return CheckReport(
         tuple(sorted(cx.diagnostics, key=_order)),
         cx.params,
         {key: kind for key, (kind, _span) in cx.fact_types.items()},
         {key: {f: k for f, (k, _s) in fields.items()} for key, fields in cx.record_types.items()},
-        defaults,
+        readings=chosen,
+        defaults=defaults,
     )
+
+
+def check_every_reading(
+    ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic for ``ruleset`` under its default readings and under each other
+    alternative of each reading in turn (the rest at their defaults), each once, in
+    source order: a clause that holds only under one alternative is checked too."""
+    found = dict.fromkeys(analyse(ruleset, overrides).diagnostics)
+    for reading in ruleset.readings:
+        for alternative in reading.alternatives:
+            if alternative.name == reading.default:
+                continue
+            choice = {reading.name: alternative.name}
+            report = analyse(ruleset, overrides, choice, cites=False)
+            found.update(dict.fromkeys(report.diagnostics))
+    return sorted(found, key=_order)
 
 
 def check(

@@ -111,6 +111,7 @@ class RuleBuilder(Transformer[Token, Any]):
         evidence: list[syntax.EvidencePolicy] = []
         empty: list[syntax.EmptyRecords] = []
         bounds: list[syntax.Bound] = []
+        when: list[syntax.When] = []
         absent: list[syntax.FactDefault] = []
         rules: list[syntax.Rule] = []
         children: list[syntax.Node] = []
@@ -134,6 +135,8 @@ class RuleBuilder(Transformer[Token, Any]):
                     bounds.append(stmt)
                 case syntax.Resolve():
                     resolve = stmt
+                case syntax.When():
+                    when.append(stmt)
                 case syntax.FactDefault():
                     absent.append(stmt)
                 case syntax.Item() | syntax.Section() | syntax.Bonus():
@@ -148,6 +151,7 @@ class RuleBuilder(Transformer[Token, Any]):
             evidence=tuple(evidence),
             bounds=tuple(bounds),
             resolve=resolve,
+            when=tuple(when),
             absent=tuple(absent),
             na_statement=statement,
             empty=tuple(empty),
@@ -347,7 +351,8 @@ class RuleBuilder(Transformer[Token, Any]):
     def floor(self, meta: Any, children: list[Any]) -> syntax.Bound:
         rest, cite = self._split_cite(children)
         value = None if isinstance(rest[0], Token) and rest[0].type == "NONE" else rest[0]
-        return syntax.Bound("floor", value, self._sp(meta), cite)
+        below = any(isinstance(t, Token) and t.type == "BELOW" for t in rest[1:])
+        return syntax.Bound("floor", value, self._sp(meta), cite, below)
 
     def cap(self, meta: Any, children: list[Any]) -> syntax.Bound:
         rest, cite = self._split_cite(children)
@@ -356,3 +361,20 @@ class RuleBuilder(Transformer[Token, Any]):
     def resolve(self, meta: Any, children: list[Any]) -> syntax.Resolve:
         rest, cite = self._split_cite(children)
         return syntax.Resolve(str(rest[0]), self._sp(meta), cite)  # type: ignore[arg-type]
+
+    # -- readings
+
+    def when_reading(self, meta: Any, children: list[Any]) -> syntax.When:
+        reading, alternative, *body = children
+        props, rules, _ = self._props_and_rules(body)
+        return syntax.When(
+            self._name(reading), self._name(alternative), self._sp(meta), props, rules
+        )
+
+    policy_when = when_reading
+
+    def params_when(self, meta: Any, children: list[Any]) -> syntax.When:
+        reading, alternative, *params = children
+        return syntax.When(
+            self._name(reading), self._name(alternative), self._sp(meta), params=tuple(params)
+        )

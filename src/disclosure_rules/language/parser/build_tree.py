@@ -199,6 +199,36 @@ class Builder(RuleBuilder):
             self._name(rest[0]), unquote(rest[1]), rest[2], self._sp(meta), cite, assumed
         )
 
+    # -- readings
+
+    def alternative(self, meta: Any, children: list[Any]) -> syntax.Alternative:
+        rest, cite = self._split_cite(children)
+        return syntax.Alternative(self._name(rest[0]), unquote(rest[1]), self._sp(meta), cite)
+
+    def reading_default(self, meta: Any, children: list[Token]) -> tuple[str, str | None, Span]:
+        reason = unquote(children[1]) if len(children) > 1 else None
+        return self._name(children[0]), reason, self._sp(meta)
+
+    def reading(self, meta: Any, children: list[Any]) -> syntax.Reading:
+        name, title, *body = children
+        cite = body.pop(0) if body and isinstance(body[0], syntax.Cite) else None
+        alternatives = tuple(b for b in body if isinstance(b, syntax.Alternative))
+        defaults = [b for b in body if isinstance(b, tuple)]
+        default, reason, default_span = defaults[0] if defaults else (None, None, None)
+        for _, _, again in defaults[1:]:
+            msg = f"reading {name} has more than one default"
+            self._problem("DR152", msg, again, "keep one: the alternative in force by default")
+        return syntax.Reading(
+            self._name(name),
+            unquote(title),
+            alternatives,
+            self._sp(meta),
+            default,
+            default_span,
+            reason,
+            cite,
+        )
+
     # -- header and ruleset
 
     def param(self, meta: Any, children: list[Any]) -> syntax.Param:
@@ -304,6 +334,8 @@ class Builder(RuleBuilder):
             total=total.value if total else None,  # type: ignore[arg-type]
             total_cite=total.cite if total else None,
             params=every(syntax.Param),
+            readings=every(syntax.Reading),
+            param_blocks=every(syntax.When),
             policy=policy_props,
             tags=tags.value if tags else (),  # type: ignore[arg-type]
             tags_span=tags.span if tags else None,

@@ -1,0 +1,116 @@
+"""Checking readings: their declarations, and every ``when reading`` block's names.
+
+Part of checking (syntax tree → diagnostics). The other checks see the tree
+specialised to the readings in force (:mod:`disclosure_rules.language.readings`);
+this one reads the tree as written, so that a block of an alternative not in force
+still has its reading and alternative checked, and the parameters it uses count as
+used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from ...errors import did_you_mean
+from .. import syntax
+from ..readings import blocks
+from .context import Context
+
+__all__ = ["check_readings"]
+
+
+def check_readings(cx: Context, written: syntax.Ruleset) -> None:
+    """``reading`` declarations (DR152, DR153), ``when reading`` names (DR150, DR151) and
+    readings no block uses (DR250), on the tree as written."""
+    declared = _declarations(cx, written.readings)
+    used: set[str] = set()
+    for block in blocks(written):
+        cx.used_params.update(_param_names(block))
+        reading = declared.get(block.reading)
+        if reading is None:
+            cx.report(
+                "DR150",
+                f"unknown reading {block.reading!r}",
+                block.span,
+                did_you_mean(block.reading, declared)
+                or 'declare it: reading NAME "the clause" { alternative … default … }',
+            )
+            continue
+        used.add(block.reading)
+        names = [a.name for a in reading.alternatives]
+        if block.alternative not in names:
+            cx.report(
+                "DR151",
+                f"reading {block.reading!r} has no alternative {block.alternative!r}",
+                block.span,
+                did_you_mean(block.alternative, names) or f"its alternatives: {', '.join(names)}",
+            )
+    for name, reading in declared.items():
+        if name not in used:
+            cx.warn(
+                "DR250",
+                f"reading {name!r} is never used: no clause depends on it",
+                reading.span,
+                f"add `when reading {name} = ALTERNATIVE {{ … }}` where the reading decides, "
+                "or remove it",
+            )
+
+
+def _declarations(cx: Context, readings: tuple[syntax.Reading, ...]) -> dict[str, syntax.Reading]:
+    declared: dict[str, syntax.Reading] = {}
+    for reading in readings:
+        if reading.name in declared:
+            first = declared[reading.name].span.line
+            msg = f"duplicate reading {reading.name!r} (first on line {first})"
+            cx.report("DR153", msg, reading.span)
+            continue
+        declared[reading.name] = reading
+        names: list[str] = []
+        for alt in reading.alternatives:
+            if alt.name in names:
+                msg = f"reading {reading.name!r} names alternative {alt.name!r} twice"
+                cx.report("DR153", msg, alt.span)
+            names.append(alt.name)
+        if len(set(names)) < 2:
+            cx.report(
+                "DR153",
+                f"reading {reading.name!r} has {len(set(names))} alternative(s); a reading "
+                "chooses between at least two",
+                reading.span,
+                'add: alternative NAME "what the clause means on this reading"',
+            )
+        _check_default(cx, reading, names)
+    return declared
+
+
+def _check_default(cx: Context, reading: syntax.Reading, names: list[str]) -> None:
+    if reading.default is None:
+        cx.report(
+            "DR152",
+            f"reading {reading.name!r} has no default",
+            reading.span,
+            'add: default ALTERNATIVE "why this reading is the one in force"',
+        )
+    elif reading.default not in names:
+        cx.report(
+            "DR152",
+            f"the default of reading {reading.name!r}, {reading.default!r}, is not one of its "
+            "alternatives",
+            reading.default_span or reading.span,
+            did_you_mean(reading.default, names) or f"its alternatives: {', '.join(names)}",
+        )
+
+
+def _param_names(tree: object) -> Iterator[str]:
+    """The parameters a block's clauses name, at any depth."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, syntax.ParamRef):
+            yield node.name
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+        elif attrs.has(type(node)):
+            stack.extend(attrs.asdict(node, recurse=False).values())  # type: ignore[arg-type]
