@@ -470,3 +470,23 @@ def test_a_unit_that_gives_the_cell_as_na_is_not_applicable_as_before():
     result = dr.compile(NA).evaluate(cohort)
     [na] = entries(result, "乙", "decisions")
     assert (na["kind"], na["delta"]) == ("na", "4")
+
+
+def test_yifeng_departments_appeals_not_listed_are_none():
+    """未有行政复议的在县司法局开具证明: a department with no review brings the certificate
+    and lists no counts; it keeps the item's 2 points, each default in the audit."""
+    facts = {"appeals": {"evidence": [{"ref": "县司法局证明.pdf", "kind": "certificate"}]}}
+    ruleset = dr.load("yifeng-2020-departments")
+    result = ruleset.evaluate({"units": [{"id": "A", "tags": ["教体局"], "facts": facts}]})
+    assert result.unit("A").score("appeals") == 2
+    audit = result.unit("A").to_dict()["audit"]
+    entries = next(n["entries"] for n in audit if n["node"] == "appeals")
+    defaulted = [e["inputs"]["fact"] for e in entries if e["kind"] == "default"]
+    assert defaulted == ["overturned_reviews", "lost_lawsuits"]
+    assert not [w for w in result.warnings if "DR403" in str(w) and "appeals" in str(w)]
+
+
+def test_shanghai_reply_standard_not_answered_on_the_spot_not_listed_is_none():
+    ruleset = dr.load("shanghai-2020-districts")
+    node = next(n for n in ruleset.graph.nodes if n.id == "reply_standard")
+    assert [(d.field, d.mode) for d in node.defaults] == [("not_answered_on_the_spot", "zero")]
