@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -38,6 +38,7 @@ from .files import (
     check_output,
     read_input,
     terminating_raises,
+    write_chunks,
     write_output,
 )
 from .language.formatter import format_text
@@ -270,6 +271,42 @@ def _emit(text: str, output: str | None = None, inputs: Sequence[str] = ()) -> N
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
 
 
+def _emit_chunks(chunks: Iterable[bytes], output: str | None, inputs: Sequence[str]) -> None:
+    """Write UTF-8 chunks as they are produced: to ``-o FILE`` atomically (the old file
+    kept until the last chunk is written), or to standard output."""
+    try:
+        _write_chunks(chunks, output, inputs)
+    except UnicodeEncodeError as exc:
+        raise _unencodable(exc, output or "<stdout>") from None
+
+
+def _write_chunks(chunks: Iterable[bytes], output: str | None, inputs: Sequence[str]) -> None:
+    if output is not None:
+        write_chunks(output, chunks, inputs=[i for i in inputs if i])
+        return
+    try:
+        out = sys.stdout.buffer
+    except AttributeError:  # a text-only stream (tests): decode each chunk
+        for chunk in chunks:
+            _emit(chunk.decode("utf-8"))
+        return
+    try:
+        sys.stdout.flush()
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        msg = "standard output was closed before the output was written"
+        raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
+    except OSError as exc:
+        if isinstance(exc, FileProblem):
+            raise
+        _silence_stdout()
+        msg = f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}"
+        raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
+
+
 def _encoded(text: str, file: str) -> bytes:
     try:
         return text.encode("utf-8")
@@ -450,11 +487,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if results.warnings:
         print(capped(results.warnings), file=sys.stderr)
     if args.format == "json":
-        text = results.to_json()
-    elif args.format == "csv":
-        text = results_csv(results)
-    else:
-        text = results_table(results)
+        _emit_chunks(results.json_chunks(), args.output, inputs)
+        return 0
+    text = results_csv(results) if args.format == "csv" else results_table(results)
     _emit(text, args.output, inputs)
     return 0
 

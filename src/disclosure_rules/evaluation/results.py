@@ -24,6 +24,7 @@ from ..facts import NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .results_json import document_chunks
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
@@ -300,7 +301,10 @@ class Results:
         order = {name: i for i, name in enumerate(self.graph.group_names)}
         return sorted(self.units, key=lambda u: (order.get(u.group or "", 0), u.rank))
 
-    def to_dict(self) -> dict[str, Any]:
+    def header(self) -> dict[str, Any]:
+        """The results document's fields before its units: schema, engine, ruleset,
+        facts, parameters and assumptions, grades. Whatever describes the whole run (and
+        a hash over it) belongs here, written once ahead of the units."""
         g = self.graph
         return {
             "schema": AUDIT_SCHEMA_VERSION,
@@ -327,12 +331,28 @@ class Results:
                 for p in g.assumed_params
             ],
             "grades": [band.name for band in g.grades],
-            "units": [u.to_dict() for u in self.units],
-            "warnings": [w.to_dict() for w in self.warnings],
         }
 
+    def trailer(self) -> dict[str, Any]:
+        """The results document's fields after its units: the run's warnings."""
+        return {"warnings": [w.to_dict() for w in self.warnings]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.header(),
+            "units": [u.to_dict() for u in self.units],
+            **self.trailer(),
+        }
+
+    def json_chunks(self) -> Iterator[bytes]:
+        """The JSON document (:meth:`to_json`) as UTF-8 chunks, one unit at a time, so
+        that a large cohort's results are written without being held whole."""
+        return document_chunks(self.header(), self.units, UnitResult.to_dict, self.trailer())
+
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+        if indent != 2:
+            return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+        return b"".join(self.json_chunks()).decode("utf-8")
 
     def explain(self, unit_id: str) -> str:
         return self.unit(unit_id).explain()
