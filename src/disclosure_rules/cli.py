@@ -161,6 +161,14 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("-o", "--output", metavar="FILE")
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
+    sc.add_argument(
+        "--audit",
+        choices=("compact", "full"),
+        default="compact",
+        help="with --format json: the ruleset's nodes and rules written once and the units "
+        "referring to them (compact, schema 2, the default), or every unit self-contained "
+        "(full, schema 1); docs/audit.md",
+    )
     _param_option(sc)
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
@@ -487,7 +495,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if results.warnings:
         print(capped(results.warnings), file=sys.stderr)
     if args.format == "json":
-        _emit_chunks(results.json_chunks(), args.output, inputs)
+        _emit_chunks(results.json_chunks(args.audit), args.output, inputs)
         return 0
     text = results_csv(results) if args.format == "csv" else results_table(results)
     _emit(text, args.output, inputs)

@@ -17,26 +17,28 @@ from typing import Any
 
 import attrs
 
-from ..decimals import ONE, ZERO, divide, round_half_up
+from ..decimals import ONE, ZERO, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
-from ..facts import NodeFacts
+from ..facts import Evidence, NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
-from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .audit import AUDIT_SCHEMA_VERSION, Entry, _plain, reconcile, render_text
+from .compact import (
+    BONUS_NOTE,
+    COMPACT_SCHEMA,
+    ExactTexts,
+    RuleIds,
+    contribution,
+    present,
+    static_header,
+)
 from .results_json import document_chunks
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
 
 ENGINE_VERSION = __version__
-
-
-def contribution(score: Decimal, factor: Decimal, divisor: Decimal | None) -> Decimal:
-    """A child's contribution to its parent: score × factor, divided last."""
-    if divisor is None:
-        return score if factor == ONE else score * factor
-    return divide(score * factor, divisor)
 
 
 @attrs.frozen
@@ -93,7 +95,7 @@ class Ledger:
                             self.scores[c][u],
                             child=child.id,
                             factor=ONE,
-                            note="bonus points, added after the cap",
+                            note=BONUS_NOTE,
                         )
                     )
                 continue
@@ -120,6 +122,14 @@ class Ledger:
         if not (node.evidence_required or node.rejected):
             return None
         return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
+
+
+def _input(value: Any) -> Any:
+    """An entry's input as JSON: evidence (the commonest) straight, the rest as the
+    full layout writes it."""
+    if type(value) is tuple and value and type(value[0]) is Evidence:
+        return [e.ref if e.kind is None else e.to_dict() for e in value]
+    return _plain(value)
 
 
 def _node_index(graph: EvaluationGraph, node_id: str) -> int:
@@ -179,9 +189,9 @@ class UnitResult:
         out: dict[str, Any] = {
             "id": self.id,
             "tags": list(self.tags),
-            "total": _present(self.total, places),
+            "total": present(self.total, places),
             "total_exact": exact(self.total),
-            "max": _present(g.root.points, places),
+            "max": present(g.root.points, places),
             "grade": self.grade,
             "rank": self.rank,
         }
@@ -204,8 +214,8 @@ class UnitResult:
             out["conversions"] = {
                 c.id: {
                     "title": c.title,
-                    "points": _present(c.points, places),
-                    "value": _present(self.conversions[c.id], places),
+                    "points": present(c.points, places),
+                    "value": present(self.conversions[c.id], places),
                     "exact": exact(self.conversions[c.id]),
                 }
                 for c in g.conversions
@@ -213,9 +223,9 @@ class UnitResult:
         out["facts_hash"] = led.facts_hash
         out["nodes"] = {
             n.id: {
-                "score": _present(led.scores[n.index][u], places),
+                "score": present(led.scores[n.index][u], places),
                 "exact": exact(led.scores[n.index][u]),
-                "max": _present(n.points, places),
+                "max": present(n.points, places),
                 "status": led.status[n.index][u],
             }
             for n in g.nodes
@@ -255,16 +265,84 @@ class UnitResult:
                 for child in reversed(n.children):
                     stack.append((child, depth + 1))
 
+    def compact_dict(self, rules: RuleIds, text: ExactTexts | None = None) -> dict[str, Any]:
+        """The unit's JSON form in the compact layout (:mod:`.compact`), naming rules by
+        the ids ``rules`` gives them."""
+        led = self._ledger
+        g = led.graph
+        u = self._u
+        text = text or ExactTexts()
+        out: dict[str, Any] = {
+            "id": self.id,
+            "tags": list(self.tags),
+            "total": present(self.total, g.rounding),
+            "total_exact": text(self.total),
+            "max": present(g.root.points, g.rounding),
+            "grade": self.grade,
+            "rank": self.rank,
+        }
+        if g.groups:
+            out["group"] = self.group
+        if self.vetoes:
+            out["vetoes"] = [v.id for v in g.vetoes if v.id in self.vetoes]
+        if self.conversions:
+            out["conversions"] = {c.id: text(self.conversions[c.id]) for c in g.conversions}
+        out["scores"] = {
+            n.id: text(column[u]) for n, column in zip(g.nodes, led.scores, strict=True)
+        }
+        status = {
+            n.id: column[u]
+            for n, column in zip(g.nodes, led.status, strict=True)
+            if column[u] != "scored"
+        }
+        if status:
+            out["status"] = status
+        if led.entries is not None:
+            out["audit"] = self._compact_audit(rules, text)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+    def _compact_audit(self, rules: RuleIds, text: ExactTexts) -> dict[str, Any]:
+        led = self._ledger
+        assert led.entries is not None
+        u = self._u
+        audit: dict[str, Any] = {}
+        for n, column in zip(led.graph.nodes, led.entries, strict=True):
+            cell = column[u]
+            scored = led.status[n.index][u] == "scored"
+            if n.scoring == "item" and scored:
+                accepted = led.accepted_evidence(n, u)
+                if accepted is not None:
+                    cell = (tuple(accepted), *(cell or ()))
+            if not cell:
+                continue
+            entries = []
+            for kind, delta, rule, line, cite, inputs, note, child, factor, divisor in cell:
+                entry: list[Any] = [kind, text(delta)]
+                ref = rules.ref(n.index, kind, rule, line, cite)
+                extra: dict[str, Any] = {}
+                if inputs:
+                    extra["inputs"] = {k: _input(v) for k, v in inputs.items()}
+                if note is not None:
+                    extra["note"] = note
+                if child is not None:
+                    extra["child"] = child
+                if factor is not None:
+                    extra["factor"] = text(factor)
+                if divisor is not None:
+                    extra["divisor"] = text(divisor)
+                if ref is not None or extra:
+                    entry.append(ref)
+                if extra:
+                    entry.append(extra)
+                entries.append(entry)
+            audit[n.id] = entries
+        return audit
+
     def explain(self) -> str:
         """The audit as readable text (from this run's ledger; nothing is re-scored)."""
         return render_text(self.to_dict(), self._ledger.graph.metadata())
-
-
-def _present(value: Decimal, places: int) -> int | float:
-    rounded = round_half_up(value, places)
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)  # JSON presentation of a 2-place value; exact text is beside it
 
 
 @attrs.define(eq=False)
@@ -344,15 +422,40 @@ class Results:
             **self.trailer(),
         }
 
-    def json_chunks(self) -> Iterator[bytes]:
+    def json_chunks(self, audit: str = "full") -> Iterator[bytes]:
         """The JSON document (:meth:`to_json`) as UTF-8 chunks, one unit at a time, so
-        that a large cohort's results are written without being held whole."""
-        return document_chunks(self.header(), self.units, UnitResult.to_dict, self.trailer())
+        that a large cohort's results are written without being held whole.
 
-    def to_json(self, indent: int | None = 2) -> str:
-        if indent != 2:
+        ``audit="full"``: each unit self-contained (schema 1, :meth:`to_dict`);
+        ``"compact"``: the ruleset's nodes and rules once, the units referring to them
+        (schema 2, :mod:`~disclosure_rules.evaluation.compact`).
+        """
+        if audit == "full":
+            return document_chunks(self.header(), self.units, UnitResult.to_dict, self.trailer)
+        if audit != "compact":
+            raise ValueError(f"audit: 'full' or 'compact', not {audit!r}")
+        rules = RuleIds(self.graph)
+        text = ExactTexts()
+        factors = self.units[0]._ledger.factors if self.units else {}
+        header = {
+            **self.header(),
+            "schema": COMPACT_SCHEMA,
+            **static_header(self.graph, factors),
+        }
+        return document_chunks(
+            header,
+            self.units,
+            lambda unit: unit.compact_dict(rules, text),
+            lambda: {**self.trailer(), "rules": rules.table},
+            unit_lines=True,
+        )
+
+    def to_json(self, indent: int | None = 2, *, audit: str = "full") -> str:
+        """The results as a JSON document (``score --format json``); ``audit`` as in
+        :meth:`json_chunks`."""
+        if indent != 2 and audit == "full":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
-        return b"".join(self.json_chunks()).decode("utf-8")
+        return b"".join(self.json_chunks(audit)).decode("utf-8")
 
     def explain(self, unit_id: str) -> str:
         return self.unit(unit_id).explain()

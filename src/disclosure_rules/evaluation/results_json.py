@@ -25,18 +25,18 @@ __all__ = ["document_chunks"]
 _INDENT = orjson.OPT_INDENT_2
 
 
-def _dumps(value: Any, depth: int) -> bytes:
+def _dumps(value: Any, depth: int, *, indent: bool = True) -> bytes:
     """``value`` as indented JSON, its inner lines indented for ``depth`` levels of nesting.
 
     A newline inside a JSON string is written ``\\n``, so every raw newline is a line
     break of the layout and can take the extra indent.
     """
     try:
-        data = orjson.dumps(value, option=_INDENT)
+        data = orjson.dumps(value, option=_INDENT if indent else None)
     except orjson.JSONEncodeError:
         # what orjson refuses (a lone surrogate in a text) the json module's encoding
         # refuses too, with a UnicodeEncodeError that names the character
-        data = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+        data = json.dumps(value, ensure_ascii=False, indent=2 if indent else None).encode()
     return data.replace(b"\n", b"\n" + b"  " * depth) if depth else data
 
 
@@ -44,11 +44,15 @@ def document_chunks(
     header: dict[str, Any],
     units: Iterable[Any],
     unit_dict: Callable[[Any], dict[str, Any]],
-    trailer: dict[str, Any],
+    trailer: Callable[[], dict[str, Any]],
+    *,
+    unit_lines: bool = False,
 ) -> Iterator[bytes]:
-    """The document ``{**header, "units": [...], **trailer}`` as chunks of UTF-8 JSON.
+    """The document ``{**header, "units": [...], **trailer()}`` as chunks of UTF-8 JSON.
 
-    ``unit_dict`` turns each of ``units`` into its JSON form when its turn comes.
+    ``unit_dict`` turns each of ``units`` into its JSON form when its turn comes;
+    ``trailer`` is called after the last unit (it may tell what the units met).
+    ``unit_lines``: each unit on one line, without indentation (the compact layout).
     """
     head = _dumps(header, 0)
     if head == b"{}":  # pragma: no cover - a results header is never empty
@@ -56,9 +60,10 @@ def document_chunks(
     yield head[:-2]  # without the closing "\n}"
     first = True
     for unit in units:
-        yield (b',\n  "units": [\n    ' if first else b",\n    ") + _dumps(unit_dict(unit), 2)
+        data = _dumps(unit_dict(unit), 2, indent=not unit_lines)
+        yield (b',\n  "units": [\n    ' if first else b",\n    ") + data
         first = False
     yield b',\n  "units": []' if first else b"\n  ]"
-    for key, value in trailer.items():
+    for key, value in trailer().items():
         yield b",\n  " + orjson.dumps(key) + b": " + _dumps(value, 1)
     yield b"\n}\n"

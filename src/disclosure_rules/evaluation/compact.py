@@ -1,0 +1,424 @@
+"""The compact audit layout (results schema 2) and its expansion to the full one.
+
+The full layout (schema 1) repeats, in every unit, what the ruleset already says:
+each node's title, kind, line and maximum, each rule's name, line and cite, and
+each child's contribution, which follows from the scores. The compact layout
+writes those once per file and lets the units refer to them:
+
+- ``nodes`` (in the header): every node once, in the graph's order: ``id``,
+  ``title``, ``kind``, ``line``, ``max`` (exact), ``children`` (for a node scored
+  from its children, even none), ``assumed``, and ``factor``/``divisor`` when its
+  contribution to its parent is not its score as it is;
+- ``vetoes`` and ``conversions`` (in the header): their titles, lines and cites;
+- ``rules`` (after the units, as the rules met while writing): each rule an entry
+  names, by id: ``{"rule", "line", "cite"}`` as the full layout writes them.
+
+A rule's id is derived, not numbered in the order met: ``NODE.KIND`` then
+``.RULE`` when the rule has a name other than its kind, then ``.N`` when the
+node declares more than one clause of that name (N-th in the source). Ids do not
+change when the ruleset is reformatted or a line above is edited.
+
+Each unit keeps what only it says: its scores (``scores``: every node's exact
+score; ``status``: the nodes not scored the ordinary way), and in ``audit`` the
+entries of every node that wrote any, as ``[kind, delta]``, then the rule's id
+without the node's id and its dot (or null), then an object with the entry's other
+fields (``inputs``, ``note``, ``child``, ``factor``, ``divisor``) when it has any.
+The children's contributions are not written: :func:`expand` derives them from the
+scores and the factors, exactly as the engine does when it reads its own ledger.
+
+:func:`expand` turns a schema 2 document into the schema 1 document the same run
+would have written, so every reader of results (``explain --results``,
+``verify``, :func:`~disclosure_rules.evaluation.audit.reconcile`) reads both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, localcontext
+from typing import Any
+
+from ..decimals import ARITHMETIC, ONE, divide, round_half_up
+from ..decimals import text as exact
+from ..model.graph import EvaluationGraph
+from .audit import decimal_text
+
+__all__ = [
+    "BONUS_NOTE",
+    "COMPACT_SCHEMA",
+    "CompactError",
+    "ExactTexts",
+    "RuleIds",
+    "contribution",
+    "expand",
+    "present",
+    "static_header",
+]
+
+COMPACT_SCHEMA = "2"
+"""The results schema of the compact audit layout (the full layout is schema 1)."""
+
+BONUS_NOTE = "bonus points, added after the cap"
+
+
+class CompactError(ValueError):
+    """A compact results document that cannot be expanded; the message says where."""
+
+
+def contribution(score: Decimal, factor: Decimal, divisor: Decimal | None) -> Decimal:
+    """A child's contribution to its parent: score × factor, divided last."""
+    if divisor is None:
+        return score if factor == ONE else score * factor
+    return divide(score * factor, divisor)
+
+
+def present(value: Decimal, places: int) -> int | float:
+    """A number as the results present it beside its exact text: rounded to ``places``."""
+    rounded = round_half_up(value, places)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)  # JSON presentation of a 2-place value; exact text is beside it
+
+
+# ---------------------------------------------------------------- writing
+
+
+class ExactTexts:
+    """Exact decimal text (:func:`~disclosure_rules.decimals.text`), remembered: a
+    cohort's scores repeat the same few values in every unit."""
+
+    __slots__ = ("cache",)
+
+    LIMIT = 100_000  # values remembered at most (totals with many places rarely repeat)
+
+    def __init__(self) -> None:
+        self.cache: dict[Decimal, str] = {}
+
+    def __call__(self, value: Decimal) -> str:
+        found = self.cache.get(value)
+        if found is None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
+            found = self.cache[value] = exact(value)
+        return found
+
+
+class RuleIds:
+    """The ids of the rules a run's entries name, and the table of those met so far."""
+
+    def __init__(self, graph: EvaluationGraph) -> None:
+        self.graph = graph
+        self.table: dict[str, dict[str, Any]] = {}
+        self._known: dict[tuple[Any, ...], str] = {}
+        # per node: the lines of its clauses of each name, when it has several of one name
+        self._ordinals: list[dict[str, list[int]]] = []
+        for node in graph.nodes:
+            lines: dict[str, list[int]] = {}
+            for clause in node.clauses:
+                name = clause.to_dict().get("type")
+                if isinstance(name, str):
+                    lines.setdefault(name, []).append(clause.line)
+            self._ordinals.append({k: v for k, v in lines.items() if len(v) > 1})
+
+    def ref(
+        self, index: int, kind: str, rule: str | None, line: int | None, cite: str | None
+    ) -> str | None:
+        """The id of the rule an entry of node ``index`` names, without the node's id
+        and its dot (an entry is written under its node); None when it names none."""
+        if rule is None and line is None and cite is None:
+            return None
+        key = (index, kind, rule, line, cite)
+        found = self._known.get(key)
+        if found is not None:
+            return found
+        name = f"{self.graph.nodes[index].id}.{kind}"
+        if rule is not None and rule != kind:
+            name += f".{rule}"
+        lines = self._ordinals[index].get(rule or "")
+        if lines is not None and line in lines:
+            name += f".{lines.index(line) + 1}"
+        described = {
+            k: v for k, v in (("rule", rule), ("line", line), ("cite", cite)) if v is not None
+        }
+        base, n = name, 1
+        while name in self.table and self.table[name] != described:
+            n += 1  # the same name for another rule: never met in the shipped rulesets
+            name = f"{base}~{n}"
+        self.table[name] = described
+        local = name[len(self.graph.nodes[index].id) + 1 :]
+        self._known[key] = local
+        return local
+
+
+def static_header(
+    graph: EvaluationGraph, factors: Mapping[int, tuple[Decimal, Any]]
+) -> dict[str, Any]:
+    """What the compact layout writes once: the nodes, vetoes and conversions."""
+    nodes = []
+    for n in graph.nodes:
+        node: dict[str, Any] = {
+            "id": n.id,
+            "title": n.title,
+            "kind": n.kind,
+            "line": n.line,
+            "max": exact(n.points),
+        }
+        if not n.is_leaf:
+            node["children"] = [graph.nodes[c].id for c in n.children]
+        if n.assumed:
+            node["assumed"] = list(n.assumed)
+        factor, divisor = factors.get(n.index, (ONE, None))
+        if factor != ONE or divisor is not None:
+            node["factor"] = exact(factor)
+        if divisor is not None:
+            node["divisor"] = exact(divisor)
+        nodes.append(node)
+    return {
+        "nodes": nodes,
+        "vetoes": [
+            {
+                "id": v.id,
+                "title": v.title,
+                "line": v.line,
+                "grade": v.grade,
+                "score": None if v.score is None else exact(v.score),
+                "cite": v.cite,
+            }
+            for v in graph.vetoes
+        ],
+        "conversions": [
+            {"id": c.id, "title": c.title, "points": exact(c.points)} for c in graph.conversions
+        ],
+    }
+
+
+# ---------------------------------------------------------------- expanding
+
+
+def expand(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema 1 document of a schema 2 one: every unit's full audit restored.
+
+    A CompactError names the first thing that cannot be expanded.
+    """
+    with localcontext(ARITHMETIC):
+        try:
+            return _Expander(doc).document()
+        except (KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+            # a field of the wrong type where the checks above did not look
+            raise CompactError(f"a field is missing or of the wrong type ({exc!r})") from None
+
+
+def _need(ok: bool, where: str) -> None:
+    if not ok:
+        raise CompactError(where)
+
+
+class _Expander:
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.doc = doc
+        ruleset = doc.get("ruleset")
+        _need(isinstance(ruleset, Mapping), "ruleset is not an object")
+        places = ruleset.get("rounding")  # type: ignore[union-attr]
+        _need(isinstance(places, int) and not isinstance(places, bool), "ruleset.rounding")
+        self.places: int = places
+        nodes = doc.get("nodes")
+        _need(isinstance(nodes, list) and bool(nodes), "nodes is not a list of the ruleset's nodes")
+        assert isinstance(nodes, list)
+        for i, n in enumerate(nodes):
+            _need(
+                isinstance(n, Mapping) and isinstance(n.get("id"), str),
+                f"nodes[{i}] is not a node with an id",
+            )
+            _need(_decimal(n.get("max")) is not None, f"node {n['id']}: max is not exact")
+            children = n.get("children", [])
+            _need(
+                isinstance(children, list) and all(isinstance(c, str) for c in children),
+                f"node {n['id']}: children is not a list of ids",
+            )
+        self.nodes: dict[str, Mapping[str, Any]] = {n["id"]: n for n in nodes}
+        for n in nodes:
+            for c in n.get("children", []):
+                _need(c in self.nodes, f"node {n['id']}: child {c} is not a node")
+        self.order: list[str] = [n["id"] for n in nodes]
+        rules = doc.get("rules", {})
+        _need(isinstance(rules, Mapping), "rules is not an object")
+        self.rules: Mapping[str, Any] = rules
+        vetoes = doc.get("vetoes", [])
+        conversions = doc.get("conversions", [])
+        _need(isinstance(vetoes, list), "vetoes is not a list")
+        _need(isinstance(conversions, list), "conversions is not a list")
+        self.vetoes = [v for v in vetoes if isinstance(v, Mapping)]
+        self.conversions = [c for c in conversions if isinstance(c, Mapping)]
+        facts = doc.get("facts")
+        self.facts_hash = facts.get("hash") if isinstance(facts, Mapping) else None
+
+    def document(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in self.doc.items():
+            if key in ("nodes", "vetoes", "conversions", "rules"):
+                continue
+            if key == "schema":
+                value = "1"
+            elif key == "units":
+                _need(isinstance(value, list), "units is not a list")
+                value = [self.unit(u, i) for i, u in enumerate(value)]
+            out[key] = value
+        return out
+
+    def unit(self, unit: Any, i: int) -> dict[str, Any]:
+        _need(
+            isinstance(unit, Mapping) and isinstance(unit.get("id"), str),
+            f"units[{i}] is not a unit with an id",
+        )
+        where = f"unit {unit['id']!r}"
+        scores = unit.get("scores")
+        status = unit.get("status", {})
+        _need(isinstance(scores, Mapping), f"{where}: scores is not an object")
+        _need(isinstance(status, Mapping), f"{where}: status is not an object")
+        exacts: dict[str, Decimal] = {}
+        for name in self.order:
+            value = _decimal(scores.get(name))
+            _need(value is not None, f"{where}: the score of node {name} is not exact")
+            exacts[name] = value  # type: ignore[assignment]
+        out: dict[str, Any] = {}
+        for key, value in unit.items():
+            if key in ("scores", "status", "audit", "warnings"):
+                continue
+            if key == "vetoes":
+                _need(isinstance(value, list), f"{where}: vetoes is not a list of ids")
+                out[key] = [dict(v) for v in self.vetoes if v.get("id") in value]
+            elif key == "conversions":
+                _need(isinstance(value, Mapping), f"{where}: conversions is not an object")
+                out[key] = {c["id"]: self.conversion(c, value, where) for c in self.conversions}
+            else:
+                out[key] = value
+        out["facts_hash"] = self.facts_hash
+        out["nodes"] = {
+            name: {
+                "score": present(exacts[name], self.places),
+                "exact": scores[name],
+                "max": present(Decimal(self.nodes[name]["max"]), self.places),
+                "status": status.get(name, "scored"),
+            }
+            for name in self.order
+        }
+        if "audit" in unit:
+            audit = unit["audit"]
+            _need(isinstance(audit, Mapping), f"{where}: audit is not an object")
+            out["audit"] = list(self.audit(audit, scores, exacts, status, where))
+        if "warnings" in unit:
+            out["warnings"] = unit["warnings"]
+        return out
+
+    def conversion(self, c: Mapping[str, Any], values: Mapping[str, Any], where: str) -> Any:
+        value = _decimal(values.get(str(c.get("id"))))
+        _need(value is not None, f"{where}: conversion {c.get('id')} is not exact")
+        assert value is not None
+        return {
+            "title": c.get("title"),
+            "points": present(Decimal(c.get("points", "0")), self.places),
+            "value": present(value, self.places),
+            "exact": values[c["id"]],
+        }
+
+    def audit(
+        self,
+        audit: Mapping[str, Any],
+        scores: Mapping[str, str],
+        exacts: Mapping[str, Decimal],
+        status: Mapping[str, Any],
+        where: str,
+    ) -> Iterator[dict[str, Any]]:
+        stack = [(self.order[0], 0)]
+        while stack:
+            name, depth = stack.pop()
+            n = self.nodes[name]
+            state = status.get(name, "scored")
+            node: dict[str, Any] = {
+                "node": name,
+                "title": n.get("title"),
+                "kind": n.get("kind"),
+                "depth": depth,
+                "line": n.get("line"),
+                "score": scores[name],
+                "max": n["max"],
+                "status": state,
+            }
+            children = n.get("children", [])
+            if children and state == "scored":
+                node["children"] = list(children)
+            if n.get("assumed"):
+                node["assumed"] = list(n["assumed"])
+            cell = audit.get(name, [])
+            _need(isinstance(cell, list), f"{where}: node {name}: its entries are not a list")
+            stored = [self.entry(e, name, f"{where}: node {name}") for e in cell]
+            if "children" in n and state == "scored":
+                node["entries"] = self.aggregate(children, stored, exacts, status)
+            else:
+                node["entries"] = stored
+            yield node
+            if state == "scored":
+                stack.extend((c, depth + 1) for c in reversed(children))
+
+    def aggregate(
+        self,
+        children: list[str],
+        stored: list[dict[str, Any]],
+        exacts: Mapping[str, Decimal],
+        status: Mapping[str, Any],
+    ) -> list[dict[str, Any]]:
+        """A node scored from its children: their contributions, its own entries, its
+        bonuses, its vetoes, in the order the engine's ledger gives them."""
+        out: list[dict[str, Any]] = []
+        bonuses: list[dict[str, Any]] = []
+        for c in children:
+            child = self.nodes[c]
+            if child.get("kind") == "bonus":
+                if status.get(c, "scored") != "skipped":
+                    bonuses.append(
+                        {
+                            "kind": "bonus",
+                            "delta": exact(exacts[c]),
+                            "note": BONUS_NOTE,
+                            "child": c,
+                            "factor": "1",
+                        }
+                    )
+                continue
+            factor = Decimal(child.get("factor", "1"))
+            divisor = Decimal(child["divisor"]) if "divisor" in child else None
+            entry = {
+                "kind": "child",
+                "delta": exact(contribution(exacts[c], factor, divisor)),
+                "child": c,
+                "factor": exact(factor),
+            }
+            if divisor is not None:
+                entry["divisor"] = exact(divisor)
+            out.append(entry)
+        out.extend(e for e in stored if e["kind"] != "veto")
+        out.extend(bonuses)
+        out.extend(e for e in stored if e["kind"] == "veto")
+        return out
+
+    def entry(self, raw: Any, node: str, where: str) -> dict[str, Any]:
+        _need(
+            isinstance(raw, list)
+            and 2 <= len(raw) <= 4
+            and isinstance(raw[0], str)
+            and isinstance(raw[1], str),
+            f"{where}: an entry is not [kind, delta, rule, fields]",
+        )
+        out: dict[str, Any] = {"kind": raw[0], "delta": raw[1]}
+        ref = raw[2] if len(raw) > 2 else None
+        if ref is not None:
+            rule = self.rules.get(f"{node}.{ref}")
+            _need(isinstance(rule, Mapping), f"{where}: rule {node}.{ref} is not in the rules")
+            out.update(rule)  # type: ignore[arg-type]
+        if len(raw) > 3:
+            _need(isinstance(raw[3], Mapping), f"{where}: an entry's fields are not an object")
+            out.update(raw[3])
+        return out
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return decimal_text(value)
