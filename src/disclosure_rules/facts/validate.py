@@ -24,6 +24,7 @@ from typing import Any
 
 from dateutil import parser as dateutil_parser
 
+from .. import collector
 from ..errors import Diagnostic, FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
@@ -95,12 +96,13 @@ def load_facts(
     """
     if isinstance(source, Cohort):
         return source
-    if isinstance(source, Mapping):
-        validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
-        return validator.cohort(dict(source), None)
-    read = read_facts_file(source)
-    validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
-    return validator.cohort(read.document, read.digest)
+    with collector.paused():  # everything made here is kept: nothing to collect
+        if isinstance(source, Mapping):
+            validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
+            return validator.cohort(dict(source), None)
+        read = read_facts_file(source)
+        validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
+        return validator.cohort(read.document, read.digest)
 
 
 def _shown(value: object) -> str:
