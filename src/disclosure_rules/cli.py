@@ -17,10 +17,10 @@ import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from . import api
 from .decimals import text as exact
 from .errors import (
     Diagnostic,
@@ -30,8 +30,6 @@ from .errors import (
     Severity,
     did_you_mean,
 )
-from .evaluation.audit import render_text, shape_problems
-from .evaluation.engine import Results
 from .files import (
     FileProblem,
     Terminated,
@@ -41,14 +39,12 @@ from .files import (
     write_chunks,
     write_output,
 )
-from .language.formatter import format_text
-from .language.parser import MAX_BYTES
-from .outputs.csv import results_csv
-from .outputs.describe import describe_text
-from .outputs.table import catalog_table, results_table
 from .outputs.text import capped, printable
-from .verify import ResultsError, read_results, verify
-from .workdays import Calendar, read_schedules
+from .version import __version__
+
+if TYPE_CHECKING:  # the commands import what they need: `--version` needs none of it
+    from .evaluation.engine import Results
+    from .workdays import Calendar
 
 __all__ = ["main"]
 
@@ -131,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         "(政务公开) assessment rulesets.",
         parents=[common],
     )
+    p.add_argument("--version", action="version", version=f"{_PROG} {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
@@ -254,6 +251,8 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _calendar(args: argparse.Namespace) -> Calendar | None:
+    from .workdays import Calendar, read_schedules
+
     if not args.calendar:
         return None
     return Calendar([s for path in args.calendar for s in read_schedules(path)])
@@ -415,6 +414,9 @@ def _ruleset_input(name: str) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from . import api
+    from .outputs.table import catalog_table
+
     entries = api.catalog()
     if args.format == "json":
         data = [
@@ -436,6 +438,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from . import api
+
     params = _params(args)
     failed = False
     report = []
@@ -466,6 +470,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
+    from . import api
+    from .outputs.describe import describe_text
+
     if args.output is not None:
         check_output(args.output, inputs=[i for i in [_ruleset_input(args.ruleset)] if i])
     ruleset = api.load(args.ruleset, _params(args) or None)
@@ -480,6 +487,8 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> Results:
+    from . import api
+
     _expect_kinds(args.ruleset, args.facts)
     ruleset = api.load(args.ruleset, _params(args) or None)
     detail = not getattr(args, "no_detail", False)
@@ -488,6 +497,9 @@ def _score(args: argparse.Namespace) -> Results:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    from .outputs.csv import results_csv
+    from .outputs.table import results_table
+
     inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
@@ -518,6 +530,9 @@ class _NoCases(DisclosureRulesError, LookupError):
 
 
 def _cmd_fmt(args: argparse.Namespace) -> int:
+    from .language.formatter import format_text
+    from .language.parser import MAX_BYTES
+
     unformatted = []
     for name in args.files:
         data = read_input(
@@ -581,6 +596,9 @@ def _cmd_lsp(args: argparse.Namespace) -> int:
 def _explain_saved(args: argparse.Namespace) -> int:
     """Explain from a saved results file, verified first: a file that does not verify is
     refused, or with --unverified shown under a mark saying so (exit status 1)."""
+    from .evaluation.audit import render_text, shape_problems
+    from .verify import ResultsError, read_results, verify
+
     doc = read_results(args.results)
     units = doc["units"]
     unit = next((u for u in units if u["id"] == args.unit), None)
@@ -615,6 +633,8 @@ def _explain_saved(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import read_results, verify
+
     doc = read_results(args.results)
     check = verify(
         doc, args.results, ruleset=args.ruleset, facts=args.facts, calendar=_calendar(args)
