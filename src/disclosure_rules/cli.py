@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from . import collector
 from .decimals import text as exact
 from .errors import (
     Diagnostic,
@@ -39,6 +40,7 @@ from .files import (
     write_chunks,
     write_output,
 )
+from .outputs.progress import Progress
 from .outputs.text import capped, printable
 from .version import __version__
 
@@ -158,6 +160,11 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("-o", "--output", metavar="FILE")
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
+    sc.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress on standard error (shown for long runs when it is a terminal)",
+    )
     sc.add_argument(
         "--audit",
         choices=("compact", "full"),
@@ -486,14 +493,21 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
-def _score(args: argparse.Namespace) -> Results:
+def _score(args: argparse.Namespace, progress: Progress | None = None) -> Results:
     from . import api
+    from .facts import load_facts
 
     _expect_kinds(args.ruleset, args.facts)
     ruleset = api.load(args.ruleset, _params(args) or None)
     detail = not getattr(args, "no_detail", False)
     calendar = _calendar(args)
-    return ruleset.evaluate(args.facts, detail=detail, strict=args.strict, calendar=calendar)
+    progress = progress or Progress(enabled=False)
+    with progress.stage("read", None) as tick:
+        cohort = load_facts(args.facts, ruleset.graph, progress=tick)
+    with progress.stage("scored", len(cohort.units)) as tick:
+        results = ruleset.evaluate(cohort, detail=detail, strict=args.strict, calendar=calendar)
+        tick(len(results))
+    return results
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -503,14 +517,20 @@ def _cmd_score(args: argparse.Namespace) -> int:
     inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
-    results = _score(args)
-    if results.warnings:
-        print(capped(results.warnings), file=sys.stderr)
-    if args.format == "json":
-        _emit_chunks(results.json_chunks(args.audit), args.output, inputs)
-        return 0
-    text = results_csv(results) if args.format == "csv" else results_table(results)
-    _emit(text, args.output, inputs)
+    # one run's structures are trees freed by reference counting: collecting cycles
+    # would only walk the whole cohort again and again
+    progress = Progress(enabled=not args.quiet)
+    with collector.paused():
+        results = _score(args, progress)
+        if results.warnings:
+            print(capped(results.warnings), file=sys.stderr)
+        if args.format == "json":
+            with progress.stage("written", len(results)) as tick:
+                chunks = results.json_chunks(args.audit, progress=tick)
+                _emit_chunks(chunks, args.output, inputs)
+            return 0
+        text = results_csv(results) if args.format == "csv" else results_table(results)
+        _emit(text, args.output, inputs)
     return 0
 
 

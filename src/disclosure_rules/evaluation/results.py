@@ -11,7 +11,7 @@ read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -122,6 +122,12 @@ class Ledger:
         if not (node.evidence_required or node.rejected):
             return None
         return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
+
+
+def _counted(units: Iterable[UnitResult], progress: Callable[[int], None]) -> Iterator[UnitResult]:
+    for unit in units:
+        progress(1)
+        yield unit
 
 
 def _input(value: Any) -> Any:
@@ -422,16 +428,20 @@ class Results:
             **self.trailer(),
         }
 
-    def json_chunks(self, audit: str = "full") -> Iterator[bytes]:
+    def json_chunks(
+        self, audit: str = "full", *, progress: Callable[[int], None] | None = None
+    ) -> Iterator[bytes]:
         """The JSON document (:meth:`to_json`) as UTF-8 chunks, one unit at a time, so
         that a large cohort's results are written without being held whole.
 
         ``audit="full"``: each unit self-contained (schema 1, :meth:`to_dict`);
         ``"compact"``: the ruleset's nodes and rules once, the units referring to them
-        (schema 2, :mod:`~disclosure_rules.evaluation.compact`).
+        (schema 2, :mod:`~disclosure_rules.evaluation.compact`). ``progress`` is called
+        with 1 as each unit is rendered.
         """
+        units = self.units if progress is None else _counted(self.units, progress)
         if audit == "full":
-            return document_chunks(self.header(), self.units, UnitResult.to_dict, self.trailer)
+            return document_chunks(self.header(), units, UnitResult.to_dict, self.trailer)
         if audit != "compact":
             raise ValueError(f"audit: 'full' or 'compact', not {audit!r}")
         rules = RuleIds(self.graph)
@@ -444,7 +454,7 @@ class Results:
         }
         return document_chunks(
             header,
-            self.units,
+            units,
             lambda unit: unit.compact_dict(rules, text),
             lambda: {**self.trailer(), "rules": rules.table},
             unit_lines=True,
