@@ -27,6 +27,7 @@ __all__ = [
     "STATUSES",
     "Entry",
     "decimal_text",
+    "plain",
     "reconcile",
     "render_text",
     "shape_problems",
@@ -59,7 +60,7 @@ class Entry(NamedTuple):
         if self.cite is not None:
             out["cite"] = self.cite
         if self.inputs:
-            out["inputs"] = {k: _plain(v) for k, v in self.inputs.items()}
+            out["inputs"] = {k: plain(v) for k, v in self.inputs.items()}
         if self.note is not None:
             out["note"] = self.note
         if self.child is not None:
@@ -71,15 +72,16 @@ class Entry(NamedTuple):
         return out
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """An entry's input as JSON data (exact decimals as text, evidence as written)."""
     if isinstance(value, Decimal):
         return exact(value)
     if hasattr(value, "to_dict"):  # evidence entries, kept as given until rendered
         return value.to_dict()
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 

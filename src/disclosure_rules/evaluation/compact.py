@@ -40,12 +40,13 @@ from typing import Any
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
 from ..model.graph import EvaluationGraph
-from .audit import decimal_text
+from .audit import decimal_text, plain
 
 __all__ = [
     "BONUS_NOTE",
     "COMPACT_SCHEMA",
     "CompactError",
+    "CompactWriter",
     "ExactTexts",
     "RuleIds",
     "contribution",
@@ -147,6 +148,59 @@ class RuleIds:
         local = name[len(self.graph.nodes[index].id) + 1 :]
         self._known[key] = local
         return local
+
+
+class CompactWriter:
+    """Turns ledger entries into the compact layout's ``[kind, delta, rule, fields]``.
+
+    An entry without inputs (a base, a deduction, a clamp, N/A …) is the same for many
+    units: it is built once per node and reused."""
+
+    LIMIT = 100_000  # entries remembered at most
+
+    def __init__(self, graph: EvaluationGraph) -> None:
+        self.rules = RuleIds(graph)
+        self.text = ExactTexts()
+        self._memo: dict[tuple[int, tuple[Any, ...]], list[Any]] = {}
+
+    def entry(self, index: int, raw: tuple[Any, ...]) -> list[Any]:
+        """One ledger entry of node ``index`` (an :class:`Entry`'s fields as a tuple)."""
+        if raw[5] is not None:  # inputs: this unit's own
+            return self._build(index, raw)
+        key = (index, raw)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= self.LIMIT:
+                self._memo.clear()
+            found = self._memo[key] = self._build(index, raw)
+        return found
+
+    def accepted(self, evidence: tuple[Any, ...]) -> list[Any]:
+        """The entry of a credited item's evidence, all accepted."""
+        refs = [e.ref if e.kind is None else e.to_dict() for e in evidence]
+        return ["evidence", "0", None, {"inputs": {"accepted": refs}}]
+
+    def _build(self, index: int, raw: tuple[Any, ...]) -> list[Any]:
+        kind, delta, rule, line, cite, inputs, note, child, factor, divisor = raw
+        text = self.text
+        entry: list[Any] = [kind, text(delta)]
+        ref = self.rules.ref(index, kind, rule, line, cite)
+        extra: dict[str, Any] = {}
+        if inputs:
+            extra["inputs"] = {k: plain(v) for k, v in inputs.items()}
+        if note is not None:
+            extra["note"] = note
+        if child is not None:
+            extra["child"] = child
+        if factor is not None:
+            extra["factor"] = text(factor)
+        if divisor is not None:
+            extra["divisor"] = text(divisor)
+        if ref is not None or extra:
+            entry.append(ref)
+        if extra:
+            entry.append(extra)
+        return entry
 
 
 def static_header(

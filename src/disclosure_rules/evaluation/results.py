@@ -23,12 +23,11 @@ from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import Evidence, NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
-from .audit import AUDIT_SCHEMA_VERSION, Entry, _plain, reconcile, render_text
+from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
 from .compact import (
     BONUS_NOTE,
     COMPACT_SCHEMA,
-    ExactTexts,
-    RuleIds,
+    CompactWriter,
     contribution,
     present,
     static_header,
@@ -116,26 +115,23 @@ class Ledger:
 
     def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
         """The evidence entry of a credited item whose evidence was all accepted."""
+        evidence = self.accepted(node, u)
+        return None if evidence is None else Entry("evidence", ZERO, inputs={"accepted": evidence})
+
+    def accepted(self, node: GraphNode, u: int) -> tuple[Evidence, ...] | None:
+        """The evidence of a credited item, when it was all accepted and the item reads it."""
         facts = self.facts[u].get(node.id)
         if facts is None or not facts.evidence or not node.rejected.isdisjoint(facts.kinds):
             return None  # none given, or some rejected: the kernel wrote that entry itself
         if not (node.evidence_required or node.rejected):
             return None
-        return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
+        return facts.evidence
 
 
 def _counted(units: Iterable[UnitResult], progress: Callable[[int], None]) -> Iterator[UnitResult]:
     for unit in units:
         progress(1)
         yield unit
-
-
-def _input(value: Any) -> Any:
-    """An entry's input as JSON: evidence (the commonest) straight, the rest as the
-    full layout writes it."""
-    if type(value) is tuple and value and type(value[0]) is Evidence:
-        return [e.ref if e.kind is None else e.to_dict() for e in value]
-    return _plain(value)
 
 
 def _node_index(graph: EvaluationGraph, node_id: str) -> int:
@@ -271,13 +267,13 @@ class UnitResult:
                 for child in reversed(n.children):
                     stack.append((child, depth + 1))
 
-    def compact_dict(self, rules: RuleIds, text: ExactTexts | None = None) -> dict[str, Any]:
-        """The unit's JSON form in the compact layout (:mod:`.compact`), naming rules by
-        the ids ``rules`` gives them."""
+    def compact_dict(self, writer: CompactWriter) -> dict[str, Any]:
+        """The unit's JSON form in the compact layout (:mod:`.compact`); ``writer``
+        names the rules (one writer for all the units of a file)."""
         led = self._ledger
         g = led.graph
         u = self._u
-        text = text or ExactTexts()
+        text = writer.text
         out: dict[str, Any] = {
             "id": self.id,
             "tags": list(self.tags),
@@ -304,46 +300,26 @@ class UnitResult:
         if status:
             out["status"] = status
         if led.entries is not None:
-            out["audit"] = self._compact_audit(rules, text)
+            out["audit"] = self._compact_audit(writer)
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out
 
-    def _compact_audit(self, rules: RuleIds, text: ExactTexts) -> dict[str, Any]:
+    def _compact_audit(self, writer: CompactWriter) -> dict[str, Any]:
         led = self._ledger
         assert led.entries is not None
         u = self._u
+        entry = writer.entry
         audit: dict[str, Any] = {}
         for n, column in zip(led.graph.nodes, led.entries, strict=True):
             cell = column[u]
-            scored = led.status[n.index][u] == "scored"
-            if n.scoring == "item" and scored:
-                accepted = led.accepted_evidence(n, u)
-                if accepted is not None:
-                    cell = (tuple(accepted), *(cell or ()))
-            if not cell:
-                continue
-            entries = []
-            for kind, delta, rule, line, cite, inputs, note, child, factor, divisor in cell:
-                entry: list[Any] = [kind, text(delta)]
-                ref = rules.ref(n.index, kind, rule, line, cite)
-                extra: dict[str, Any] = {}
-                if inputs:
-                    extra["inputs"] = {k: _input(v) for k, v in inputs.items()}
-                if note is not None:
-                    extra["note"] = note
-                if child is not None:
-                    extra["child"] = child
-                if factor is not None:
-                    extra["factor"] = text(factor)
-                if divisor is not None:
-                    extra["divisor"] = text(divisor)
-                if ref is not None or extra:
-                    entry.append(ref)
-                if extra:
-                    entry.append(extra)
-                entries.append(entry)
-            audit[n.id] = entries
+            entries = [entry(n.index, raw) for raw in cell] if cell else []
+            if n.scoring == "item" and led.status[n.index][u] == "scored":
+                evidence = led.accepted(n, u)
+                if evidence is not None:
+                    entries.insert(0, writer.accepted(evidence))
+            if entries:
+                audit[n.id] = entries
         return audit
 
     def explain(self) -> str:
@@ -444,8 +420,7 @@ class Results:
             return document_chunks(self.header(), units, UnitResult.to_dict, self.trailer)
         if audit != "compact":
             raise ValueError(f"audit: 'full' or 'compact', not {audit!r}")
-        rules = RuleIds(self.graph)
-        text = ExactTexts()
+        writer = CompactWriter(self.graph)
         factors = self.units[0]._ledger.factors if self.units else {}
         header = {
             **self.header(),
@@ -455,8 +430,8 @@ class Results:
         return document_chunks(
             header,
             units,
-            lambda unit: unit.compact_dict(rules, text),
-            lambda: {**self.trailer(), "rules": rules.table},
+            lambda unit: unit.compact_dict(writer),
+            lambda: {**self.trailer(), "rules": writer.rules.table},
             unit_lines=True,
         )
 
