@@ -185,9 +185,12 @@ class _Validator:
         units: list[Unit] = []
         seen: set[str] = set()
         progress = self.progress
+        release = self.digits_checked  # the document is the reader's: nobody else holds it
         for position, raw in enumerate(raw_units, start=1):
             if progress is not None and position % _PROGRESS_EVERY == 0:
                 progress(_PROGRESS_EVERY)
+            if release:  # freed as the validated unit is made: the peak is one of the two
+                raw_units[position - 1] = None
             unit = self.unit(raw, position)
             if unit is None:
                 continue
