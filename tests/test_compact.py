@@ -6,6 +6,7 @@ and grades are the same in every layout; every reader of results reads both.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from disclosure_rules.evaluation.compact import expand
 SHIPPED = sorted(p.name.removesuffix(".facts.json") for p in EXAMPLES.glob("*.facts.json"))
 
 
+@functools.cache
 def _results(rid: str) -> dr.Results:
     return dr.load(rid).evaluate(EXAMPLES / f"{rid}.facts.json")
 
@@ -78,9 +80,7 @@ def test_the_compact_file_is_smaller_and_reads_as_the_full_one(tmp_path: Path) -
     )  # fmt: skip
     assert compact.stat().st_size * 5 < full.stat().st_size
     unit = json.loads(full.read_text(encoding="utf-8"))["units"][3]["id"]
-    for name in (compact, full):
-        assert run("verify", str(name), cwd=tmp_path).returncode == 0
-    shown = [
+    shown = [  # explain --results verifies the file first
         run("explain", "--results", str(name), "--unit", unit, cwd=tmp_path).stdout
         for name in (compact, full)
     ]
