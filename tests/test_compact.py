@@ -96,3 +96,10 @@ def test_a_damaged_compact_file_is_refused_naming_what_is_wrong(tmp_path: Path) 
     assert result.returncode == 1
     assert "DR701 not a readable compact results file (schema 2)" in result.stderr
     assert "rule appeals.base.full is not in the rules" in result.stderr
+
+
+def test_reconcile_says_which_layout_it_reads() -> None:
+    compact = json.loads(_results("changzhou-2020").to_json(audit="compact"))
+    (problem,) = dr.reconcile(compact["units"][0])
+    assert "compact layout (results schema 2)" in problem and "expand()" in problem
+    assert all(dr.reconcile(u) == [] for u in expand(compact)["units"])

@@ -135,6 +135,12 @@ def decimal_text(value: Any) -> Decimal | None:
 
 def shape_problems(unit: Mapping[str, Any]) -> list[str]:
     """What a unit's JSON form lacks for its audit to be re-added (empty when it has all)."""
+    if "scores" in unit and "nodes" not in unit:  # a unit of a compact results file
+        return [
+            "this unit is in the compact layout (results schema 2); the audit is re-added "
+            "from the full layout (schema 1): expand the document first with "
+            "disclosure_rules.evaluation.compact.expand()"
+        ]
     problems: list[str] = []
     if not isinstance(unit.get("id"), str):
         problems.append(f"id {unit.get('id')!r} is not text")
