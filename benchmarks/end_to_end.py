@@ -24,6 +24,7 @@ the script exits 1 when one is missed.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,21 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
     return env
+
+
+def agree(folder: Path, n: int) -> bool:
+    """Whether the command's totals and ranks are the hand-written scorer's (last runs)."""
+    with (folder / "h.csv").open(encoding="utf-8") as fh:
+        hand = [tuple(row) for row in csv.reader(fh)][1:]
+    doc = json.loads((folder / f"full-{n}.json").read_text(encoding="utf-8"))
+    cent = Decimal("0.01")
+    ours = [
+        (u["id"], str(Decimal(u["total_exact"]).quantize(cent, ROUND_HALF_UP)), str(u["rank"]))
+        for u in doc["units"]
+    ]
+    same = hand == ours
+    print(f"{n:>7} totals and ranks {'agree with' if same else 'DIFFER from'} the hand-written")
+    return same
 
 
 def stages(facts: str, n: int) -> dict[str, float]:
@@ -170,6 +186,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"ruleset {RULESET}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
     rows: dict[int, dict[str, Any]] = {}
+    agreements: list[bool] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # in a process of its own: a child started from a large parent would report the
@@ -193,6 +210,8 @@ def main() -> int:
             for mode, (wall, peak) in row.items():
                 per_unit = f"{size:8.2f}" if mode == "full" else f"{'':8}"
                 print(f"{n:>7} {mode:>5} {wall:8.2f} {wall / hand:7.2f} {peak:9.0f} {per_unit}")
+            if n <= 10_000:  # the same totals and ranks as the hand-written scorer
+                agreements.append(agree(folder, n))
             st = stage_times(folder, n)
             print(
                 f"{n:>7} stages (full audit, in process): load {st['load']:.2f} s "
@@ -207,11 +226,14 @@ def main() -> int:
     print(f"check + compile {rid} (warm, best of 20): {compile_time:.1f} ms")
     if args.no_targets:
         return 0
-    return check_targets(rows, start, compile_time)
+    return check_targets(rows, agreements, start, compile_time)
 
 
 def check_targets(
-    rows: dict[int, dict[str, Any]], start: dict[str, float], compile_time: float
+    rows: dict[int, dict[str, Any]],
+    agreements: list[bool],
+    start: dict[str, float],
+    compile_time: float,
 ) -> int:
     failures: list[str] = []
 
@@ -222,6 +244,9 @@ def check_targets(
             failures.append(name)
 
     print()
+    if not all(agreements):
+        print("FAIL  totals and ranks differ from the hand-written scorer's")
+        failures.append("agreement")
     ref = 10_000 if 10_000 in rows else max(rows)
     row = rows[ref]["row"]
     target(f"full audit vs hand-written at {ref:,} units", row["full"][0] / row["hand"][0], 3.0)
