@@ -66,7 +66,7 @@ def test_the_cli_runs_cases_and_reports_coverage(capsys):
     out = capsys.readouterr().out
     assert "coverage of yifeng-2020-townships:" in out
     assert "rules: 52 of 52 exercised" in out
-    assert out.rstrip().endswith("failed (9 case(s), 141 expectation(s))")
+    assert out.rstrip().endswith("failed (12 case(s), 181 expectation(s))")
 
 
 def test_a_bad_case_file_is_a_clear_error(tmp_path, capsys):

@@ -107,6 +107,12 @@ def test_comments_run_to_the_end_of_the_line() -> None:
     ]
 
 
+def test_assumed_is_highlighted_like_cite_where_a_cite_would_stand() -> None:
+    found = tokens('convert annual "年度考核" 4 assumed "未说明折算" cite "分值仍为4分"')
+    assert (Keyword, "assumed") in found
+    assert found.index((Keyword, "assumed")) < found.index((Keyword, "cite"))
+
+
 def test_unicode_identifiers_and_fact_references() -> None:
     assert tokens("zero when 栏目.未更新数 > 3")[2:5] == [
         (Name, "栏目"),

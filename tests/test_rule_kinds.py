@@ -90,6 +90,7 @@ class _DeductHalfPer:
     type: ClassVar[str] = "deduct_half_per"
     line: int
     fact: str
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count = scope.fact(None, self.fact)

@@ -266,6 +266,13 @@ def test_hover_on_a_parameter_shows_value_description_and_assumed(client: Client
     assert "每件扣分,原文未载明" in text
 
 
+def test_hover_on_an_assumed_node_says_why_it_is_assumed(client: Client) -> None:
+    text = 'ruleset t {\n  title "t"\n  item extra "另设" 2 assumed "方案未列此项"\n}\n'
+    client.open(text)
+    hover = client.request("textDocument/hover", client.at(text, "extra"))
+    assert "**item** `extra` 另设 *(assumed: 方案未列此项)*" in hover["contents"]["value"]
+
+
 def test_hover_over_nothing_answers_null(client: Client) -> None:
     client.open(RULESET)
     assert client.request("textDocument/hover", client.at(RULESET, "{", 0)) is None

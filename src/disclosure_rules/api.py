@@ -133,8 +133,9 @@ class CatalogEntry:
     year: int | None
     indicators: int
     max: Decimal
-    assumed: int
+    assumed: int  # parameters marked assumed
     path: str
+    assumed_structure: int = 0  # nodes, rules, direct scores and conversions marked assumed
 
 
 def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
@@ -323,6 +324,7 @@ def catalog() -> list[CatalogEntry]:
                 max=g.root.points,
                 assumed=len(g.assumed_params),
                 path=f"rulesets/{ruleset_id}.dr",
+                assumed_structure=len(g.assumed_structure),
             )
         )
     return entries

@@ -435,6 +435,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
                 "indicators": e.indicators,
                 "max": exact(e.max),
                 "assumed_params": e.assumed,
+                "assumed_structure": e.assumed_structure,
             }
             for e in entries
         ]

@@ -50,6 +50,7 @@ class Entry(NamedTuple):
     child: str | None = None
     factor: Decimal | None = None
     divisor: Decimal | None = None  # a child's contribution is divide(score × factor, divisor)
+    assumption: str | None = None  # why the step's rule (or child) is assumed, if it is
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "delta": exact(self.delta)}
@@ -69,6 +70,8 @@ class Entry(NamedTuple):
             out["factor"] = exact(self.factor)
         if self.divisor is not None:
             out["divisor"] = exact(self.divisor)
+        if self.assumption is not None:
+            out["assumption"] = self.assumption
         return out
 
 
@@ -199,7 +202,7 @@ def _entry_shape(entry: Any) -> list[str]:
     if entry["kind"] == "grade" and decimal_text(entry.get("delta")) not in (None, 0):
         # a quota or a veto moves a grade, never a score
         problems.append(f"a grade entry changes the score by {entry.get('delta')!r}, not 0")
-    for key in ("child", "rule", "cite", "note"):
+    for key in ("child", "rule", "cite", "note", "assumption"):
         if key in entry and not isinstance(entry[key], str):
             problems.append(f"{key} {entry[key]!r} is not text")
     line = entry.get("line")
@@ -395,6 +398,7 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
     for conv_id, conv in (unit.get("conversions") or {}).items():
         out.append(
             f"折算 {conv['title']} ({conv_id}): {_show(conv['exact'], places)} / {conv['points']}"
+            + _assumed(conv)
         )
     for veto in unit.get("vetoes") or []:
         out.append(f"单项否决 veto {veto['id']} “{veto['title']}” (line {veto['line']})")
@@ -403,6 +407,10 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
         assumed = ruleset.get("assumed_params") or []
         if assumed:
             out.append(f"built on assumed parameters: {', '.join(assumed)}")
+        structure = ruleset.get("assumed_structure") or []
+        if structure:
+            shown = ", ".join(f"{a['kind']} {a['id']}" for a in structure)
+            out.append(f"built on assumed structure: {shown}")
     if unit.get("facts_hash"):
         out.append(f"facts {unit['facts_hash']}")
     out.append("")
@@ -416,7 +424,7 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
             else f"  ({_STATUS.get(node['status'], node['status'])})"
         )
         pad = max(2, 64 - display_width(head))
-        out.append(f"{head}{' ' * pad}{score}{status}")
+        out.append(f"{head}{' ' * pad}{score}{status}{_assumed(node)}")
         for entry in node["entries"]:
             if entry["kind"] == "child":
                 continue
@@ -457,7 +465,13 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
     text = "  ".join(parts)
     if entry.get("cite"):
         text += f"  「{entry['cite']}」"
-    return text
+    return text + _assumed(entry)
+
+
+def _assumed(shown: Mapping[str, Any]) -> str:
+    """The mark of a node, entry or conversion the source document does not state."""
+    reason = shown.get("assumption")
+    return f"  [假定 assumed: {reason}]" if reason else ""
 
 
 def _inline(value: Any) -> str:

@@ -121,13 +121,19 @@ class RuleIds:
             self._ordinals.append({k: v for k, v in lines.items() if len(v) > 1})
 
     def ref(
-        self, index: int, kind: str, rule: str | None, line: int | None, cite: str | None
+        self,
+        index: int,
+        kind: str,
+        rule: str | None,
+        line: int | None,
+        cite: str | None,
+        assumption: str | None = None,
     ) -> str | None:
         """The id of the rule an entry of node ``index`` names, without the node's id
         and its dot (an entry is written under its node); None when it names none."""
-        if rule is None and line is None and cite is None:
+        if rule is None and line is None and cite is None and assumption is None:
             return None
-        key = (index, kind, rule, line, cite)
+        key = (index, kind, rule, line, cite, assumption)
         found = self._known.get(key)
         if found is not None:
             return found
@@ -137,9 +143,8 @@ class RuleIds:
         lines = self._ordinals[index].get(rule or "")
         if lines is not None and line in lines:
             name += f".{lines.index(line) + 1}"
-        described = {
-            k: v for k, v in (("rule", rule), ("line", line), ("cite", cite)) if v is not None
-        }
+        fields = (("rule", rule), ("line", line), ("cite", cite), ("assumption", assumption))
+        described = {k: v for k, v in fields if v is not None}
         base, n = name, 1
         while name in self.table and self.table[name] != described:
             n += 1  # the same name for another rule: never met in the shipped rulesets
@@ -163,16 +168,19 @@ class CompactWriter:
         self.text = ExactTexts()
         self._memo: dict[tuple[int, tuple[Any, ...]], list[Any]] = {}
 
-    def entry(self, index: int, raw: tuple[Any, ...]) -> list[Any]:
-        """One ledger entry of node ``index`` (an :class:`Entry`'s fields as a tuple)."""
+    def entry(
+        self, index: int, raw: tuple[Any, ...], assumed: Mapping[tuple[int, str], str]
+    ) -> list[Any]:
+        """One ledger entry of node ``index`` (an :class:`Entry`'s fields as a tuple);
+        ``assumed``: the node's assumed steps, by (line, rule), as the ledger marks them."""
         if raw[5] is not None:  # inputs: this unit's own
-            return self._build(index, raw)
+            return self._build(index, raw, assumed)
         key = (index, raw)
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= self.LIMIT:
                 self._memo.clear()
-            found = self._memo[key] = self._build(index, raw)
+            found = self._memo[key] = self._build(index, raw, assumed)
         return found
 
     def accepted(self, evidence: tuple[Any, ...]) -> list[Any]:
@@ -180,11 +188,15 @@ class CompactWriter:
         refs = [e.ref if e.kind is None else e.to_dict() for e in evidence]
         return ["evidence", "0", None, {"inputs": {"accepted": refs}}]
 
-    def _build(self, index: int, raw: tuple[Any, ...]) -> list[Any]:
-        kind, delta, rule, line, cite, inputs, note, child, factor, divisor = raw
+    def _build(
+        self, index: int, raw: tuple[Any, ...], assumed: Mapping[tuple[int, str], str]
+    ) -> list[Any]:
+        kind, delta, rule, line, cite, inputs, note, child, factor, divisor, assumption = raw
+        if assumption is None and line is not None and rule is not None:
+            assumption = assumed.get((line, rule))
         text = self.text
         entry: list[Any] = [kind, text(delta)]
-        ref = self.rules.ref(index, kind, rule, line, cite)
+        ref = self.rules.ref(index, kind, rule, line, cite, assumption)
         extra: dict[str, Any] = {}
         if inputs:
             extra["inputs"] = {k: plain(v) for k, v in inputs.items()}
@@ -220,6 +232,8 @@ def static_header(
             node["children"] = [graph.nodes[c].id for c in n.children]
         if n.assumed:
             node["assumed"] = list(n.assumed)
+        if n.assumption:
+            node["assumption"] = n.assumption
         factor, divisor = factors.get(n.index, (ONE, None))
         if factor != ONE or divisor is not None:
             node["factor"] = exact(factor)
@@ -240,7 +254,13 @@ def static_header(
             for v in graph.vetoes
         ],
         "conversions": [
-            {"id": c.id, "title": c.title, "points": exact(c.points)} for c in graph.conversions
+            {
+                "id": c.id,
+                "title": c.title,
+                "points": exact(c.points),
+                **({"assumption": c.assumption} if c.assumption else {}),
+            }
+            for c in graph.conversions
         ],
     }
 
@@ -367,12 +387,15 @@ class _Expander:
         value = _decimal(values.get(str(c.get("id"))))
         _need(value is not None, f"{where}: conversion {c.get('id')} is not exact")
         assert value is not None
-        return {
+        out = {
             "title": c.get("title"),
             "points": present(Decimal(c.get("points", "0")), self.places),
             "value": present(value, self.places),
             "exact": values[c["id"]],
         }
+        if c.get("assumption"):
+            out["assumption"] = c["assumption"]
+        return out
 
     def audit(
         self,
@@ -402,6 +425,8 @@ class _Expander:
                 node["children"] = list(children)
             if n.get("assumed"):
                 node["assumed"] = list(n["assumed"])
+            if n.get("assumption"):
+                node["assumption"] = n["assumption"]
             cell = audit.get(name, [])
             _need(isinstance(cell, list), f"{where}: node {name}: its entries are not a list")
             stored = [self.entry(e, name, f"{where}: node {name}") for e in cell]
@@ -428,15 +453,16 @@ class _Expander:
             child = self.nodes[c]
             if child.get("kind") == "bonus":
                 if status.get(c, "scored") != "skipped":
-                    bonuses.append(
-                        {
-                            "kind": "bonus",
-                            "delta": exact(exacts[c]),
-                            "note": BONUS_NOTE,
-                            "child": c,
-                            "factor": "1",
-                        }
-                    )
+                    bonus = {
+                        "kind": "bonus",
+                        "delta": exact(exacts[c]),
+                        "note": BONUS_NOTE,
+                        "child": c,
+                        "factor": "1",
+                    }
+                    if child.get("assumption"):
+                        bonus["assumption"] = child["assumption"]
+                    bonuses.append(bonus)
                 continue
             factor = Decimal(child.get("factor", "1"))
             divisor = Decimal(child["divisor"]) if "divisor" in child else None
@@ -448,6 +474,8 @@ class _Expander:
             }
             if divisor is not None:
                 entry["divisor"] = exact(divisor)
+            if child.get("assumption"):
+                entry["assumption"] = child["assumption"]
             out.append(entry)
         out.extend(e for e in stored if e["kind"] != "veto")
         out.extend(bonuses)
@@ -471,6 +499,8 @@ class _Expander:
         if len(raw) > 3:
             _need(isinstance(raw[3], Mapping), f"{where}: an entry's fields are not an object")
             out.update(raw[3])
+        if "assumption" in out:  # the last of an entry's fields in the full layout
+            out["assumption"] = out.pop("assumption")
         return out
 
 

@@ -69,6 +69,8 @@ class Ledger:
     factors: dict[int, tuple[Decimal, Decimal | None]]
     facts_hash: str
     facts: Sequence[Mapping[str, NodeFacts]]
+    # per node, the (line, rule) of each step whose rule is assumed, and why: filled as read
+    _assumed_steps: dict[int, dict[tuple[int, str], str]] = attrs.field(factory=dict, init=False)
 
     def ledger(self, idx: int, u: int) -> list[Entry]:
         """Node ``idx``'s entries for unit ``u``, derived ones included, in order."""
@@ -76,6 +78,9 @@ class Ledger:
         cell = self.entries[idx][u]
         stored = [] if cell is None else [Entry._make(raw) for raw in cell]
         node = self.graph.nodes[idx]
+        assumed = self.assumed_steps(node)
+        if assumed:
+            stored = [_marked(e, assumed) for e in stored]
         status = self.status[idx][u]
         if node.scoring == "item" and status == "scored":
             accepted = self.accepted_evidence(node, u)
@@ -95,6 +100,7 @@ class Ledger:
                             child=child.id,
                             factor=ONE,
                             note=BONUS_NOTE,
+                            assumption=child.assumption,
                         )
                     )
                 continue
@@ -106,12 +112,23 @@ class Ledger:
                     child=child.id,
                     factor=factor,
                     divisor=divisor,
+                    assumption=child.assumption,
                 )
             )
         out.extend(e for e in stored if e.kind != "veto")
         out.extend(bonuses)
         out.extend(e for e in stored if e.kind == "veto")
         return out
+
+    def assumed_steps(self, node: GraphNode) -> dict[tuple[int, str], str]:
+        """The node's steps decided by an assumed rule (or direct score), by (line, rule)."""
+        found = self._assumed_steps.get(node.index)
+        if found is None:
+            found = {(c.line, c.type): c.assumption for c in node.clauses if c.assumption}
+            if node.direct_assumption:
+                found[node.line, "direct_score"] = node.direct_assumption
+            self._assumed_steps[node.index] = found
+        return found
 
     def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
         """The evidence entry of a credited item whose evidence was all accepted."""
@@ -132,6 +149,14 @@ def _counted(units: Iterable[UnitResult], progress: Callable[[int], None]) -> It
     for unit in units:
         progress(1)
         yield unit
+
+
+def _marked(entry: Entry, assumed: Mapping[tuple[int, str], str]) -> Entry:
+    """``entry`` with why its rule is assumed, when it is."""
+    if entry.line is None or entry.rule is None:
+        return entry
+    reason = assumed.get((entry.line, entry.rule))
+    return entry if reason is None else entry._replace(assumption=reason)
 
 
 def _node_index(graph: EvaluationGraph, node_id: str) -> int:
@@ -219,6 +244,7 @@ class UnitResult:
                     "points": present(c.points, places),
                     "value": present(self.conversions[c.id], places),
                     "exact": exact(self.conversions[c.id]),
+                    **({"assumption": c.assumption} if c.assumption else {}),
                 }
                 for c in g.conversions
             }
@@ -261,6 +287,8 @@ class UnitResult:
                 node["children"] = [g.nodes[c].id for c in n.children]
             if n.assumed:
                 node["assumed"] = list(n.assumed)
+            if n.assumption:
+                node["assumption"] = n.assumption
             node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
             yield node
             if status == "scored":
@@ -313,7 +341,7 @@ class UnitResult:
         audit: dict[str, Any] = {}
         for n, column in zip(led.graph.nodes, led.entries, strict=True):
             cell = column[u]
-            entries = [entry(n.index, raw) for raw in cell] if cell else []
+            entries = [entry(n.index, raw, led.assumed_steps(n)) for raw in cell] if cell else []
             if n.scoring == "item" and led.status[n.index][u] == "scored":
                 evidence = led.accepted(n, u)
                 if evidence is not None:
@@ -387,8 +415,11 @@ class Results:
                 for p in g.params
             ],
             "assumptions": [
-                f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
-                for p in g.assumed_params
+                *(
+                    f"parameter {p.name} = {exact(p.value)} is assumed: {p.description}"
+                    for p in g.assumed_params
+                ),
+                *(str(a) for a in g.assumed_structure),
             ],
             "grades": [band.name for band in g.grades],
         }

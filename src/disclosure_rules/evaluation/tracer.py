@@ -72,7 +72,7 @@ class Recorder:
         inputs: Mapping[str, Any] | None = None,
         note: str | None = None,
     ) -> None:
-        raw = (kind, delta, rule, line, cite, inputs, note, None, None, None)
+        raw = (kind, delta, rule, line, cite, inputs, note, None, None, None, None)
         column = self.columns[index]
         cell = column[unit]
         column[unit] = (raw,) if cell is None else (*cell, raw)

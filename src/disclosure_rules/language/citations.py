@@ -16,13 +16,15 @@ of them:
 - nothing else is forgiven: punctuation, half- and full-width forms, simplified
   and traditional characters are compared as they stand.
 
-A cite that is not found is a DR206 warning with the closest passage as a hint;
+A cite that is not found is a DR206 warning with the closest passage as a hint (a
+DR210 warning when it sits on a thing marked ``assumed``: a passage the assumption
+rests on must be in the source like any other, and one that is not claims a source
+the thing does not have);
 a named source that cannot be read is a DR207 warning (and no cite is verified,
 since the missing text could hold any of them). A ruleset that names no source
 files is not verified. Both are warnings, not errors: a cite documents where a
 rule comes from and changes no score, so a misquoted cite must not stop a
-ruleset from compiling. The tests hold the shipped rulesets to none but those
-their docs pages list under "Cites without a source passage".
+ruleset from compiling. The tests hold the shipped rulesets to none.
 
 Each source is read into an index once per process (keyed by its bytes): the
 text without whitespace and where each passage starts in it, so a cite costs a
@@ -138,20 +140,32 @@ def _index(data: bytes) -> SourceIndex | None:
 
 def cites(tree: object) -> list[syntax.Cite]:
     """Every cite in a syntax tree, whatever construct it sits on."""
-    found: list[syntax.Cite] = []
-    stack = [tree]
+    return [cite for cite, _ in _cites(tree)]
+
+
+def _cites(tree: object) -> list[tuple[syntax.Cite, syntax.Assumption | None]]:
+    """Every cite in a syntax tree, each with the assumption it rests under (if any).
+
+    The passage an assumption rests on is also the cite of the thing it marks: the same
+    object, reached twice, listed once."""
+    found: dict[int, tuple[syntax.Cite, syntax.Assumption | None]] = {}
+    stack: list[tuple[object, syntax.Assumption | None]] = [(tree, None)]
     while stack:
-        node = stack.pop()
+        node, under = stack.pop()
         if isinstance(node, syntax.Cite):
-            found.append(node)
+            if under is not None or id(node) not in found:
+                found[id(node)] = (node, under)
+        elif isinstance(node, syntax.Assumption):
+            if node.cite is not None:
+                stack.append((node.cite, node))
         elif isinstance(node, tuple | list):
-            stack.extend(node)
+            stack.extend((part, under) for part in node)
         else:
             for name in _branches(type(node)):
                 value = getattr(node, name)
                 if value:  # None and () are most of a tree's fields
-                    stack.append(value)
-    return found
+                    stack.append((value, under))
+    return list(found.values())
 
 
 def _branches(cls: type) -> tuple[str, ...]:
@@ -205,15 +219,32 @@ def verify(ruleset: syntax.Ruleset) -> list[Diagnostic]:
         return unread
     where = " or ".join(name for name, _ in sources)
     out = []
-    for cite in sorted(cites(ruleset), key=lambda c: (c.span.line, c.span.column)):
+    found = sorted(_cites(ruleset), key=lambda c: (c[0].span.line, c[0].span.column))
+    for cite, assumption in found:
         fragments = [f for f in map(normalise, _ELLIPSIS.split(cite.text)) if f]
         if fragments and any(index.contains(fragments) for _, index in sources):
             continue
-        msg = f"cite “{_shorten(' '.join(cite.text.split()))}” is not a verbatim passage of {where}"
+        quoted = f"“{_shorten(' '.join(cite.text.split()))}”"
+        hint = _hint("".join(fragments), sources)
+        if assumption is not None:
+            msg = (
+                f"a thing marked assumed cites {quoted}, which is not a passage of {where}: "
+                "it claims a source it does not have"
+            )
+            hint = f"{_ASSUMED_HINT}; {hint}"
+            out.append(warn("DR210", msg, cite.span, hint))
+            continue
+        msg = f"cite {quoted} is not a verbatim passage of {where}"
         if len(fragments) > 1:
             msg += " (the parts it joins with … must stand in this order in one paragraph)"
-        out.append(warn("DR206", msg, cite.span, _hint("".join(fragments), sources)))
+        out.append(warn("DR206", msg, cite.span, hint))
     return out
+
+
+_ASSUMED_HINT = (
+    "the reason after `assumed` says why the thing is there: drop the cite, or quote the "
+    "passage the assumption rests on"
+)
 
 
 _UNREAD = (

@@ -84,6 +84,13 @@ def cite(c: syntax.Cite | None) -> str:
     return f" cite {quote(c.text)}" if c is not None else ""
 
 
+def origin(c: syntax.Cite | None, assumed: syntax.Assumption | None) -> str:
+    """The cite, or ``assumed "why"`` with the passage the assumption rests on."""
+    if assumed is None:
+        return cite(c)
+    return f" assumed {quote(assumed.reason)}{cite(assumed.cite)}"
+
+
 def deadline(d: syntax.Deadline) -> str:
     if d.by is not None:
         return f"{d.end} by {d.by.isoformat()}"
@@ -136,7 +143,7 @@ def rule(r: syntax.Rule) -> str:
             text = f"zero when {condition(r.condition)}"
         case _:
             assert_never(r)
-    return text + cite(r.cite)
+    return text + origin(r.cite, r.assumption)
 
 
 def date_ranges(days: Iterable[dt.date]) -> str:
@@ -331,7 +338,8 @@ class _Printer:
             self.blank()
         for c in r.conversions:
             self.emit(
-                f"convert {c.id} {quote(c.title)} {number(c.points)}{cite(c.cite)}", c.span.line
+                f"convert {c.id} {quote(c.title)} {number(c.points)}{origin(c.cite, c.assumption)}",
+                c.span.line,
             )
 
     def props(self, props: syntax.NodeProps) -> Iterator[tuple[str, int | None]]:
@@ -363,7 +371,8 @@ class _Printer:
     def component(self, c: syntax.Component) -> None:
         points = f" {number(c.points)}" if c.points is not None else ""
         self.open(
-            f"component {c.id} {quote(c.title)}{points} weight {number(c.weight)}{cite(c.cite)}",
+            f"component {c.id} {quote(c.title)}{points} weight {number(c.weight)}"
+            f"{origin(c.cite, c.assumption)}",
             c.span.line,
         )
         for text, line in self.props(c.props):
@@ -374,7 +383,8 @@ class _Printer:
             self.blank()
         if c.direct is not None:
             d = c.direct
-            self.emit(f"score {number(d.low)}..{number(d.high)}{cite(d.cite)}", d.span.line)
+            score = f"score {number(d.low)}..{number(d.high)}{origin(d.cite, d.assumption)}"
+            self.emit(score, d.span.line)
         if c.survey is not None:
             self.open("survey", c.survey.span.line)
             for a in c.survey.answers:
@@ -404,7 +414,7 @@ class _Printer:
                 head = f"item {n.id} {quote(n.title)} {number(n.points)}"
             case _:
                 assert_never(n)
-        head += cite(n.cite)
+        head += origin(n.cite, n.assumption)
         body = [*self.props(n.props), *((rule(r), r.span.line) for r in n.rules)]
         if not body and not n.children and not isinstance(n, syntax.Section):
             self.emit(head, n.span.line)

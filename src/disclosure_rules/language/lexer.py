@@ -52,7 +52,6 @@ _DECLARATIONS = (
 _CONSTANTS = (
     "required",
     "optional",
-    "assumed",
     "none",
     "average",
     "group_average",
@@ -90,6 +89,7 @@ _KEYWORDS = (
     "applies_to",
     "resolve",
     "cite",
+    "assumed",  # where a cite stands, or on a parameter: the source does not state it
     "rate",
     "deduct",
     "per",

@@ -249,6 +249,8 @@ def hover_text(analysis: Analysis, declaration: Declaration) -> str:
     else:
         kind = type(declaration).__name__.lower()
         lines = [f"**{kind}** `{declaration.id}` {declaration.title}"]
+        if declaration.assumption is not None:
+            lines[0] += f" *(assumed: {declaration.assumption.reason})*"
         figures = [f"{label} {analysis.source(n.span)}" for label, n in _figures(declaration)]
         if declaration.id in analysis.maxima:
             figures.append(f"max {analysis.maxima[declaration.id]}")

@@ -26,6 +26,7 @@ __all__ = [
     "Answer",
     "AnyOf",
     "AppliesTo",
+    "Assumption",
     "Award",
     "Bonus",
     "Bound",
@@ -75,6 +76,18 @@ __all__ = [
 class Cite:
     text: str
     span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Assumption:
+    """``assumed "why"``: the thing it marks is not stated by the source document.
+
+    ``cite``, when given, is the passage the assumption rests on (verified like any cite).
+    """
+
+    reason: str
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
 
 
 @attrs.frozen
@@ -184,6 +197,7 @@ class Award:
     mode: _L["awarded", "all_or_nothing", "full"]
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -193,6 +207,7 @@ class Rate:
     fact: FactRef
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -204,6 +219,7 @@ class DeductPer:
     span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -215,6 +231,7 @@ class DeductMissing:
     of: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -225,6 +242,7 @@ class DeductWhen:
     condition: Condition
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -234,6 +252,7 @@ class ZeroWhen:
     condition: Condition
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -246,6 +265,7 @@ class DeductLate:
     span: Span = attrs.field(eq=False)
     max: Number | None = None
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -256,6 +276,7 @@ class RateOnTime:
     deadline: Deadline
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen | DeductLate | RateOnTime
@@ -334,6 +355,7 @@ class Item:
     props: NodeProps = NodeProps()
     cite: Cite | None = None
     children: tuple[Node, ...] = ()  # an item with children is reported by the checker
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -346,6 +368,7 @@ class Section:
     rules: tuple[Rule, ...] = ()  # rules on a section are reported by the checker
     props: NodeProps = NodeProps()
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -360,6 +383,7 @@ class Bonus:
     props: NodeProps = NodeProps()
     cite: Cite | None = None
     children: tuple[Node, ...] = ()
+    assumption: Assumption | None = None
 
 
 Node = Item | Section | Bonus
@@ -373,6 +397,7 @@ class DirectScore:
     high: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -412,6 +437,7 @@ class Component:
     extra: tuple[Span, ...] = ()  # spans of a second score/survey block, for the checker
     cite: Cite | None = None
     rules: tuple[Rule, ...] = ()  # rules on a component are reported by the checker
+    assumption: Assumption | None = None
 
 
 @attrs.frozen
@@ -457,6 +483,7 @@ class Conversion:
     points: Number
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
+    assumption: Assumption | None = None
 
 
 @attrs.frozen

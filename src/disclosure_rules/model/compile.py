@@ -185,7 +185,12 @@ class _Compiler:
             vetoes=tuple(self.veto(v) for v in r.vetoes),
             conversions=tuple(
                 ConversionRule(
-                    c.id, c.title, self.num(c.points), c.span.line, c.cite.text if c.cite else None
+                    c.id,
+                    c.title,
+                    self.num(c.points),
+                    c.span.line,
+                    c.cite.text if c.cite else None,
+                    _reason(c.assumption),
                 )
                 for c in r.conversions
             ),
@@ -316,6 +321,8 @@ class _Compiler:
             assumed=tuple(dict.fromkeys(assumed)),
             cite=comp.cite.text if comp.cite else None,
             direct_cite=comp.direct.cite.text if comp.direct and comp.direct.cite else None,
+            assumption=_reason(comp.assumption),
+            direct_assumption=_reason(comp.direct.assumption) if comp.direct else None,
         )
         return idx
 
@@ -387,6 +394,7 @@ class _Compiler:
                 if owner == node.id
             ),
             assumed=tuple(dict.fromkeys(assumed)),
+            assumption=_reason(node.assumption),
         )
         return idx
 
@@ -399,7 +407,14 @@ class _Compiler:
         return out, base
 
     def rule(self, owner: str, rule: syntax.Rule) -> Rule:
-        """The one place a syntax rule becomes its compiled class."""
+        """The one place a syntax rule becomes its compiled class (with why it is assumed,
+        when the source does not state it)."""
+        compiled = self.rule_as_stated(owner, rule)
+        if rule.assumption is None:
+            return compiled
+        return attrs.evolve(compiled, assumption=rule.assumption.reason)
+
+    def rule_as_stated(self, owner: str, rule: syntax.Rule) -> Rule:
         line, cite = rule.span.line, rule.cite.text if rule.cite else None
         match rule:
             case syntax.Award(mode="awarded"):
@@ -492,6 +507,10 @@ class _Compiler:
         stages.append(Stage("per_unit", "vetoes and conversions", ()))
         stages.append(Stage("cohort", "ranks and grades (thresholds, quotas)", ()))
         return tuple(stages)
+
+
+def _reason(assumption: syntax.Assumption | None) -> str | None:
+    return assumption.reason if assumption is not None else None
 
 
 def _averaged(node: GraphNode) -> bool:

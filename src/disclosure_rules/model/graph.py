@@ -119,7 +119,9 @@ class GraphNode:
     direct_cite: str | None = None
     answers: tuple[tuple[str, Decimal], ...] = ()
     outcomes: tuple[tuple[str, Decimal | None], ...] = ()
-    assumed: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()  # the assumed parameters its numbers and rules read
+    assumption: str | None = None  # why the node is assumed: the source does not state it
+    direct_assumption: str | None = None  # why a direct score's range is assumed
 
     @property
     def is_leaf(self) -> bool:
@@ -161,6 +163,7 @@ class GraphNode:
                     "type": "direct_score",
                     "low": _num(self.direct_range[0]),
                     "high": _num(self.direct_range[1]),
+                    **({"assumption": self.direct_assumption} if self.direct_assumption else {}),
                 }
             )
         elif self.scoring == "survey":
@@ -200,6 +203,8 @@ class GraphNode:
                 out[key] = value
         if self.assumed:
             out["assumed"] = list(self.assumed)
+        if self.assumption:
+            out["assumption"] = self.assumption
         return out
 
 
@@ -239,6 +244,25 @@ class ConversionRule:
     points: Decimal
     line: int
     cite: str | None = None
+    assumption: str | None = None  # how it converts, when the source does not say
+
+
+@attrs.frozen
+class AssumedStructure:
+    """A node, rule, direct score or conversion the source document does not state."""
+
+    kind: str  # component | section | item | bonus | direct_score | conversion | a rule type
+    id: str  # the node's id (of the node a rule or direct score is on) or the conversion's
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        whole = self.kind in ("component", "section", "item", "bonus", "conversion")
+        what = f"{self.kind} {self.id}" if whole else f"{self.kind} of {self.id}"
+        return f"{what} (line {self.line}) is assumed: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "line": self.line, "reason": self.reason}
 
 
 @attrs.frozen(eq=False)
@@ -285,10 +309,32 @@ class EvaluationGraph:
     def assumed_params(self) -> tuple[ParamValue, ...]:
         return tuple(p for p in self.params if p.assumed)
 
+    @property
+    def assumed_structure(self) -> tuple[AssumedStructure, ...]:
+        """Every node, rule, direct score and conversion marked assumed, in line order."""
+        found = []
+        for n in self.nodes:
+            if n.assumption:
+                found.append(AssumedStructure(n.kind, n.id, n.line, n.assumption))
+            if n.direct_assumption:
+                found.append(AssumedStructure("direct_score", n.id, n.line, n.direct_assumption))
+            found.extend(
+                AssumedStructure(c.type, n.id, c.line, c.assumption)
+                for c in n.clauses
+                if c.assumption
+            )
+        found.extend(
+            AssumedStructure("conversion", c.id, c.line, c.assumption)
+            for c in self.conversions
+            if c.assumption
+        )
+        return tuple(sorted(found, key=lambda a: a.line))
+
     def node(self, node_id: str) -> GraphNode:
         return self.nodes[self.by_id[node_id]]
 
     def metadata(self) -> dict[str, Any]:
+        structure = self.assumed_structure
         return {
             "id": self.id,
             "title": self.title,
@@ -302,6 +348,7 @@ class EvaluationGraph:
             "hash": self.ruleset_hash,
             "indicators": sum(1 for n in self.nodes if n.kind in ("item", "bonus")),
             "assumed_params": [p.name for p in self.assumed_params],
+            **({"assumed_structure": [a.to_dict() for a in structure]} if structure else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -338,6 +385,7 @@ class EvaluationGraph:
                     "points": _num(c.points),
                     "line": c.line,
                     **({"cite": c.cite} if c.cite else {}),
+                    **({"assumption": c.assumption} if c.assumption else {}),
                 }
                 for c in self.conversions
             ],

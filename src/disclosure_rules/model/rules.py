@@ -79,12 +79,16 @@ __all__ = [
 # ---------------------------------------------------------------- rules
 
 
-def _common(out: dict[str, Any], line: int, cite: str | None, assumed: tuple[str, ...]) -> None:
-    out["line"] = line
-    if cite:
-        out["cite"] = cite
-    if assumed:
-        out["assumed"] = list(assumed)
+def _common(out: dict[str, Any], rule: Rule | _Plain) -> None:
+    """What every rule's JSON ends with: its line, cite, assumed parameters and, for a
+    rule the source does not state, why it is assumed."""
+    out["line"] = rule.line
+    if rule.cite:
+        out["cite"] = rule.cite
+    if rule.assumed:
+        out["assumed"] = list(rule.assumed)
+    if rule.assumption:
+        out["assumption"] = rule.assumption
 
 
 def _fact_name(node: str | None, field: str) -> str:
@@ -99,10 +103,11 @@ class _Plain:
     line: int
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None  # why the source does not state this rule
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -159,6 +164,7 @@ class Rate:
     fact_node: str | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def start(self, scope: Scope) -> Decimal:
         rate = scope.fact(self.fact_node, self.fact)
@@ -169,7 +175,7 @@ class Rate:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "fact": _fact_name(self.fact_node, self.fact)}
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -186,6 +192,7 @@ class RateOnTime:
     deadline: DeadlineRule
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def start(self, scope: Scope) -> Decimal:
         records = scope.fact(None, self.records)
@@ -206,7 +213,7 @@ class RateOnTime:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "fact": self.records}
         out["deadline"] = self.deadline.to_dict()
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -254,6 +261,7 @@ class DeductPer:
     max: Decimal | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count = scope.fact(self.fact_node, self.fact)
@@ -269,7 +277,7 @@ class DeductPer:
         out["fact"] = _fact_name(self.fact_node, self.fact)
         if self.max is not None:
             out["max"] = _num(self.max)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -289,6 +297,7 @@ class DeductMissing:
     fact_node: str | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count: Decimal = scope.fact(self.fact_node, self.fact)
@@ -304,7 +313,7 @@ class DeductMissing:
         out: dict[str, Any] = {"type": self.type, "amount": _num(self.amount)}
         out["fact"] = _fact_name(self.fact_node, self.fact)
         out["of"] = _num(self.of)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -327,6 +336,7 @@ class DeductWhen:
     condition: Condition
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, inputs = judge_condition(self.condition, scope)
@@ -338,7 +348,7 @@ class DeductWhen:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "amount": _num(self.amount)}
         _condition_dict(out, self.condition)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -354,6 +364,7 @@ class ZeroWhen:
     condition: Condition
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, shown = judge_condition(self.condition, scope)
@@ -365,7 +376,7 @@ class ZeroWhen:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
         _condition_dict(out, self.condition)
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:
@@ -384,6 +395,7 @@ class DeductLate:
     max: Decimal | None = None
     cite: str | None = None
     assumed: tuple[str, ...] = ()
+    assumption: str | None = None
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         records = scope.fact(None, self.records)
@@ -407,7 +419,7 @@ class DeductLate:
         if self.max is not None:
             out["max"] = _num(self.max)
         out["deadline"] = self.deadline.to_dict()
-        _common(out, self.line, self.cite, self.assumed)
+        _common(out, self)
         return out
 
     def __str__(self) -> str:

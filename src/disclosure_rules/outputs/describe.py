@@ -41,7 +41,20 @@ def describe_text(ruleset: Ruleset) -> str:
             if n.clauses
             else (n.base.type if n.scoring == "item" else n.scoring)
         )
-        out.append(f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]")
+        mark = f" (ASSUMED: {n.assumption})" if n.assumption else ""
+        out.append(
+            f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]{mark}"
+        )
+        if n.direct_assumption:
+            out.append(f"{indent}  score range ASSUMED: {n.direct_assumption}")
+        for clause in n.clauses:
+            if clause.assumption:
+                out.append(
+                    f"{indent}  {clause.type} (line {clause.line}) ASSUMED: {clause.assumption}"
+                )
+    for conv in g.conversions:
+        mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
+        out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
     for d in g.diagnostics:
         out.append(f"warning: {d.code} {d.message}")
     return printable("\n".join(out) + "\n")

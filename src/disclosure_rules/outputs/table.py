@@ -16,8 +16,20 @@ __all__ = ["catalog_table", "results_table"]
 
 
 def catalog_table(entries: Sequence[CatalogEntry]) -> str:
-    """The shipped rulesets: id, year, indicators, max, assumed parameters, issuer, title."""
-    rows = [["id", "year", "indicators", "max", "assumed params", "issuer", "title"]]
+    """The shipped rulesets: id, year, indicators, max, assumed parameters and structure,
+    issuer, title."""
+    rows = [
+        [
+            "id",
+            "year",
+            "indicators",
+            "max",
+            "assumed params",
+            "assumed structure",
+            "issuer",
+            "title",
+        ]
+    ]
     rows += [
         [
             e.id,
@@ -25,6 +37,7 @@ def catalog_table(entries: Sequence[CatalogEntry]) -> str:
             str(e.indicators),
             exact(e.max),
             str(e.assumed),
+            str(e.assumed_structure),
             e.issuer or "",
             e.title,
         ]

@@ -46,6 +46,13 @@ def _cite(draw: st.DrawFn) -> syntax.Cite | None:
     )
 
 
+def _assumption(draw: st.DrawFn) -> syntax.Assumption | None:
+    """Sometimes ``assumed "why"``, with or without the passage it rests on."""
+    if draw(st.integers(0, 3)):
+        return None
+    return syntax.Assumption("原文未载明", _SPAN, _cite(draw))
+
+
 # ---------------------------------------------------------------- rulesets
 
 
@@ -217,6 +224,7 @@ def _tree(
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         points = draw(_POINTS)
         props, _ = draw(_node_props(tags, na_in_force, leaf=True))
+        assumption = _assumption(draw)
         return syntax.Item(
             ids("i"),
             draw(st.sampled_from(["指标", "栏目更新", "item"])),
@@ -224,7 +232,8 @@ def _tree(
             _SPAN,
             draw(_rules(points)),
             props,
-            _cite(draw),
+            assumption.cite if assumption is not None else _cite(draw),
+            assumption=assumption,
         )
     props, na_in_force = draw(_node_props(tags, na_in_force, leaf=False))
     children = tuple(

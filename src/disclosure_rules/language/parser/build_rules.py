@@ -78,11 +78,30 @@ class RuleBuilder(Transformer[Token, Any]):
             self._problem("DR007", msg, tok_span(self.file, tok), f"write it as {normal!r}")
         return name
 
-    @staticmethod
-    def _split_cite(children: list[Any]) -> tuple[list[Any], syntax.Cite | None]:
+    def _split_origin(
+        self, children: list[Any]
+    ) -> tuple[list[Any], syntax.Cite | None, syntax.Assumption | None]:
+        """The children before a trailing cite or ``assumed "why"``, the cite, the assumption."""
         if children and isinstance(children[-1], syntax.Cite):
-            return children[:-1], children[-1]
-        return children, None
+            return children[:-1], children[-1], None
+        if children and isinstance(children[-1], syntax.Assumption):
+            return children[:-1], children[-1].cite, children[-1]
+        return children, None, None
+
+    def _split_cite(self, children: list[Any]) -> tuple[list[Any], syntax.Cite | None]:
+        """The children before a trailing cite, and the cite, on a construct that cannot
+        be marked assumed (an ``assumed "why"`` there is a problem; its cite is kept)."""
+        rest, cite, assumption = self._split_origin(children)
+        if assumption is not None:
+            self._problem(
+                "DR012",
+                "only a component, section, item, bonus, rule, direct score or conversion "
+                "can be marked assumed",
+                assumption.span,
+                "a number the source does not give is a parameter marked assumed, before its "
+                'description: param NAME = 90 assumed "why"',
+            )
+        return rest, cite
 
     def _props_and_rules(
         self, body: list[Any]
@@ -153,6 +172,21 @@ class RuleBuilder(Transformer[Token, Any]):
     def cite(self, meta: Any, children: list[Token]) -> syntax.Cite:
         return syntax.Cite(unquote(children[0]), self._sp(meta))
 
+    passage = cite  # the cite an assumption rests on
+
+    def assumption(self, meta: Any, children: list[Any]) -> syntax.Assumption:
+        _, reason, *passage = children
+        cite = passage[0] if passage else None
+        assumption = syntax.Assumption(unquote(reason), self._sp(meta), cite)
+        if not assumption.reason.strip():
+            self._problem(
+                "DR115",
+                "an assumption's reason is empty",
+                assumption.span,
+                "say what the source does not state, and how the ruleset reads it",
+            )
+        return assumption
+
     def name_list(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
         return tuple(self._name(t) for t in children)
 
@@ -214,38 +248,40 @@ class RuleBuilder(Transformer[Token, Any]):
     # -- rules
 
     def award(self, meta: Any, children: list[Any]) -> syntax.Award:
-        rest, cite = self._split_cite(children)
-        return syntax.Award(str(rest[0]), self._sp(meta), cite)  # type: ignore[arg-type]
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.Award(str(rest[0]), self._sp(meta), cite, assumed)  # type: ignore[arg-type]
 
     def rate(self, meta: Any, children: list[Any]) -> syntax.Rate:
-        rest, cite = self._split_cite(children)
-        return syntax.Rate(rest[0], self._sp(meta), cite)
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.Rate(rest[0], self._sp(meta), cite, assumed)
 
     def deduct_per(self, meta: Any, children: list[Any]) -> syntax.DeductPer:
-        rest, cite = self._split_cite(children)
+        rest, cite, assumed = self._split_origin(children)
         cap = rest[2] if len(rest) > 2 else None
-        return syntax.DeductPer(rest[0], rest[1], self._sp(meta), cap, cite)
+        return syntax.DeductPer(rest[0], rest[1], self._sp(meta), cap, cite, assumed)
 
     def deduct_missing(self, meta: Any, children: list[Any]) -> syntax.DeductMissing:
-        rest, cite = self._split_cite(children)
-        return syntax.DeductMissing(rest[0], rest[1], rest[2], self._sp(meta), cite)
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.DeductMissing(rest[0], rest[1], rest[2], self._sp(meta), cite, assumed)
 
     def deduct_when(self, meta: Any, children: list[Any]) -> syntax.DeductWhen:
-        rest, cite = self._split_cite(children)
-        return syntax.DeductWhen(rest[0], rest[1], self._sp(meta), cite)
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.DeductWhen(rest[0], rest[1], self._sp(meta), cite, assumed)
 
     def deduct_late(self, meta: Any, children: list[Any]) -> syntax.DeductLate:
-        rest, cite = self._split_cite(children)
+        rest, cite, assumed = self._split_origin(children)
         cap = rest[3] if len(rest) > 3 else None
-        return syntax.DeductLate(rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite)
+        return syntax.DeductLate(
+            rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite, assumed
+        )
 
     def rate_on_time(self, meta: Any, children: list[Any]) -> syntax.RateOnTime:
-        rest, cite = self._split_cite(children)
-        return syntax.RateOnTime(self._name(rest[0]), rest[1], self._sp(meta), cite)
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.RateOnTime(self._name(rest[0]), rest[1], self._sp(meta), cite, assumed)
 
     def zero_when(self, meta: Any, children: list[Any]) -> syntax.ZeroWhen:
-        rest, cite = self._split_cite(children)
-        return syntax.ZeroWhen(rest[0], self._sp(meta), cite)
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.ZeroWhen(rest[0], self._sp(meta), cite, assumed)
 
     # -- node statements
 

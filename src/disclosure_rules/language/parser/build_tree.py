@@ -29,38 +29,43 @@ class Builder(RuleBuilder):
 
     def _node_head(
         self, children: list[Any]
-    ) -> tuple[str, str, Any, syntax.Cite | None, list[Any]]:
+    ) -> tuple[str, str, Any, syntax.Cite | None, syntax.Assumption | None, list[Any]]:
         ident, title, points, *rest = children
-        cite = None
+        cite = assumption = None
         if rest and isinstance(rest[0], syntax.Cite):
             cite, rest = rest[0], rest[1:]
-        return self._name(ident), unquote(title), points, cite, rest
+        elif rest and isinstance(rest[0], syntax.Assumption):
+            assumption, rest = rest[0], rest[1:]
+            cite = assumption.cite
+        return self._name(ident), unquote(title), points, cite, assumption, rest
 
     def node_body(self, meta: Any, children: list[Any]) -> list[Any]:
         return children
 
     def item(self, meta: Any, children: list[Any]) -> syntax.Item:
-        ident, title, points, cite, rest = self._node_head(children)
+        ident, title, points, cite, assumed, rest = self._node_head(children)
         body = rest[0] if rest else []
         props, rules, kids = self._props_and_rules(body)
-        return syntax.Item(ident, title, points, self._sp(meta), rules, props, cite, kids)
+        return syntax.Item(ident, title, points, self._sp(meta), rules, props, cite, kids, assumed)
 
     def bonus(self, meta: Any, children: list[Any]) -> syntax.Bonus:
-        ident, title, cap, cite, rest = self._node_head(children)
+        ident, title, cap, cite, assumed, rest = self._node_head(children)
         body = rest[0] if rest else []
         props, rules, kids = self._props_and_rules(body)
-        return syntax.Bonus(ident, title, cap, self._sp(meta), rules, props, cite, kids)
+        return syntax.Bonus(ident, title, cap, self._sp(meta), rules, props, cite, kids, assumed)
 
     def section(self, meta: Any, children: list[Any]) -> syntax.Section:
         if not isinstance(children[2], syntax.Literal | syntax.ParamRef):
             children = [*children[:2], None, *children[2:]]  # no points printed
-        ident, title, points, cite, rest = self._node_head(children)
+        ident, title, points, cite, assumed, rest = self._node_head(children)
         props, rules, kids = self._props_and_rules(rest)
-        return syntax.Section(ident, title, points, self._sp(meta), kids, rules, props, cite)
+        return syntax.Section(
+            ident, title, points, self._sp(meta), kids, rules, props, cite, assumed
+        )
 
     def direct_score(self, meta: Any, children: list[Any]) -> syntax.DirectScore:
-        rest, cite = self._split_cite(children)
-        return syntax.DirectScore(rest[0], rest[1], self._sp(meta), cite)
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.DirectScore(rest[0], rest[1], self._sp(meta), cite, assumed)
 
     def answer(self, meta: Any, children: list[Any]) -> syntax.Answer:
         rest, cite = self._split_cite(children)
@@ -85,7 +90,7 @@ class Builder(RuleBuilder):
     def component(self, meta: Any, children: list[Any]) -> syntax.Component:
         ident, title, *rest = children
         body = rest[-1]
-        numbers, cite = self._split_cite(rest[:-1])
+        numbers, cite, assumed = self._split_origin(rest[:-1])
         points = numbers[0] if len(numbers) == 2 else None
         weight = numbers[-1]
         scored = [c for c in body if isinstance(c, syntax.DirectScore | syntax.Survey)]
@@ -106,6 +111,7 @@ class Builder(RuleBuilder):
             tuple(c.span for c in scored[1:]),
             cite,
             rules,
+            assumed,
         )
 
     # -- results
@@ -188,9 +194,9 @@ class Builder(RuleBuilder):
         )
 
     def conversion(self, meta: Any, children: list[Any]) -> syntax.Conversion:
-        rest, cite = self._split_cite(children)
+        rest, cite, assumed = self._split_origin(children)
         return syntax.Conversion(
-            self._name(rest[0]), unquote(rest[1]), rest[2], self._sp(meta), cite
+            self._name(rest[0]), unquote(rest[1]), rest[2], self._sp(meta), cite, assumed
         )
 
     # -- header and ruleset
