@@ -167,6 +167,19 @@ class CompactWriter:
         self.rules = RuleIds(graph)
         self.text = ExactTexts()
         self._memo: dict[tuple[int, tuple[Any, ...]], list[Any]] = {}
+        self._columns: list[tuple[Any, Any, Any, bool, Any]] | None = None
+
+    def columns(self, ledger: Any) -> list[tuple[Any, Any, Any, bool, Any]]:
+        """Per node of ``ledger``: the node, its entries' and statuses' columns, whether it
+        is an item, and its assumed steps (looked up once for all the units)."""
+        if self._columns is None:
+            self._columns = [
+                (n, entries, status, n.scoring == "item", ledger.assumed_steps(n))
+                for n, entries, status in zip(
+                    ledger.graph.nodes, ledger.entries, ledger.status, strict=True
+                )
+            ]
+        return self._columns
 
     def entry(
         self, index: int, raw: tuple[Any, ...], assumed: Mapping[tuple[int, str], str]

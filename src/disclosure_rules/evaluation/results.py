@@ -339,10 +339,10 @@ class UnitResult:
         u = self._u
         entry = writer.entry
         audit: dict[str, Any] = {}
-        for n, column in zip(led.graph.nodes, led.entries, strict=True):
+        for n, column, status, item, assumed in writer.columns(led):
             cell = column[u]
-            entries = [entry(n.index, raw, led.assumed_steps(n)) for raw in cell] if cell else []
-            if n.scoring == "item" and led.status[n.index][u] == "scored":
+            entries = [entry(n.index, raw, assumed) for raw in cell] if cell else []
+            if item and status[u] == "scored":
                 evidence = led.accepted(n, u)
                 if evidence is not None:
                     entries.insert(0, writer.accepted(evidence))
