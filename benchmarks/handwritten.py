@@ -1,8 +1,9 @@
 """A plain hand-written scorer for the Yifeng 2020 townships scheme: the yardstick.
 
 This is what an office's script would do without the library: the indicator
-table as nested dicts, the four notes coded by hand (evidence required, news
-rejected, N/A gets the cohort average, floor at 0), work 70% + process 30%,
+table as nested dicts, the four notes coded by hand (evidence required — a link and a
+screenshot, sent by 2021-01-20 —, news rejected, N/A gets the cohort average, floor at
+0), work 70% + process 30%,
 ranks. Exact ``Decimal`` as well, so the comparison measures the library's
 overhead, not float against Decimal. No validation, no audit, no explanations.
 """
@@ -16,10 +17,31 @@ from typing import Any
 ZERO = Decimal(0)
 JAN_31 = date(2020, 1, 31)
 DEC_31 = date(2020, 12, 31)
+JAN_20_2021 = date(2021, 1, 20)
 
 
 def _on_or_before(text: str | None, deadline: date) -> bool:
     return text is not None and date.fromisoformat(text) <= deadline
+
+
+def _evidence_as_required(evidence: Any) -> bool:
+    """附注1 as 工作要求3 asks, 附注4: a link and a screenshot, sent by 2021-01-20, news
+    not counted (a plain string is a link; a piece with no day counts as in time)."""
+    pieces = []
+    for entry in evidence if isinstance(evidence, list) else [evidence]:
+        if isinstance(entry, str):
+            pieces.append(("link", None))
+        elif "ref" in entry:
+            pieces.append((entry.get("kind") or "link", entry.get("submitted")))
+        else:
+            day = entry.get("submitted")
+            pieces += [(kind, day) for kind in entry if kind != "submitted"]
+    kinds = {
+        kind
+        for kind, day in pieces
+        if kind != "news" and (day is None or date.fromisoformat(day) <= JAN_20_2021)
+    }
+    return {"link", "screenshot"} <= kinds
 
 
 def _leaves(tree: dict[str, Any]) -> dict[str, Decimal]:
@@ -62,12 +84,7 @@ def score(doc: dict[str, Any], table: dict[str, Any]) -> list[tuple[str, Decimal
             if cell == "n/a":
                 got[item] = None
                 continue
-            evidence = [
-                e
-                for e in cell.get("evidence", ())
-                if not (isinstance(e, dict) and e.get("kind") == "news")
-            ]
-            if not evidence:
+            if not _evidence_as_required(cell.get("evidence", [])):
                 got[item] = ZERO
                 continue
             if item == "appeals":

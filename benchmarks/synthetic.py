@@ -3,7 +3,9 @@
 ``synthetic_facts(graph, units, seed)`` returns a facts document (the JSON
 shape of docs/facts.md) whose every value fits the ruleset: awarded points
 within range, counts, rates, survey answers, some N/A cells and some
-unevidenced or news-only claims, so that every policy is exercised. The same
+unevidenced or news-only claims, and, where a ruleset requires kinds of evidence
+or a submission day, typed evidence now and then short of a kind or late, so that
+every policy is exercised. The same
 seed always gives the same document.
 """
 
@@ -84,8 +86,24 @@ def _value(node: GraphNode, rng: random.Random) -> Any:
             {"ref": f"https://example.gov.cn/news/{rng.randint(1, 999)}", "kind": "news"}
         ]
     else:
-        facts["evidence"] = [f"https://example.gov.cn/gk/{node.id}/{rng.randint(1, 9999)}"]
+        link = f"https://example.gov.cn/gk/{node.id}/{rng.randint(1, 9999)}"
+        facts["evidence"] = _typed_evidence(node, link, rng) if node.evidence_needs else [link]
     return facts
+
+
+def _typed_evidence(node: GraphNode, link: str, rng: random.Random) -> dict[str, str]:
+    """Evidence of the kinds the item requires (the first alternative), submitted in time;
+    now and then one kind short, or sent after the deadline."""
+    needs = node.evidence_needs
+    kinds = sorted(needs.kinds[0]) if needs.kinds else ["link"]
+    typed = {kind: link if kind == "link" else f"{kind}/{node.id}.png" for kind in kinds}
+    roll = rng.random()
+    if roll < 0.02 and len(typed) > 1:
+        del typed[kinds[-1]]  # a kind short
+    if needs.by is not None:
+        late = 0.02 <= roll < 0.04
+        typed["submitted"] = (needs.by + dt.timedelta(days=2 if late else -2)).isoformat()
+    return typed
 
 
 def synthetic_facts(

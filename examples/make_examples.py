@@ -24,6 +24,9 @@ from synthetic import LABEL, synthetic_facts  # noqa: E402
 import disclosure_rules as dr  # noqa: E402
 from disclosure_rules.workdays import add_workdays  # noqa: E402
 
+SUBMITTED = "2021-01-18"  # the self-assessment material, sent before the 2021-01-20 deadline
+# (the synthetic data gives every Yifeng claim typed evidence: link, screenshot, day sent)
+
 
 def yifeng_townships() -> dict:
     r = dr.load("yifeng-2020-townships")
@@ -50,13 +53,32 @@ def yifeng_townships() -> dict:
     u["新昌镇"]["appeals"] = {
         "overturned_reviews": 1,
         "lost_lawsuits": 1,
-        "evidence": [{"ref": "宜丰县司法局证明-新昌镇.pdf", "kind": "certificate"}],
+        "evidence": {
+            "link": "https://example.gov.cn/gk/appeals/xcz",
+            "screenshot": "截图/新昌镇-appeals.png",
+            "certificate": "宜丰县司法局证明-新昌镇.pdf",
+            "submitted": SUBMITTED,
+        },
         "note": "1件行政复议被撤销,1件行政诉讼败诉",
+    }
+    # 工作要求3: a link without its screenshot, and material sent after 2021-01-20
+    u["新庄镇"]["attendance"] = {"awarded": 2, "evidence": "https://example.gov.cn/gk/xzz/2"}
+    u["潭山镇"]["zone_complete"] = {
+        "awarded": 5,
+        "evidence": {
+            "link": "https://example.gov.cn/gk/tsz/zone",
+            "screenshot": "截图/潭山镇-zone_complete.png",
+            "submitted": "2021-01-22",
+        },
     }
     u["澄塘镇"]["columns"] = {
         "missing_items": 0,
         "stale_columns": 4,
-        "evidence": ["https://example.gov.cn/gk/columns/ctz"],
+        "evidence": {
+            "link": "https://example.gov.cn/gk/columns/ctz",
+            "screenshot": "截图/澄塘镇-columns.png",
+            "submitted": SUBMITTED,
+        },
     }
     u["棠浦镇"]["hearing"] = {
         "awarded": 2,
@@ -122,26 +144,78 @@ def yifeng_departments() -> dict:
         tags.append(unit_tags)
     doc = synthetic_facts(r.graph, len(names), seed=2021, names=names, tags=tags, na_rate=0.0)
     u = {x["id"]: x["facts"] for x in doc["units"]}
+    # 备注“未有…的做出说明”: N/A with a statement (as a 情况说明 file, or as text) gets the
+    # average; 县林业局's bare "n/a" on 7个工作日 publication is not credited.
     statement = {"not_applicable": True, "evidence": ["情况说明.pdf"]}
     for unit in ("县统计局", "县林业局", "县气象局"):
         for item in ("inspection_list", "inspection_results", "permits_penalties"):
             u[unit][item] = {**statement, "note": "未有行政执法权,已做出说明"}
+    u["县统计局"]["inspection_list"] = {"na": "本局无行政执法权,不开展随机抽查"}
+    u["县林业局"]["permits_penalties"] = "n/a"
     u["县气象局"]["proposal_replies"] = {**statement, "note": "未有建议提案,已做出说明"}
+    u["县审计局"]["key_work_progress"] = {"na": "本局2020年无《政府工作报告》重点任务"}
+    # An empty list of reply letters or decisions is N/A too: with a statement, the
+    # average; without one, nothing (a list left empty is not full points).
+    for unit in doc["units"]:
+        for item, records in (("proposal_replies", "letters"), ("permits_penalties", "decisions")):
+            cell = unit["facts"].get(item)
+            if isinstance(cell, dict) and cell.get(records) == [] and unit["id"] != "县工信局":
+                cell["statement"] = "本单位2020年无此类事项,特此说明"
+    u["县工信局"]["proposal_replies"] = {
+        "letters": [],
+        "evidence": {
+            "link": "https://example.gov.cn/gk/gxj/proposals",
+            "screenshot": "截图/县工信局-proposal_replies.png",
+            "submitted": SUBMITTED,
+        },
+    }
     u["县司法局"]["appeals"] = {
         "overturned_reviews": 0,
         "lost_lawsuits": 1,
-        "evidence": [{"ref": "行政诉讼判决书.pdf", "kind": "judgement"}],
+        "evidence": {
+            "link": "https://example.gov.cn/gk/sfj/appeals",
+            "screenshot": "截图/县司法局-appeals.png",
+            "judgement": "行政诉讼判决书.pdf",
+            "submitted": SUBMITTED,
+        },
+    }
+    # 备注“未有行政复议的在县司法局开具证明”: the certificate stands in for link and screenshot
+    u["县民政局"]["appeals"] = {
+        "overturned_reviews": 0,
+        "lost_lawsuits": 0,
+        "evidence": {"certificate": "宜丰县司法局证明-县民政局.pdf", "submitted": SUBMITTED},
     }
     u["县人社局"]["interpretation_content"] = {
         "awarded": 2,
         "reposted": True,
-        "evidence": ["https://example.gov.cn/jd/rsj-1"],
+        "evidence": {
+            "link": "https://example.gov.cn/jd/rsj-1",
+            "screenshot": "截图/县人社局-interpretation_content.png",
+            "submitted": SUBMITTED,
+        },
         "note": "解读为转载市级政策",
     }
     u["县商务局"]["columns"] = {
         "missing_items": 3,
         "stale_columns": 1,
-        "evidence": ["https://example.gov.cn/gk/sw"],
+        "evidence": {
+            "link": "https://example.gov.cn/gk/sw",
+            "screenshot": "截图/县商务局-columns.png",
+            "submitted": SUBMITTED,
+        },
+    }
+    # 工作要求3: a screenshot without its link, and material sent after 2021-01-20
+    u["县发改委"]["hearing"] = {
+        "awarded": 2,
+        "evidence": {"screenshot": "截图/县发改委-hearing.png", "submitted": SUBMITTED},
+    }
+    u["县住建局"]["columns_set"] = {
+        "awarded": 3,
+        "evidence": {
+            "link": "https://example.gov.cn/gk/zjj/columns",
+            "screenshot": "截图/县住建局-columns_set.png",
+            "submitted": "2021-01-25",
+        },
     }
     u["县城管局"]["environment"] = {
         "awarded": 2,

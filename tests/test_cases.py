@@ -29,7 +29,10 @@ cases:
         full_marks: true
         facts:
           process: 90
-          appeals: {overturned_reviews: 1, lost_lawsuits: 0, evidence: [证明.pdf]}
+          appeals:
+            overturned_reviews: 1
+            lost_lawsuits: 0
+            evidence: {link: "https://x/a", screenshot: a.png}
     expect:
       新昌镇:
         total: 97
@@ -43,11 +46,11 @@ def test_a_failure_names_file_line_expected_actual_and_the_audit(tmp_path):
     path.write_text(WRONG, encoding="utf-8")
     report = run([path])
     assert [(f.line, f.what, f.expected, f.actual) for f in report.failures] == [
-        (13, "total", "97", "96.3"),
-        (15, "score of appeals", "2", "1"),
+        (16, "total", "97", "96.3"),
+        (18, "score of appeals", "2", "1"),
     ]
     rendered = report.render()
-    assert f"{path}:15: case 'a wrong expectation': unit '新昌镇': score of appeals" in rendered
+    assert f"{path}:18: case 'a wrong expectation': unit '新昌镇': score of appeals" in rendered
     assert "deduct -1 rule=deduct_per (line" in rendered
     assert rendered.endswith("0 passed, 2 failed (1 case(s), 2 expectation(s))\n")
 
@@ -66,7 +69,7 @@ def test_the_cli_runs_cases_and_reports_coverage(capsys):
     out = capsys.readouterr().out
     assert "coverage of yifeng-2020-townships:" in out
     assert "rules: 52 of 52 exercised" in out
-    assert out.rstrip().endswith("failed (12 case(s), 181 expectation(s))")
+    assert out.rstrip().endswith("failed (15 case(s), 218 expectation(s))")
 
 
 def test_a_bad_case_file_is_a_clear_error(tmp_path, capsys):

@@ -184,6 +184,10 @@ def test_malformed_text_gives_a_diagnostic_never_a_traceback(text):
         'applies_to t cite "x"',
         'cap 1 cite "x"',
         'not_applicable average cite "x"',
+        'absent zero cite "x"',
+        'evidence requires link and screenshot or certificate cite "x"',
+        'evidence submitted by 2021-01-20 cite "x"',
+        'not_applicable requires statement cite "x"',
     ],
 )
 def test_a_keyword_after_a_cite_is_still_a_keyword(statement):

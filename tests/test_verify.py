@@ -122,9 +122,9 @@ def set_facts_hash(doc: Doc) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (set_total, "DR703 unit '新昌镇': total 100 differs from the root's score 88.625"),
-        (set_rank, "unit '新昌镇': error: DR705 rank 1, but the totals give 3"),
-        (set_presented_total, "DR704 total 100 is not total_exact 88.625 rounded"),
+        (set_total, "DR703 unit '新昌镇': total 100 differs from the root's score 82.9"),
+        (set_rank, "unit '新昌镇': error: DR705 rank 1, but the totals give 4"),
+        (set_presented_total, "DR704 total 100 is not total_exact 82.9 rounded"),
         (
             set_audit_entry,
             "DR703 unit '新昌镇': node yifeng-2020-townships: child work contributes",
@@ -195,7 +195,7 @@ def test_explain_unverified_shows_it_marked(tmp_path: Path, saved):
     result = run("explain", "--results", name, "--unit", "新昌镇", "--unverified", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith(
-        "UNVERIFIED: results.json does not verify (4 problem(s)); the figures below may have "
+        "UNVERIFIED: results.json does not verify (5 problem(s)); the figures below may have "
         "been edited\n\n新昌镇  2020年宜丰县"
     )
 

@@ -21,7 +21,7 @@ from ..decimals import ZERO, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError
 from ..model.graph import EvaluationGraph, GradeBand, VetoRule
-from ..model.rules import LateCalendar, MissingFact, judge_condition
+from ..model.rules import FactDefault, LateCalendar, MissingFact, judge_condition
 from .audit import Entry
 
 if TYPE_CHECKING:
@@ -34,21 +34,33 @@ def vetoes(run: Run, totals: list[Decimal]) -> list[list[str]]:
     """The vetoes that fire on each unit; a veto with a score caps the unit's total."""
     fired: list[list[str]] = [[] for _ in range(run.n)]
     for veto in run.g.vetoes:
+        defaults = {(d.node, d.field): d for d in veto.defaults}
         for u in range(run.n):
-            if _veto(run, veto, u, totals):
+            if _veto(run, veto, u, totals, defaults):
                 fired[u].append(veto.id)
     return fired
 
 
-def _veto(run: Run, veto: VetoRule, u: int, totals: list[Decimal]) -> bool:
+def _veto(
+    run: Run,
+    veto: VetoRule,
+    u: int,
+    totals: list[Decimal],
+    defaults: dict[tuple[str, str], FactDefault],
+) -> bool:
     own = run.facts[u].get(veto.id)
     scope = run.scope(u)
     scope.index, scope.node, scope.values = 0, veto.id, own.values if own is not None else {}
+    scope.defaults = defaults
     try:
         held, shown = judge_condition(veto.condition, scope)
     except LateCalendar as late:
         raise run.calendar_error(late, u, veto.id) from None
     except MissingFact as missing:
+        default = defaults.get((missing.node or veto.id, missing.field))
+        if default is not None and default.mode == "error":
+            run.absent_error(u, veto.id, default)
+            return False
         what = f"{missing.node or veto.id}.{missing.field}"
         run.warn(
             "DR404", u, veto.id, f"no fact supplied for {what}; veto “{veto.title}” not applied"

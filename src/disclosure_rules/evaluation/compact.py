@@ -198,7 +198,7 @@ class CompactWriter:
 
     def accepted(self, evidence: tuple[Any, ...]) -> list[Any]:
         """The entry of a credited item's evidence, all accepted."""
-        refs = [e.ref if e.kind is None else e.to_dict() for e in evidence]
+        refs = [e.to_dict() for e in evidence]
         return ["evidence", "0", None, {"inputs": {"accepted": refs}}]
 
     def _build(

@@ -27,10 +27,10 @@ from collections.abc import Sequence
 from decimal import Decimal, localcontext
 
 from ..decimals import ARITHMETIC, DIVISION_PLACES, ONE, ZERO
-from ..errors import Diagnostic, EvaluationError, Severity
+from ..errors import Diagnostic, EvaluationError, FactsError, Severity
 from ..facts import Cohort, NodeFacts, Unit
 from ..model.graph import EvaluationGraph, GraphNode
-from ..model.rules import LateCalendar, Scope, Tracer
+from ..model.rules import FactDefault, LateCalendar, Scope, Tracer
 from ..workdays import Calendar, default_calendar
 from . import cohort
 from .audit import Entry
@@ -40,6 +40,9 @@ from .results import ENGINE_VERSION, Ledger, NodeResult, Results, UnitResult
 from .tracer import NullTracer, Recorder
 
 __all__ = ["DIVISION_PLACES", "ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "evaluate"]
+
+_NO_FACTS = NodeFacts({})
+"""What a node the unit gave nothing for is scored from, when absent facts have defaults."""
 
 
 def evaluate(
@@ -89,6 +92,7 @@ class Run:
         self.status: list[list[str]] = [["scored"] * n for _ in range(count)]
         self.tracer: Recorder | NullTracer = Recorder(count, n) if detail else NullTracer()
         self.warnings: list[Diagnostic] = []
+        self.absent_errors: list[Diagnostic] = []  # facts that ``absent error`` requires
         self.unit_warnings: list[list[str]] = [[] for _ in range(n)]
         self.pending_own_rate: dict[int, set[int]] = {}
         self.na_units: dict[int, list[int]] = {}  # node → units not applicable, in order
@@ -194,6 +198,39 @@ class Run:
         self.tracer.restart(node.index, u, Entry("missing", ZERO, note=note))
         self.warn("DR403", u, node.id, f"no fact supplied for {what}; scored 0")
 
+    def unsupplied(self, node: GraphNode, u: int, field: str, default: FactDefault | None) -> None:
+        """A fact the node needs was not supplied and no value stands in for it: the
+        node is not applicable (``absent na``), an error (``absent error``) or, with no
+        declaration, missing (0 and DR403)."""
+        if default is None or default.mode == "zero":
+            self.missing(node, u, field)
+        elif default.mode == "na":
+            name = default.name(node.id)
+            note = f"{name} not supplied: not applicable (absent na)"
+            inputs = {"fact": name}
+            entry = Entry("default", ZERO, default.rule, default.line, default.cite, inputs, note)
+            self.tracer.restart(node.index, u, entry)
+            self.mark_na(node, u, f"{name} not supplied, and absent means not applicable")
+        else:
+            self.status[node.index][u] = "missing"
+            self.tracer.restart(node.index, u, Entry("missing", ZERO, note="absent error"))
+            self.absent_error(u, node.id, default)
+
+    def absent_error(self, u: int, reader: str, default: FactDefault) -> None:
+        """DR320, kept until the end of the run: every such fact is reported at once."""
+        what = f"{default.node}.{default.field}"
+        where = "the ruleset's policy" if default.declared_on == self.g.id else default.declared_on
+        msg = (
+            f"no fact supplied for {what}, which {reader!r} reads; absent error "
+            f"(line {default.line}, on {where}) makes it required"
+        )
+        hint = f"supply {default.field} for {default.node} in the facts"
+        unit = self.units[u].id
+        file = self.cohort.source
+        self.absent_errors.append(
+            Diagnostic("DR320", msg, file=file, unit=unit, fact=what, hint=hint)
+        )
+
     # -------------------------------------------------------------- N/A gates
 
     def gate(self, node: GraphNode, u: int) -> str | None:
@@ -243,6 +280,8 @@ class Run:
                     policy_of(g.nodes[idx]).settle_cohort(self, g.nodes[idx])
         totals = self.scores[0]
         fired = cohort.vetoes(self, totals)
+        if self.absent_errors:
+            raise FactsError(self.absent_errors)
         ledger = Ledger(
             g,
             self.scores,
@@ -265,11 +304,12 @@ class Run:
         unit by unit reads each unit's facts while they are in the processor's cache,
         which node by node over a large cohort does not.
         """
-        plans: list[tuple[GraphNode, list[Decimal], bool, Kernel]] = [
+        plans: list[tuple[GraphNode, list[Decimal], bool, bool, Kernel]] = [
             (
                 node,
                 self.scores[i],
                 bool(self.gated[i]) or node.applies_to is not None,
+                bool(node.defaults),
                 kernel_for(self, node),
             )
             for i in indices
@@ -277,11 +317,13 @@ class Run:
         ]
         for u, facts_of in enumerate(self.facts):
             scope = self.scope(u)
-            for node, scores, gated, kernel in plans:
+            for node, scores, gated, defaulted, kernel in plans:
                 if gated and self.gated_out(node, u):
                     self.unused(node, u, facts_of.get(node.id))
                     continue
                 facts = facts_of.get(node.id)
+                if facts is None and defaulted:  # each absent fact means what is declared
+                    facts = _NO_FACTS
                 if facts is None:
                     self.missing(node, u, None)
                 elif facts.not_applicable:
@@ -297,10 +339,29 @@ class Run:
             msg = "facts were given for an item that does not apply to this unit; they are not used"
             self.warn("DR405", u, node.id, msg)
 
-    def declared_na(self, node: GraphNode, u: int, facts: NodeFacts) -> None:
+    def declared_na(
+        self,
+        node: GraphNode,
+        u: int,
+        facts: NodeFacts,
+        reason: str = "the unit declared it not applicable",
+    ) -> None:
+        """The unit's own N/A (declared, or an empty list that means it). Where the
+        ruleset requires a statement and none was made, it is not credited: 0."""
+        required = node.na_statement
+        if required is not None and not facts.has_statement:
+            self.status[node.index][u] = "not_credited"
+            self.scores[node.index][u] = ZERO
+            note = f"not credited: {reason}, with no statement of why"
+            entry = Entry("evidence", ZERO, "statement_required", required.line, required.cite)
+            self.tracer.add(node.index, u, entry._replace(note=note))
+            return
         note = f": {facts.note}" if facts.note else ""
-        self.mark_na(node, u, "the unit declared it not applicable" + note)
-        if facts.evidence:
+        self.mark_na(node, u, reason + note)
+        if facts.statement:
+            statement = Entry("evidence", ZERO, note=f"statement: {facts.statement}")
+            self.tracer.add(node.index, u, statement)
+        if facts.evidence and facts.not_applicable:
             inputs = {"accepted": facts.evidence}
             entry = Entry("evidence", ZERO, note="statement supplied", inputs=inputs)
             self.tracer.add(node.index, u, entry)

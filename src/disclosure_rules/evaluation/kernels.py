@@ -1,7 +1,8 @@
 """The scoring kernels of a run: a leaf from one unit's facts, a node from its children.
 
 Called by the engine (:mod:`disclosure_rules.evaluation.engine`) as it walks
-the plan. A leaf's kernel checks the item's evidence, then lets its rules
+the plan. A leaf's kernel settles an empty list of records the ruleset gives a meaning,
+checks the item's evidence (:mod:`.evidence`), then lets its rules
 score it (:mod:`disclosure_rules.model.rules`: the base, then each step in
 order) and clamps the result; aggregation sums the children (weighted for
 components), applies the parent's N/A adjustments (:mod:`.na`), a resolved
@@ -18,7 +19,9 @@ from ..decimals import ZERO, divide
 from ..decimals import text as exact
 from ..facts import NodeFacts
 from ..model.graph import GraphNode
-from ..model.rules import Awarded, MissingFact, Scope
+from ..model.requirements import EmptyRule
+from ..model.rules import NO_DEFAULTS, Awarded, FactDefault, MissingFact, Scope
+from .evidence import Failure, judge
 from .na import OWN_RATE, POLICIES, REDISTRIBUTE, RESCALE
 from .results import contribution
 from .tracer import NullTracer
@@ -39,15 +42,38 @@ def kernel_for(run: Run, node: GraphNode) -> Kernel:
     return _KERNELS[node.scoring](run, node)
 
 
-def _rejected(evidence: tuple[Any, ...], rejected: frozenset[str]) -> list[str]:
-    return [f"{e.ref} ({e.kind})" for e in evidence if e.kind in rejected]
+def _defaults(node: GraphNode) -> dict[tuple[str, str], FactDefault]:
+    return {(d.node, d.field): d for d in node.defaults}
+
+
+def _with_defaults(kernel: Kernel, defaults: dict[tuple[str, str], FactDefault]) -> Kernel:
+    """``kernel`` with the node's fact defaults in the scope while it runs: specialised,
+    so a node without any runs its kernel as it is."""
+    if not defaults:
+        return kernel
+
+    def defaulted(scope: Scope, facts: NodeFacts) -> Decimal:
+        scope.defaults = defaults
+        try:
+            return kernel(scope, facts)
+        finally:
+            scope.defaults = NO_DEFAULTS
+
+    return defaulted
 
 
 def item_kernel(run: Run, node: GraphNode) -> Kernel:
-    """Score one item from one unit's facts: evidence, base, steps in order, clamp."""
+    """Score one item from one unit's facts: empty records, evidence, base, steps, clamp."""
     idx, node_id, points = node.index, node.id, node.points
+    defaults = _defaults(node)
     status = run.status[idx]
     required, rejected = node.evidence_required, node.rejected
+    screened = required or bool(rejected) or node.evidence_needs.by is not None
+    plain = not node.evidence_needs  # no kinds or deadline to judge: the fast path
+    no_evidence = Failure(
+        "evidence_required", node.evidence_line, node.evidence_cite, "no evidence supplied", {}
+    )
+    empties = node.empty
     base, steps = node.base, node.steps
     can_go_negative = node.floor.value is None or node.floor.value < ZERO
     # Awarded points alone stay within [0, points] (the facts loader checks them), so
@@ -70,8 +96,8 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
             return score
         return run.bounded(node, scope.unit, score, scope.tracer)
 
-    def not_credited(scope: Scope, facts: NodeFacts) -> Decimal:
-        """No accepted evidence: no credit. Deductions that would take the item below
+    def not_credited(scope: Scope, facts: NodeFacts, failure: Failure) -> Decimal:
+        """Evidence not accepted: no credit. Deductions that would take the item below
         zero (under ``floor none``) still apply, so withholding evidence never pays."""
         status[scope.unit] = "not_credited"
         value = ZERO
@@ -83,38 +109,58 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
                 value = ZERO
             finally:
                 scope.tracer = tracer
-        evidence = facts.evidence
-        shown: dict[str, Any] = {"rejected": _rejected(evidence, rejected)} if evidence else {}
+        shown: dict[str, Any] = dict(failure.inputs)
         if value < ZERO:
             shown["deductions_below_zero"] = value
-        reason = (
-            "every piece of evidence is of a rejected kind" if evidence else "no evidence supplied"
+        note = f"not credited: {failure.reason}"
+        scope.record(
+            "evidence", value, failure.rule, failure.line, failure.cite, shown or None, note
         )
-        line, cite = node.evidence_line, node.evidence_cite or node.rejected_cite
-        note = f"not credited: {reason}"
-        scope.record("evidence", value, "evidence_required", line, cite, shown or None, note)
         return value
 
     def kernel(scope: Scope, facts: NodeFacts) -> Decimal:
         scope.index, scope.node, scope.points, scope.values = idx, node_id, points, facts.values
-        if required or rejected:
-            evidence = facts.evidence
-            accepted = evidence
-            if not rejected.isdisjoint(facts.kinds):
-                accepted = tuple(e for e in evidence if e.kind not in rejected)
-            if required and not accepted:
-                return not_credited(scope, facts)
-            if len(accepted) != len(evidence):
-                # all accepted is derived from the facts when the ledger is read
-                inputs = {"accepted": accepted, "rejected": _rejected(evidence, rejected)}
-                scope.record("evidence", ZERO, None, None, node.rejected_cite, inputs)
+        for rule in empties:
+            if facts.values.get(rule.records) == ():
+                if rule.meaning != "full":
+                    return empty_records(run, node, scope, facts, rule)
+                note = f"no {rule.records}: full points, as the ruleset says an empty list means"
+                scope.record("empty", ZERO, "no_records", rule.line, rule.cite, None, note)
+        if screened:
+            if plain and rejected.isdisjoint(facts.kinds):
+                if required and not facts.evidence:
+                    return not_credited(scope, facts, no_evidence)
+            else:
+                verdict = judge(node, facts)
+                if verdict.failure is not None:
+                    return not_credited(scope, facts, verdict.failure)
+                if verdict.set_aside:
+                    # all accepted is derived from the facts when the ledger is read
+                    inputs = {"accepted": verdict.accepted, **verdict.set_aside}
+                    scope.record("evidence", ZERO, None, None, verdict.cite, inputs)
         try:
             return claim(scope, facts)
         except MissingFact as missing:
-            run.missing(node, scope.unit, missing.field)
+            field = missing.field
+            default = defaults.get((missing.node or node_id, field))
+            run.unsupplied(node, scope.unit, field, default)
             return ZERO
 
-    return kernel
+    return _with_defaults(kernel, defaults)
+
+
+def empty_records(
+    run: Run, node: GraphNode, scope: Scope, facts: NodeFacts, rule: EmptyRule
+) -> Decimal:
+    """An empty list of records that means zero, or not applicable (``no R means …``)."""
+    if rule.meaning == "zero":
+        note = f"no {rule.records}: no points, as the ruleset says an empty list means"
+        scope.record("base", ZERO, "no_records", rule.line, rule.cite, {rule.records: 0}, note)
+        return ZERO
+    note = f"no {rule.records}: not applicable, as the ruleset says an empty list means"
+    scope.record("empty", ZERO, "no_records", rule.line, rule.cite, None, note)
+    run.declared_na(node, scope.unit, facts, f"no {rule.records}")
+    return ZERO
 
 
 def direct_kernel(run: Run, node: GraphNode) -> Kernel:
@@ -134,19 +180,21 @@ def direct_kernel(run: Run, node: GraphNode) -> Kernel:
 
 def survey_kernel(run: Run, node: GraphNode) -> Kernel:
     """A survey component: points × the weighted share of answers."""
+    defaults = _defaults(node)
 
     def kernel(scope: Scope, facts: NodeFacts) -> Decimal:
         u = scope.unit
-        counts = {name: facts.values.get(name) for name, _ in node.answers}
-        absent = [name for name, c in counts.items() if c is None]
-        if absent:
-            run.missing(node, u, absent[0])
+        scope.index, scope.node, scope.values = node.index, node.id, facts.values
+        try:
+            counts = {name: scope.fact(None, name) for name, _ in node.answers}
+        except MissingFact as missing:
+            run.unsupplied(node, u, missing.field, defaults.get((node.id, missing.field)))
             return ZERO
         responses = sum((c for c in counts.values() if isinstance(c, Decimal)), ZERO)
         if responses == ZERO:
             run.missing(node, u, "responses")
             return ZERO
-        weighted = sum((counts[name] * w for name, w in node.answers), ZERO)  # type: ignore[operator]
+        weighted = sum((counts[name] * w for name, w in node.answers), ZERO)
         rate = divide(weighted, responses)
         score = divide(node.points * weighted, responses)
         outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
@@ -157,7 +205,7 @@ def survey_kernel(run: Run, node: GraphNode) -> Kernel:
         scope.tracer.record(node.index, u, "base", score, "survey", node.line, None, inputs, note)
         return score
 
-    return kernel
+    return _with_defaults(kernel, defaults)
 
 
 _KERNELS: dict[str, Callable[[Run, GraphNode], Kernel]] = {

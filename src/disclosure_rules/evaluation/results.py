@@ -32,6 +32,7 @@ from .compact import (
     present,
     static_header,
 )
+from .evidence import all_accepted
 from .results_json import document_chunks
 from .tracer import Cell
 
@@ -138,8 +139,8 @@ class Ledger:
     def accepted(self, node: GraphNode, u: int) -> tuple[Evidence, ...] | None:
         """The evidence of a credited item, when it was all accepted and the item reads it."""
         facts = self.facts[u].get(node.id)
-        if facts is None or not facts.evidence or not node.rejected.isdisjoint(facts.kinds):
-            return None  # none given, or some rejected: the kernel wrote that entry itself
+        if facts is None or not facts.evidence or not all_accepted(node, facts):
+            return None  # none given, or some set aside: the kernel wrote that entry itself
         if not (node.evidence_required or node.rejected):
             return None
         return facts.evidence

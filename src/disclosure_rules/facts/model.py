@@ -45,12 +45,17 @@ FactValue: TypeAlias = Decimal | bool | dt.date | dt.datetime | tuple[Record, ..
 
 
 class Evidence(NamedTuple):
-    """A piece of evidence: a URL or file name, with an optional kind (e.g. ``news``)."""
+    """A piece of evidence: a URL or file name, with an optional kind (``link``,
+    ``screenshot``, ``news`` …) and the day it was submitted, when known."""
 
     ref: str
     kind: str | None = None
+    submitted: dt.date | None = None
 
     def to_dict(self) -> dict[str, str] | str:
+        if self.submitted is not None:
+            out = {"ref": self.ref, "kind": self.kind} if self.kind else {"ref": self.ref}
+            return {**out, "submitted": self.submitted.isoformat()}
         return self.ref if self.kind is None else {"ref": self.ref, "kind": self.kind}
 
 
@@ -59,13 +64,21 @@ NO_KINDS: frozenset[str] = frozenset()
 
 
 class NodeFacts(NamedTuple):
-    """What a unit supplied for one node. ``kinds``: the evidence kinds present."""
+    """What a unit supplied for one node. ``kinds``: the evidence kinds present.
+    ``statement``: the unit's statement (说明) of why the node does not apply to it."""
 
     values: Mapping[str, FactValue]
     evidence: tuple[Evidence, ...] = ()
     not_applicable: bool = False
     note: str | None = None
     kinds: frozenset[str] = NO_KINDS
+    statement: str | None = None
+
+    @property
+    def has_statement(self) -> bool:
+        """A statement was made: as text, or as material given with a cell declared not
+        applicable (a 情况说明 file)."""
+        return bool(self.statement) or (self.not_applicable and bool(self.evidence))
 
 
 def evidence_kinds(evidence: tuple[Evidence, ...]) -> frozenset[str]:

@@ -55,7 +55,7 @@ MAX_FACTS_BYTES = 1024 * 1024 * 1024
 file that grows while it is read is caught too."""
 
 _CSV_COLUMNS = ("unit", "tags", "node", "field", "value", "kind")
-_TEXT_FIELDS = frozenset({"evidence", "note"})
+_TEXT_FIELDS = frozenset({"evidence", "note", "statement"})
 
 
 class FactsFile(NamedTuple):

@@ -28,6 +28,7 @@ from .. import collector
 from ..errors import Diagnostic, FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
+from .evidence import read_evidence
 from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Record, RecordValue, Unit
 from .model import facts_hash as _facts_hash
 from .read import MAX_DIGITS, MAX_EXPONENT, LongNumber, read_facts_file, to_decimal
@@ -253,7 +254,7 @@ class _Validator:
             return None
         if isinstance(value, str) and value.strip().lower() in NA_WORDS:
             return self.not_applicable(unit, node, None)
-        if isinstance(value, dict) and value.get("not_applicable") is True:
+        if isinstance(value, dict) and (value.get("not_applicable") is True or "na" in value):
             return self.not_applicable_cell(unit, node, value)
         if node.scoring == "direct":
             return self.direct(unit, node, value)
@@ -281,15 +282,33 @@ class _Validator:
     def not_applicable_cell(
         self, unit: str, node: GraphNode, value: dict[str, Any]
     ) -> NodeFacts | None:
+        """``{"na": "statement"}`` or ``{"not_applicable": true, "statement": …}``, with
+        optional evidence and note."""
         evidence, _ = self.evidence(unit, node.id, value.get("evidence", []))
-        extra = set(value) - {"not_applicable", "evidence", "note"}
+        extra = set(value) - {"not_applicable", "na", "statement", "evidence", "note"}
         if extra:
             msg = (
-                "a not-applicable cell takes only evidence and note, "
+                "a not-applicable cell takes only a statement, evidence and note, "
                 f"not {', '.join(sorted(extra))}"
             )
             self.problem("DR308", msg, unit, node.id)
-        return self.not_applicable(unit, node, (evidence, value.get("note")))
+        said = value.get("na")
+        if said is True or "na" not in value:
+            said = value.get("statement")
+        statement = self.statement(unit, node.id, said)
+        parsed = self.not_applicable(unit, node, (evidence, value.get("note")))
+        return parsed._replace(statement=statement) if parsed is not None else None
+
+    def statement(self, unit: str, node_id: str, said: Any) -> str | None:
+        """A statement of why a node does not apply (做出说明): non-blank text, or none."""
+        if said is None:
+            return None
+        if isinstance(said, str) and said.strip():
+            return said.strip()
+        msg = f"a statement is the unit's explanation as text, got {_shown(said)}"
+        hint = '{"na": "本单位无行政执法权"}, or "n/a" for no statement'
+        self.problem("DR305", msg, unit, f"{node_id}.statement", hint)
+        return None
 
     def not_applicable(
         self, unit: str, node: GraphNode, extra: tuple[tuple[Evidence, ...], Any] | None
@@ -335,7 +354,7 @@ class _Validator:
         values: dict[str, FactValue] = {}
         evidence: tuple[Evidence, ...] = ()
         kinds = NO_KINDS
-        note = None
+        note = statement = None
         most = node.points if node is not None else None
         checked = self.digits_checked
         for field, raw in value.items():
@@ -353,11 +372,13 @@ class _Validator:
                 evidence, kinds = self.evidence(unit, node_id, raw)
             elif field == "note":
                 note = str(raw)
+            elif field == "statement" and node is not None:
+                statement = self.statement(unit, node_id, raw)
             else:
                 self.field(unit, node_id, node, schema, field, raw, values)
         if node is not None and node.clauses:
             self.elements_within_required(unit, node, values)
-        return NodeFacts(values, evidence, False, note, kinds)
+        return NodeFacts(values, evidence, False, note, kinds, statement)
 
     def field(
         self,
@@ -570,31 +591,13 @@ class _Validator:
     def evidence(
         self, unit: str, node_id: str, raw: Any
     ) -> tuple[tuple[Evidence, ...], frozenset[str]]:
-        """The evidence entries, and the kinds they name."""
-        if isinstance(raw, str | dict):
-            raw = [raw]
-        if not isinstance(raw, list):
-            msg = "evidence must be a list of strings or {ref, kind} objects"
-            self.problem("DR305", msg, unit, f"{node_id}.evidence")
-            return (), NO_KINDS
-        out: list[Evidence] = []
-        kinds: set[str] = set()
-        for entry in raw:
-            if type(entry) is str and entry and not entry[0].isspace() and not entry[-1].isspace():
-                out.append(Evidence(entry))
-            elif isinstance(entry, str) and entry.strip():
-                out.append(Evidence(entry.strip()))
-            elif (
-                isinstance(entry, dict)
-                and isinstance(entry.get("ref"), str)
-                and set(entry) <= {"ref", "kind"}
-            ):
-                kind = entry.get("kind")
-                out.append(Evidence(entry["ref"], str(kind) if kind else None))
-                if kind:
-                    kinds.add(str(kind))
-            else:
-                hint = 'a URL or file name, or {"ref": ..., "kind": ...}'
-                where = f"{node_id}.evidence"
-                self.problem("DR305", f"bad evidence entry {_shown(entry)}", unit, where, hint)
-        return tuple(out), frozenset(kinds) if kinds else NO_KINDS
+        """The evidence entries, and the kinds they name (see :mod:`.evidence`)."""
+        where = f"{node_id}.evidence"
+
+        def report(msg: str, hint: str) -> None:
+            self.problem("DR305", msg, unit, where, hint)
+
+        def when(raw_day: Any, spot: str) -> dt.date | dt.datetime | bool | None:
+            return self.when(unit, spot, "date", raw_day)
+
+        return read_evidence(raw, where, report, when)

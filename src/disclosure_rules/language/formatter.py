@@ -358,13 +358,26 @@ class _Printer:
                 yield f"evidence {mode}{cite(ev.cite)}", ev.span.line
             if ev.rejected:
                 yield f"reject evidence {names(ev.rejected)}{cite(ev.cite)}", ev.span.line
+            if ev.kinds:
+                kinds = " or ".join(" and ".join(group) for group in ev.kinds)
+                yield f"evidence requires {kinds}{cite(ev.cite)}", ev.span.line
+            if ev.by is not None:
+                yield f"evidence submitted by {ev.by.isoformat()}{cite(ev.cite)}", ev.span.line
         if props.not_applicable is not None:
             na = props.not_applicable
             over = f" over {names(na.over)}" if na.over else ""
             yield f"not_applicable {na.policy}{over}{cite(na.cite)}", na.span.line
+        if props.na_statement is not None:
+            statement = props.na_statement
+            yield f"not_applicable requires statement{cite(statement.cite)}", statement.span.line
+        for empty in props.empty:
+            yield f"no {empty.records} means {empty.meaning}{cite(empty.cite)}", empty.span.line
         for b in props.bounds:
             value = "none" if b.value is None else number(b.value)
             yield f"{b.kind} {value}{cite(b.cite)}", b.span.line
+        for d in props.absent:
+            over = f" over {names(d.over)}" if d.over else ""
+            yield f"absent {d.mode}{over}{cite(d.cite)}", d.span.line
         if props.resolve is not None:
             yield f"resolve {props.resolve.mode}{cite(props.resolve.cite)}", props.resolve.span.line
 

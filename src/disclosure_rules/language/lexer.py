@@ -63,6 +63,8 @@ _CONSTANTS = (
     "full",
     "scale",
     "sum",
+    "na",
+    "error",
     "days",
     "hours",
 )
@@ -78,6 +80,11 @@ _KEYWORDS = (
     "total",
     "evidence",
     "reject",
+    "requires",
+    "submitted",
+    "statement",
+    "no",
+    "means",
     "not_applicable",
     "over",
     "floor",
@@ -88,6 +95,7 @@ _KEYWORDS = (
     "remark",
     "applies_to",
     "resolve",
+    "absent",
     "cite",
     "assumed",  # where a cite stands, or on a parameter: the source does not state it
     "rate",

@@ -15,11 +15,22 @@ import attrs
 from ..errors import Diagnostic, Span
 from . import syntax
 
-__all__ = ["CheckReport", "FactType", "ParamValue", "node_points", "resolve_params"]
+__all__ = [
+    "ZEROABLE",
+    "CheckReport",
+    "DefaultInForce",
+    "FactType",
+    "ParamValue",
+    "node_points",
+    "resolve_params",
+]
 
 FactType = str
 """One of ``"number"``, ``"count"``, ``"rate"``, ``"bool"``, ``"date"``, ``"datetime"``,
 ``"records"`` (a list of dated records; their fields' types are kept apart)."""
+
+ZEROABLE = frozenset({"number", "count", "rate", "bool"})
+"""The fact types ``absent zero`` can stand in for (0, or false); never dates or records."""
 
 
 @attrs.frozen
@@ -66,6 +77,17 @@ def node_points(node: syntax.Node) -> syntax.Number | None:
 
 
 @attrs.frozen
+class DefaultInForce:
+    """The ``absent`` declaration that says what one fact means when it is not supplied,
+    for one node that reads it; ``declared_on`` is the declaring node's id (the ruleset's
+    for its policy block) and ``kind`` the fact's type."""
+
+    declaration: syntax.FactDefault
+    declared_on: str
+    kind: FactType
+
+
+@attrs.frozen
 class CheckReport:
     """What the checker learnt: diagnostics, parameter values and the facts each node reads."""
 
@@ -73,6 +95,8 @@ class CheckReport:
     params: dict[str, ParamValue]
     fact_types: dict[tuple[str, str], FactType]
     record_types: dict[tuple[str, str], dict[str, FactType]]
+    # reader (an item, bonus, survey component or veto) → (node, field) → its default
+    defaults: dict[str, dict[tuple[str, str], DefaultInForce]] = attrs.field(factory=dict)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

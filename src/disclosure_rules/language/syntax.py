@@ -42,7 +42,9 @@ __all__ = [
     "DeductPer",
     "DeductWhen",
     "DirectScore",
+    "EmptyRecords",
     "EvidencePolicy",
+    "FactDefault",
     "FactRef",
     "Grade",
     "Grades",
@@ -65,6 +67,7 @@ __all__ = [
     "Ruleset",
     "Section",
     "SourceFile",
+    "StatementRequired",
     "Survey",
     "Truthy",
     "Veto",
@@ -295,11 +298,33 @@ class NaPolicy:
 
 @attrs.frozen
 class EvidencePolicy:
-    """``evidence required|optional`` or ``reject evidence KIND, ...``."""
+    """One evidence statement: ``evidence required|optional``, ``reject evidence KIND, ...``,
+    ``evidence requires KIND and KIND or KIND`` (``kinds``: the alternatives, each the kinds
+    it needs together) or ``evidence submitted by DATE`` (``by``)."""
 
     required: bool | None
     span: Span = attrs.field(eq=False)
     rejected: tuple[str, ...] = ()
+    cite: Cite | None = None
+    kinds: tuple[tuple[str, ...], ...] = ()
+    by: _dt.date | None = None
+
+
+@attrs.frozen
+class StatementRequired:
+    """``not_applicable requires statement``: a unit's own N/A counts only with a statement."""
+
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
+
+
+@attrs.frozen
+class EmptyRecords:
+    """``no RECORDS means not_applicable|full|zero``: what an empty list of records means."""
+
+    records: str
+    meaning: _L["not_applicable", "full", "zero"]
+    span: Span = attrs.field(eq=False)
     cite: Cite | None = None
 
 
@@ -330,6 +355,17 @@ class AppliesTo:
 
 
 @attrs.frozen
+class FactDefault:
+    """``absent zero|na|error [over FACT, ...]``: what a fact the unit did not supply
+    means for the rules of the node and those under it (``over``: only those facts)."""
+
+    mode: _L["zero", "na", "error"]
+    span: Span = attrs.field(eq=False)
+    over: tuple[str, ...] = ()
+    cite: Cite | None = None
+
+
+@attrs.frozen
 class NodeProps:
     """What a node's block says besides its children and rules."""
 
@@ -340,6 +376,9 @@ class NodeProps:
     evidence: tuple[EvidencePolicy, ...] = ()
     bounds: tuple[Bound, ...] = ()
     resolve: Resolve | None = None
+    absent: tuple[FactDefault, ...] = ()
+    na_statement: StatementRequired | None = None
+    empty: tuple[EmptyRecords, ...] = ()
 
 
 # ------------------------------------------------------------------ the tree

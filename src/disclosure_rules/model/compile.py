@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, assert_never
+from typing import assert_never
 
 import attrs
 
 from ..decimals import ZERO
 from ..errors import CheckError
 from ..language import syntax
-from ..language.symbols import CheckReport, FactType, node_points
+from ..language.symbols import CheckReport, DefaultInForce, FactType, node_points
 from ..workdays import Schedule
 from .graph import (
+    AbsentRule,
     Bound,
     ConversionRule,
     EvaluationGraph,
@@ -31,6 +32,7 @@ from .graph import (
     Stage,
     VetoRule,
 )
+from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
 from .rules import (
     AllMet,
     AllOf,
@@ -45,6 +47,7 @@ from .rules import (
     DeductMissing,
     DeductPer,
     DeductWhen,
+    FactDefault,
     Full,
     Met,
     Not,
@@ -56,6 +59,11 @@ from .rules import (
 )
 
 __all__ = ["compile_ruleset"]
+
+_EvidenceState = tuple[
+    tuple[bool, int | None, str | None], tuple[frozenset[str], str | None], EvidenceNeeds
+]
+"""The evidence policy in force: (required, line, cite), (rejected kinds, cite), needs."""
 
 
 def compile_ruleset(
@@ -131,13 +139,14 @@ class _Compiler:
         self.nodes.append(None)  # the root, filled in last
         children: list[int] = []
         na = self.na_rule(root_props, r.id, None)
-        evidence = self.evidence(root_props, (False, None, None), (frozenset(), None))
+        statement = self.statement_rule(root_props, r.id, None)
+        evidence = self.evidence(root_props, (False, None, None), (frozenset(), None), NO_NEEDS)
         if r.components:
             for comp in r.components:
-                children.append(self.component(comp, na, evidence))
+                children.append(self.component(comp, na, evidence, statement))
         else:
             for node in r.children:
-                children.append(self.tree_node(node, 0, na, evidence))
+                children.append(self.tree_node(node, 0, na, evidence, statement))
         for idx in children:
             self.set_parent(idx, 0)
         regular = [self.get(i) for i in children if self.get(i).kind != "bonus"]
@@ -162,6 +171,7 @@ class _Compiler:
             cap=cap if cap.value is not None else Bound(points),
             na=na,
             cite=r.total_cite.text if r.total_cite else None,
+            absent=self.absent(root_props),
         )
         nodes = tuple(n for n in self.nodes if n is not None)
         order = tuple(self.post_order(nodes))
@@ -242,19 +252,51 @@ class _Compiler:
             return inherited
         return NaRule(na.policy, node_id, na.span.line, na.cite.text if na.cite else None, na.over)
 
+    @staticmethod
+    def statement_rule(
+        props: syntax.NodeProps, node_id: str, inherited: StatementRule | None
+    ) -> StatementRule | None:
+        declared = props.na_statement
+        if declared is None:
+            return inherited
+        cite = declared.cite.text if declared.cite else None
+        return StatementRule(node_id, declared.span.line, cite)
+
     def evidence(
         self,
         props: syntax.NodeProps,
         required: tuple[bool, int | None, str | None],
         rejected: tuple[frozenset[str], str | None],
-    ) -> tuple[tuple[bool, int | None, str | None], tuple[frozenset[str], str | None]]:
+        needs: EvidenceNeeds,
+    ) -> _EvidenceState:
         for ev in props.evidence:
             cite = ev.cite.text if ev.cite else None
+            line = ev.span.line
             if ev.required is not None:
-                required = (ev.required, ev.span.line, cite)
+                required = (ev.required, line, cite)
             if ev.rejected:
                 rejected = (rejected[0] | frozenset(ev.rejected), cite or rejected[1])
-        return required, rejected
+            if ev.kinds:
+                kinds = tuple(frozenset(group) for group in ev.kinds)
+                needs = attrs.evolve(needs, kinds=kinds, kinds_line=line, kinds_cite=cite)
+            if ev.by is not None:
+                needs = attrs.evolve(needs, by=ev.by, by_line=line, by_cite=cite)
+        return required, rejected, needs
+
+    @staticmethod
+    def absent(props: syntax.NodeProps) -> tuple[AbsentRule, ...]:
+        return tuple(
+            AbsentRule(d.mode, d.span.line, d.over, d.cite.text if d.cite else None)
+            for d in props.absent
+        )
+
+    def defaults(self, reader: str) -> tuple[FactDefault, ...]:
+        """What each absent fact ``reader`` reads means (the checker found the
+        declarations in force); none for a node no declaration covers."""
+        found = self.report.defaults.get(reader)
+        if not found:
+            return ()
+        return tuple(_fact_default(key, found[key]) for key in sorted(found))
 
     def bound(self, props: syntax.NodeProps, kind: str, default: Decimal | None) -> Bound:
         for b in props.bounds:
@@ -265,9 +307,16 @@ class _Compiler:
 
     # -- nodes
 
-    def component(self, comp: syntax.Component, na: NaRule | None, evidence: Any) -> int:
+    def component(
+        self,
+        comp: syntax.Component,
+        na: NaRule | None,
+        evidence: _EvidenceState,
+        statement: StatementRule | None,
+    ) -> int:
         idx = self.reserve()
         na = self.na_rule(comp.props, comp.id, na)
+        statement = self.statement_rule(comp.props, comp.id, statement)
         evidence = self.evidence(comp.props, *evidence)
         kids: list[int] = []
         direct_range = None
@@ -292,7 +341,7 @@ class _Compiler:
         else:
             scoring = "tree"
             for child in comp.children:
-                kids.append(self.tree_node(child, 0, na, evidence))
+                kids.append(self.tree_node(child, 0, na, evidence, statement))
             for k in kids:
                 self.set_parent(k, idx)
             regular = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
@@ -314,6 +363,7 @@ class _Compiler:
             cap=self.bound(comp.props, "cap", points),
             weight=self.num(comp.weight),
             na=na,
+            na_statement=statement,
             direct_range=direct_range,
             answers=answers,
             outcomes=outcomes,
@@ -323,21 +373,31 @@ class _Compiler:
             direct_cite=comp.direct.cite.text if comp.direct and comp.direct.cite else None,
             assumption=_reason(comp.assumption),
             direct_assumption=_reason(comp.direct.assumption) if comp.direct else None,
+            absent=self.absent(comp.props),
+            defaults=self.defaults(comp.id),
         )
         return idx
 
-    def tree_node(self, node: syntax.Node, depth: int, na: NaRule | None, evidence: Any) -> int:
+    def tree_node(
+        self,
+        node: syntax.Node,
+        depth: int,
+        na: NaRule | None,
+        evidence: _EvidenceState,
+        statement: StatementRule | None,
+    ) -> int:
         idx = self.reserve()
         na = self.na_rule(node.props, node.id, na)
+        statement = self.statement_rule(node.props, node.id, statement)
         evidence = self.evidence(node.props, *evidence)
-        (required, ev_line, ev_cite), (rejected, rej_cite) = evidence
+        (required, ev_line, ev_cite), (rejected, rej_cite), needs = evidence
         declared_number = node_points(node)
         assumed = list(self.assumed_in(declared_number))
         kids: list[int] = []
         children_points = None
         declared = None
         for child in node.children:
-            kids.append(self.tree_node(child, depth + 1, na, evidence))
+            kids.append(self.tree_node(child, depth + 1, na, evidence, statement))
         for k in kids:
             self.set_parent(k, idx)
         resolve = node.props.resolve
@@ -381,6 +441,12 @@ class _Compiler:
             evidence_cite=ev_cite,
             rejected=rejected,
             rejected_cite=rej_cite,
+            evidence_needs=needs,
+            na_statement=statement,
+            empty=tuple(
+                EmptyRule(e.records, e.meaning, e.span.line, e.cite.text if e.cite else None)
+                for e in node.props.empty
+            ),
             resolve=resolve.mode if resolve is not None else None,
             resolve_cite=resolve.cite.text if resolve is not None and resolve.cite else None,
             children_points=children_points if declared is not None else None,
@@ -395,6 +461,8 @@ class _Compiler:
             ),
             assumed=tuple(dict.fromkeys(assumed)),
             assumption=_reason(node.assumption),
+            absent=self.absent(node.props),
+            defaults=self.defaults(node.id),
         )
         return idx
 
@@ -480,6 +548,7 @@ class _Compiler:
             v.grade,
             None if v.score is None else self.num(v.score),
             v.cite.text if v.cite else None,
+            self.defaults(v.id),
         )
 
     # -- plan
@@ -507,6 +576,15 @@ class _Compiler:
         stages.append(Stage("per_unit", "vetoes and conversions", ()))
         stages.append(Stage("cohort", "ranks and grades (thresholds, quotas)", ()))
         return tuple(stages)
+
+
+def _fact_default(key: tuple[str, str], in_force: DefaultInForce) -> FactDefault:
+    d = in_force.declaration
+    value: Decimal | bool | None = None
+    if d.mode == "zero":
+        value = False if in_force.kind == "bool" else ZERO
+    cite = d.cite.text if d.cite else None
+    return FactDefault(key[0], key[1], d.mode, value, in_force.declared_on, d.span.line, cite)
 
 
 def _reason(assumption: syntax.Assumption | None) -> str | None:

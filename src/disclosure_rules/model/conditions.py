@@ -23,12 +23,14 @@ from ..errors import CalendarError
 from ..workdays import Calendar
 
 __all__ = [
+    "NO_DEFAULTS",
     "AllMet",
     "AllOf",
     "AnyOf",
     "Compare",
     "Condition",
     "DeadlineRule",
+    "FactDefault",
     "LateCalendar",
     "Met",
     "MissingFact",
@@ -47,6 +49,42 @@ class MissingFact(Exception):
     def __init__(self, node: str, field: str) -> None:
         super().__init__(node, field)
         self.node, self.field = node, field
+
+
+@attrs.frozen
+class FactDefault:
+    """What fact ``node.field`` means, when the unit did not supply it, to a node that
+    reads it: ``zero`` (``value`` stands in: 0 or false), ``na`` (the node is not
+    applicable) or ``error``; from an ``absent`` declaration on ``declared_on``."""
+
+    node: str
+    field: str
+    mode: str  # zero | na | error
+    value: Decimal | bool | None
+    declared_on: str
+    line: int
+    cite: str | None = None
+
+    @property
+    def rule(self) -> str:
+        return f"absent {self.mode}"
+
+    def name(self, reader: str) -> str:
+        """The fact as ``reader``'s rules name it."""
+        return self.field if self.node == reader else f"{self.node}.{self.field}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"mode": self.mode}
+        if self.value is not None:
+            out["value"] = self.value if isinstance(self.value, bool) else _num(self.value)
+        out.update(declared_on=self.declared_on, line=self.line)
+        if self.cite:
+            out["cite"] = self.cite
+        return out
+
+
+NO_DEFAULTS: Mapping[tuple[str, str], FactDefault] = {}
+"""A scope's defaults while it scores a node that declares none (never written to)."""
 
 
 class LateCalendar(Exception):
@@ -91,6 +129,9 @@ class Scope:
     unit: int
     calendar: Calendar
     tracer: Tracer
+    # (node, field) → what it means when absent; set only while a node that has some
+    # is scored, so the facts a unit supplied are read exactly as without defaults
+    defaults: Mapping[tuple[str, str], FactDefault] = NO_DEFAULTS
 
     def fact(self, owner: str | None, field: str) -> Any:
         """A fact value: the node's own ``field`` when ``owner`` is None, else another node's."""
@@ -100,8 +141,20 @@ class Scope:
             other = self.unit_facts.get(owner)
             values = other.values if other is not None else {}
         if field not in values:
-            raise MissingFact(owner or "", field)
+            return self.absent(owner, field)
         return values[field]
+
+    def absent(self, owner: str | None, field: str) -> Any:
+        """A fact the unit did not supply: the value ``absent zero`` puts in its place
+        (with an audit entry saying so); else :class:`MissingFact`."""
+        default = self.defaults.get((owner or self.node, field))
+        if default is None or default.mode != "zero":
+            raise MissingFact(owner or "", field)
+        name = default.name(self.node)
+        note = f"{name} not supplied: taken as {_shown(default.value)} (absent zero)"
+        inputs = {"fact": name, "value": default.value}
+        self.record("default", ZERO, default.rule, default.line, default.cite, inputs, note)
+        return default.value
 
     def record(
         self,
@@ -114,6 +167,10 @@ class Scope:
         note: str | None = None,
     ) -> None:
         self.tracer.record(self.index, self.unit, kind, delta, rule, line, cite, inputs, note)
+
+
+def _shown(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else _num(value)
 
 
 # ---------------------------------------------------------------- deadlines

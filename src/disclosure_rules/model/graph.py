@@ -22,12 +22,14 @@ from ..decimals import text as _num
 from ..errors import Diagnostic
 from ..language.symbols import FactType, ParamValue
 from ..workdays import Schedule
+from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
 from .rules import (
     BASE_TYPES,
     Awarded,
     BaseRule,
     Condition,
     DeadlineRule,
+    FactDefault,
     Rule,
     StepRule,
     clause_deadlines,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASE_TYPES",
+    "AbsentRule",
     "Bound",
     "DeadlineRule",
     "EvaluationGraph",
@@ -66,6 +69,28 @@ class Bound:
     line: int | None = None
     cite: str | None = None
     declared: bool = False
+
+
+@attrs.frozen
+class AbsentRule:
+    """An ``absent`` declaration as written on a node (on the root: the policy block's)."""
+
+    mode: str  # zero | na | error
+    line: int
+    over: tuple[str, ...] = ()
+    cite: str | None = None
+
+    def __str__(self) -> str:
+        return f"absent {self.mode}" + (f" over {', '.join(self.over)}" if self.over else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"mode": self.mode}
+        if self.over:
+            out["over"] = list(self.over)
+        out["line"] = self.line
+        if self.cite:
+            out["cite"] = self.cite
+        return out
 
 
 @attrs.frozen
@@ -107,6 +132,9 @@ class GraphNode:
     evidence_cite: str | None = None
     rejected: frozenset[str] = frozenset()
     rejected_cite: str | None = None
+    evidence_needs: EvidenceNeeds = NO_NEEDS
+    na_statement: StatementRule | None = None
+    empty: tuple[EmptyRule, ...] = ()  # what an empty list of records means, per list
     resolve: str | None = None
     resolve_cite: str | None = None
     children_points: Decimal | None = None
@@ -122,6 +150,9 @@ class GraphNode:
     assumed: tuple[str, ...] = ()  # the assumed parameters its numbers and rules read
     assumption: str | None = None  # why the node is assumed: the source does not state it
     direct_assumption: str | None = None  # why a direct score's range is assumed
+    absent: tuple[AbsentRule, ...] = ()  # the node's own absent declarations
+    # what each absent fact the node reads means, from the declarations in force
+    defaults: tuple[FactDefault, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -187,12 +218,20 @@ class GraphNode:
                 "policy": self.na.policy,
                 "declared_on": self.na.declared_on,
                 **({"over": list(self.na.over)} if self.na.over else {}),
+                **({"requires_statement": True} if self.na_statement else {}),
             }
         if self.is_leaf and self.scoring == "item":
             out["evidence"] = {
                 "required": self.evidence_required,
                 "rejected_kinds": sorted(self.rejected),
+                **(self.evidence_needs.to_dict() if self.evidence_required else {}),
             }
+        if self.absent:
+            out["absent"] = [a.to_dict() for a in self.absent]
+        if self.defaults:
+            out["fact_defaults"] = {d.name(self.id): d.to_dict() for d in self.defaults}
+        if self.empty:
+            out["empty_records"] = [rule.to_dict() for rule in self.empty]
         if self.fields:
             out["facts"] = dict(self.fields)
         if self.record_fields:
@@ -235,6 +274,7 @@ class VetoRule:
     grade: str | None
     score: Decimal | None
     cite: str | None = None
+    defaults: tuple[FactDefault, ...] = ()
 
 
 @attrs.frozen
@@ -375,6 +415,11 @@ class EvaluationGraph:
                     "score": None if v.score is None else _num(v.score),
                     "line": v.line,
                     **({"cite": v.cite} if v.cite else {}),
+                    **(
+                        {"fact_defaults": {d.name(v.id): d.to_dict() for d in v.defaults}}
+                        if v.defaults
+                        else {}
+                    ),
                 }
                 for v in self.vetoes
             ],

@@ -25,12 +25,14 @@ import attrs
 from ..decimals import ZERO, divide
 from ..decimals import text as _num
 from .conditions import (
+    NO_DEFAULTS,
     AllMet,
     AllOf,
     AnyOf,
     Compare,
     Condition,
     DeadlineRule,
+    FactDefault,
     LateCalendar,
     Met,
     MissingFact,
@@ -44,6 +46,7 @@ from .conditions import (
 
 __all__ = [
     "BASE_TYPES",
+    "NO_DEFAULTS",
     "AllMet",
     "AllOf",
     "AllOrNothing",
@@ -57,6 +60,7 @@ __all__ = [
     "DeductMissing",
     "DeductPer",
     "DeductWhen",
+    "FactDefault",
     "Full",
     "LateCalendar",
     "Met",
@@ -121,9 +125,8 @@ class Awarded(_Plain):
     type: ClassVar[str] = "awarded"
 
     def start(self, scope: Scope) -> Decimal:
-        if "awarded" not in scope.values:
-            raise MissingFact(scope.node, "awarded")
-        score: Decimal = scope.values["awarded"]
+        values = scope.values
+        score: Decimal = values["awarded"] if "awarded" in values else scope.absent(None, "awarded")
         scope.record("base", score, self.type, self.line, self.cite)
         return score
 
@@ -146,9 +149,8 @@ class AllOrNothing(_Plain):
     type: ClassVar[str] = "all_or_nothing"
 
     def start(self, scope: Scope) -> Decimal:
-        if "met" not in scope.values:
-            raise MissingFact(scope.node, "met")
-        met = scope.values["met"]
+        values = scope.values
+        met = values["met"] if "met" in values else scope.absent(None, "met")
         value = scope.points if met else ZERO
         scope.record("base", value, self.type, self.line, self.cite, {"met": met})
         return value

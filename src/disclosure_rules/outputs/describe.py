@@ -17,7 +17,8 @@ def param_value(p: Any) -> str:
 
 
 def describe_text(ruleset: Ruleset) -> str:
-    """The ruleset's header, parameters, then every node with its points and rules."""
+    """The ruleset's header, parameters, then every node with its points and rules (and
+    the ``absent`` declarations made on it)."""
     g = ruleset.graph
     out = [f"{g.id}: {g.title}"]
     if g.issuer:
@@ -41,6 +42,9 @@ def describe_text(ruleset: Ruleset) -> str:
             if n.clauses
             else (n.base.type if n.scoring == "item" else n.scoring)
         )
+        rules += "".join(f"; no {e.records} → {e.meaning}" for e in n.empty)
+        if n.na_statement is not None and n.is_leaf:
+            rules += "; N/A needs a statement"
         mark = f" (ASSUMED: {n.assumption})" if n.assumption else ""
         out.append(
             f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]{mark}"
@@ -52,6 +56,9 @@ def describe_text(ruleset: Ruleset) -> str:
                 out.append(
                     f"{indent}  {clause.type} (line {clause.line}) ASSUMED: {clause.assumption}"
                 )
+        for a in n.absent:  # what an absent fact means, declared here (the root: the policy)
+            cite = f", cite “{a.cite}”" if a.cite else ""
+            out.append(f"{indent}  {a} (line {a.line}{cite})")
     for conv in g.conversions:
         mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
         out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")

@@ -93,6 +93,9 @@ class Coverage:
     clamps: dict[tuple[str, str], int] = attrs.field(factory=dict)
     na: dict[tuple[str, str], int] = attrs.field(factory=dict)
     grades: dict[str, int] = attrs.field(factory=dict)
+    # what the material must hold, by the line that says it: evidence kinds and deadline,
+    # a statement for N/A, what an empty list of records means
+    requirements: dict[tuple[str, str], int] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, graph: EvaluationGraph) -> Coverage:
@@ -111,6 +114,8 @@ class Coverage:
                 cov.clamps[(node.id, "cap")] = 0
             if node.na is not None:
                 cov.na[(node.na.declared_on, node.na.policy)] = 0
+            for key in _requirements(node):
+                cov.requirements[key] = 0
         for band in graph.grades:
             cov.grades[band.name] = 0
         return cov
@@ -127,6 +132,10 @@ class Coverage:
                         self.clamps[(node.id, entry.rule or "")] += 1
                     elif entry.kind == "na" and (declared_on, entry.rule) in self.na:
                         self.na[(declared_on or "", entry.rule or "")] += 1
+                    elif entry.rule in _REQUIREMENT_RULES and entry.line is not None:
+                        required = (f"line {entry.line}", entry.rule)
+                        if required in self.requirements:
+                            self.requirements[required] += 1
                     elif entry.rule and entry.line is not None:
                         key = (node.id, entry.line, entry.rule)
                         if key in self.rules:
@@ -139,6 +148,7 @@ class Coverage:
             ("clamps", self.clamps),
             ("N/A policies", self.na),
             ("grade bands", self.grades),
+            ("requirements", self.requirements),
         ):
             used = sum(1 for n in table.values() if n)
             out.append(f"{title}: {used} of {len(table)} exercised")
@@ -146,6 +156,27 @@ class Coverage:
                 if not n:
                     out.append(f"  never: {_key(key)}")
         return "\n".join(out)
+
+
+_REQUIREMENT_RULES = frozenset(
+    {"evidence_kinds", "evidence_deadline", "statement_required", "no_records"}
+)
+
+
+def _requirements(node: GraphNode) -> list[tuple[str, str]]:
+    """The requirements in force on a scored node, by the line that states them (a policy
+    line counts once, wherever it is in force): ("line N", the rule its entries name)."""
+    lines: list[tuple[int | None, str]] = []
+    if node.scoring == "item" and node.evidence_required:
+        needs = node.evidence_needs
+        if needs.kinds:
+            lines.append((needs.kinds_line, "evidence_kinds"))
+        if needs.by is not None:
+            lines.append((needs.by_line, "evidence_deadline"))
+    if node.is_leaf and node.na_statement is not None:
+        lines.append((node.na_statement.line, "statement_required"))
+    lines.extend((rule.line, "no_records") for rule in node.empty)
+    return [(f"line {line}", rule) for line, rule in lines if line is not None]
 
 
 def _key(key: Any) -> str:
@@ -323,15 +354,16 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
             continue
         if node.applies_to is not None and not node.applies_to & tagset:
             continue
-        entry: dict[str, Any] = {"evidence": [f"https://example.gov.cn/gk/{node.id}"]}
+        entry: dict[str, Any] = {"evidence": _full_evidence(node)}
         due = _due_dates(node)
+        records_due = _one_record_each(node)
         for field, kind in node.fields:
             if field == "awarded":
                 entry[field] = str(node.points)
             elif field == "met":
                 entry[field] = True
             elif kind == "records":
-                entry[field] = []
+                entry[field] = records_due.get(field, [])
             elif kind in ("date", "datetime"):
                 entry[field] = due.get(field, "2020-01-02")
             elif kind == "rate":
@@ -345,6 +377,38 @@ def full_marks(ruleset: api.Ruleset | EvaluationGraph, tags: Iterable[str] = ())
                 entry[clause.fact] = str(clause.of)
         facts[node.id] = entry
     return facts
+
+
+def _full_evidence(node: GraphNode) -> Any:
+    """Evidence that meets the item's requirements: a link, or the first alternative of
+    kinds it requires, submitted on the last day it counts."""
+    ref = f"https://example.gov.cn/gk/{node.id}"
+    needs = node.evidence_needs
+    if not needs:
+        return [ref]
+    kinds = sorted(needs.kinds[0]) if needs.kinds else ["link"]
+    typed: dict[str, str] = {kind: f"{ref}/{kind}" for kind in kinds}
+    if needs.by is not None:
+        typed["submitted"] = needs.by.isoformat()
+    return typed
+
+
+def _one_record_each(node: GraphNode) -> dict[str, list[dict[str, str]]]:
+    """One record on time for each list whose emptiness the ruleset does not score full
+    (``no RECORDS means not_applicable|zero``): an empty list there is not full points."""
+    wanted = {rule.records for rule in node.empty if rule.meaning != "full"}
+    out: dict[str, list[dict[str, str]]] = {}
+    for records, deadline in node.deadlines():
+        if records not in wanted:
+            continue
+        record = out.setdefault(records, [{}])[0]
+        if deadline.by is not None:
+            record[deadline.end] = deadline.by.isoformat()
+        else:
+            start = "2020-01-02 09:00" if deadline.unit == "hours" else "2020-01-02"
+            record.setdefault(deadline.start or "start", start)
+            record[deadline.end] = record[deadline.start or "start"]
+    return out
 
 
 def _due_dates(node: GraphNode) -> dict[str, str]:

@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import json
 import random
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -123,12 +124,25 @@ def _node_mutations(
                 record[e] = _shift(record.get(e), 5)
 
             yield uid, f"a later {node_id}.{field}[1].{end}", later, -1
+    sent = cell.get("evidence")
+    if isinstance(sent, dict) and _ISO_DAY.fullmatch(str(sent.get("submitted", ""))):
+
+        def sent_later(doc: dict[str, Any], u: str = uid, n: str = node_id) -> None:
+            typed = _cell(doc, u, n)["evidence"]
+            typed["submitted"] = _shift(typed["submitted"], 5)
+
+        yield uid, f"evidence for {node_id} sent later", sent_later, -1
     if node.scoring == "item" and "evidence" in cell:
 
         def more_evidence(doc: dict[str, Any], u: str = uid, n: str = node_id) -> None:
-            _cell(doc, u, n)["evidence"].append("https://example.gov.cn/gk/more")
+            cell = _cell(doc, u, n)
+            given = cell["evidence"]
+            cell["evidence"] = [*(given if isinstance(given, list) else [given]), "https://x/more"]
 
         yield uid, f"more evidence for {node_id}", more_evidence, +1
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _cell(doc: dict[str, Any], uid: str, node_id: str) -> dict[str, Any]:
@@ -145,8 +159,9 @@ def _shift(text: str | None, days: int) -> str | None:
 
 
 def check_monotone(ruleset: Ruleset, cohort: dict[str, Any], limit: int = 12) -> None:
-    """More incidents, fewer elements present or later deliveries never raise a unit's
-    total; more evidence never lowers it. Tries up to ``limit`` changes."""
+    """More incidents, fewer elements present, later deliveries or evidence sent later
+    never raise a unit's total; more evidence never lowers it. Tries up to ``limit``
+    changes."""
     base = _evaluate(ruleset, cohort)
     totals = {u.id: u.total for u in base.units}
     for uid, what, change, direction in itertools.islice(_mutations(cohort, ruleset.graph), limit):

@@ -206,15 +206,58 @@ def _node_props(
     evidence: list[syntax.EvidencePolicy] = []
     if draw(st.integers(0, 6)) == 0:
         evidence.append(syntax.EvidencePolicy(draw(st.booleans()), _SPAN, (), _cite(draw)))
+    if draw(st.integers(0, 6)) == 0:
+        evidence.append(draw(_evidence_needs()))
+    statement = None
+    if (na_in_force or na is not None) and draw(st.integers(0, 3)) == 0:
+        statement = syntax.StatementRequired(_SPAN, _cite(draw))
     props = syntax.NodeProps(
         owner=draw(st.sampled_from([None, "各部门", "教体局、医保局"])),
-        remark=draw(st.sampled_from([None, "不参与考核的得平均分"])),
+        remark=draw(st.sampled_from([None, "不参与考核的得平均分", "未有行政执法权的做出说明"])),
         applies_to=applies,
         not_applicable=na,
         evidence=tuple(evidence),
         bounds=tuple(bounds),
+        na_statement=statement,
     )
     return props, na_in_force or na is not None
+
+
+_KIND_SETS = st.sampled_from(
+    [
+        (("link", "screenshot"),),
+        (("link", "screenshot"), ("certificate",)),
+        (("link",), ("screenshot",)),
+        (("screenshot",),),
+    ]
+)
+SUBMISSION_DEADLINE = dt.date(2021, 1, 20)
+"""The day the generated evidence deadlines fall on (``evidence submitted by``)."""
+
+
+@st.composite
+def _evidence_needs(draw: st.DrawFn) -> syntax.EvidencePolicy:
+    """``evidence requires KINDS`` or ``evidence submitted by DATE``."""
+    if draw(st.booleans()):
+        return syntax.EvidencePolicy(None, _SPAN, (), _cite(draw), kinds=draw(_KIND_SETS))
+    return syntax.EvidencePolicy(None, _SPAN, (), _cite(draw), by=SUBMISSION_DEADLINE)
+
+
+def _records_read(rules: tuple[syntax.Rule, ...]) -> list[str]:
+    return [r.records for r in rules if isinstance(r, syntax.RateOnTime | syntax.DeductLate)]
+
+
+@st.composite
+def _empty_records(
+    draw: st.DrawFn, rules: tuple[syntax.Rule, ...], na_in_force: bool
+) -> tuple[syntax.EmptyRecords, ...]:
+    """What an empty list means, for some of the lists the item's rules read."""
+    meanings = ["full", "zero", *(["not_applicable"] if na_in_force else [])]
+    return tuple(
+        syntax.EmptyRecords(records, draw(st.sampled_from(meanings)), _SPAN, _cite(draw))
+        for records in dict.fromkeys(_records_read(rules))
+        if draw(st.booleans())
+    )
 
 
 @st.composite
@@ -223,14 +266,16 @@ def _tree(
 ) -> syntax.Node:
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         points = draw(_POINTS)
-        props, _ = draw(_node_props(tags, na_in_force, leaf=True))
+        props, na_here = draw(_node_props(tags, na_in_force, leaf=True))
         assumption = _assumption(draw)
+        rules = draw(_rules(points))
+        props = attrs.evolve(props, empty=draw(_empty_records(rules, na_here)))
         return syntax.Item(
             ids("i"),
             draw(st.sampled_from(["指标", "栏目更新", "item"])),
             _lit(points),
             _SPAN,
-            draw(_rules(points)),
+            rules,
             props,
             assumption.cite if assumption is not None else _cite(draw),
             assumption=assumption,
@@ -300,10 +345,16 @@ def _policy(draw: st.DrawFn, tags: tuple[str, ...]) -> syntax.NodeProps:
             syntax.EvidencePolicy(True, _SPAN, (), _cite(draw)),
             syntax.EvidencePolicy(None, _SPAN, ("news",), _cite(draw)),
         )
+        needs = draw(st.lists(_evidence_needs(), max_size=2))
+        evidence += tuple(needs)
+    statement = None
+    if na is not None and draw(st.booleans()):
+        statement = syntax.StatementRequired(_SPAN, _cite(draw))
     return syntax.NodeProps(
         not_applicable=na,
         evidence=evidence,
         bounds=(syntax.Bound("floor", _lit(0), _SPAN, _cite(draw)),),
+        na_statement=statement,
     )
 
 
@@ -484,15 +535,46 @@ def _dates(draw: st.DrawFn, deadline: DeadlineRule, kinds: dict[str, str]) -> di
     }
 
 
-_EVIDENCE = st.lists(
-    st.one_of(
-        st.just("https://example.gov.cn/gk/1"),
-        st.just("证明材料.pdf"),
-        st.just({"ref": "https://example.gov.cn/news/1", "kind": "news"}),
-        st.just({"ref": "县司法局证明.pdf", "kind": "certificate"}),
+_SUBMITTED = st.sampled_from([None, "2021-01-18", "2021-01-20", "2021-01-21", "2021年2月1日"])
+
+
+@st.composite
+def _typed_evidence(draw: st.DrawFn) -> dict[str, Any]:
+    """``{"link": …, "screenshot": …, "submitted": …}``, some kinds missing, some late."""
+    kinds = draw(
+        st.lists(st.sampled_from(["link", "screenshot", "certificate"]), min_size=1, unique=True)
+    )
+    typed: dict[str, Any] = {kind: f"https://example.gov.cn/gk/{kind}" for kind in kinds}
+    submitted = draw(_SUBMITTED)
+    if submitted is not None:
+        typed["submitted"] = submitted
+    return typed
+
+
+_PIECES = st.one_of(
+    st.just("https://example.gov.cn/gk/1"),
+    st.just("证明材料.pdf"),
+    st.just({"ref": "https://example.gov.cn/news/1", "kind": "news"}),
+    st.just({"ref": "县司法局证明.pdf", "kind": "certificate"}),
+    st.builds(
+        lambda day: {"ref": "截图.png", "kind": "screenshot", "submitted": day},
+        st.sampled_from(["2021-01-19", "2021-01-22"]),
     ),
-    max_size=2,
+    _typed_evidence(),
 )
+_EVIDENCE = st.one_of(st.lists(_PIECES, max_size=2), _typed_evidence())
+"""A cell's evidence: none, plain links and files, news, typed pieces, early or late."""
+
+_NA_CELLS = st.sampled_from(
+    [
+        "n/a",
+        {"na": "本单位无行政执法权"},
+        {"not_applicable": True, "statement": "未有建议提案"},
+        {"not_applicable": True, "evidence": ["情况说明.pdf"]},
+        {"na": True},
+    ]
+)
+"""N/A as a unit declares it: bare, or with a statement (as text or a 情况说明 file)."""
 
 
 @st.composite
@@ -525,6 +607,8 @@ def _item_cell(draw: st.DrawFn, node: GraphNode) -> dict[str, Any]:
                 for _ in range(draw(st.integers(0, 3)))
             ]
     cell["evidence"] = draw(_EVIDENCE)
+    if draw(st.integers(0, 5)) == 0:  # a statement, which counts where a list is empty
+        cell["statement"] = "本单位2020年无此类事项"
     return cell
 
 
@@ -535,8 +619,10 @@ def unit_facts(
     tags: frozenset[str] = frozenset(),
     allow_missing: bool = True,
 ) -> dict[str, Any]:
-    """One unit's facts that fit ``ruleset``: every value valid, some cells N/A,
-    unevidenced or news-only, and (with ``allow_missing``) some facts missing."""
+    """One unit's facts that fit ``ruleset``: every value valid, some cells N/A (with and
+    without a statement, on any scored node), lists of records empty or not, evidence
+    missing, news-only, short of a kind or late, and (with ``allow_missing``) some facts
+    missing."""
     g = _graph(ruleset)
     facts: dict[str, Any] = {}
     for node in g.nodes:
@@ -546,15 +632,15 @@ def unit_facts(
             continue
         if allow_missing and draw(st.integers(0, 15)) == 0:
             continue
+        if node.na is not None and draw(st.integers(0, 6)) == 0:
+            facts[node.id] = draw(_NA_CELLS)  # on items and directly scored components alike
+            continue
         if node.scoring == "direct":
             low, high = node.direct_range or (D(0), node.points)
             facts[node.id] = str(draw(st.decimals(low, high, places=1)))
             continue
         if node.scoring == "survey":
             facts[node.id] = {name: draw(st.integers(0, 40)) for name, _ in node.answers}
-            continue
-        if node.na is not None and draw(st.integers(0, 6)) == 0:
-            facts[node.id] = "n/a"
             continue
         facts[node.id] = draw(_item_cell(node))
     for veto in g.vetoes:

@@ -8,9 +8,10 @@ numbers; and it warns about what is legal but suspicious. It reports every
 independent problem and no follow-on ones.
 
 Its modules: :mod:`.context` (what every check shares), :mod:`.tree` (nodes,
-sums, components, N/A cover), :mod:`.rules` (item rules, conditions, fact types)
-and :mod:`.results` (grades, vetoes, conversions, calendars); this module runs
-them, checks the header and the parameters, and hands the compiler a
+sums, components, N/A cover), :mod:`.rules` (item rules, conditions, fact types),
+:mod:`.results` (grades, vetoes, conversions, calendars) and :mod:`.defaults` (what
+an absent fact means, for each node that reads it); this module runs them, checks
+the header and the parameters, and hands the compiler a
 :class:`~disclosure_rules.language.symbols.CheckReport`.
 
 Codes are stable and documented in ``docs/diagnostics.md``; each means one problem.
@@ -25,8 +26,9 @@ from ...errors import Diagnostic, Span
 from .. import citations, syntax
 from ..symbols import CheckReport, resolve_params
 from .context import Context, walk
+from .defaults import check_defaults
 from .results import check_results
-from .tree import check_na_coverage, check_props, check_tree
+from .tree import check_evidence_kinds, check_na_coverage, check_props, check_tree
 
 __all__ = ["analyse", "check"]
 
@@ -41,7 +43,9 @@ def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = N
     _declare_ids(cx)
     check_tree(cx)
     check_na_coverage(cx)
+    check_evidence_kinds(cx)
     check_results(cx)
+    defaults = check_defaults(cx)
     _check_unused_params(cx)
     cx.diagnostics += citations.verify(ruleset)  # every cite is in the named sources
     return CheckReport(
@@ -49,6 +53,7 @@ def analyse(ruleset: syntax.Ruleset, overrides: Mapping[str, Decimal] | None = N
         cx.params,
         {key: kind for key, (kind, _span) in cx.fact_types.items()},
         {key: {f: k for f, (k, _s) in fields.items()} for key, fields in cx.record_types.items()},
+        defaults,
     )
 
 

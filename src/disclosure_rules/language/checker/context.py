@@ -32,6 +32,7 @@ class Context:
         self.node_ids: dict[str, Span] = {}
         self.fact_types: dict[tuple[str, str], tuple[FactType, Span]] = {}
         self.record_types: dict[tuple[str, str], dict[str, tuple[FactType, Span]]] = {}
+        self.reads: dict[str, set[tuple[str, str]]] = {}  # reader → the (node, field) it reads
         self.declared_tags = set(ruleset.tags)
 
     # ------------------------------------------------------------ reporting

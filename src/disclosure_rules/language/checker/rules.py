@@ -214,11 +214,15 @@ def _fact_ref(cx: Context, node_id: str, ref: syntax.FactRef, kind: FactType) ->
             did_you_mean(ref.node, cx.node_ids),
         )
         return
-    _fact(cx, owner, ref.field, kind, ref.span)
+    _fact(cx, owner, ref.field, kind, ref.span, reader=node_id)
 
 
-def _fact(cx: Context, node_id: str, field: str, kind: FactType, span: Span) -> None:
+def _fact(
+    cx: Context, node_id: str, field: str, kind: FactType, span: Span, reader: str | None = None
+) -> None:
+    """Record that ``reader`` (by default the fact's own node) reads ``node_id.field``."""
     key = (node_id, field)
+    cx.reads.setdefault(reader or node_id, set()).add(key)
     if key not in cx.fact_types:
         cx.fact_types[key] = (kind, span)
         return

@@ -22,7 +22,7 @@ from .context import HUNDRED_PERCENT, Context
 from .results import check_bands
 from .rules import check_rules
 
-__all__ = ["check_na_coverage", "check_props", "check_tree"]
+__all__ = ["check_evidence_kinds", "check_na_coverage", "check_props", "check_tree"]
 
 
 def check_tree(cx: Context) -> None:
@@ -127,6 +127,7 @@ def _check_components(cx: Context) -> None:
 
 def _check_component(cx: Context, comp: syntax.Component) -> None:
     _check_component_shape(cx, comp)
+    _check_empty_records(cx, comp)
     check_props(cx, comp.props, comp.id)
     if comp.direct is not None:
         low, high = cx.value(comp.direct.low), cx.value(comp.direct.high)
@@ -253,11 +254,34 @@ def _check_leaf(
     if node.props.resolve is not None:
         _misplaced_resolve(cx, node.props.resolve)
     check_rules(cx, node, points)
+    _check_empty_records(cx, node)
+
+
+def _check_empty_records(cx: Context, node: syntax.Node | syntax.Component) -> None:
+    """DR140: ``no RECORDS means …`` on a list of records the item's rules do not read."""
+    lists = sorted(records for owner, records in cx.record_types if owner == node.id)
+    for empty in node.props.empty:
+        if empty.records in lists:
+            continue
+        kind = type(node).__name__.lower()
+        if lists:
+            hint = f"item {node.id!r} reads: {', '.join(lists)}"
+        elif isinstance(node, syntax.Item | syntax.Bonus):
+            hint = "a list of records is read by rate RECORDS: … or deduct N per late RECORDS: …"
+        else:
+            hint = "write it on the item whose rules read the records"
+        cx.report(
+            "DR140",
+            f"{kind} {node.id!r} reads no list of records named {empty.records!r}",
+            empty.span,
+            hint,
+        )
 
 
 def _check_section(
     cx: Context, node: syntax.Section, points: Decimal | None, depth: int
 ) -> Decimal | None:
+    _check_empty_records(cx, node)
     if node.rules:
         cx.report(
             "DR132",
@@ -341,7 +365,8 @@ def _check_sum(
 
 
 def check_na_coverage(cx: Context) -> None:
-    """DR112: a node that applies to some units only, with no N/A policy for the others."""
+    """DR112: a node that applies to some units only, with no N/A policy for the others;
+    DR141: a statement or an empty list that makes a cell N/A, with no N/A policy."""
 
     def walk(children: tuple[syntax.Node, ...], inherited: bool) -> None:
         for node in children:
@@ -354,9 +379,72 @@ def check_na_coverage(cx: Context) -> None:
                     node.props.applies_to.span,
                     "add a policy: not_applicable average (or own_rate, rescale, ...)",
                 )
+            if not has:
+                _na_without_policy(cx, node)
             walk(node.children, has)
 
     root = cx.r.policy.not_applicable is not None
     walk(cx.r.children, root)
     for comp in cx.r.components:
-        walk(comp.children, root or comp.props.not_applicable is not None)
+        has = root or comp.props.not_applicable is not None
+        if not has:
+            _na_without_policy(cx, comp)
+        walk(comp.children, has)
+
+
+def _na_without_policy(cx: Context, node: syntax.Node | syntax.Component) -> None:
+    """DR141: what makes a cell N/A where no not_applicable policy says what it scores."""
+    hint = "add a policy: not_applicable average (or own_rate, rescale, ...)"
+    what = f"{type(node).__name__.lower()} {node.id!r}"
+    statement = node.props.na_statement
+    if statement is not None:
+        msg = f"{what} requires a statement for N/A, but no not_applicable policy is in force"
+        cx.report("DR141", msg, statement.span, hint)
+    for empty in node.props.empty:
+        if empty.meaning == "not_applicable":
+            msg = (
+                f"{what}: no {empty.records} means not applicable, but no not_applicable "
+                "policy says what it scores"
+            )
+            cx.report("DR141", msg, empty.span, hint)
+
+
+# ------------------------------------------------------------ evidence
+
+
+def check_evidence_kinds(cx: Context) -> None:
+    """DR208: ``evidence requires`` whose every alternative needs a kind that is rejected."""
+    reported: set[int] = set()
+
+    def visit(
+        props: syntax.NodeProps, rejected: frozenset[str], kinds: syntax.EvidencePolicy | None
+    ) -> tuple[frozenset[str], syntax.EvidencePolicy | None]:
+        for ev in props.evidence:
+            rejected |= frozenset(ev.rejected)
+            kinds = ev if ev.kinds else kinds
+        if kinds is not None and id(kinds) not in reported:
+            blocked = [sorted(set(group) & rejected) for group in kinds.kinds]
+            if all(blocked):
+                reported.add(id(kinds))
+                names = ", ".join(sorted({k for group in blocked for k in group}))
+                cx.warn(
+                    "DR208",
+                    f"every alternative of this evidence requirement needs a kind that is "
+                    f"rejected ({names}): no evidence can meet it",
+                    kinds.span,
+                    "drop the rejected kind from the requirement, or add an alternative",
+                )
+        return rejected, kinds
+
+    def walk(
+        nodes: tuple[syntax.Node, ...],
+        rejected: frozenset[str],
+        kinds: syntax.EvidencePolicy | None,
+    ) -> None:
+        for node in nodes:
+            walk(node.children, *visit(node.props, rejected, kinds))
+
+    rejected, kinds = visit(cx.r.policy, frozenset(), None)
+    walk(cx.r.children, rejected, kinds)
+    for comp in cx.r.components:
+        walk(comp.children, *visit(comp.props, rejected, kinds))

@@ -107,9 +107,11 @@ class RuleBuilder(Transformer[Token, Any]):
         self, body: list[Any]
     ) -> tuple[syntax.NodeProps, tuple[syntax.Rule, ...], tuple[syntax.Node, ...]]:
         owner = remark = None
-        applies = na = resolve = None
+        applies = na = resolve = statement = None
         evidence: list[syntax.EvidencePolicy] = []
+        empty: list[syntax.EmptyRecords] = []
         bounds: list[syntax.Bound] = []
+        absent: list[syntax.FactDefault] = []
         rules: list[syntax.Rule] = []
         children: list[syntax.Node] = []
         for stmt in body:
@@ -124,10 +126,16 @@ class RuleBuilder(Transformer[Token, Any]):
                     na = stmt
                 case syntax.EvidencePolicy():
                     evidence.append(stmt)
+                case syntax.StatementRequired():
+                    statement = stmt
+                case syntax.EmptyRecords():
+                    empty.append(stmt)
                 case syntax.Bound():
                     bounds.append(stmt)
                 case syntax.Resolve():
                     resolve = stmt
+                case syntax.FactDefault():
+                    absent.append(stmt)
                 case syntax.Item() | syntax.Section() | syntax.Bonus():
                     children.append(stmt)
                 case _:
@@ -140,6 +148,9 @@ class RuleBuilder(Transformer[Token, Any]):
             evidence=tuple(evidence),
             bounds=tuple(bounds),
             resolve=resolve,
+            absent=tuple(absent),
+            na_statement=statement,
+            empty=tuple(empty),
         )
         return props, tuple(rules), tuple(children)
 
@@ -217,7 +228,7 @@ class RuleBuilder(Transformer[Token, Any]):
     def time_unit(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
 
-    evidence_mode = na_policy = resolve_mode = award_mode = time_unit
+    evidence_mode = na_policy = resolve_mode = award_mode = absent_mode = empty_meaning = time_unit
 
     def deadline_relative(self, meta: Any, children: list[Any]) -> syntax.Deadline:
         end, amount, unit, start = children
@@ -300,6 +311,11 @@ class RuleBuilder(Transformer[Token, Any]):
         over = rest[1] if len(rest) > 1 else ()
         return syntax.NaPolicy(str(rest[0]), self._sp(meta), over, cite)  # type: ignore[arg-type]
 
+    def fact_default(self, meta: Any, children: list[Any]) -> syntax.FactDefault:
+        rest, cite = self._split_cite(children)
+        over = rest[1] if len(rest) > 1 else ()
+        return syntax.FactDefault(str(rest[0]), self._sp(meta), over, cite)  # type: ignore[arg-type]
+
     def evidence_required(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
         rest, cite = self._split_cite(children)
         return syntax.EvidencePolicy(str(rest[0]) == "required", self._sp(meta), (), cite)
@@ -307,6 +323,26 @@ class RuleBuilder(Transformer[Token, Any]):
     def evidence_rejected(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
         rest, cite = self._split_cite(children)
         return syntax.EvidencePolicy(None, self._sp(meta), rest[0], cite)
+
+    def kind_set(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
+        return tuple(self._name(t) for t in children)
+
+    def evidence_kinds(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
+        rest, cite = self._split_cite(children)
+        return syntax.EvidencePolicy(None, self._sp(meta), (), cite, kinds=tuple(rest))
+
+    def evidence_deadline(self, meta: Any, children: list[Any]) -> syntax.EvidencePolicy:
+        rest, cite = self._split_cite(children)
+        return syntax.EvidencePolicy(None, self._sp(meta), (), cite, by=self._date(rest[0]))
+
+    def na_statement(self, meta: Any, children: list[Any]) -> syntax.StatementRequired:
+        _, cite = self._split_cite(children)
+        return syntax.StatementRequired(self._sp(meta), cite)
+
+    def no_records(self, meta: Any, children: list[Any]) -> syntax.EmptyRecords:
+        rest, cite = self._split_cite(children)
+        meaning = str(rest[1])
+        return syntax.EmptyRecords(self._name(rest[0]), meaning, self._sp(meta), cite)  # type: ignore[arg-type]
 
     def floor(self, meta: Any, children: list[Any]) -> syntax.Bound:
         rest, cite = self._split_cite(children)
