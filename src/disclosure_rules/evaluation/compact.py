@@ -198,7 +198,7 @@ class CompactWriter:
 
     def accepted(self, evidence: tuple[Any, ...]) -> list[Any]:
         """The entry of a credited item's evidence, all accepted."""
-        refs = [e.to_dict() for e in evidence]
+        refs = [_short_evidence(e.to_dict()) for e in evidence]
         return ["evidence", "0", None, {"inputs": {"accepted": refs}}]
 
     def _build(
@@ -226,6 +226,33 @@ class CompactWriter:
         if extra:
             entry.append(extra)
         return entry
+
+
+def _short_evidence(full: dict[str, str] | str) -> list[str | None] | str:
+    """A piece of evidence as the compact layout writes it: its reference alone, or
+    ``[ref, kind, submitted]`` (kind null when none; no day when none is known)."""
+    if isinstance(full, str):
+        return full
+    short: list[str | None] = [full["ref"], full.get("kind")]
+    if "submitted" in full:
+        short.append(full["submitted"])
+    return short
+
+
+def _full_evidence(short: Any) -> Any:
+    """The full layout's form of a piece of evidence written by :func:`_short_evidence`."""
+    if not isinstance(short, list):
+        return short
+    _need(
+        2 <= len(short) <= 3 and all(isinstance(x, str) or x is None for x in short),
+        "a piece of evidence is not [ref, kind, submitted]",
+    )
+    out = {"ref": short[0]}
+    if short[1] is not None:
+        out["kind"] = short[1]
+    if len(short) == 3:
+        out["submitted"] = short[2]
+    return out
 
 
 def static_header(
@@ -512,6 +539,9 @@ class _Expander:
         if len(raw) > 3:
             _need(isinstance(raw[3], Mapping), f"{where}: an entry's fields are not an object")
             out.update(raw[3])
+        accepted = (out.get("inputs") or {}).get("accepted") if out["kind"] == "evidence" else None
+        if isinstance(accepted, list):
+            out["inputs"] = {**out["inputs"], "accepted": [_full_evidence(e) for e in accepted]}
         if "assumption" in out:  # the last of an entry's fields in the full layout
             out["assumption"] = out.pop("assumption")
         return out
