@@ -79,7 +79,7 @@ def test_score_json_to_a_file(capsys, tmp_path):
     )
     assert (code, out) == (0, "")
     doc = json.loads(target.read_text(encoding="utf-8"))
-    assert doc["schema"] == "2"  # the compact layout, read back expanded
+    assert doc["schema"] == "3"  # the compact layout, read back expanded
     assert len(doc["units"]) == 15
     assert all(dr.reconcile(u) == [] for u in read_results(target)["units"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -1,4 +1,4 @@
-"""The compact audit layout (results schema 2): the full one's content, written once per file.
+"""The compact audit layout (results schema 3): the full one's content, written once per file.
 
 Expanded, a compact file is exactly the full document of the same run; totals, ranks
 and grades are the same in every layout; every reader of results reads both.
@@ -30,7 +30,7 @@ def _results(rid: str) -> dr.Results:
 def test_expanding_the_compact_layout_gives_the_full_document(rid: str) -> None:
     results = _results(rid)
     compact = json.loads(results.to_json(audit="compact"))
-    assert compact["schema"] == "2" and results.to_dict()["schema"] == "1"
+    assert compact["schema"] == "3" and results.to_dict()["schema"] == "2"
     assert expand(compact) == results.to_dict()
 
 
@@ -94,12 +94,12 @@ def test_a_damaged_compact_file_is_refused_naming_what_is_wrong(tmp_path: Path) 
     name.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     result = run("verify", str(name), cwd=tmp_path)
     assert result.returncode == 1
-    assert "DR701 not a readable compact results file (schema 2)" in result.stderr
+    assert "DR701 not a readable compact results file (schema 3)" in result.stderr
     assert "rule appeals.base.full is not in the rules" in result.stderr
 
 
 def test_reconcile_says_which_layout_it_reads() -> None:
     compact = json.loads(_results("changzhou-2020").to_json(audit="compact"))
     (problem,) = dr.reconcile(compact["units"][0])
-    assert "compact layout (results schema 2)" in problem and "expand()" in problem
+    assert "compact layout (results schema 3)" in problem and "expand()" in problem
     assert all(dr.reconcile(u) == [] for u in expand(compact)["units"])

@@ -67,6 +67,13 @@ def test_the_example_is_the_reports_cohort_and_shows_its_findings():
     groups = Counter(tag for unit in results.units for tag in unit.tags)
     assert groups == {"district_government": 1, "department": 31, "street_town": 14}
     assert results.synthetic
+    # ranked apart: the report names the district government, departments and streets apart
+    assert Counter(unit.group for unit in results.units) == {
+        "district_government": 1,
+        "department": 31,
+        "street_town": 14,
+    }
+    assert max(u.rank for u in results.units if u.group == "street_town") <= 14
     # 申请渠道畅通率高达100%: both channels open at all 46 units
     for item in ("letter_channel", "online_channel", "replies_on_time"):
         scores = [u.score(item) for u in results.units]

@@ -39,6 +39,8 @@ def test_the_wheel_carries_grammar_rulesets_and_their_sources(tmp_path):
     sources = {p.name for p in (ROOT / "rulesets" / "sources").iterdir()}
     assert {f"disclosure_rules/rulesets/sources/{n}" for n in sources} <= names
     assert any(n.endswith("entry_points.txt") for n in names)
+    templates = {p.name for p in (ROOT / "src/disclosure_rules/report/templates").iterdir()}
+    assert {f"disclosure_rules/report/templates/{n}" for n in templates} <= names
     # unpacked and imported from elsewhere, the package verifies cites against its own copies
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     code = (

@@ -58,6 +58,27 @@ def test_an_untouched_results_file_verifies(tmp_path: Path, saved: dict[str, Doc
     assert f"ranks, grades and conversions (with the shipped {rid})" in result.stdout
 
 
+def _as_schema_1(doc: Doc) -> None:
+    """A results file as schema 1 wrote it: presented numbers as JSON numbers."""
+
+    def number(text: str) -> int | float:
+        return int(text) if "." not in text else float(text)
+
+    doc["schema"] = "1"
+    for unit in doc["units"]:
+        unit["total"], unit["max"] = number(unit["total"]), number(unit["max"])
+        for node in unit["nodes"].values():
+            node["score"], node["max"] = number(node["score"]), number(node["max"])
+        for conv in unit.get("conversions", {}).values():
+            conv["points"], conv["value"] = number(conv["points"]), number(conv["value"])
+
+
+def test_a_schema_1_results_file_still_verifies(tmp_path: Path, saved: dict[str, Doc]):
+    result = run("verify", write(tmp_path, edited(saved[DISTRICTS], _as_schema_1)), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("results.json: intact\n")
+
+
 def test_with_its_ruleset_and_facts_it_is_re_scored(tmp_path: Path, saved: dict[str, Doc]):
     shutil.copy(EXAMPLES / f"{TOWNSHIPS}.facts.json", tmp_path / "ex.json")
     name = write(tmp_path, saved[TOWNSHIPS])
@@ -216,8 +237,8 @@ def first_unit(change: Callable[[Doc], object]) -> Callable[[Doc], object]:
 MALFORMED: dict[str, tuple[Callable[[Doc], Any] | str, str]] = {
     "not-json": ("{", "DR701 not a results file: not valid UTF-8 JSON"),
     "a-list": ("[]", "DR701 not a results file: the document is a list, not an object"),
-    "empty-object": ("{}", "DR701 schema None: this version reads results of schema 1"),
-    "other-schema": (lambda d: d.update(schema="3"), "DR701 schema '3'"),
+    "empty-object": ("{}", "DR701 schema None: this version reads results of schema 1, 2 and 3"),
+    "other-schema": (lambda d: d.update(schema="4"), "DR701 schema '4'"),
     "no-units": (lambda d: d.pop("units"), "DR701 units is not a non-empty list"),
     "units-text": (lambda d: d.update(units="x"), "DR701 units is not a non-empty list"),
     "unit-text": (lambda d: d.update(units=["x"]), "DR701 units[0] is not a unit with an id"),

@@ -4,7 +4,7 @@
 Pipeline: ``language`` (parse, check, format) → ``model`` (compile to an evaluation
 graph) → ``evaluation`` (score a cohort, the audit); ``facts`` loads cohorts,
 ``catalog`` finds shipped rulesets, ``decimals`` keeps every number exact, ``api`` and
-``cli`` are the public faces.
+``cli`` are the public faces, and ``report`` turns results into the assessment report.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .version import __version__
 
 if TYPE_CHECKING:
+    from . import report
     from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
     from .errors import (
         CalendarError,
@@ -57,6 +58,7 @@ _MODULES = {
     "Results": "evaluation.engine",
     "UnitResult": "evaluation.engine",
     "Cohort": "facts",
+    "report": "",  # the subpackage itself: Jinja2 and matplotlib load only for a report
 }
 
 
@@ -64,7 +66,10 @@ def __getattr__(name: str) -> Any:
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    if module:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+    else:
+        value = importlib.import_module(f".{name}", __name__)
     globals()[name] = value
     return value
 
@@ -116,4 +121,5 @@ __all__ = [
     "compile",
     "load",
     "reconcile",
+    "report",
 ]

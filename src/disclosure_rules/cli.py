@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -40,6 +41,7 @@ from .files import (
     write_chunks,
     write_output,
 )
+from .outputs.formats import RESULTS_FORMATS
 from .outputs.progress import Progress
 from .outputs.text import capped, printable
 from .version import __version__
@@ -155,8 +157,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sc = command("score", "score a cohort of units from their facts")
     sc.add_argument("ruleset", metavar="RULESET")
-    sc.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
-    sc.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    sc.add_argument(
+        "facts",
+        metavar="FACTS",
+        help="facts file (.json or .csv), a filled form or a folder of them",
+    )
+    sc.add_argument("--format", choices=("json", *RESULTS_FORMATS), default="table")
     sc.add_argument("-o", "--output", metavar="FILE")
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
@@ -170,12 +176,49 @@ def _parser() -> argparse.ArgumentParser:
         choices=("compact", "full"),
         default="compact",
         help="with --format json: the ruleset's nodes and rules written once and the units "
-        "referring to them (compact, schema 2, the default), or every unit self-contained "
-        "(full, schema 1); docs/audit.md",
+        "referring to them (compact, schema 3, the default), or every unit self-contained "
+        "(full, schema 2); docs/audit.md",
     )
     _param_option(sc)
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
+
+    rp = command("report", "the assessment report: overview, results, findings, unit pages")
+    rp.add_argument("ruleset", metavar="RULESET")
+    rp.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
+    rp.add_argument(
+        "--format", choices=("html", "md", "pdf"), help="default: from -o's suffix, else html"
+    )
+    rp.add_argument("-o", "--output", metavar="FILE", help="required for pdf")
+    rp.add_argument("--lang", choices=("zh", "en"), default="zh", help="the report's labels")
+    rp.add_argument("--advice", metavar="FILE", help="the office's recommendations (UTF-8 text)")
+    rp.add_argument("--top", type=int, metavar="N", help="list each group's top and bottom N")
+    rp.add_argument("--font", metavar="FILE", help="a font file with Chinese glyphs for charts")
+    rp.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome that prints PDF")
+    rp.add_argument("--strict", action="store_true", help="missing facts are errors")
+    _param_option(rp)
+    _calendar_option(rp)
+    rp.set_defaults(run=_cmd_report)
+    fm = command("form", "write the self-assessment form (自评表) of a ruleset as .xlsx")
+    fm.add_argument("ruleset", metavar="RULESET")
+    fm.add_argument(
+        "-o", "--output", metavar="PATH", required=True,
+        help="the form (.xlsx); with several --unit, a folder for one form per unit",
+    )  # fmt: skip
+    fm.add_argument(
+        "--unit", action="append", default=[], metavar="ID[=TAGS]",
+        help="the unit a form is for, with its tags (e.g. --unit 新昌镇=township); repeatable",
+    )  # fmt: skip
+    fm.add_argument("--deadline", metavar="DATE", help="the deadline printed on the cover")
+    _param_option(fm)
+    fm.set_defaults(run=_cmd_form)
+
+    fc = command("facts", "read filled forms into a facts file (JSON)")
+    fc.add_argument("ruleset", metavar="RULESET")
+    fc.add_argument("forms", nargs="+", metavar="FORM", help="filled forms, or folders of them")
+    fc.add_argument("-o", "--output", metavar="FILE")
+    _param_option(fc)
+    fc.set_defaults(run=_cmd_facts)
 
     ts = command("test", "run ruleset test cases (YAML); exit 1 on any failure")
     ts.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
@@ -504,18 +547,77 @@ def _score(args: argparse.Namespace, progress: Progress | None = None) -> Result
     calendar = _calendar(args)
     progress = progress or Progress(enabled=False)
     with progress.stage("read", None) as tick:
-        cohort = load_facts(args.facts, ruleset.graph, progress=tick)
+        if _is_forms(args.facts):
+            from .forms.read import read_forms
+
+            document = read_forms(ruleset.graph, [args.facts])
+            cohort = load_facts(document, ruleset.graph, file=args.facts)
+        else:
+            cohort = load_facts(args.facts, ruleset.graph, progress=tick)
     with progress.stage("scored", len(cohort.units)) as tick:
         results = ruleset.evaluate(cohort, detail=detail, strict=args.strict, calendar=calendar)
         tick(len(results))
     return results
 
 
-def _cmd_score(args: argparse.Namespace) -> int:
-    from .outputs.csv import results_csv
-    from .outputs.table import results_table
+def _is_forms(name: str) -> bool:
+    """Filled forms rather than a facts file: a workbook, or a folder (of workbooks)."""
+    return name.lower().endswith(".xlsx") or Path(name).is_dir()
 
+
+def _cmd_form(args: argparse.Namespace) -> int:
+    from . import api
+    from .forms import form_xlsx
+    from .spreadsheet import sheet_title
+
+    ruleset = api.load(args.ruleset, _params(args) or None)
+    deadline = None
+    if args.deadline is not None:
+        try:
+            deadline = dt.date.fromisoformat(args.deadline)
+        except ValueError:
+            msg = f"--deadline takes a date (2021-01-20), got {args.deadline!r}"
+            raise _UsageError(msg) from None
+    units: list[tuple[str | None, list[str]]] = [_unit_option(u) for u in args.unit]
+    units = units or [(None, [])]
+    inputs = [i for i in [_ruleset_input(args.ruleset)] if i]
+    if len(units) == 1:
+        unit, tags = units[0]
+        write_output(args.output, form_xlsx(ruleset.graph, unit, tags, deadline), inputs=inputs)
+        return 0
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    for unit, tags in units:
+        name = str(folder / f"{sheet_title(unit or '_', set())}.xlsx")
+        write_output(name, form_xlsx(ruleset.graph, unit, tags, deadline), inputs=inputs)
+    return 0
+
+
+def _unit_option(value: str) -> tuple[str, list[str]]:
+    unit, _, tags = value.partition("=")
+    if not unit.strip():
+        raise _UsageError(f"--unit takes ID or ID=TAG,TAG, got {value!r}")
+    return unit.strip(), [t.strip() for t in tags.replace(";", ",").split(",") if t.strip()]
+
+
+def _cmd_facts(args: argparse.Namespace) -> int:
+    from . import api
+    from .facts import load_facts
+    from .forms.read import read_forms
+
+    ruleset = api.load(args.ruleset, _params(args) or None)
+    document = read_forms(ruleset.graph, args.forms)
+    load_facts(document, ruleset.graph, file=", ".join(args.forms))  # refuse what cannot score
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    _emit(text, args.output, [_ruleset_input(args.ruleset), *args.forms])
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
     inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
+    fmt = RESULTS_FORMATS.get(args.format)
+    if fmt is not None and fmt.binary and args.output is None:
+        raise _UsageError(f"--format {fmt.name} writes a file: give it with -o FILE")
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
     # one run's structures are trees freed by reference counting: collecting cycles
@@ -525,14 +627,66 @@ def _cmd_score(args: argparse.Namespace) -> int:
         results = _score(args, progress)
         if results.warnings:
             print(capped(results.warnings), file=sys.stderr)
-        if args.format == "json":
+        if fmt is None:  # JSON: written unit by unit as it is rendered
             with progress.stage("written", len(results)) as tick:
                 chunks = results.json_chunks(args.audit, progress=tick)
                 _emit_chunks(chunks, args.output, inputs)
-            return 0
-        text = results_csv(results) if args.format == "csv" else results_table(results)
-        _emit(text, args.output, inputs)
+        elif fmt.binary:
+            data = fmt.write(results)
+            assert isinstance(data, bytes) and args.output is not None
+            write_output(args.output, data, inputs=[i for i in inputs if i])
+        else:
+            text = fmt.write(results)
+            assert isinstance(text, str)
+            _emit(text, args.output, inputs)
     return 0
+
+
+_ADVICE_BYTES = 1 << 20  # an office's recommendations: a few pages of text
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+    from .report.browser import find_browser
+
+    suffix = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
+    fmt = args.format or (suffix if suffix in report.FORMATS else "html")
+    if fmt == "pdf" and args.output is None:
+        raise _UsageError("--format pdf writes a file: give -o FILE")
+    if args.top is not None and args.top < 1:
+        raise _UsageError(f"--top takes a number of units of at least 1, got {args.top}")
+    inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar, args.advice or ""]
+    if args.output is not None:  # refuse a bad output, or a missing browser, before the work
+        check_output(args.output, inputs=[i for i in inputs if i])
+    report.require_extra(charts=fmt != "md")
+    if fmt == "pdf":
+        find_browser(args.browser)
+    advice = _advice(args.advice) if args.advice else None
+    results = _score(args)
+    if results.warnings:
+        print(capped(results.warnings), file=sys.stderr)
+    options = {"lang": args.lang, "advice": advice, "top": args.top}
+    if fmt == "md":
+        _emit(report.markdown(results, **options), args.output, inputs)
+        return 0
+    if fmt == "html":
+        _emit(report.html(results, **options, font=args.font), args.output, inputs)
+        return 0
+    data = report.pdf(results, **options, font=args.font, browser=args.browser)
+    write_output(args.output, data, inputs=[i for i in inputs if i])
+    return 0
+
+
+def _advice(path: str) -> str:
+    """The office's own text for 建议, read as it is (UTF-8)."""
+    data = read_input(
+        path, limit=_ADVICE_BYTES, what="advice file", too_large="DR906", unreadable="DR905"
+    )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"cannot read advice file: it is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        raise FileProblem(Diagnostic("DR905", msg, file=path)) from None
 
 
 def _cmd_test(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from .catalog import shipped_paths
 from .decimals import round_half_up
 from .decimals import text as exact
 from .errors import Diagnostic, DisclosureRulesError
-from .evaluation.audit import AUDIT_SCHEMA_VERSION, decimal_text, reconcile
+from .evaluation.audit import READABLE_SCHEMA_VERSIONS, decimal_text, reconcile
 from .evaluation.cohort import standings
 from .evaluation.compact import COMPACT_SCHEMA, CompactError, expand
 from .facts import load_facts
@@ -77,7 +77,7 @@ class Verification:
 def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A results file's document, its shape checked; a ResultsError names what is wrong.
 
-    A compact results file (schema 2) is returned expanded to the full layout (schema 1)
+    A compact results file (schema 3) is returned expanded to the full layout (schema 2)
     it stands for, so that every reader of results reads both."""
     name = os.fspath(path)
     data = read_input(name, limit=MAX_RESULTS_BYTES, what="results file")
@@ -93,7 +93,7 @@ def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
         try:
             doc = expand(doc)
         except CompactError as exc:
-            msg = f"not a readable compact results file (schema 2): {exc}"
+            msg = f"not a readable compact results file (schema {COMPACT_SCHEMA}): {exc}"
             raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
     if _looks_like_facts(doc):
         msg = "this is a facts file, not a results file"
@@ -121,11 +121,10 @@ def _shape(doc: Any) -> list[str]:
     """The results document's shape: what every reader of it relies on."""
     if not isinstance(doc, dict):
         return [f"not a results file: the document is a {_json_type(doc)}, not an object"]
-    if doc.get("schema") != AUDIT_SCHEMA_VERSION:
-        return [
-            f"schema {doc.get('schema')!r}: this version reads results of schema 1 (the "
-            "full audit layout) and 2 (the compact one)"
-        ]
+    if doc.get("schema") not in READABLE_SCHEMA_VERSIONS:
+        *earlier, last = READABLE_SCHEMA_VERSIONS
+        versions = f"{', '.join(earlier)} and {last}"
+        return [f"schema {doc.get('schema')!r}: this version reads results of schema {versions}"]
     problems = []
     ruleset, facts, units = doc.get("ruleset"), doc.get("facts"), doc.get("units")
     if not isinstance(ruleset, dict):
@@ -156,11 +155,15 @@ def _shape(doc: Any) -> list[str]:
     return problems
 
 
+_SHOWN = (str, int, float)
+"""A presented number: decimal text (a JSON number in results saved by earlier versions)."""
+
+
 def _unit_shape(unit: Any, i: int) -> list[str]:
     if not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
         return [f"units[{i}] is not a unit with an id"]
     where = f"unit {unit['id']!r}"
-    problems = _fields(where, unit, {"total": (int, float), "max": (int, float), "rank": int})
+    problems = _fields(where, unit, {"total": _SHOWN, "max": _SHOWN, "rank": int})
     if decimal_text(unit.get("total_exact")) is None:
         problems.append(f"{where}: total_exact {unit.get('total_exact')!r} is not exact")
     if unit.get("grade") is not None and not isinstance(unit["grade"], str):
@@ -183,7 +186,7 @@ def _unit_shape(unit: Any, i: int) -> list[str]:
     if not isinstance(nodes, dict) or not all(
         isinstance(n, dict)
         and decimal_text(n.get("exact")) is not None
-        and isinstance(n.get("score"), int | float)
+        and isinstance(n.get("score"), _SHOWN)
         for n in nodes.values()
     ):
         problems.append(f"{where}: nodes is not an object of node scores")
@@ -289,14 +292,16 @@ def _presentation(unit: Mapping[str, Any], places: int) -> list[str]:
             problems.append(f"node {name}: score {node['score']} is not {node['exact']} rounded")
     for name, conv in unit.get("conversions", {}).items():
         shown = conv.get("value")
-        if not isinstance(shown, int | float) or _number(shown) != round_half_up(
+        if not isinstance(shown, _SHOWN) or _number(shown) != round_half_up(
             Decimal(conv["exact"]), places
         ):
             problems.append(f"conversion {name}: value {shown} is not {conv['exact']} rounded")
     return problems
 
 
-def _number(value: int | float) -> Decimal:
+def _number(value: str | int | float) -> Decimal | None:
+    if isinstance(value, str):
+        return decimal_text(value)
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 

@@ -24,6 +24,7 @@ from ..errors import display_width
 
 __all__ = [
     "AUDIT_SCHEMA_VERSION",
+    "READABLE_SCHEMA_VERSIONS",
     "STATUSES",
     "Entry",
     "decimal_text",
@@ -33,8 +34,15 @@ __all__ = [
     "shape_problems",
 ]
 
-AUDIT_SCHEMA_VERSION = "1"
-"""Version of the results/audit JSON schema documented in docs/audit.md."""
+AUDIT_SCHEMA_VERSION = "2"
+"""Version of the full audit layout of the results JSON documented in docs/audit.md (2:
+presented numbers are decimal strings, like every other number). The compact layout is
+schema 3 (:data:`~disclosure_rules.evaluation.compact.COMPACT_SCHEMA`)."""
+
+READABLE_SCHEMA_VERSIONS = ("1", "2", "3")
+"""Results schema versions ``verify`` and ``explain --results`` read: 1 (presented
+numbers were JSON numbers), 2 (the full layout) and 3 (the compact layout, read
+expanded to 2)."""
 
 
 class Entry(NamedTuple):
@@ -140,8 +148,8 @@ def shape_problems(unit: Mapping[str, Any]) -> list[str]:
     """What a unit's JSON form lacks for its audit to be re-added (empty when it has all)."""
     if "scores" in unit and "nodes" not in unit:  # a unit of a compact results file
         return [
-            "this unit is in the compact layout (results schema 2); the audit is re-added "
-            "from the full layout (schema 1): expand the document first with "
+            "this unit is in the compact layout (results schema 3); the audit is re-added "
+            "from the full layout (schema 2): expand the document first with "
             "disclosure_rules.evaluation.compact.expand()"
         ]
     problems: list[str] = []

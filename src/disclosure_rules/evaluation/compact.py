@@ -1,6 +1,6 @@
-"""The compact audit layout (results schema 2) and its expansion to the full one.
+"""The compact audit layout (results schema 3) and its expansion to the full one.
 
-The full layout (schema 1) repeats, in every unit, what the ruleset already says:
+The full layout (schema 2) repeats, in every unit, what the ruleset already says:
 each node's title, kind, line and maximum, each rule's name, line and cite, and
 each child's contribution, which follows from the scores. The compact layout
 writes those once per file and lets the units refer to them:
@@ -26,7 +26,7 @@ fields (``inputs``, ``note``, ``child``, ``factor``, ``divisor``) when it has an
 The children's contributions are not written: :func:`expand` derives them from the
 scores and the factors, exactly as the engine does when it reads its own ledger.
 
-:func:`expand` turns a schema 2 document into the schema 1 document the same run
+:func:`expand` turns a schema 3 document into the schema 2 document the same run
 would have written, so every reader of results (``explain --results``,
 ``verify``, :func:`~disclosure_rules.evaluation.audit.reconcile`) reads both.
 """
@@ -40,7 +40,7 @@ from typing import Any
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
 from ..model.graph import EvaluationGraph
-from .audit import decimal_text, plain
+from .audit import AUDIT_SCHEMA_VERSION, decimal_text, plain
 
 __all__ = [
     "BONUS_NOTE",
@@ -55,8 +55,10 @@ __all__ = [
     "static_header",
 ]
 
-COMPACT_SCHEMA = "2"
-"""The results schema of the compact audit layout (the full layout is schema 1)."""
+COMPACT_SCHEMA = "3"
+"""The results schema of the compact audit layout (the full layout is schema 2,
+:data:`~disclosure_rules.evaluation.audit.AUDIT_SCHEMA_VERSION`). Like the full layout,
+every number it presents is a decimal string."""
 
 BONUS_NOTE = "bonus points, added after the cap"
 
@@ -72,12 +74,11 @@ def contribution(score: Decimal, factor: Decimal, divisor: Decimal | None) -> De
     return divide(score * factor, divisor)
 
 
-def present(value: Decimal, places: int) -> int | float:
-    """A number as the results present it beside its exact text: rounded to ``places``."""
-    rounded = round_half_up(value, places)
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)  # JSON presentation of a 2-place value; exact text is beside it
+def present(value: Decimal, places: int) -> str:
+    """A number as the results present it beside its exact text: rounded as the ruleset
+    rounds (``places``), as exact decimal text. Every number in the JSON outputs is such a
+    string (docs/schemas.md): never a binary float."""
+    return exact(round_half_up(value, places))
 
 
 # ---------------------------------------------------------------- writing
@@ -309,7 +310,7 @@ def static_header(
 
 
 def expand(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The schema 1 document of a schema 2 one: every unit's full audit restored.
+    """The schema 2 document of a schema 3 one: every unit's full audit restored.
 
     A CompactError names the first thing that cannot be expanded.
     """
@@ -371,7 +372,7 @@ class _Expander:
             if key in ("nodes", "vetoes", "conversions", "rules"):
                 continue
             if key == "schema":
-                value = "1"
+                value = AUDIT_SCHEMA_VERSION
             elif key == "units":
                 _need(isinstance(value, list), "units is not a list")
                 value = [self.unit(u, i) for i, u in enumerate(value)]

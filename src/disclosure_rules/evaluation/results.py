@@ -23,6 +23,7 @@ from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import Evidence, NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode
 from ..version import __version__
+from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
 from .compact import (
     BONUS_NOTE,
@@ -34,6 +35,7 @@ from .compact import (
 )
 from .evidence import all_accepted
 from .results_json import document_chunks
+from .tables import Per
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
@@ -204,6 +206,11 @@ class UnitResult:
     def score(self, node_id: str) -> Decimal:
         led = self._ledger
         return led.scores[_node_index(led.graph, node_id)][self._u]
+
+    def status(self, node_id: str) -> str:
+        """The node's status: scored, na, missing, not_credited or skipped."""
+        led = self._ledger
+        return led.status[_node_index(led.graph, node_id)][self._u]
 
     def nodes(self) -> Iterator[NodeResult]:
         for n in self._ledger.graph.nodes:
@@ -390,6 +397,17 @@ class Results:
         order = {name: i for i, name in enumerate(self.graph.group_names)}
         return sorted(self.units, key=lambda u: (order.get(u.group or "", 0), u.rank))
 
+    def rows(self, per: Per = "unit") -> list[dict[str, Any]]:
+        """The results as plain rows: one per unit (``per="unit"``: rank, total, grade,
+        components) or one per unit and node (``per="node"``: max, score, lost, status).
+        See :mod:`disclosure_rules.evaluation.tables`."""
+        return tables.rows(self, per)
+
+    def to_frame(self, per: Per = "unit", library: str = "pandas") -> Any:
+        """:meth:`rows` as a pandas (or ``library="polars"``) data frame; neither library is
+        a dependency, and a missing one raises ``ModuleNotFoundError`` saying so."""
+        return tables.frame(self, per, library)
+
     def header(self) -> dict[str, Any]:
         """The results document's fields before its units: schema, engine, ruleset,
         facts, parameters and assumptions, grades. Whatever describes the whole run (and
@@ -442,9 +460,9 @@ class Results:
         """The JSON document (:meth:`to_json`) as UTF-8 chunks, one unit at a time, so
         that a large cohort's results are written without being held whole.
 
-        ``audit="full"``: each unit self-contained (schema 1, :meth:`to_dict`);
+        ``audit="full"``: each unit self-contained (schema 2, :meth:`to_dict`);
         ``"compact"``: the ruleset's nodes and rules once, the units referring to them
-        (schema 2, :mod:`~disclosure_rules.evaluation.compact`). ``progress`` is called
+        (schema 3, :mod:`~disclosure_rules.evaluation.compact`). ``progress`` is called
         with 1 as each unit is rendered.
         """
         units = self.units if progress is None else _counted(self.units, progress)

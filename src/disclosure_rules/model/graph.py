@@ -21,6 +21,7 @@ from ..decimals import ZERO
 from ..decimals import text as _num
 from ..errors import Diagnostic
 from ..language.symbols import FactType, ParamValue
+from ..schemas import DESCRIBE_SCHEMA_VERSION
 from ..workdays import Schedule
 from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
 from .rules import (
@@ -392,8 +393,9 @@ class EvaluationGraph:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``describe --format json`` document (see docs/api.md)."""
+        """The ``describe --format json`` document (see docs/api.md, docs/schemas.md)."""
         return {
+            "schema": DESCRIBE_SCHEMA_VERSION,
             "ruleset": self.metadata(),
             "nodes": [n.to_dict(self) for n in self.nodes],
             "params": [_param_dict(p) for p in self.params],
