@@ -14,6 +14,7 @@ import pytest
 
 import disclosure_rules as dr
 from disclosure_rules.cli import main
+from disclosure_rules.verify import read_results
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 TOWNSHIPS = EXAMPLES / "yifeng-2020-townships.facts.json"
@@ -80,8 +81,9 @@ def test_score_json_to_a_file(capsys, tmp_path):
     )
     assert (code, out) == (0, "")
     doc = json.loads(target.read_text(encoding="utf-8"))
+    assert doc["schema"] == "3"  # the compact layout, read back expanded
     assert len(doc["units"]) == 15
-    assert all(dr.reconcile(u) == [] for u in doc["units"])
+    assert all(dr.reconcile(u) == [] for u in read_results(target)["units"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

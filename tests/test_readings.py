@@ -109,7 +109,17 @@ def test_fuzhu2_the_item_floor_that_decides_carries_the_note_and_its_reading():
 
 def test_fuzhu2_the_issue_figure_through_the_command(tmp_path: Path):
     def total(*more: str) -> dict[str, Any]:
-        out = run("score", DEPARTMENTS, str(FACTS), "--format", "json", *more, cwd=tmp_path)
+        out = run(
+            "score",
+            DEPARTMENTS,
+            str(FACTS),
+            "--format",
+            "json",
+            "--audit",
+            "full",
+            *more,
+            cwd=tmp_path,
+        )
         assert out.returncode == 0, out.stderr
         unit = next(u for u in json.loads(out.stdout)["units"] if u["id"] == EXAMPLE)
         return unit["nodes"]["appeals"]

@@ -57,15 +57,34 @@ def test_every_example_results_validate(path, detail):
     validate(json.loads(results.to_json()), "results")
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("detail", [True, False], ids=["audit", "lean"])
+def test_every_example_compact_results_validate(path, detail):
+    rid = path.name.removesuffix(".facts.json")
+    results = dr.load(rid).evaluate(path, detail=detail)
+    document = json.loads(results.to_json(audit="compact"))
+    assert document["schema"] == "3"
+    validate(document, "compact")
+
+
+def _golden_schema(name: str) -> str:
+    if ".describe." in name:
+        return "describe"
+    return "compact" if ".score-compact." in name else "results"
+
+
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json.gz")), ids=lambda p: p.name)
 def test_every_golden_json_output_validates(path):
     document = json.loads(gzip.decompress(path.read_bytes()))
-    validate(document, "describe" if ".describe." in path.name else "results")
+    validate(document, _golden_schema(path.name))
 
 
 def test_the_command_lines_json_validates(tmp_path, capsys):
     facts = ROOT / "examples" / "yifeng-2020-townships.facts.json"
-    assert main(["score", "yifeng-2020-townships", str(facts), "--format", "json"]) == 0
+    score = ["score", "yifeng-2020-townships", str(facts), "--format", "json"]
+    assert main(score) == 0
+    validate(json.loads(capsys.readouterr().out), "compact")
+    assert main([*score, "--audit", "full"]) == 0
     validate(json.loads(capsys.readouterr().out), "results")
     assert main(["describe", "shanghai-2020-districts", "--format", "json"]) == 0
     validate(json.loads(capsys.readouterr().out), "describe")
@@ -78,6 +97,15 @@ def test_no_number_in_the_json_outputs_is_a_json_number_or_has_an_exponent():
     # only integers are JSON numbers: lines, depths, ranks, rounding places, years
     assert all(n.isdigit() for n in numbers), sorted(set(numbers))[:10]
     assert not re.search(r'"-?\d+(\.\d+)?[eE][+-]?\d+"', text)
+
+
+def test_a_float_presented_number_in_the_compact_layout_does_not_validate():
+    facts = ROOT / "examples" / "changzhou-2020.facts.json"
+    text = dr.load("changzhou-2020").evaluate(facts).to_json(audit="compact")
+    document = json.loads(text)
+    document["units"][0]["total"] = 87.5
+    with pytest.raises(AssertionError, match="is not of type 'string'"):
+        validate(document, "compact")
 
 
 def test_a_float_presented_number_does_not_validate():
@@ -95,4 +123,6 @@ def test_random_rulesets_describe_and_results_validate(data):
     validate(ruleset.describe(), "describe")
     cohort = data.draw(testing.cohorts(ruleset, max_units=3))
     validate(cohort, "facts")
-    validate(json.loads(ruleset.evaluate(cohort).to_json()), "results")
+    results = ruleset.evaluate(cohort)
+    validate(json.loads(results.to_json()), "results")
+    validate(json.loads(results.to_json(audit="compact")), "compact")

@@ -268,3 +268,22 @@ def test_the_pinned_cases_exercise_every_rule(ruleset_id):
     report = run([Path(__file__).parents[1] / "rulesets" / "tests" / f"{ruleset_id}.yaml"])
     assert report.ok
     assert [key for key, n in report.coverage[ruleset_id].rules.items() if not n] == []
+
+
+@pytest.mark.parametrize("ruleset_id", SHANGHAI)
+def test_interpretation_同步发布_same_day_by_default_3_working_days_as_jingan_practised(ruleset_id):
+    # 2017 opinions: 同步发布 (the same day); the Jing'an evaluation: 文件公开后3个工作日内
+    policies = [
+        {"issued": "2020-06-01", "interpreted": "2020-06-01"},
+        {"issued": "2020-06-01", "interpreted": "2020-06-03"},  # 2 working days later
+    ]
+    given = {**_FULL, "forms": _FORMS[ruleset_id]}
+    given["timeliness"] = {"policies": policies}
+    cohort = {"units": [{"id": "甲", "tags": [_TAG[ruleset_id]], "facts": given}]}
+
+    def timeliness(**readings: str) -> Any:
+        ruleset = dr.load(ruleset_id, readings=readings)
+        return ruleset.evaluate(cohort).unit("甲").score("timeliness")
+
+    assert timeliness() == 1  # one of two on the same day: half of 2 points
+    assert timeliness(interpretation_deadline="three_workdays") == 2

@@ -16,12 +16,13 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from . import api
+from . import collector
 from .decimals import text as exact
 from .errors import (
     Diagnostic,
@@ -31,28 +32,23 @@ from .errors import (
     Severity,
     did_you_mean,
 )
-from .evaluation.audit import render_text, shape_problems
-from .evaluation.engine import Results
-from .facts import Cohort, load_facts
 from .files import (
     FileProblem,
     Terminated,
     check_output,
     read_input,
     terminating_raises,
+    write_chunks,
     write_output,
 )
-from .forms import form_xlsx
-from .forms.read import read_forms
-from .language.formatter import format_text
-from .language.parser import MAX_BYTES
-from .outputs.describe import describe_text
 from .outputs.formats import RESULTS_FORMATS
-from .outputs.table import catalog_table
+from .outputs.progress import Progress
 from .outputs.text import capped, printable
-from .spreadsheet import sheet_title
-from .verify import ResultsError, read_results, verify
-from .workdays import Calendar, read_schedules
+from .version import __version__
+
+if TYPE_CHECKING:  # the commands import what they need: `--version` needs none of it
+    from .evaluation.engine import Results
+    from .workdays import Calendar
 
 __all__ = ["main"]
 
@@ -135,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         "(政务公开) assessment rulesets.",
         parents=[common],
     )
+    p.add_argument("--version", action="version", version=f"{_PROG} {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
@@ -171,6 +168,19 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("-o", "--output", metavar="FILE")
     sc.add_argument("--strict", action="store_true", help="missing facts are errors")
     sc.add_argument("--no-detail", action="store_true", help="omit the audit ledger (faster)")
+    sc.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress on standard error (shown for long runs when it is a terminal)",
+    )
+    sc.add_argument(
+        "--audit",
+        choices=("compact", "full"),
+        default="compact",
+        help="with --format json: the ruleset's nodes and rules written once and the units "
+        "referring to them (compact, schema 3, the default), or every unit self-contained "
+        "(full, schema 2); docs/audit.md",
+    )
     _param_option(sc)
     _reading_option(sc)
     _calendar_option(sc)
@@ -320,6 +330,8 @@ def _readings(args: argparse.Namespace) -> dict[str, str] | None:
 
 
 def _calendar(args: argparse.Namespace) -> Calendar | None:
+    from .workdays import Calendar, read_schedules
+
     if not args.calendar:
         return None
     return Calendar([s for path in args.calendar for s in read_schedules(path)])
@@ -340,6 +352,42 @@ def _emit(text: str, output: str | None = None, inputs: Sequence[str] = ()) -> N
         msg = "standard output was closed before the output was written"
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
     except OSError as exc:
+        _silence_stdout()
+        msg = f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}"
+        raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
+
+
+def _emit_chunks(chunks: Iterable[bytes], output: str | None, inputs: Sequence[str]) -> None:
+    """Write UTF-8 chunks as they are produced: to ``-o FILE`` atomically (the old file
+    kept until the last chunk is written), or to standard output."""
+    try:
+        _write_chunks(chunks, output, inputs)
+    except UnicodeEncodeError as exc:
+        raise _unencodable(exc, output or "<stdout>") from None
+
+
+def _write_chunks(chunks: Iterable[bytes], output: str | None, inputs: Sequence[str]) -> None:
+    if output is not None:
+        write_chunks(output, chunks, inputs=[i for i in inputs if i])
+        return
+    try:
+        out = sys.stdout.buffer
+    except AttributeError:  # a text-only stream (tests): decode each chunk
+        for chunk in chunks:
+            _emit(chunk.decode("utf-8"))
+        return
+    try:
+        sys.stdout.flush()
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        msg = "standard output was closed before the output was written"
+        raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
+    except OSError as exc:
+        if isinstance(exc, FileProblem):
+            raise
         _silence_stdout()
         msg = f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}"
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
@@ -445,6 +493,9 @@ def _ruleset_input(name: str) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from . import api
+    from .outputs.table import catalog_table
+
     entries = api.catalog()
     if args.format == "json":
         data = [
@@ -467,6 +518,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from . import api
+
     params = _params(args)
     readings = _readings(args)
     failed = False
@@ -498,6 +551,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
+    from . import api
+    from .outputs.describe import describe_text
+
     if args.output is not None:
         check_output(args.output, inputs=[i for i in [_ruleset_input(args.ruleset)] if i])
     ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
@@ -511,16 +567,27 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
-def _score(args: argparse.Namespace) -> Results:
+def _score(args: argparse.Namespace, progress: Progress | None = None) -> Results:
+    from . import api
+    from .facts import load_facts
+
     _expect_kinds(args.ruleset, args.facts)
     ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     detail = not getattr(args, "no_detail", False)
     calendar = _calendar(args)
-    facts: str | Cohort = args.facts
-    if _is_forms(args.facts):
-        document = read_forms(ruleset.graph, [args.facts])
-        facts = load_facts(document, ruleset.graph, file=args.facts)
-    return ruleset.evaluate(facts, detail=detail, strict=args.strict, calendar=calendar)
+    progress = progress or Progress(enabled=False)
+    with progress.stage("read", None) as tick:
+        if _is_forms(args.facts):
+            from .forms.read import read_forms
+
+            document = read_forms(ruleset.graph, [args.facts])
+            cohort = load_facts(document, ruleset.graph, file=args.facts)
+        else:
+            cohort = load_facts(args.facts, ruleset.graph, progress=tick)
+    with progress.stage("scored", len(cohort.units)) as tick:
+        results = ruleset.evaluate(cohort, detail=detail, strict=args.strict, calendar=calendar)
+        tick(len(results))
+    return results
 
 
 def _is_forms(name: str) -> bool:
@@ -529,6 +596,10 @@ def _is_forms(name: str) -> bool:
 
 
 def _cmd_form(args: argparse.Namespace) -> int:
+    from . import api
+    from .forms import form_xlsx
+    from .spreadsheet import sheet_title
+
     ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     deadline = None
     if args.deadline is not None:
@@ -560,6 +631,10 @@ def _unit_option(value: str) -> tuple[str, list[str]]:
 
 
 def _cmd_facts(args: argparse.Namespace) -> int:
+    from . import api
+    from .facts import load_facts
+    from .forms.read import read_forms
+
     ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
     document = read_forms(ruleset.graph, args.forms)
     load_facts(document, ruleset.graph, file=", ".join(args.forms))  # refuse what cannot score
@@ -575,19 +650,25 @@ def _cmd_score(args: argparse.Namespace) -> int:
         raise _UsageError(f"--format {fmt.name} writes a file: give it with -o FILE")
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
-    results = _score(args)
-    if results.warnings:
-        print(capped(results.warnings), file=sys.stderr)
-    if fmt is None:
-        _emit(results.to_json(), args.output, inputs)
-    elif fmt.binary:
-        data = fmt.write(results)
-        assert isinstance(data, bytes) and args.output is not None
-        write_output(args.output, data, inputs=[i for i in inputs if i])
-    else:
-        text = fmt.write(results)
-        assert isinstance(text, str)
-        _emit(text, args.output, inputs)
+    # one run's structures are trees freed by reference counting: collecting cycles
+    # would only walk the whole cohort again and again
+    progress = Progress(enabled=not args.quiet)
+    with collector.paused():
+        results = _score(args, progress)
+        if results.warnings:
+            print(capped(results.warnings), file=sys.stderr)
+        if fmt is None:  # JSON: written unit by unit as it is rendered
+            with progress.stage("written", len(results)) as tick:
+                chunks = results.json_chunks(args.audit, progress=tick)
+                _emit_chunks(chunks, args.output, inputs)
+        elif fmt.binary:
+            data = fmt.write(results)
+            assert isinstance(data, bytes) and args.output is not None
+            write_output(args.output, data, inputs=[i for i in inputs if i])
+        else:
+            text = fmt.write(results)
+            assert isinstance(text, str)
+            _emit(text, args.output, inputs)
     return 0
 
 
@@ -654,6 +735,9 @@ class _NoCases(DisclosureRulesError, LookupError):
 
 
 def _cmd_fmt(args: argparse.Namespace) -> int:
+    from .language.formatter import format_text
+    from .language.parser import MAX_BYTES
+
     unformatted = []
     for name in args.files:
         data = read_input(
@@ -717,6 +801,9 @@ def _cmd_lsp(args: argparse.Namespace) -> int:
 def _explain_saved(args: argparse.Namespace) -> int:
     """Explain from a saved results file, verified first: a file that does not verify is
     refused, or with --unverified shown under a mark saying so (exit status 1)."""
+    from .evaluation.audit import render_text, shape_problems
+    from .verify import ResultsError, read_results, verify
+
     doc = read_results(args.results)
     units = doc["units"]
     unit = next((u for u in units if u["id"] == args.unit), None)
@@ -751,6 +838,8 @@ def _explain_saved(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import read_results, verify
+
     doc = read_results(args.results)
     check = verify(
         doc, args.results, ruleset=args.ruleset, facts=args.facts, calendar=_calendar(args)

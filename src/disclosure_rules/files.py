@@ -33,6 +33,7 @@ __all__ = [
     "read_input",
     "same_file",
     "terminating_raises",
+    "write_chunks",
     "write_output",
 ]
 
@@ -147,6 +148,20 @@ def write_output(
     mode; a new one gets the mode the umask gives. On any failure, SIGINT or SIGTERM
     the temporary file is removed and the target is left as it was.
     """
+    write_chunks(path, (data,), inputs=inputs, may_replace=may_replace)
+
+
+def write_chunks(
+    path: str,
+    chunks: Iterable[bytes],
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    may_replace: Iterable[str | os.PathLike[str]] = (),
+) -> None:
+    """:func:`write_output` for an output made piece by piece: each chunk is written to
+    the temporary file as it is produced (a large output is never held whole), and the
+    rename happens only after the last one. A failure while producing the chunks leaves
+    the target as it was, just as a failure while writing does."""
     target, shown, mode = check_output(path, inputs=inputs, may_replace=may_replace)
     folder = os.path.dirname(target)
     try:
@@ -155,11 +170,15 @@ def write_output(
         raise _problem("DR610", f"cannot write in {folder}: {_reason(exc)}", shown) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), mode)
         os.replace(tmp, target)
+    except FileProblem:  # raised while producing a chunk: already says what and where
+        Path(tmp).unlink(missing_ok=True)
+        raise
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise _problem("DR610", f"cannot write: {_reason(exc)}", shown) from None

@@ -32,6 +32,7 @@ from .decimals import text as exact
 from .errors import Diagnostic, DisclosureRulesError, ParameterError
 from .evaluation.audit import READABLE_SCHEMA_VERSIONS, decimal_text, reconcile
 from .evaluation.cohort import standings
+from .evaluation.compact import COMPACT_SCHEMA, CompactError, expand
 from .facts import load_facts
 from .files import read_input
 from .model.graph import readings_hash
@@ -75,7 +76,10 @@ class Verification:
 
 
 def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """A results file's document, its shape checked; a ResultsError names what is wrong."""
+    """A results file's document, its shape checked; a ResultsError names what is wrong.
+
+    A compact results file (schema 3) is returned expanded to the full layout (schema 2)
+    it stands for, so that every reader of results reads both."""
     name = os.fspath(path)
     data = read_input(name, limit=MAX_RESULTS_BYTES, what="results file")
     try:
@@ -86,6 +90,12 @@ def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError) as exc:
         msg = f"not a results file: not valid UTF-8 JSON ({exc})"
         raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
+    if isinstance(doc, dict) and doc.get("schema") == COMPACT_SCHEMA:
+        try:
+            doc = expand(doc)
+        except CompactError as exc:
+            msg = f"not a readable compact results file (schema {COMPACT_SCHEMA}): {exc}"
+            raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
     if _looks_like_facts(doc):
         msg = "this is a facts file, not a results file"
         hint = "score it first: disclosure-rules score RULESET FACTS --format json -o results.json"
@@ -113,7 +123,8 @@ def _shape(doc: Any) -> list[str]:
     if not isinstance(doc, dict):
         return [f"not a results file: the document is a {_json_type(doc)}, not an object"]
     if doc.get("schema") not in READABLE_SCHEMA_VERSIONS:
-        versions = " and ".join(READABLE_SCHEMA_VERSIONS)
+        *earlier, last = READABLE_SCHEMA_VERSIONS
+        versions = f"{', '.join(earlier)} and {last}"
         return [f"schema {doc.get('schema')!r}: this version reads results of schema {versions}"]
     problems = []
     ruleset, facts, units = doc.get("ruleset"), doc.get("facts"), doc.get("units")

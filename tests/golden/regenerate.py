@@ -1,10 +1,10 @@
 """Write the golden outputs that tests/test_golden.py compares against.
 
 Every command a user runs on each shipped example — score (JSON with the full audit,
-JSON without it, CSV, table), describe (JSON, text, DOT) and explain — is run through
-the command line and its output stored gzipped. A change to any of them is a change in
-behaviour: regenerate only on purpose, and name the change in the commit and the
-changelog.
+JSON without it, JSON in the compact layout, CSV, table), describe (JSON, text, DOT)
+and explain — is run through the command line and its output stored gzipped. A change
+to any of them is a change in behaviour: regenerate only on purpose, and name the
+change in the commit and the changelog.
 
     python tests/golden/regenerate.py
 """
@@ -37,8 +37,10 @@ def commands() -> dict[str, list[str]]:
     for rid in RULESETS:
         facts = str(EXAMPLES / f"{rid}.facts.json")
         first = json.loads(Path(facts).read_text(encoding="utf-8"))["units"][0]["id"]
-        out[f"{rid}.score.json"] = ["score", rid, facts, "--format", "json"]
-        out[f"{rid}.score-lean.json"] = ["score", rid, facts, "--format", "json", "--no-detail"]
+        full = ["--format", "json", "--audit", "full"]
+        out[f"{rid}.score.json"] = ["score", rid, facts, *full]
+        out[f"{rid}.score-lean.json"] = ["score", rid, facts, *full, "--no-detail"]
+        out[f"{rid}.score-compact.json"] = ["score", rid, facts, "--format", "json"]
         out[f"{rid}.score.csv"] = ["score", rid, facts, "--format", "csv"]
         out[f"{rid}.score.txt"] = ["score", rid, facts, "--format", "table"]
         out[f"{rid}.describe.json"] = ["describe", rid, "--format", "json"]

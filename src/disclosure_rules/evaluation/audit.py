@@ -28,18 +28,21 @@ __all__ = [
     "STATUSES",
     "Entry",
     "decimal_text",
+    "plain",
     "reconcile",
     "render_text",
     "shape_problems",
 ]
 
 AUDIT_SCHEMA_VERSION = "2"
-"""Version of the results/audit JSON schema documented in docs/audit.md (2: presented
-numbers are decimal strings, like every other number)."""
+"""Version of the full audit layout of the results JSON documented in docs/audit.md (2:
+presented numbers are decimal strings, like every other number). The compact layout is
+schema 3 (:data:`~disclosure_rules.evaluation.compact.COMPACT_SCHEMA`)."""
 
-READABLE_SCHEMA_VERSIONS = ("1", "2")
-"""Results schema versions ``verify`` and ``explain --results`` read (1: presented
-numbers were JSON numbers)."""
+READABLE_SCHEMA_VERSIONS = ("1", "2", "3")
+"""Results schema versions ``verify`` and ``explain --results`` read: 1 (presented
+numbers were JSON numbers), 2 (the full layout) and 3 (the compact layout, read
+expanded to 2)."""
 
 
 class Entry(NamedTuple):
@@ -66,7 +69,7 @@ class Entry(NamedTuple):
         if self.cite is not None:
             out["cite"] = self.cite
         if self.inputs:
-            out["inputs"] = {k: _plain(v) for k, v in self.inputs.items()}
+            out["inputs"] = {k: plain(v) for k, v in self.inputs.items()}
         if self.note is not None:
             out["note"] = self.note
         if self.child is not None:
@@ -80,15 +83,16 @@ class Entry(NamedTuple):
         return out
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """An entry's input as JSON data (exact decimals as text, evidence as written)."""
     if isinstance(value, Decimal):
         return exact(value)
     if hasattr(value, "to_dict"):  # evidence entries, kept as given until rendered
         return value.to_dict()
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 
@@ -142,6 +146,12 @@ def decimal_text(value: Any) -> Decimal | None:
 
 def shape_problems(unit: Mapping[str, Any]) -> list[str]:
     """What a unit's JSON form lacks for its audit to be re-added (empty when it has all)."""
+    if "scores" in unit and "nodes" not in unit:  # a unit of a compact results file
+        return [
+            "this unit is in the compact layout (results schema 3); the audit is re-added "
+            "from the full layout (schema 2): expand the document first with "
+            "disclosure_rules.evaluation.compact.expand()"
+        ]
     problems: list[str] = []
     if not isinstance(unit.get("id"), str):
         problems.append(f"id {unit.get('id')!r} is not text")

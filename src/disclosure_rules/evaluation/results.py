@@ -11,34 +11,36 @@ read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ..decimals import ONE, ZERO, divide, round_half_up
+from ..decimals import ONE, ZERO, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
-from ..facts import NodeFacts
+from ..facts import Evidence, NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..version import __version__
 from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .compact import (
+    BONUS_NOTE,
+    COMPACT_SCHEMA,
+    CompactWriter,
+    contribution,
+    present,
+    static_header,
+)
 from .evidence import all_accepted
+from .results_json import document_chunks
 from .tables import Per
 from .tracer import Cell
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "contribution"]
 
 ENGINE_VERSION = __version__
-
-
-def contribution(score: Decimal, factor: Decimal, divisor: Decimal | None) -> Decimal:
-    """A child's contribution to its parent: score × factor, divided last."""
-    if divisor is None:
-        return score if factor == ONE else score * factor
-    return divide(score * factor, divisor)
 
 
 @attrs.frozen
@@ -100,7 +102,7 @@ class Ledger:
                             self.scores[c][u],
                             child=child.id,
                             factor=ONE,
-                            note="bonus points, added after the cap",
+                            note=BONUS_NOTE,
                             assumption=child.assumption,
                         )
                     )
@@ -133,12 +135,23 @@ class Ledger:
 
     def accepted_evidence(self, node: GraphNode, u: int) -> Entry | None:
         """The evidence entry of a credited item whose evidence was all accepted."""
+        evidence = self.accepted(node, u)
+        return None if evidence is None else Entry("evidence", ZERO, inputs={"accepted": evidence})
+
+    def accepted(self, node: GraphNode, u: int) -> tuple[Evidence, ...] | None:
+        """The evidence of a credited item, when it was all accepted and the item reads it."""
         facts = self.facts[u].get(node.id)
         if facts is None or not facts.evidence or not all_accepted(node, facts):
             return None  # none given, or some set aside: the kernel wrote that entry itself
         if not (node.evidence_required or node.rejected):
             return None
-        return Entry("evidence", ZERO, inputs={"accepted": facts.evidence})
+        return facts.evidence
+
+
+def _counted(units: Iterable[UnitResult], progress: Callable[[int], None]) -> Iterator[UnitResult]:
+    for unit in units:
+        progress(1)
+        yield unit
 
 
 def _marked(entry: Entry, assumed: Mapping[tuple[int, str], str]) -> Entry:
@@ -211,9 +224,9 @@ class UnitResult:
         out: dict[str, Any] = {
             "id": self.id,
             "tags": list(self.tags),
-            "total": _present(self.total, places),
+            "total": present(self.total, places),
             "total_exact": exact(self.total),
-            "max": _present(g.root.points, places),
+            "max": present(g.root.points, places),
             "grade": self.grade,
             "rank": self.rank,
         }
@@ -236,8 +249,8 @@ class UnitResult:
             out["conversions"] = {
                 c.id: {
                     "title": c.title,
-                    "points": _present(c.points, places),
-                    "value": _present(self.conversions[c.id], places),
+                    "points": present(c.points, places),
+                    "value": present(self.conversions[c.id], places),
                     "exact": exact(self.conversions[c.id]),
                     **({"assumption": c.assumption} if c.assumption else {}),
                 }
@@ -246,9 +259,9 @@ class UnitResult:
         out["facts_hash"] = led.facts_hash
         out["nodes"] = {
             n.id: {
-                "score": _present(led.scores[n.index][u], places),
+                "score": present(led.scores[n.index][u], places),
                 "exact": exact(led.scores[n.index][u]),
-                "max": _present(n.points, places),
+                "max": present(n.points, places),
                 "status": led.status[n.index][u],
             }
             for n in g.nodes
@@ -292,6 +305,61 @@ class UnitResult:
                 for child in reversed(n.children):
                     stack.append((child, depth + 1))
 
+    def compact_dict(self, writer: CompactWriter) -> dict[str, Any]:
+        """The unit's JSON form in the compact layout (:mod:`.compact`); ``writer``
+        names the rules (one writer for all the units of a file)."""
+        led = self._ledger
+        g = led.graph
+        u = self._u
+        text = writer.text
+        out: dict[str, Any] = {
+            "id": self.id,
+            "tags": list(self.tags),
+            "total": present(self.total, g.rounding),
+            "total_exact": text(self.total),
+            "max": present(g.root.points, g.rounding),
+            "grade": self.grade,
+            "rank": self.rank,
+        }
+        if g.groups:
+            out["group"] = self.group
+        if self.vetoes:
+            out["vetoes"] = [v.id for v in g.vetoes if v.id in self.vetoes]
+        if self.conversions:
+            out["conversions"] = {c.id: text(self.conversions[c.id]) for c in g.conversions}
+        out["scores"] = {
+            n.id: text(column[u]) for n, column in zip(g.nodes, led.scores, strict=True)
+        }
+        status = {
+            n.id: column[u]
+            for n, column in zip(g.nodes, led.status, strict=True)
+            if column[u] != "scored"
+        }
+        if status:
+            out["status"] = status
+        if led.entries is not None:
+            out["audit"] = self._compact_audit(writer)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+    def _compact_audit(self, writer: CompactWriter) -> dict[str, Any]:
+        led = self._ledger
+        assert led.entries is not None
+        u = self._u
+        entry = writer.entry
+        audit: dict[str, Any] = {}
+        for n, column, status, item, assumed in writer.columns(led):
+            cell = column[u]
+            entries = [entry(n.index, raw, assumed) for raw in cell] if cell else []
+            if item and status[u] == "scored":
+                evidence = led.accepted(n, u)
+                if evidence is not None:
+                    entries.insert(0, writer.accepted(evidence))
+            if entries:
+                audit[n.id] = entries
+        return audit
+
     def explain(self) -> str:
         """The audit as readable text (from this run's ledger; nothing is re-scored)."""
         return render_text(self.to_dict(), self._ledger.graph.metadata())
@@ -304,12 +372,6 @@ def _mark_readings(entries: list[dict[str, Any]], decided: Mapping[int, str]) ->
         choice = decided.get(entry.get("line", 0))
         if choice is not None:
             entry["reading"] = choice
-
-
-def _present(value: Decimal, places: int) -> str:
-    """A presented value: rounded as the ruleset rounds, as exact decimal text. Every
-    number in the JSON outputs is such a string (docs/schemas.md): never a binary float."""
-    return exact(round_half_up(value, places))
 
 
 @attrs.define(eq=False)
@@ -357,7 +419,10 @@ class Results:
         a dependency, and a missing one raises ``ModuleNotFoundError`` saying so."""
         return tables.frame(self, per, library)
 
-    def to_dict(self) -> dict[str, Any]:
+    def header(self) -> dict[str, Any]:
+        """The results document's fields before its units: schema, engine, ruleset,
+        facts, parameters and assumptions, grades. Whatever describes the whole run (and
+        a hash over it) belongs here, written once ahead of the units."""
         g = self.graph
         return {
             "schema": AUDIT_SCHEMA_VERSION,
@@ -389,12 +454,56 @@ class Results:
             ],
             **({"readings": [reading_dict(r) for r in g.readings]} if g.readings else {}),
             "grades": [band.name for band in g.grades],
-            "units": [u.to_dict() for u in self.units],
-            "warnings": [w.to_dict() for w in self.warnings],
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+    def trailer(self) -> dict[str, Any]:
+        """The results document's fields after its units: the run's warnings."""
+        return {"warnings": [w.to_dict() for w in self.warnings]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.header(),
+            "units": [u.to_dict() for u in self.units],
+            **self.trailer(),
+        }
+
+    def json_chunks(
+        self, audit: str = "full", *, progress: Callable[[int], None] | None = None
+    ) -> Iterator[bytes]:
+        """The JSON document (:meth:`to_json`) as UTF-8 chunks, one unit at a time, so
+        that a large cohort's results are written without being held whole.
+
+        ``audit="full"``: each unit self-contained (schema 2, :meth:`to_dict`);
+        ``"compact"``: the ruleset's nodes and rules once, the units referring to them
+        (schema 3, :mod:`~disclosure_rules.evaluation.compact`). ``progress`` is called
+        with 1 as each unit is rendered.
+        """
+        units = self.units if progress is None else _counted(self.units, progress)
+        if audit == "full":
+            return document_chunks(self.header(), units, UnitResult.to_dict, self.trailer)
+        if audit != "compact":
+            raise ValueError(f"audit: 'full' or 'compact', not {audit!r}")
+        writer = CompactWriter(self.graph)
+        factors = self.units[0]._ledger.factors if self.units else {}
+        header = {
+            **self.header(),
+            "schema": COMPACT_SCHEMA,
+            **static_header(self.graph, factors),
+        }
+        return document_chunks(
+            header,
+            units,
+            lambda unit: unit.compact_dict(writer),
+            lambda: {**self.trailer(), "rules": writer.rules.table},
+            unit_lines=True,
+        )
+
+    def to_json(self, indent: int | None = 2, *, audit: str = "full") -> str:
+        """The results as a JSON document (``score --format json``); ``audit`` as in
+        :meth:`json_chunks`."""
+        if indent != 2 and audit == "full":
+            return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+        return b"".join(self.json_chunks(audit)).decode("utf-8")
 
     def explain(self, unit_id: str) -> str:
         return self.unit(unit_id).explain()

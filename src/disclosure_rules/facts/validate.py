@@ -18,12 +18,13 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dateutil import parser as dateutil_parser
 
+from .. import collector
 from ..errors import Diagnostic, FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
@@ -38,6 +39,8 @@ NA_WORDS = frozenset({"n/a", "na", "不适用"})
 _UNIT_KEYS = frozenset({"id", "tags", "facts", "name", "note"})
 _DOC_KEYS = frozenset({"units", "description", "synthetic", "ruleset"})
 _LABELS = frozenset({"title", "id", "ref", "note", "url"})
+
+_PROGRESS_EVERY = 100  # units validated between two reports of progress
 
 _TEXT_BOOLEANS = {"true": True, "false": False, "是": True, "否": False}
 
@@ -88,20 +91,25 @@ def load_facts(
     graph: EvaluationGraph,
     *,
     file: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Cohort:
     """Load facts from a path, or validate an already-read document, against ``graph``.
 
     The cohort's hash is the SHA-256 of the file's bytes, or, for a document given as
     data, of its canonical JSON (sorted keys, no spaces, numbers as written).
+    ``progress`` is called with the number of units validated since its last call.
     """
     if isinstance(source, Cohort):
         return source
-    if isinstance(source, Mapping):
-        validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
-        return validator.cohort(dict(source), None)
-    read = read_facts_file(source)
-    validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
-    return validator.cohort(read.document, read.digest)
+    with collector.paused():  # everything made here is kept: nothing to collect
+        if isinstance(source, Mapping):
+            validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
+            validator.progress = progress
+            return validator.cohort(dict(source), None)
+        read = read_facts_file(source)
+        validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
+        validator.progress = progress
+        return validator.cohort(read.document, read.digest)
 
 
 def _shown(value: object) -> str:
@@ -133,6 +141,7 @@ class _Validator:
         self.schemas = {n.id: dict(n.fields) for n in self.scored.values()}
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
         self.declared_tags = set(graph.tags)
+        self.progress: Callable[[int], None] | None = None
 
     def problem(
         self,
@@ -176,7 +185,13 @@ class _Validator:
     def units(self, raw_units: list[Any]) -> list[Unit]:
         units: list[Unit] = []
         seen: set[str] = set()
+        progress = self.progress
+        release = self.digits_checked  # the document is the reader's: nobody else holds it
         for position, raw in enumerate(raw_units, start=1):
+            if progress is not None and position % _PROGRESS_EVERY == 0:
+                progress(_PROGRESS_EVERY)
+            if release:  # freed as the validated unit is made: the peak is one of the two
+                raw_units[position - 1] = None
             unit = self.unit(raw, position)
             if unit is None:
                 continue

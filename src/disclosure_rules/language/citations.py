@@ -172,7 +172,7 @@ def _branches(cls: type) -> tuple[str, ...]:
     """The fields of a syntax class whose declared types can hold a cite, at any depth."""
     known = _BRANCHES.get(cls)
     if known is None:
-        hints = typing.get_type_hints(cls) if attrs.has(cls) else {}
+        hints = _hints(cls) if attrs.has(cls) else {}
         known = tuple(name for name, hint in hints.items() if _holds_cite(hint, {cls}))
         _BRANCHES[cls] = known
     return known
@@ -188,8 +188,13 @@ def _holds_cite(hint: object, seen: set[type]) -> bool:
         return any(_holds_cite(arg, seen) for arg in typing.get_args(hint))
     if not isinstance(hint, type) or not attrs.has(hint) or hint in seen:
         return False
-    hints = typing.get_type_hints(hint)
-    return any(_holds_cite(h, seen | {hint}) for h in hints.values())
+    return any(_holds_cite(h, seen | {hint}) for h in _hints(hint).values())
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, typing.Any]:
+    """A syntax class's field types, resolved once (resolving them is the costly part)."""
+    return typing.get_type_hints(cls)
 
 
 def verify(ruleset: syntax.Ruleset) -> list[Diagnostic]:

@@ -8,12 +8,12 @@ The JSON form is the results' own (:meth:`~disclosure_rules.Results.to_json`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ..evaluation.engine import Results
-from .csv import results_csv
-from .table import results_table
+if TYPE_CHECKING:  # the writers import their modules when used: the registry is cheap
+    from ..evaluation.engine import Results
 
 __all__ = ["RESULTS_FORMATS", "ResultsFormat", "register"]
 
@@ -40,14 +40,26 @@ def register(fmt: ResultsFormat) -> ResultsFormat:
     return fmt
 
 
+def _csv(results: Results) -> str:
+    from .csv import results_csv
+
+    return results_csv(results)
+
+
+def _table(results: Results) -> str:
+    from .table import results_table
+
+    return results_table(results)
+
+
 def _xlsx(results: Results) -> bytes:
     from .xlsx_results import results_xlsx  # openpyxl only when a workbook is asked for
 
     return results_xlsx(results)
 
 
-register(ResultsFormat("csv", results_csv, description="one row per unit, a column per node"))
-register(ResultsFormat("table", results_table, description="the ranking, aligned for reading"))
+register(ResultsFormat("csv", _csv, description="one row per unit, a column per node"))
+register(ResultsFormat("table", _table, description="the ranking, aligned for reading"))
 register(
     ResultsFormat(
         "xlsx",
