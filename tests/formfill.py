@@ -48,8 +48,28 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _evidence_line(e: Any) -> str:
-    return e if isinstance(e, str) else f"[{e['kind']}] {e['ref']}" if e.get("kind") else e["ref"]
+def _evidence_lines(evidence: Any) -> list[str]:
+    """The 附件或链接 lines of a cell's evidence, in any of its forms (docs/facts.md):
+    ``ref``, ``[kind] ref``, ``[kind day] ref``."""
+    out = []
+    for e in evidence if isinstance(evidence, list) else [evidence]:
+        if isinstance(e, str):
+            out.append(e)
+            continue
+        pieces = (
+            [e]
+            if "ref" in e
+            else [
+                {"ref": ref, "kind": kind, "submitted": e.get("submitted")}
+                for kind, refs in e.items()
+                if kind != "submitted"
+                for ref in ([refs] if isinstance(refs, str) else refs)
+            ]
+        )
+        for piece in pieces:
+            tags = " ".join(t for t in (piece.get("kind"), piece.get("submitted")) if t)
+            out.append(f"[{tags}] {piece['ref']}" if tags else piece["ref"])
+    return out
 
 
 def fill(form: Path, unit: dict[str, Any], layer: str = LAYERS[0]) -> None:
@@ -70,6 +90,11 @@ def fill(form: Path, unit: dict[str, Any], layer: str = LAYERS[0]) -> None:
     for node, value in unit.get("facts", {}).items():
         if isinstance(value, str) and value.lower() in ("n/a", "不适用"):
             value = {"not_applicable": True}
+        if isinstance(value, dict) and "na" in value:  # {"na": "statement"} or {"na": true}
+            said = value["na"]
+            value = {k: v for k, v in value.items() if k != "na"} | {"not_applicable": True}
+            if isinstance(said, str):
+                value["statement"] = said
         try:
             row = table_row(table, node)
         except KeyError:
@@ -83,12 +108,15 @@ def fill(form: Path, unit: dict[str, Any], layer: str = LAYERS[0]) -> None:
             evidence = value.get("evidence") or []
             if evidence:
                 table.cell(row=row, column=col["附件或链接"]).value = "\n".join(
-                    _evidence_line(e) for e in evidence
+                    _evidence_lines(evidence)
                 )
-            if value.get("note"):
-                table.cell(row=row, column=col["考核填报"]).value = value["note"]
+            told = [value["note"]] if value.get("note") else []
+            if value.get("statement"):
+                told.append(f"说明：{value['statement']}")
+            if told:
+                table.cell(row=row, column=col["考核填报"]).value = "\n".join(told)
         for field, given in value.items():
-            if field in ("evidence", "note", "not_applicable"):
+            if field in ("evidence", "note", "not_applicable", "statement"):
                 continue
             if field in ("awarded", "met", "score") and row is not None:
                 table.cell(row=row, column=col[layer]).value = _cell_value(given)

@@ -98,7 +98,9 @@ def test_the_last_layer_filled_counts_and_every_layer_is_in_the_audit(tmp_path):
     ws = wb[TABLE]
     col, row = header_columns(ws), table_row(ws, "hearing")
     ws.cell(row=row, column=col["考核填报"]).value = "已召开听证会"
-    ws.cell(row=row, column=col["附件或链接"]).value = "https://example.gov.cn/gk/1"
+    ws.cell(row=row, column=col["附件或链接"]).value = (  # the kinds and day Yifeng requires
+        "[link 2021-01-18] https://example.gov.cn/gk/1\n[screenshot 2021-01-18] 截图/hearing.png"
+    )
     ws.cell(row=row, column=col["自评分"]).value = 2
     ws.cell(row=row, column=col["考核评分"]).value = 1.5
     ws.cell(row=row, column=col["复核"]).value = 1
@@ -312,3 +314,34 @@ def test_scores_given_for_an_item_marked_not_applicable_are_kept_in_its_note(tmp
         "not_applicable": True,
         "note": "本年度无相关决策\n自评分 2（不适用，不计分）",
     }
+
+
+# ---------------------------------------------------------------- evidence requirements
+
+
+def test_the_rules_column_states_the_evidence_kinds_and_deadline_with_their_cite(tmp_path):
+    graph = dr.load("yifeng-2020-townships").graph
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(form_xlsx(graph, "新昌镇", ["township"]))
+    ws = openpyxl.load_workbook(path)[TABLE]
+    rules = ws.cell(row=table_row(ws, "hearing"), column=header_columns(ws)["评分说明"]).value
+    needs = graph.node("hearing").evidence_needs
+    assert needs.kinds and needs.by is not None
+    kinds = next(line for line in rules.splitlines() if "佐证须含" in line)
+    assert "link and screenshot" in kinds and f"「{needs.kinds_cite}」" in kinds
+    due = next(line for line in rules.splitlines() if "submitted by" in line)
+    assert needs.by.isoformat() in due and f"「{needs.by_cite}」" in due
+
+
+def test_a_line_naming_two_kinds_is_refused_with_its_cell(tmp_path):
+    ruleset = dr.load("yifeng-2020-townships")
+    path = tmp_path / "新昌镇.xlsx"
+    path.write_bytes(form_xlsx(ruleset.graph, "新昌镇", ["township"]))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[TABLE]
+    col, row = header_columns(ws), table_row(ws, "hearing")
+    ws.cell(row=row, column=col["附件或链接"]).value = "[link screenshot] x.png"
+    wb.save(path)
+    with pytest.raises(dr.FactsError, match="names two kinds") as caught:
+        read_forms(ruleset.graph, [path])
+    assert caught.value.diagnostics[0].code == "DR817"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from decimal import Decimal
@@ -33,7 +34,9 @@ def test_unit_rows_hold_rank_total_grade_and_components(townships):
     assert row["unit"] == unit.id
     assert row["total_exact"] == unit.total
     assert row["total"] == unit.rounded_total
-    assert row["work"] == Decimal("87.18")
+    # a component's column is its score rounded as the total is (79 in the example)
+    assert row["work"] == unit.score("work").quantize(unit.rounded_total)
+    assert row["work"] == Decimal("79.00")
 
 
 def test_node_rows_cover_every_unit_and_node_and_add_up(townships):
@@ -58,7 +61,7 @@ def test_rows_load_into_sqlite_as_the_docs_show(townships):
         [{**r, "total": str(r["total"])} for r in townships.rows()],
     )
     (best,) = db.execute("select unit from results where rank = 1").fetchone()
-    assert best == "芳溪镇"
+    assert best == next(u.id for u in townships if u.rank == 1)
 
 
 def test_to_frame_without_pandas_says_how_to_install_it(townships, monkeypatch):
@@ -104,11 +107,19 @@ def test_unit_sheet_says_why_points_were_lost_with_the_cite(tmp_path, townships)
     ws = openpyxl.load_workbook(path)["澄塘镇"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     appeals = rows["appeals"]
-    assert appeals[2:4] == (2, 0)
-    assert "lost_lawsuits=1" in appeals[5] and "「信息公开类行政诉讼" in appeals[5]
+    given = json.loads(TOWNSHIPS.read_text(encoding="utf-8"))
+    facts = next(u for u in given["units"] if u["id"] == "澄塘镇")["facts"]
+    lawsuits = facts["appeals"]["lost_lawsuits"]  # each costs 2 of the row's 2 points
+    assert appeals[2:4] == (2, 0) and lawsuits >= 1
+    assert f"lost_lawsuits={lawsuits}" in appeals[5] and "「信息公开类行政诉讼" in appeals[5]
+    # typed evidence: each piece with its kind
     assert appeals[6].startswith("https://example.gov.cn/gk/appeals/")
-    assert rows["hearing"][5] == "awarded +1.5; line 38"  # assessor-awarded below its max
-    assert rows["meeting_results"][5] is None  # full marks: nothing lost, nothing to explain
+    assert appeals[6].splitlines()[1].endswith(" [screenshot]")
+    # assessor-awarded below its max: the points given and the rule's line
+    awarded = facts["interpretation_content"]["awarded"]
+    assert rows["interpretation_content"][3] == awarded < rows["interpretation_content"][2]
+    assert rows["interpretation_content"][5] == f"awarded +{awarded}; line 128"
+    assert rows["channels_open"][5] is None  # full marks: nothing lost, nothing to explain
 
 
 def test_lost_matrix_is_max_minus_score_per_item(tmp_path, townships):

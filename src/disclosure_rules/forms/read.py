@@ -50,7 +50,9 @@ _UNIT_CELL = "B9"
 _TAGS_CELL = "B10"
 _YES = {"是": True, "否": False}
 _NOT_YET = object()  # a date cell saying 未完成: null in the facts, unlike an empty cell
-_KINDED = re.compile(r"^\[(?P<kind>[^\]]+)\]\s*(?P<ref>\S.*)$")
+_KINDED = re.compile(r"^\[(?P<tags>[^\]]*)\]\s*(?P<ref>\S.*)$")
+_DAY = re.compile(r"^\d")  # a day (2021-01-18, 2021年1月18日), not a kind
+_STATEMENT = re.compile(r"^说明[:：]\s*")
 _SEPARATORS = re.compile(r"[;,；，、\s]+")
 
 
@@ -190,9 +192,13 @@ class _Form:
         self.merges_intact(ws, set(meta.get("merge", [])))
         for r, node, field in rows:
             row = int(r)
-            statement = self.text(self.value(ws, row, col["考核填报"], node))
+            told = self.text(self.value(ws, row, col["考核填报"], node)).splitlines()
+            said = [_STATEMENT.sub("", t).strip() for t in told if _STATEMENT.match(t.strip())]
+            statement = "\n".join(t for t in told if not _STATEMENT.match(t.strip())).strip()
             given = self.text(self.value(ws, row, col["附件或链接"], node))
-            evidence = [_evidence(line) for line in given.splitlines() if line.strip()]
+            where = f"{get_column_letter(col['附件或链接'])}{row}"
+            evidence = [self.evidence(line, where, node) for line in given.splitlines()]
+            evidence = [e for e in evidence if e]
             na = self.text(self.value(ws, row, col["不适用"], node))
             if na and na != NA_MARK:
                 ref = f"{get_column_letter(col['不适用'])}{row}"
@@ -212,12 +218,14 @@ class _Form:
                 if evidence:
                     cell["evidence"] = evidence
                 facts[node] = cell
-            elif layers or evidence:
+            elif layers or evidence or said:
                 cell = facts.setdefault(node, {})
                 if layers:
                     cell[field] = layers[-1][1]
                 if evidence:
                     cell["evidence"] = evidence
+            if said:
+                facts[node]["statement"] = "\n".join(said)
             if lines:
                 notes.setdefault(node, []).extend(lines)
 
@@ -384,6 +392,26 @@ class _Form:
 
     # ------------------------------------------------------------ cells
 
+    def evidence(self, line: str, ref: str, node: str) -> str | dict[str, str] | None:
+        """A line of 附件或链接: a URL or file name, or ``[kind] ref``, ``[kind day] ref``
+        or ``[day] ref`` naming its kind and the day it was submitted (2021-01-18); a
+        tag that starts with a digit is the day."""
+        line = line.strip()
+        match = _KINDED.match(line)
+        if not line or match is None:
+            return line or None
+        piece = {"ref": match["ref"].strip()}
+        for tag in match["tags"].split():
+            if not _DAY.match(tag):
+                if "kind" in piece:
+                    msg = f"{line!r} names two kinds; write one line per piece"
+                    self.problem("DR817", msg, TABLE, ref, node, "[screenshot 2021-01-18] x.png")
+                    return None
+                piece["kind"] = tag
+                continue
+            piece["submitted"] = tag  # checked with the facts, in any of their date forms
+        return piece
+
     def value(self, ws: Any, row: int, col: int, node: str) -> Any:
         c = ws.cell(row=row, column=col)
         if c.data_type == "f":
@@ -434,14 +462,6 @@ class _Form:
     @staticmethod
     def text(raw: Any) -> str:
         return "" if raw is None else str(raw).strip()
-
-
-def _evidence(line: str) -> str | dict[str, str]:
-    """A line of 附件或链接: a URL or file name, or ``[kind] ref`` naming its kind."""
-    match = _KINDED.match(line.strip())
-    if match is None:
-        return line.strip()
-    return {"ref": match["ref"], "kind": match["kind"]}
 
 
 def _layers_note(layers: Sequence[tuple[str, Any]], counted: bool = True) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from ..decimals import percent
 from ..decimals import text as exact
 from ..model.graph import EvaluationGraph, GraphNode
+from ..model.requirements import kinds_text
 from ..spreadsheet import (
     BODY_FONT,
     HEAD_FILL,
@@ -258,10 +259,14 @@ def _cover(
 def _instructions(graph: EvaluationGraph) -> list[str]:
     lines = [
         f"1. 在「{TABLE}」表中逐项填写黄色单元格：考核填报（情况说明）、"
-        "附件或链接（每行一个网址或文件名）、自评分；考核评分、复核由考核单位填写，以最后填写的一栏为准，各栏均保留备查。",
+        "附件或链接（每行一个网址或文件名；注明类别与提交日期写作"
+        "「[screenshot 2021-01-18] 截图.png」）、"
+        "自评分；考核评分、复核由考核单位填写，以最后填写的一栏为准，各栏均保留备查。",
         f"2. 规则按事实计分的项目，在「{FACTS}」表中填写相应数据（次数、日期、比率等）；"
         "日期清单在各「记录」表中逐条填写。",
-        f"3. 不适用的项目在「不适用」栏选「{NA_MARK}」，并在考核填报栏说明理由、附佐证。",
+        f"3. 不适用的项目在「不适用」栏选「{NA_MARK}」，"
+        "并在考核填报栏以「说明：」开头的一行说明理由、附佐证；"
+        "日期清单为空（事实表填0）时，同样以「说明：」一行做出说明。",
         "4. 请勿增删行、合并或拆分单元格、填写公式；灰色单元格不需填写。",
     ]
     if graph.assumed_params:
@@ -373,6 +378,18 @@ def _rules_in_words(graph: EvaluationGraph, n: GraphNode) -> list[str]:
         ]
     if n.evidence_required:
         out.append(_with_cite("须提供佐证材料 evidence required", n.evidence_cite, n.evidence_line))
+        needs = n.evidence_needs
+        if needs.kinds:
+            kinds = kinds_text(needs.kinds)
+            out.append(_with_cite(f"佐证须含 kinds: {kinds}", needs.kinds_cite, needs.kinds_line))
+        if needs.by is not None:
+            by = needs.by.isoformat()
+            out.append(
+                _with_cite(f"佐证须于{by}前提交 submitted by {by}", needs.by_cite, needs.by_line)
+            )
+    if n.na_statement is not None:
+        rule = n.na_statement
+        out.append(_with_cite("不适用须做出说明 n/a requires a statement", rule.cite, rule.line))
     if n.rejected:
         kinds = ", ".join(sorted(n.rejected))
         out.append(_with_cite(f"不予认定的佐证 rejected: {kinds}", n.rejected_cite, None))
