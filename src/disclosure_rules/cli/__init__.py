@@ -3,8 +3,8 @@
 :mod:`.parser` declares the arguments, :mod:`.commands` holds one function per
 command, :mod:`.output` writes what they produce and recognises the kind of a file
 named on the command line; the printers are in ``outputs/`` and file access in
-``files``. This module is the error boundary: every command runs inside one error boundary (:func:`main`):
-a problem becomes a diagnostic on standard error, ``FILE:LINE:COL: error: CODE …``,
+``files``. This module is the one error boundary every command runs inside
+(:func:`main`): a problem becomes a diagnostic on standard error, ``FILE:LINE:COL: error: CODE …``,
 never a traceback (``--debug`` shows one). Exit status: 0 success, 1 diagnostics or
 bad input, 2 usage, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 """
