@@ -25,7 +25,7 @@ from .errors import ReportError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .figures import GroupFigures, Summary, UnitPage
+    from .shapes import GroupFigures, Summary, UnitPage
 
 __all__ = ["CJK_FAMILIES", "Charts", "cjk_family"]
 
