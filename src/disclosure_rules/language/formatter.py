@@ -274,7 +274,9 @@ class _Printer:
         lines = r.lines
         if r.tags:
             self.blank()
-            self.emit(wrapped("tags", r.tags, self.depth), lines.get("tags"))
+            titles = dict(r.tag_titles)
+            tags = [f"{t} {quote(titles[t])}" if t in titles else t for t in r.tags]
+            self.emit(wrapped("tags", tags, self.depth), lines.get("tags"))
         if r.groups:
             joined = [" + ".join(group) for group in r.groups]
             groups = wrapped("groups", joined, self.depth) + cite(r.groups_cite)

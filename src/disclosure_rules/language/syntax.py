@@ -425,6 +425,7 @@ class Ruleset:
     param_blocks: tuple[When, ...] = ()  # `when reading … { param … }`
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
+    tag_titles: tuple[tuple[str, str], ...] = ()  # (tag, the title a report shows)
     tags_span: Span | None = attrs.field(default=None, eq=False)
     # the groups ranked, graded and held to quotas apart: each a tuple of tags
     groups: tuple[tuple[str, ...], ...] = ()

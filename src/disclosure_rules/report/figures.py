@@ -86,6 +86,7 @@ def summarise(results: Results, *, top: int | None = None) -> Summary:
         sections,
         units,
         graph.rounding,
+        tuple((name, graph.group_title(name)) for name in graph.group_names),
     )
 
 

@@ -219,6 +219,11 @@ class Summary:
     sections: tuple[SectionFigures, ...]
     units: tuple[UnitPage, ...]
     rounding: int
+    group_titles: tuple[tuple[str, str], ...] = ()  # (group name, its title)
+
+    def group_title(self, name: str) -> str:
+        """The title a reader sees for group ``name`` (its name when it has none)."""
+        return dict(self.group_titles).get(name, name)
 
     def section(self, section_id: str) -> SectionFigures:
         return next(s for s in self.sections if s.id == section_id)

@@ -514,6 +514,7 @@ def rulesets(draw: st.DrawFn, max_depth: int = 3) -> syntax.Ruleset:
         params=params,
         policy=policy,
         tags=tags,
+        tag_titles=tuple((t, f"{t}单位") for t in tags if draw(st.booleans())),
         components=components,
         children=children,
         grades=grades,

@@ -293,8 +293,12 @@ class Builder(RuleBuilder):
         rest, cite = self._split_cite(children)
         return self._header("total", meta, rest[0], cite)
 
+    def tag(self, meta: Any, children: list[Any]) -> tuple[str, str | None]:
+        name, *title = children
+        return self._name(name), unquote(title[0]) if title else None
+
     def tags_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
-        return self._header("tags", meta, children[0])
+        return self._header("tags", meta, tuple(children))
 
     def group(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
         return tuple(self._name(c) for c in children)
@@ -318,6 +322,7 @@ class Builder(RuleBuilder):
 
         policy_props, _, _ = self._props_and_rules(value("policy", []))
         tags = headers.get("tags")
+        declared_tags: tuple[tuple[str, str | None], ...] = tags.value if tags else ()  # type: ignore[assignment]
         groups = headers.get("groups")
         total = headers.get("total")
         source, source_files = value("source", (None, ()))
@@ -337,7 +342,8 @@ class Builder(RuleBuilder):
             readings=every(syntax.Reading),
             param_blocks=every(syntax.When),
             policy=policy_props,
-            tags=tags.value if tags else (),  # type: ignore[arg-type]
+            tags=tuple(name for name, _ in declared_tags),
+            tag_titles=tuple((name, title) for name, title in declared_tags if title),
             tags_span=tags.span if tags else None,
             groups=groups.value if groups else (),  # type: ignore[arg-type]
             groups_span=groups.span if groups else None,
