@@ -73,6 +73,14 @@ _CONSTANTS = (
 )
 # Every other keyword: headers, statements, rules, conditions.
 _KEYWORDS = (
+    "extends",
+    "set",
+    "drop",
+    "change",
+    "points",
+    "rules",
+    "add",
+    "to",
     "title",
     "issuer",
     "issued",
