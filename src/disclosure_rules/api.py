@@ -121,8 +121,10 @@ class Ruleset:
         return evaluate(self.graph, cohort, detail=detail, strict=strict, calendar=calendar)
 
     def describe(self) -> dict[str, Any]:
-        """The compiled ruleset as JSON-ready data (``describe --format json``)."""
-        return self.graph.to_dict()
+        """The compiled ruleset as JSON-ready data (``describe --format json``); an
+        overlay's also says where each node comes from."""
+        doc = self.graph.to_dict()
+        return doc if self.overlay is None else self.overlay.describe(doc)
 
 
 def _check_facts(source: object, argument: str) -> None:

@@ -37,6 +37,7 @@ from ...errors import (
     RulesetSyntaxError,
     Span,
     did_you_mean,
+    line_file,
 )
 from ...files import read_input
 from .. import syntax
@@ -61,8 +62,35 @@ class Overlay:
     # for each change that moves points: the ids above the node it moves, and its span
     moves: tuple[tuple[tuple[str, ...], Span], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "bases": list(self.bases)}
+    def origin(self, key: str, line: int) -> dict[str, Any]:
+        """Where a node (a parameter: ``param NAME``) comes from: the file and line that
+        declare it, and what the overlays did to it, oldest first."""
+        out: dict[str, Any] = {"file": line_file(line) or self.file, "line": int(line)}
+        changes = [n.to_dict() for n in self.notes.get(key, ()) if n.what != "dropped"]
+        if changes:
+            out["changes"] = changes
+        return out
+
+    def dropped(self) -> list[dict[str, Any]]:
+        """The base's nodes the overlays drop."""
+        return [
+            {"id": key, **note.to_dict()}
+            for key, notes in self.notes.items()
+            for note in notes
+            if note.what == "dropped"
+        ]
+
+    def describe(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """``describe`` JSON with the bases, each node's and parameter's origin, and the
+        nodes dropped."""
+        doc["ruleset"]["extends"] = list(self.bases)
+        for node in doc["nodes"]:
+            if node["kind"] != "ruleset":
+                node["origin"] = self.origin(node["id"], node["line"])
+        for param in doc["params"]:
+            param["origin"] = self.origin(f"param {param['name']}", param["line"])
+        doc["dropped"] = self.dropped()
+        return doc
 
 
 @attrs.frozen
