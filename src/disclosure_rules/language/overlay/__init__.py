@@ -171,6 +171,8 @@ def resolve(
     try:
         base = resolve(parse(data, name), read, _chain=chain)
     except RulesetSyntaxError as exc:
+        if exc.diagnostics[0].code.startswith("DR64"):  # said once, where the chain breaks
+            raise
         msg = f"the base {extends.base!r} ({name}) has errors; they follow"
         first = Diagnostic("DR641", msg, span=_head(extends))
         raise RulesetSyntaxError([first, *exc.diagnostics]) from None

@@ -401,7 +401,7 @@ class Builder(RuleBuilder):
         new = {key: value for key, value, _ in restated}
         props = [s for s in rest if not _is_restated(s)]
         stated = [(key, span) for key, _, span in restated]
-        stated += [(_prop_name(s), getattr(s, "span", self._sp(meta))) for s in props]
+        stated += [(_prop_name(s), s[2] if isinstance(s, tuple) else s.span) for s in props]
         node_props, _, _ = self._props_and_rules(props)
         return syntax.Change(
             "change",
@@ -454,14 +454,14 @@ def _leading_origin(
 
 
 def _is_restated(stmt: Any) -> bool:
-    return isinstance(stmt, tuple) and len(stmt) == 3 and stmt[0] in _RESTATED
+    return isinstance(stmt, tuple) and stmt[0] in _RESTATED
 
 
 def _prop_name(stmt: Any) -> str:
     """The name of the node statement a change block restates (as the overlay module
     and the formatter call it: a field of :class:`~disclosure_rules.language.syntax.NodeProps`)."""
     match stmt:
-        case (str() as key, str()):
+        case (str() as key, str(), Span()):
             return key  # owner, remark
         case syntax.AppliesTo():
             return "applies_to"
