@@ -279,3 +279,18 @@ def test_the_shipped_example_overlay_is_marked_an_example_and_every_change_assum
         for key in changed
         for note in ruleset.overlay.notes[key]
     )
+
+
+def test_the_language_server_shows_a_bases_problems_at_the_top_of_the_overlay():
+    pytest.importorskip("pygls")
+    from disclosure_rules.language.server import Analysis, hover_text
+
+    text = OVERLAY.replace("change hearing { points 3 }", "drop hearing\n  drop attendance")
+    analysis = Analysis.of(text, "county.dr")
+    [empty] = [d for d in analysis.diagnostics if d.code == "DR127"]  # pre_disclosure
+    assert empty.span is None and empty.message.startswith(f"{BASE_FILE}:")
+    added = Analysis.of(
+        OVERLAY.replace("}\n}\n", '}\n  add to team {\n    item local "本地" 1\n  }\n}\n'), "c.dr"
+    )
+    declaration = added.declaration_at(13, 10)  # on "local" (0-based)
+    assert declaration is not None and "本地" in hover_text(added, declaration)
