@@ -294,3 +294,17 @@ def test_the_language_server_shows_a_bases_problems_at_the_top_of_the_overlay():
     )
     declaration = added.declaration_at(13, 10)  # on "local" (0-based)
     assert declaration is not None and "本地" in hover_text(added, declaration)
+
+
+def test_the_compact_layout_names_the_base_file_and_reads_back_as_the_full_one(tmp_path):
+    results = dr.load(write(tmp_path, "county.dr", OVERLAY)).evaluate(cohort())
+    compact = json.loads(results.to_json(audit="compact"))
+    rules = compact["rules"]
+    assert rules["hearing.base.awarded"]["file"] == BASE_FILE
+    assert "file" not in rules["columns.deduct.deduct_per"]
+    assert [n.get("file") for n in compact["nodes"] if n["id"] in ("county", "hearing")] == [
+        None,
+        BASE_FILE,
+    ]
+    path = write(tmp_path, "results.json", results.to_json(audit="compact"))
+    assert main(["verify", str(path), "--ruleset", str(tmp_path / "county.dr")]) in (0, None)

@@ -73,7 +73,6 @@ _CONSTANTS = (
 )
 # Every other keyword: headers, statements, rules, conditions.
 _KEYWORDS = (
-    "extends",
     "set",
     "drop",
     "change",
@@ -158,6 +157,7 @@ class RulesetLexer(RegexLexer):
             (r"-?[0-9]+" + _END_OF_WORD, Number.Integer),
             # The name after a declaring keyword is what the declaration defines.
             (r"ruleset" + _END_OF_WORD, Keyword.Declaration, "ruleset_id"),
+            (r"extends" + _END_OF_WORD, Keyword, "ruleset_id"),  # an overlay's base
             (
                 words(("component", "section", "item", "bonus"), suffix=_END_OF_WORD),
                 Keyword.Declaration,

@@ -18,7 +18,7 @@ new sum); a component's points and the ruleset's ``total`` are not, so a change 
 leaves them unbalanced is the checker's DR103, which :func:`relocate` turns into DR183
 at the overlay's changes.
 
-Codes: DR180–DR185 for the changes themselves, DR640–DR644 for finding the base.
+Codes: DR180–DR184 for the changes themselves, DR640–DR643 for finding the base.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Applying an overlay's changes to its base's syntax tree (see :mod:`.`, the package).
+"""Applying an overlay's changes to its base's syntax tree (what an overlay is: the package).
 
 :class:`Apply` sorts the changes out (each naming a node the base has, once), then
 rebuilds the base's tree with them: nodes dropped, blocks changed, nodes and rules
