@@ -40,6 +40,7 @@ __all__ = [
     "display_width",
     "expect_argument",
     "line_file",
+    "line_text",
 ]
 
 
@@ -79,6 +80,12 @@ class FileLine(int):
 def line_file(line: int | None) -> str | None:
     """The file a line names, when it is a :class:`FileLine` (else None: the ruleset's own)."""
     return line.file if isinstance(line, FileLine) else None
+
+
+def line_text(line: int) -> str:
+    """``line N``, with ``of FILE`` when it is a line of a base an overlay extends."""
+    file = line_file(line)
+    return f"line {line}" if file is None else f"line {line} of {file}"
 
 
 class Severity(enum.Enum):

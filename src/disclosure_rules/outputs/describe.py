@@ -6,6 +6,7 @@ from typing import Any
 
 from ..api import Ruleset
 from ..decimals import text as exact
+from ..errors import line_text
 from .text import printable
 
 __all__ = ["describe_text", "origin_text", "param_value", "reading_lines"]
@@ -87,12 +88,11 @@ def describe_text(ruleset: Ruleset) -> str:
             out.append(f"{indent}  score range ASSUMED: {n.direct_assumption}")
         for clause in n.clauses:
             if clause.assumption:
-                out.append(
-                    f"{indent}  {clause.type} (line {clause.line}) ASSUMED: {clause.assumption}"
-                )
+                where = line_text(clause.line)
+                out.append(f"{indent}  {clause.type} ({where}) ASSUMED: {clause.assumption}")
         for a in n.absent:  # what an absent fact means, declared here (the root: the policy)
             cite = f", cite “{a.cite}”" if a.cite else ""
-            out.append(f"{indent}  {a} (line {a.line}{cite})")
+            out.append(f"{indent}  {a} ({line_text(a.line)}{cite})")
     for conv in g.conversions:
         mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
         out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
