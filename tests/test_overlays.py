@@ -308,3 +308,29 @@ def test_the_compact_layout_names_the_base_file_and_reads_back_as_the_full_one(t
     ]
     path = write(tmp_path, "results.json", results.to_json(audit="compact"))
     assert main(["verify", str(path), "--ruleset", str(tmp_path / "county.dr")]) in (0, None)
+
+
+def test_set_moves_a_parameter_and_grades_replace_the_bases(tmp_path):
+    text = (
+        "ruleset strict extends changzhou-2020 {\n"
+        "\n"
+        '  set g_excellent = 95 assumed "本地优秀线为95分"\n'
+        "\n"
+        "  grades {\n"
+        "    优秀 >= g_excellent\n"
+        "    else 其他\n"
+        "  }\n"
+        "}\n"
+    )
+    strict = dr.load(write(tmp_path, "strict.dr", text))
+    base = dr.load("changzhou-2020")
+    params = {p["name"]: p for p in strict.describe()["params"]}
+    assert params["g_excellent"]["value"] == "95" and params["g_excellent"]["assumed"]
+    assert params["g_excellent"]["origin"]["changes"][0]["change"] == "set"
+    facts = EXAMPLES / "changzhou-2020.facts.json"
+    graded = {u.id: (u.total, u.grade) for u in strict.evaluate(facts).ranking()}
+    for unit in base.evaluate(facts).ranking():
+        total, grade = graded[unit.id]
+        assert total == unit.total
+        assert grade == ("优秀" if total >= 95 else "其他")
+    assert format_text(text) == text
