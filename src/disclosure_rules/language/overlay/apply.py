@@ -266,29 +266,21 @@ class Apply:
                     components += (new,)
                 else:
                     children += (new,)
-        stated = overlay.lines
+        headers = {
+            name: getattr(overlay, name)
+            for key in overlay.lines
+            if key != "policy"
+            for name in _header_fields(key)
+        }
         return attrs.evolve(
             base,
             id=overlay.id,
             span=overlay.span,
             text=overlay.text,
             lines=dict(overlay.lines),
-            title=overlay.title if "title" in stated else base.title,
-            issuer=overlay.issuer if "issuer" in stated else base.issuer,
-            issued=overlay.issued if "issued" in stated else base.issued,
-            year=overlay.year if "year" in stated else base.year,
-            source=overlay.source if "source" in stated else base.source,
-            source_files=overlay.source_files if "source" in stated else base.source_files,
-            rounding=overlay.rounding if "rounding" in stated else base.rounding,
-            total=overlay.total if "total" in stated else base.total,
-            total_cite=overlay.total_cite if "total" in stated else base.total_cite,
+            **headers,
             params=self.params(),
             policy=_merge_props(base.policy, overlay.policy, _stated_props(overlay.policy)),
-            tags=overlay.tags if "tags" in stated else base.tags,
-            tags_span=overlay.tags_span if "tags" in stated else base.tags_span,
-            groups=overlay.groups if "groups" in stated else base.groups,
-            groups_span=overlay.groups_span if "groups" in stated else base.groups_span,
-            groups_cite=overlay.groups_cite if "groups" in stated else base.groups_cite,
             components=components,
             children=children,
             grades=overlay.grades or base.grades,
@@ -402,6 +394,14 @@ class Apply:
         updates["props"] = _merge_props(node.props, change.props, stated)
         self.note(node.id, ", ".join(dict.fromkeys(change.stated)) or "origin", change)
         return attrs.evolve(node, **updates)
+
+
+def _header_fields(key: str) -> tuple[str, ...]:
+    """The fields of a ruleset a header the overlay states replaces: ``total`` its value
+    and cite, ``tags`` the tags and their span (and whatever else a tag carries) …"""
+    stems = (f"{key}_", f"{key.removesuffix('s')}_")
+    fields = attrs.fields(syntax.Ruleset)
+    return tuple(f.name for f in fields if f.name == key or f.name.startswith(stems))
 
 
 def _stated_props(props: syntax.NodeProps) -> set[str]:
