@@ -165,6 +165,7 @@ def test_sections_above_a_moved_node_are_recomputed_and_described_with_their_ori
         ('add to team {\n    item hearing "again" 1\n  }', "DR182", 4),
         ("change hearing { weight 10% }", "DR184", 3),
         ("change hearing { points 3 }", "DR183", 3),
+        ("change work { weight 80% }", "DR183", 3),
     ],
 )
 def test_a_wrong_change_is_an_error_at_the_overlays_line(tmp_path, change, code, line):

@@ -42,7 +42,7 @@ from ...errors import (
 from ...files import read_input
 from .. import syntax
 from ..parser import MAX_BYTES, parse
-from .apply import Apply, Note, respan, walk
+from .apply import WEIGHTS, Apply, Note, respan, walk
 
 __all__ = ["MAX_CHAIN", "Note", "Overlay", "Resolved", "read_base", "relocate", "resolve"]
 
@@ -200,30 +200,35 @@ def resolve(
 def relocate(
     diagnostics: Iterable[Diagnostic], ruleset: syntax.Ruleset, overlay: Overlay | None
 ) -> list[Diagnostic]:
-    """The checker's DR103 on a base's points, when the overlay's changes moved them, as
-    DR183 at the first such change; the rest as they are."""
+    """The checker's DR103 on a base's points and DR105 on its weights, when the
+    overlay's changes moved them, as DR183 at the first such change; the rest as they are."""
     if overlay is None:
         return list(diagnostics)
     sums = _sum_spans(ruleset)
     out = []
     for d in diagnostics:
-        owner = sums.get(d.span) if d.code == "DR103" and d.span is not None else None
-        if owner is None or d.span is None or d.span.file == overlay.file:
+        if d.span is None or d.span.file == overlay.file or d.code not in _SUMS:
             out.append(d)
             continue
+        owner = WEIGHTS if d.code == "DR105" else sums.get(d.span)
         causes = [span for above, span in overlay.moves if owner == "" or owner in above]
-        if not causes:
+        if owner is None or not causes:
             out.append(d)
             continue
         msg = f"after the overlay's changes, {d.message} ({d.span.file} line {d.span.line})"
-        hint = (
-            "move points between nodes so the parts still add up, or state the new points "
-            "with change ID { points N }"
+        relocated = attrs.evolve(
+            d, code="DR183", message=msg, span=causes[0], hint=_SUMS[d.code], source_line=None
         )
-        out.append(
-            attrs.evolve(d, code="DR183", message=msg, span=causes[0], hint=hint, source_line=None)
-        )
+        out.append(relocated)
     return out
+
+
+_SUMS = {
+    "DR103": "move points between nodes so the parts still add up, or state the new points "
+    "with change ID { points N }",
+    "DR105": "change the other components' weights too, so that they add up to 100%",
+}
+"""The checker's codes for sums that do not add up, and what to do in an overlay."""
 
 
 def _sum_spans(ruleset: syntax.Ruleset) -> dict[Span, str]:

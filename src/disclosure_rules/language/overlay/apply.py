@@ -17,7 +17,11 @@ import attrs
 from ...errors import Diagnostic, FileLine, Span, did_you_mean
 from .. import syntax
 
-__all__ = ["Apply", "Note", "respan", "walk"]
+__all__ = ["WEIGHTS", "Apply", "Note", "respan", "walk"]
+
+WEIGHTS = "component weights"
+"""Where a change that moves a component's weight is noted among the moves (no id has a
+space, so this is no node's)."""
 
 _SINGLE = frozenset(
     {"points", "weight", "title", "rules", "owner", "applies_to", "not_applicable"}
@@ -264,6 +268,7 @@ class Apply:
                 new = self.origin_of(new, change)
                 if isinstance(new, syntax.Component):
                     components += (new,)
+                    self.moves.append(((WEIGHTS,), change.span))
                 else:
                     children += (new,)
         headers = {
@@ -308,6 +313,7 @@ class Apply:
     def component(self, comp: syntax.Component) -> syntax.Component | None:
         if comp.id in self.dropped:
             self.note(comp.id, "dropped", self.dropped[comp.id])
+            self.moves.append(((WEIGHTS,), self.dropped[comp.id].span))
             return None
         kids = self.nodes(comp.children, (comp.id,), comp.id)
         new = attrs.evolve(comp, children=kids)
@@ -316,6 +322,7 @@ class Apply:
             new = self.apply_change(new, change, (comp.id,))
             if change.weight is not None:
                 new = attrs.evolve(new, weight=change.weight)
+                self.moves.append(((WEIGHTS,), change.span))
         return new
 
     def nodes(
@@ -374,7 +381,7 @@ class Apply:
         if before is None or after is None or before == after:
             return new
         points = attrs.evolve(old.points, value=old.points.value + after - before)
-        cause = next(span for above, span in self.moves if new.id in above)
+        cause = next((span for above, span in self.moves if new.id in above), self.overlay.span)
         self.notes.setdefault(new.id, []).append(Note("points recomputed", cause))
         return attrs.evolve(new, points=points)
 
