@@ -17,6 +17,7 @@ from typing import Any
 
 from ..decimals import round_half_up
 from ..decimals import text as exact
+from ..errors import line_text
 from ..evaluation.audit import Entry
 from ..evaluation.engine import Results, UnitResult
 from ..evaluation.results import NodeResult
@@ -235,7 +236,7 @@ def _reason(e: Entry) -> str:
     if e.note:
         parts.append(e.note)
     if e.line is not None:
-        parts.append(f"line {e.line}")
+        parts.append(line_text(e.line))
     text = "; ".join(parts)
     return text + (f"「{e.cite}」" if e.cite else "")
 
