@@ -18,7 +18,8 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from . import report
-    from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
+    from .alternatives.compare import Comparison
+    from .api import CatalogEntry, Ruleset, catalog, check, check_text, compare, compile, load
     from .errors import (
         CalendarError,
         CheckError,
@@ -38,7 +39,10 @@ if TYPE_CHECKING:
 # (`disclosure-rules --version`) does not pay for the parser, the engine and the
 # calendar it does not use.
 _MODULES = {
-    **dict.fromkeys(("CatalogEntry", "Ruleset", "check", "check_text", "compile", "load"), "api"),
+    **dict.fromkeys(
+        ("CatalogEntry", "Ruleset", "check", "check_text", "compare", "compile", "load"), "api"
+    ),
+    "Comparison": "alternatives.compare",
     **dict.fromkeys(
         (
             "CalendarError",
@@ -104,6 +108,7 @@ __all__ = [
     "CatalogEntry",
     "CheckError",
     "Cohort",
+    "Comparison",
     "Diagnostic",
     "DisclosureRulesError",
     "EvaluationError",
@@ -118,6 +123,7 @@ __all__ = [
     "catalog",
     "check",
     "check_text",
+    "compare",
     "compile",
     "load",
     "reconcile",

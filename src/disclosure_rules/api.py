@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -44,12 +44,16 @@ from .language.symbols import ReadingValue
 from .model.graph import EvaluationGraph, compile_ruleset
 from .workdays import Calendar
 
+if TYPE_CHECKING:
+    from .alternatives.compare import Comparison
+
 __all__ = [
     "CatalogEntry",
     "Ruleset",
     "catalog",
     "check",
     "check_text",
+    "compare",
     "compile",
     "load",
     "parse_param_value",
@@ -385,3 +389,40 @@ def catalog() -> list[CatalogEntry]:
             )
         )
     return entries
+
+
+def _ruleset(value: object, argument: str) -> Ruleset:
+    """A compiled ruleset, or one loaded by shipped id or path (its defaults in force)."""
+    expect_argument(
+        value, (Ruleset, str, os.PathLike), argument, "a Ruleset, a shipped ruleset id or a path"
+    )
+    return value if isinstance(value, Ruleset) else load(value)  # type: ignore[arg-type]
+
+
+def compare(
+    a: Ruleset | str | os.PathLike[str],
+    b: Ruleset | str | os.PathLike[str],
+    facts: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    strict: bool = False,
+    calendar: Calendar | str | os.PathLike[str] | None = None,
+) -> Comparison:
+    """Score one cohort under two rulesets and compare it unit by unit (docs/compare.md).
+
+    ``a`` and ``b``: compiled rulesets (load one ruleset twice, with other ``readings``
+    or ``params``, to compare two readings of it), or shipped ids or paths. Facts for an
+    item or a field only one side reads are set aside on the other with a warning.
+    """
+    from .alternatives.compare import compare_results
+
+    first, second = _ruleset(a, "a"), _ruleset(b, "b")
+    _check_facts(facts, "facts")
+    if isinstance(facts, Cohort):
+        raise TypeError("facts: a path to a facts file or a facts document (each side reads it)")
+    expect_argument(strict, bool, "strict", "True or False")
+    expect_argument(
+        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if calendar is not None and not isinstance(calendar, Calendar):
+        calendar = Calendar.from_file(calendar)
+    return compare_results(first.graph, second.graph, facts, strict=strict, calendar=calendar)
