@@ -19,7 +19,18 @@ from .version import __version__
 if TYPE_CHECKING:
     from . import report
     from .alternatives.compare import Comparison
-    from .api import CatalogEntry, Ruleset, catalog, check, check_text, compare, compile, load
+    from .alternatives.sensitivity import Sensitivity
+    from .api import (
+        CatalogEntry,
+        Ruleset,
+        catalog,
+        check,
+        check_text,
+        compare,
+        compile,
+        load,
+        sensitivity,
+    )
     from .errors import (
         CalendarError,
         CheckError,
@@ -40,9 +51,20 @@ if TYPE_CHECKING:
 # calendar it does not use.
 _MODULES = {
     **dict.fromkeys(
-        ("CatalogEntry", "Ruleset", "check", "check_text", "compare", "compile", "load"), "api"
+        (
+            "CatalogEntry",
+            "Ruleset",
+            "check",
+            "check_text",
+            "compare",
+            "compile",
+            "load",
+            "sensitivity",
+        ),
+        "api",
     ),
     "Comparison": "alternatives.compare",
+    "Sensitivity": "alternatives.sensitivity",
     **dict.fromkeys(
         (
             "CalendarError",
@@ -118,6 +140,7 @@ __all__ = [
     "Ruleset",
     "RulesetNotFoundError",
     "RulesetSyntaxError",
+    "Sensitivity",
     "UnitResult",
     "__version__",
     "catalog",
@@ -128,4 +151,5 @@ __all__ = [
     "load",
     "reconcile",
     "report",
+    "sensitivity",
 ]

@@ -46,6 +46,7 @@ from .workdays import Calendar
 
 if TYPE_CHECKING:
     from .alternatives.compare import Comparison
+    from .alternatives.sensitivity import Sensitivity
 
 __all__ = [
     "CatalogEntry",
@@ -57,6 +58,7 @@ __all__ = [
     "compile",
     "load",
     "parse_param_value",
+    "sensitivity",
 ]
 
 ParamValues = Mapping[str, Decimal | int | str]
@@ -426,3 +428,44 @@ def compare(
     if calendar is not None and not isinstance(calendar, Calendar):
         calendar = Calendar.from_file(calendar)
     return compare_results(first.graph, second.graph, facts, strict=strict, calendar=calendar)
+
+
+def sensitivity(
+    ruleset: Ruleset | str | os.PathLike[str],
+    facts: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    weights: Decimal | str | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+    calendar: Calendar | str | os.PathLike[str] | None = None,
+) -> Sensitivity:
+    """How far each unit's rank and grade depend on the choices the ruleset leaves open:
+    assumed parameters over their declared ranges, readings, and (``weights="10%"``)
+    each component's weight ± that share (docs/sensitivity.md). The ruleset as loaded
+    (its ``params`` and ``readings``) is the base; a space of more than
+    :data:`~disclosure_rules.alternatives.sensitivity.EXHAUSTIVE_LIMIT` combinations is
+    sampled: ``samples`` runs of a Latin hypercube drawn with ``seed``."""
+    from .alternatives.sensitivity import sensitivity as run
+
+    chosen = _ruleset(ruleset, "ruleset")
+    _check_facts(facts, "facts")
+    if isinstance(facts, Cohort):
+        raise TypeError("facts: a path to a facts file or a facts document")
+    expect_argument(weights, (Decimal, str, type(None)), "weights", "a share such as '10%'")
+    expect_argument(samples, int, "samples", "a number of runs (int)")
+    expect_argument(seed, int, "seed", "an int")
+    expect_argument(
+        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if calendar is not None and not isinstance(calendar, Calendar):
+        calendar = Calendar.from_file(calendar)
+    share = None if weights is None else parse_param_value("weights", weights)
+    return run(
+        chosen.syntax,
+        chosen.graph,
+        facts,
+        weights=share,
+        samples=samples,
+        seed=seed,
+        calendar=calendar,
+    )

@@ -296,6 +296,33 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .. import api
+    from ..outputs.sensitivity import sensitivity_table
+
+    _expect_kinds(args.ruleset, args.facts)
+    if args.samples < 1:
+        raise _UsageError(f"--samples takes a number of runs of at least 1, got {args.samples}")
+    inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
+    if args.output is not None:
+        check_output(args.output, inputs=[i for i in inputs if i])
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
+    result = api.sensitivity(
+        ruleset,
+        args.facts,
+        weights=args.weights,
+        samples=args.samples,
+        seed=args.seed,
+        calendar=_calendar(args),
+    )
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = sensitivity_table(result)
+    _emit(text, args.output, inputs)
+    return 0
+
+
 _ADVICE_BYTES = 1 << 20  # an office's recommendations: a few pages of text
 
 

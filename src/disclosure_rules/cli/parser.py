@@ -19,6 +19,7 @@ from .commands import (
     _cmd_lsp,
     _cmd_report,
     _cmd_score,
+    _cmd_sensitivity,
     _cmd_test,
     _cmd_verify,
 )
@@ -130,6 +131,33 @@ def _parser() -> argparse.ArgumentParser:
         )
     _calendar_option(cp)
     cp.set_defaults(run=_cmd_compare)
+
+    sv = command(
+        "sensitivity",
+        "each unit's rank interval over the choices a ruleset leaves open (assumed "
+        "parameters over their ranges, readings, weights)",
+    )
+    sv.add_argument("ruleset", metavar="RULESET")
+    sv.add_argument("facts", metavar="FACTS", help="facts file (.json or .csv)")
+    sv.add_argument("--format", choices=("table", "json"), default="table")
+    sv.add_argument("-o", "--output", metavar="FILE")
+    sv.add_argument(
+        "--weights",
+        metavar="SHARE",
+        help="also perturb each component's weight by ± this share, e.g. 10%%",
+    )
+    sv.add_argument(
+        "--samples",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="runs sampled when the space is too large to score whole (default 1000)",
+    )
+    sv.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
+    _param_option(sv)
+    _reading_option(sv)
+    _calendar_option(sv)
+    sv.set_defaults(run=_cmd_sensitivity)
 
     rp = command("report", "the assessment report: overview, results, findings, unit pages")
     rp.add_argument("ruleset", metavar="RULESET")
