@@ -172,6 +172,15 @@ def test_facts_for_an_item_only_one_ruleset_has_are_warnings_not_errors():
         "u2": (60, 100),
     }
     assert [(u.id, u.move) for u in comparison] == [("u2", 1), ("u1", -1)]
+    # the root is "ruleset" on both sides; a node on one side only brings its rules
+    u1 = next(u for u in comparison if u.id == "u1")
+    assert [(r.rule, r.a, r.b) for r in u1.rules] == [
+        ("ruleset.child.dropped", 50, None),
+        ("dropped.base.awarded", 50, None),
+        ("ruleset.child.added", None, 48),
+        ("added.base.full", None, 50),
+        ("added.deduct.deduct_per", None, -2),
+    ]
 
 
 def test_facts_for_an_item_neither_ruleset_has_are_still_an_error():

@@ -11,7 +11,8 @@ move (places gained under B: rank under A − rank under B; ranks are within a u
 group when the ruleset ranks in groups), and the rules that account for the change:
 the rules (named by :func:`~.rule_ids.rule_namer`) whose audit deltas differ, with
 the delta under each side. A child's contribution to its parent is listed only where
-its weight (factor) differs; otherwise it only passes on what its own rules did.
+its weight (factor) differs or the child is on one side only; otherwise it only passes
+on what its own rules did.
 Units come sorted by the largest move: absolute rank move, then absolute total change.
 """
 
@@ -216,11 +217,10 @@ def _deltas(unit: UnitResult) -> dict[str, tuple[Decimal, tuple[Decimal | None, 
     for node in unit.nodes():
         index = graph.by_id[node.id]
         for entry in node.entries:
+            key = name(index, entry)
             if entry.kind == "child":
-                key = f"{node.id}.child.{entry.child}"
                 out[key] = (entry.delta, (entry.factor, entry.divisor))
                 continue
-            key = name(index, entry)
             before = out.get(key, (ZERO, None))[0]
             out[key] = (ARITHMETIC.add(before, entry.delta), None)
     return out
