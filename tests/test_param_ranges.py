@@ -45,3 +45,11 @@ def test_every_assumed_parameter_of_changzhou_declares_a_range():
     params = dr.load("changzhou-2020").graph.params
     assert len(params) == 16
     assert [p.name for p in params if p.assumed and p.range is None] == []
+
+
+def test_the_editors_hover_on_a_parameter_shows_its_range():
+    from disclosure_rules.language.server import Analysis, hover_text
+
+    analysis = Analysis.of(TEXT, "t.dr")
+    text = hover_text(analysis, analysis.params["w"])
+    assert text.startswith("**param** `w` = 30%, range 20%..40% *(assumed")

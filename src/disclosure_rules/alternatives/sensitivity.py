@@ -244,53 +244,65 @@ def sensitivity(
     if samples < 1:
         msg = f"samples: at least 1, got {samples}"
         raise SensitivityError(Diagnostic("DR732", msg, file=graph.file))
+    plan = _Plan.of(choices, samples, seed)
     scorer = _Scorer(parsed, graph, facts, calendar)
-    base = {c: c.base for c in choices}
-    runs: list[dict[Choice, Any]] = [base]
-    alone: list[tuple[Choice, dict[Choice, Any]]] = [
-        (c, {**base, c: level}) for c in choices for level in c.levels if level != c.base
-    ]
-    runs += [values for _, values in alone]
-    space = 1
-    for c in choices:
-        space *= len(c.levels)
-    if space <= EXHAUSTIVE_LIMIT:
-        design, used_seed = "exhaustive", None
-        runs += [dict(zip(choices, combo, strict=True)) for combo in _product(choices)]
-    else:
-        design, used_seed = "latin_hypercube", seed
-        runs += _hypercube(choices, samples, seed)
-    standings = [scorer.standings(values) for values in runs]
-    by_choice: dict[Choice, list[int]] = {c: [0] for c in choices}  # run 0: the base
-    for i, (c, _) in enumerate(alone, start=1):
-        by_choice[c].append(i)
-    units = []
-    for u, (uid, group, rank, grade) in enumerate(standings[0]):
-        ranks = [s[u][2] for s in standings]
-        grades = Counter(s[u][3] for s in standings)
-        drivers = []
-        for c in choices:
-            moved = [standings[i][u][2] for i in by_choice[c]]
-            graded = tuple(dict.fromkeys(standings[i][u][3] for i in by_choice[c]))
-            if max(moved) != min(moved) or len(graded) > 1:
-                drivers.append(Driver(c, min(moved), max(moved), graded))
-        # the widest rank interval first, then a grade that changes (stable: choice order)
-        drivers.sort(key=lambda d: (d.best - d.worst, -len(d.grades)))
-        units.append(
-            UnitSpread(
-                uid,
-                group,
-                rank,
-                grade,
-                min(ranks),
-                max(ranks),
-                sum(n for g, n in grades.items() if g != grade),
-                dict(grades),
-                tuple(drivers),
-            )
-        )
+    standings = [scorer.standings(values) for values in plan.runs]
+    units = tuple(_spread(u, standings, plan) for u in range(len(standings[0])))
     return Sensitivity(
-        graph, scorer.cohort.hash, choices, design, len(runs), used_seed, tuple(units)
+        graph, scorer.cohort.hash, choices, plan.design, len(plan.runs), plan.seed, units
+    )
+
+
+Standing = tuple[str, str | None, int, str | None]  # unit, group, rank, grade
+
+
+@attrs.frozen
+class _Plan:
+    """The runs, in order: the base, each choice alone, then the joint space."""
+
+    choices: tuple[Choice, ...]
+    runs: list[dict[Choice, Any]]
+    alone: dict[Choice, list[int]]  # per choice: the runs varying it alone, the base first
+    design: str
+    seed: int | None
+
+    @classmethod
+    def of(cls, choices: tuple[Choice, ...], samples: int, seed: int) -> _Plan:
+        base = {c: c.base for c in choices}
+        runs: list[dict[Choice, Any]] = [base]
+        alone: dict[Choice, list[int]] = {c: [0] for c in choices}
+        for c in choices:
+            for level in c.levels:
+                if level != c.base:
+                    alone[c].append(len(runs))
+                    runs.append({**base, c: level})
+        space = 1
+        for c in choices:
+            space *= len(c.levels)
+        if space <= EXHAUSTIVE_LIMIT:
+            combos = itertools.product(*(c.levels for c in choices))
+            runs += [dict(zip(choices, combo, strict=True)) for combo in combos]
+            return cls(choices, runs, alone, "exhaustive", None)
+        runs += _hypercube(choices, samples, seed)
+        return cls(choices, runs, alone, "latin_hypercube", seed)
+
+
+def _spread(u: int, standings: Sequence[Sequence[Standing]], plan: _Plan) -> UnitSpread:
+    """Unit ``u`` over every run: its interval, grades, and what moves it alone."""
+    uid, group, rank, grade = standings[0][u]
+    ranks = [s[u][2] for s in standings]
+    grades = Counter(s[u][3] for s in standings)
+    drivers = []
+    for c in plan.choices:
+        moved = [standings[i][u][2] for i in plan.alone[c]]
+        graded = tuple(dict.fromkeys(standings[i][u][3] for i in plan.alone[c]))
+        if max(moved) != min(moved) or len(graded) > 1:
+            drivers.append(Driver(c, min(moved), max(moved), graded))
+    # the widest rank interval first, then a grade that changes (stable: choice order)
+    drivers.sort(key=lambda d: (d.best - d.worst, -len(d.grades)))
+    changed = sum(n for g, n in grades.items() if g != grade)
+    return UnitSpread(
+        uid, group, rank, grade, min(ranks), max(ranks), changed, dict(grades), tuple(drivers)
     )
 
 
@@ -317,10 +329,6 @@ def _choices(
     return tuple(out)
 
 
-def _product(choices: Sequence[Choice]) -> Iterator[tuple[Any, ...]]:
-    return itertools.product(*(c.levels for c in choices))
-
-
 def _hypercube(choices: Sequence[Choice], samples: int, seed: int) -> list[dict[Choice, Any]]:
     """``samples`` points of a Latin hypercube over the choices, reproducible by ``seed``."""
     rng = random.Random(seed)
@@ -336,9 +344,6 @@ def _hypercube(choices: Sequence[Choice], samples: int, seed: int) -> list[dict[
             ]
         )
     return [{c: columns[j][i] for j, c in enumerate(choices)} for i in range(samples)]
-
-
-Standing = tuple[str, str | None, int, str | None]  # unit, group, rank, grade
 
 
 class _Scorer:
