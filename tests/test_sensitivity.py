@@ -150,6 +150,7 @@ def test_the_command_writes_json_the_schema_describes(capsys):
     assert code == 0
     kinds = [(c["kind"], c["name"]) for c in document["choices"]]
     assert kinds == [
+        ("param", "reposted_deduction"),
         ("reading", "floor_scope"),
         ("reading", "na_average"),
         ("reading", "on_time"),
