@@ -28,7 +28,7 @@ import attrs
 from ..decimals import ARITHMETIC, ZERO, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, DisclosureRulesError, Severity
-from ..evaluation.engine import Results, UnitResult
+from ..evaluation.engine import Results, UnitResult, evaluate
 from ..facts import Cohort, load_facts
 from ..model.graph import EvaluationGraph
 from ..workdays import Calendar
@@ -132,14 +132,13 @@ def compare_results(
     calendar: Calendar | None = None,
 ) -> Comparison:
     """Score ``facts`` under ``a`` and ``b`` and compare them unit by unit."""
-    from ..evaluation.engine import evaluate
-
     cohort_a = _cohort(facts, a, b)
     cohort_b = _cohort(facts, b, a)
     results_a = evaluate(a, cohort_a, strict=strict, calendar=calendar)
     results_b = evaluate(b, cohort_b, strict=strict, calendar=calendar)
+    deltas_a, deltas_b = _Deltas(a), _Deltas(b)
     changes = [
-        UnitChange(ua, ub, _rule_changes(ua, ub))
+        UnitChange(ua, ub, _rule_changes(deltas_a(ua), deltas_b(ub)))
         for ua, ub in zip(results_a.units, results_b.units, strict=True)
     ]
     order = {u.id: i for i, u in enumerate(changes)}
@@ -208,28 +207,35 @@ def _sided(warnings: list[Diagnostic], side: str) -> Iterator[Diagnostic]:
 # ---------------------------------------------------------------- rules
 
 
-def _deltas(unit: UnitResult) -> dict[str, tuple[Decimal, tuple[Decimal | None, ...] | None]]:
-    """Each rule's delta on ``unit`` (summed over its entries), and for a child's
-    contribution the weight it was made with."""
-    graph = unit._ledger.graph
-    name = rule_namer(graph)
-    out: dict[str, tuple[Decimal, tuple[Decimal | None, ...] | None]] = {}
-    for node in unit.nodes():
-        index = graph.by_id[node.id]
-        for entry in node.entries:
-            key = name(index, entry)
-            if entry.kind == "child":
-                out[key] = (entry.delta, (entry.factor, entry.divisor))
-                continue
-            before = out.get(key, (ZERO, None))[0]
-            out[key] = (ARITHMETIC.add(before, entry.delta), None)
-    return out
+Deltas = dict[str, tuple[Decimal, tuple[Decimal | None, ...] | None]]
 
 
-def _rule_changes(a: UnitResult, b: UnitResult) -> tuple[RuleChange, ...]:
+class _Deltas:
+    """Each rule's delta on a unit of one ruleset (summed over its entries), and for a
+    child's contribution the weight it was made with."""
+
+    def __init__(self, graph: EvaluationGraph) -> None:
+        self.graph = graph
+        self.name = rule_namer(graph)
+
+    def __call__(self, unit: UnitResult) -> Deltas:
+        out: Deltas = {}
+        for node in unit.nodes():
+            index = self.graph.by_id[node.id]
+            for entry in node.entries:
+                key = self.name(index, entry)
+                if entry.kind == "child":
+                    out[key] = (entry.delta, (entry.factor, entry.divisor))
+                    continue
+                before = out.get(key, (ZERO, None))[0]
+                out[key] = (ARITHMETIC.add(before, entry.delta), None)
+        return out
+
+
+def _rule_changes(in_a: Deltas, in_b: Deltas) -> tuple[RuleChange, ...]:
     """The rules whose deltas differ between the two sides (a child's contribution only
-    where its weight differs), in the order the rules come in A, then B."""
-    in_a, in_b = _deltas(a), _deltas(b)
+    where its weight differs or it is on one side only), in the order the rules come
+    in A, then B."""
     changes = []
     for key in dict.fromkeys([*in_a, *in_b]):
         da, db = in_a.get(key), in_b.get(key)
