@@ -175,3 +175,24 @@ def test_the_installed_command_runs_changzhou_within_a_minute(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[1].startswith("varied: 16 parameter(s) over their declared ranges")
     assert len([line for line in lines if "–" in line]) == 13  # a rank interval per unit
+
+
+def test_a_weight_share_outside_0_and_100_percent_is_an_error():
+    with pytest.raises(dr.DisclosureRulesError) as exc:
+        dr.sensitivity(dr.compile(SPREAD), FACTS, weights="100%")
+    assert exc.value.diagnostics[0].code == "DR731"
+
+
+def test_no_samples_is_an_error():
+    with pytest.raises(dr.DisclosureRulesError) as exc:
+        dr.sensitivity(dr.compile(SPREAD), FACTS, samples=0)
+    assert exc.value.diagnostics[0].code == "DR732"
+
+
+def test_ranges_that_put_the_grades_out_of_order_stop_the_run_naming_the_values():
+    text = SPREAD.replace(
+        "  param w_two", '  param cut = 60 assumed "分数线未载明" range 40..60\n  param w_two'
+    ).replace("优 >= 60", "优 >= cut\n    良 >= 50")
+    with pytest.raises(dr.DisclosureRulesError, match="cut=40") as exc:
+        dr.sensitivity(dr.compile(text), FACTS)
+    assert exc.value.diagnostics[0].code == "DR733"
