@@ -163,7 +163,7 @@ def same_sides(a: EvaluationGraph, b: EvaluationGraph) -> None:
     if a.ruleset_hash == b.ruleset_hash and _label(a, b) == a.id and _label(b, a) == b.id:
         msg = f"both sides are {a.id} under the same readings and parameters: nothing to compare"
         hint = "give the sides different readings or parameters (--a-reading, --b-param …)"
-        raise CompareError(Diagnostic("DR720", msg, file=a.id, hint=hint))
+        raise CompareError(Diagnostic("DR720", msg, file=a.file, hint=hint))
 
 
 # ---------------------------------------------------------------- facts
