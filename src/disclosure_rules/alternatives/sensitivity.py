@@ -45,7 +45,7 @@ from ..decimals import ONE, ZERO, divide
 from ..decimals import text as exact
 from ..errors import CheckError, Diagnostic, DisclosureRulesError
 from ..evaluation.engine import evaluate
-from ..facts import Cohort, load_facts
+from ..facts import Cohort, Unit, load_facts
 from ..language import syntax
 from ..language.checker import analyse
 from ..model.graph import EvaluationGraph, compile_ruleset
@@ -455,6 +455,7 @@ def _rescaled(cohort: Cohort, base: EvaluationGraph, graph: EvaluationGraph) -> 
             factors[node.id] = (node.points, was)
     if not factors:
         return cohort
+    shares: dict[tuple[Decimal, str], Decimal] = {}  # a cohort's awards repeat a few values
     units = []
     for unit in cohort.units:
         facts = dict(unit.facts)
@@ -462,7 +463,9 @@ def _rescaled(cohort: Cohort, base: EvaluationGraph, graph: EvaluationGraph) -> 
             given = facts.get(node_id)
             awarded = given.values.get("awarded") if given is not None else None
             if given is not None and isinstance(awarded, Decimal):
-                values = {**given.values, "awarded": divide(awarded * points, was)}
-                facts[node_id] = given._replace(values=values)
-        units.append(attrs.evolve(unit, facts=facts))
+                share = shares.get((awarded, node_id))
+                if share is None:
+                    share = shares[awarded, node_id] = divide(awarded * points, was)
+                facts[node_id] = given._replace(values={**given.values, "awarded": share})
+        units.append(Unit(unit.id, unit.tags, facts, unit.name, unit.note))
     return attrs.evolve(cohort, units=tuple(units))
