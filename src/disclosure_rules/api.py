@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -45,15 +45,21 @@ from .language.symbols import ReadingValue
 from .model.graph import EvaluationGraph, compile_ruleset
 from .workdays import Calendar
 
+if TYPE_CHECKING:
+    from .alternatives.compare import Comparison
+    from .alternatives.sensitivity import Sensitivity
+
 __all__ = [
     "CatalogEntry",
     "Ruleset",
     "catalog",
     "check",
     "check_text",
+    "compare",
     "compile",
     "load",
     "parse_param_value",
+    "sensitivity",
 ]
 
 ParamValues = Mapping[str, Decimal | int | str]
@@ -404,3 +410,81 @@ def catalog() -> list[CatalogEntry]:
             )
         )
     return entries
+
+
+def _ruleset(value: object, argument: str) -> Ruleset:
+    """A compiled ruleset, or one loaded by shipped id or path (its defaults in force)."""
+    expect_argument(
+        value, (Ruleset, str, os.PathLike), argument, "a Ruleset, a shipped ruleset id or a path"
+    )
+    return value if isinstance(value, Ruleset) else load(value)  # type: ignore[arg-type]
+
+
+def compare(
+    a: Ruleset | str | os.PathLike[str],
+    b: Ruleset | str | os.PathLike[str],
+    facts: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    strict: bool = False,
+    calendar: Calendar | str | os.PathLike[str] | None = None,
+) -> Comparison:
+    """Score one cohort under two rulesets and compare it unit by unit (docs/compare.md).
+
+    ``a`` and ``b``: compiled rulesets (load one ruleset twice, with other ``readings``
+    or ``params``, to compare two readings of it), or shipped ids or paths. Facts for an
+    item or a field only one side reads are set aside on the other with a warning.
+    """
+    from .alternatives.compare import compare_results
+
+    first, second = _ruleset(a, "a"), _ruleset(b, "b")
+    _check_facts(facts, "facts")
+    if isinstance(facts, Cohort):
+        raise TypeError("facts: a path to a facts file or a facts document (each side reads it)")
+    expect_argument(strict, bool, "strict", "True or False")
+    expect_argument(
+        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if calendar is not None and not isinstance(calendar, Calendar):
+        calendar = Calendar.from_file(calendar)
+    return compare_results(first.graph, second.graph, facts, strict=strict, calendar=calendar)
+
+
+def sensitivity(
+    ruleset: Ruleset | str | os.PathLike[str],
+    facts: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    weights: Decimal | str | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+    calendar: Calendar | str | os.PathLike[str] | None = None,
+) -> Sensitivity:
+    """How far each unit's rank and grade depend on the choices the ruleset leaves open:
+    assumed parameters over their declared ranges, readings, and (``weights="10%"``)
+    each component's weight ± that share (docs/sensitivity.md). The ruleset as loaded
+    (its ``params`` and ``readings``) is the base; a space of more than
+    :data:`~disclosure_rules.alternatives.sensitivity.EXHAUSTIVE_LIMIT` combinations is
+    sampled: ``samples`` runs of a Latin hypercube drawn with ``seed``."""
+    from .alternatives.sensitivity import sensitivity as run
+
+    chosen = _ruleset(ruleset, "ruleset")
+    _check_facts(facts, "facts")
+    if isinstance(facts, Cohort):
+        raise TypeError("facts: a path to a facts file or a facts document")
+    expect_argument(weights, (Decimal, str, type(None)), "weights", "a share such as '10%'")
+    expect_argument(samples, int, "samples", "a number of runs (int)")
+    expect_argument(seed, int, "seed", "an int")
+    expect_argument(
+        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if calendar is not None and not isinstance(calendar, Calendar):
+        calendar = Calendar.from_file(calendar)
+    share = None if weights is None else parse_param_value("weights", weights)
+    return run(
+        chosen.syntax,
+        chosen.graph,
+        facts,
+        weights=share,
+        samples=samples,
+        seed=seed,
+        calendar=calendar,
+    )

@@ -106,6 +106,9 @@ class Cohort:
     hash: str
     description: str | None = None
     synthetic: bool = False
+    # facts the ruleset does not read, left out on purpose (``load_facts(set_aside=…)``):
+    # each item id or ``node.field`` given, with the units that gave it
+    set_aside: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, eq=False)
 
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:

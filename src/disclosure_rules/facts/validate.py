@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -92,12 +92,17 @@ def load_facts(
     *,
     file: str | None = None,
     progress: Callable[[int], None] | None = None,
+    set_aside: Collection[str] = (),
 ) -> Cohort:
     """Load facts from a path, or validate an already-read document, against ``graph``.
 
     The cohort's hash is the SHA-256 of the file's bytes, or, for a document given as
     data, of its canonical JSON (sorted keys, no spaces, numbers as written).
     ``progress`` is called with the number of units validated since its last call.
+    ``set_aside``: item ids (``node``) and facts (``node.field``) the ruleset does not
+    know but that are not errors (another ruleset, compared with this one, reads them):
+    they are left out, and the cohort's :attr:`~.model.Cohort.set_aside` says which
+    units gave them.
     """
     if isinstance(source, Cohort):
         return source
@@ -105,10 +110,12 @@ def load_facts(
         if isinstance(source, Mapping):
             validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
             validator.progress = progress
+            validator.set_aside = frozenset(set_aside)
             return validator.cohort(dict(source), None)
         read = read_facts_file(source)
         validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
         validator.progress = progress
+        validator.set_aside = frozenset(set_aside)
         return validator.cohort(read.document, read.digest)
 
 
@@ -142,6 +149,8 @@ class _Validator:
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
         self.declared_tags = set(graph.tags)
         self.progress: Callable[[int], None] | None = None
+        self.set_aside: frozenset[str] = frozenset()
+        self.aside: dict[str, list[str]] = {}  # a name set aside → the units that gave it
 
     def problem(
         self,
@@ -180,6 +189,7 @@ class _Validator:
             digest or _facts_hash(doc),
             description=str(description) if description is not None else None,
             synthetic=synthetic is True,
+            set_aside={name: tuple(units) for name, units in self.aside.items()},
         )
 
     def units(self, raw_units: list[Any]) -> list[Unit]:
@@ -271,7 +281,16 @@ class _Validator:
         self.problem("DR305", msg, unit, node_id, f'give an object with: {wanted} (or "n/a")')
         return None
 
+    def put_aside(self, unit: str, name: str) -> bool:
+        """True when facts for ``name`` are set aside (and recorded as given by ``unit``)."""
+        if name not in self.set_aside:
+            return False
+        self.aside.setdefault(name, []).append(unit)
+        return True
+
     def unknown_node(self, unit: str, node_id: str) -> None:
+        if self.put_aside(unit, node_id):
+            return
         if node_id in self.g.by_id:
             kind = self.g.node(node_id).kind
             self.problem("DR302", f"{node_id!r} is a {kind}: facts go on its items", unit, node_id)
@@ -394,6 +413,8 @@ class _Validator:
         where = f"{node_id}.{field}"
         kind = schema.get(field)
         if kind is None:
+            if self.put_aside(unit, where):
+                return
             hint = did_you_mean(field, schema) or (
                 f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}"
             )

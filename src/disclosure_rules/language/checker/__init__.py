@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from ...decimals import text as exact
 from ...errors import Diagnostic, Span
 from .. import citations, syntax
 from ..readings import choose, specialise
@@ -164,6 +165,60 @@ def _check_params(cx: Context) -> None:
                 p.span,
                 "say what the value means and where it comes from",
             )
+        if p.range is not None:
+            _check_range(cx, p, p.range)
+
+
+def _written(n: syntax.Literal) -> str:
+    """A number as the ruleset writes it: ``30%``, ``0.6``."""
+    return f"{exact(n.value * 100)}%" if n.percent else exact(n.value)
+
+
+def _check_range(cx: Context, p: syntax.Param, bounds: syntax.ParamRange) -> None:
+    """A declared range: literal bounds, in the value's unit, in order, around the value,
+    on a parameter the source does not give (DR175–DR179)."""
+    if not p.assumed:
+        cx.report(
+            "DR179",
+            f"parameter {p.name!r} declares a range but is not marked assumed",
+            bounds.span,
+            "a value the source document gives does not vary; mark the parameter "
+            "assumed if the source does not give it",
+        )
+    low, high = bounds.low, bounds.high
+    if not isinstance(low, syntax.Literal) or not isinstance(high, syntax.Literal):
+        cx.report(
+            "DR175",
+            f"the range of parameter {p.name!r} must be written in numbers",
+            bounds.span,
+            "e.g. range 20%..40%",
+        )
+        return
+    unit = "a percentage" if p.default.percent else "a plain number"
+    if low.percent != p.default.percent or high.percent != p.default.percent:
+        cx.report(
+            "DR176",
+            f"the range of parameter {p.name!r} is not in its value's unit ({unit})",
+            bounds.span,
+            f"write both bounds as {unit}, as the value is written",
+        )
+        return
+    shown = f"{_written(low)}..{_written(high)}"
+    if low.value > high.value:
+        cx.report(
+            "DR177",
+            f"the range {shown} of parameter {p.name!r} has its lower bound above its upper",
+            bounds.span,
+            f"write it {_written(high)}..{_written(low)}",
+        )
+    elif not low.value <= p.default.value <= high.value:
+        cx.report(
+            "DR178",
+            f"the range {shown} of parameter {p.name!r} does not contain its value "
+            f"{_written(p.default)}",
+            bounds.span,
+            "a range states the values the parameter may plausibly take, its own among them",
+        )
 
 
 def _declare_ids(cx: Context) -> None:
