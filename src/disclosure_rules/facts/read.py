@@ -177,13 +177,16 @@ def _keys_read(node: dict[str, Any] | list[Any], depth: int = 0) -> int:
     for key, value in items:
         kind = type(value)
         if kind is int:
-            node[key] = Decimal(value)
+            node[key] = _WHOLE.get(value) or Decimal(value)
         elif kind is dict or kind is list:
             total += _keys_read(value, depth + 1)
     return total
 
 
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
+_WHOLE = {n: Decimal(n) for n in range(1, 1001)}
+"""The whole numbers facts mostly give, one shared ``Decimal`` each (zero, which is
+false, and the rest are made as read)."""
 _NEGATIVE_ZERO = re.compile(rb"-0(?![.\deE])")
 _BOM = b"\xef\xbb\xbf"
 

@@ -24,7 +24,7 @@ from ..errors import FactsError, did_you_mean
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
 from .dates import parse_when
-from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Unit
+from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Unit, shared_set
 from .model import facts_hash as _facts_hash
 from .read import MAX_EXPONENT, read_facts_file
 from .values import ValueReader, digits_fit, shown
@@ -80,6 +80,7 @@ class _Validator(ValueReader):
         self.scored = {n.id: n for n in graph.nodes if n.scoring in ("item", "direct", "survey")}
         self.schemas = {n.id: dict(n.fields) for n in self.scored.values()}
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
+        self.ids = {node_id: node_id for node_id in [*self.scored, *self.veto_fields]}
         self.declared_tags = set(graph.tags)
         self.progress: Callable[[int], None] | None = None
 
@@ -154,10 +155,11 @@ class _Validator(ValueReader):
             self.problem("DR305", "facts must be an object keyed by item id", unit_id)
             raw_facts = {}
         facts: dict[str, NodeFacts] = {}
+        ids = self.ids
         for node_id, value in raw_facts.items():
             parsed = self.node_facts(unit_id, node_id, value)
             if parsed is not None:
-                facts[node_id] = parsed
+                facts[ids[node_id]] = parsed  # the graph's string: one for the cohort
         return Unit(unit_id, tags, facts, name=raw.get("name"), note=raw.get("note"))
 
     def tags(self, unit_id: str, tags: Any) -> frozenset[str]:
@@ -171,7 +173,7 @@ class _Validator(ValueReader):
                         f"the ruleset's tags are {', '.join(sorted(self.declared_tags))}"
                     )
                     self.problem("DR309", f"unknown tag {tag!r}", unit_id, hint=hint)
-        return frozenset(tags)
+        return shared_set(tags)
 
     # ------------------------------------------------------------ cells
 

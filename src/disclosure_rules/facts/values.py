@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Diagnostic, did_you_mean
 from .dates import WHEN_EXAMPLES, parse_when
-from .evidence import read_evidence
+from .evidence import common_evidence, read_evidence
 from .model import Evidence, Record, RecordValue
 from .read import MAX_DIGITS, MAX_EXPONENT, LongNumber, to_decimal
 
@@ -198,6 +198,9 @@ class ValueReader:
         self, unit: str, node_id: str, raw: Any
     ) -> tuple[tuple[Evidence, ...], frozenset[str]]:
         """The evidence entries, and the kinds they name (see :mod:`.evidence`)."""
+        common = common_evidence(raw)
+        if common is not None:
+            return common
         where = f"{node_id}.evidence"
 
         def report(msg: str, hint: str) -> None:
