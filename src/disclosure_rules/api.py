@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from .catalog import shipped_paths, shipped_text
+from .catalog import CatalogEntry, shipped_catalog, shipped_paths, shipped_text
 from .decimals import ARITHMETIC
 from .errors import (
     Diagnostic,
@@ -130,21 +130,6 @@ def _check_facts(source: object, argument: str) -> None:
         raise TypeError(f"{argument}: expected a str path, got a bytes path")
     if isinstance(source, Mapping) and not all(isinstance(key, str) for key in source):
         raise TypeError(f"{argument}: a facts document's keys are str")
-
-
-@attrs.frozen
-class CatalogEntry:
-    """A shipped ruleset, as ``disclosure-rules list`` shows it."""
-
-    id: str
-    title: str
-    issuer: str | None
-    year: int | None
-    indicators: int
-    max: Decimal
-    assumed: int  # parameters marked assumed
-    path: str
-    assumed_structure: int = 0  # nodes, rules, direct scores and conversions marked assumed
 
 
 def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
@@ -366,7 +351,12 @@ def _too_deep(file: str) -> Diagnostic:
 
 
 def catalog() -> list[CatalogEntry]:
-    """The shipped rulesets, with their headline figures."""
+    """The shipped rulesets, with their headline figures (kept in a cache between runs)."""
+    return shipped_catalog()
+
+
+def catalog_entries() -> list[CatalogEntry]:
+    """The shipped rulesets' headline figures, each ruleset compiled."""
     entries = []
     for ruleset_id in shipped_paths():
         ruleset = load(ruleset_id)

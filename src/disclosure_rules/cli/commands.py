@@ -75,10 +75,10 @@ def _calendar(args: argparse.Namespace) -> Calendar | None:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .. import api
-    from ..outputs.table import catalog_table
+    from ..catalog import shipped_catalog
+    from ..outputs.catalog import catalog_table
 
-    entries = api.catalog()
+    entries = shipped_catalog()
     if args.format == "json":
         data = [
             {
