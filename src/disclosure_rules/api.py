@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -101,11 +101,13 @@ class Ruleset:
         detail: bool = True,
         strict: bool = False,
         calendar: Calendar | str | os.PathLike[str] | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> Results:
         """Score a cohort. ``detail=False`` skips the audit ledger (faster, no explain).
 
         ``calendar`` adds working-day schedules for years the official calendar does not
         cover yet: a :class:`~disclosure_rules.workdays.Calendar` or a schedule file.
+        ``progress`` is called with the number of units scored since its last call.
         """
         _check_facts(cohort_or_facts, "cohort_or_facts")
         expect_argument(detail, bool, "detail", "True or False")
@@ -116,7 +118,9 @@ class Ruleset:
         cohort = load_facts(cohort_or_facts, self.graph)
         if calendar is not None and not isinstance(calendar, Calendar):
             calendar = Calendar.from_file(calendar)
-        return evaluate(self.graph, cohort, detail=detail, strict=strict, calendar=calendar)
+        return evaluate(
+            self.graph, cohort, detail=detail, strict=strict, calendar=calendar, progress=progress
+        )
 
     def describe(self) -> dict[str, Any]:
         """The compiled ruleset as JSON-ready data (``describe --format json``)."""

@@ -167,8 +167,9 @@ def _score(args: argparse.Namespace, progress: Progress | None = None) -> Result
         else:
             cohort = load_facts(args.facts, ruleset.graph, progress=tick)
     with progress.stage("scored", len(cohort.units)) as tick:
-        results = ruleset.evaluate(cohort, detail=detail, strict=args.strict, calendar=calendar)
-        tick(len(results))
+        results = ruleset.evaluate(
+            cohort, detail=detail, strict=args.strict, calendar=calendar, progress=tick
+        )
     return results
 
 
