@@ -24,7 +24,7 @@ from ..facts import Evidence, NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..version import __version__
 from . import tables
-from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile, render_text
 from .compact import (
     BONUS_NOTE,
     COMPACT_SCHEMA,
@@ -287,6 +287,7 @@ class UnitResult:
                 "kind": n.kind,
                 "depth": depth,
                 "line": n.line,
+                **file_of(n.line),
                 "score": exact(led.scores[idx][u]),
                 "max": exact(n.points),
                 "status": status,
