@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .catalog import shipped_paths, shipped_text
+from .catalog import CatalogEntry, shipped_catalog, shipped_paths, shipped_text
 from .decimals import ARITHMETIC
 from .errors import (
     Diagnostic,
@@ -109,11 +109,13 @@ class Ruleset:
         detail: bool = True,
         strict: bool = False,
         calendar: Calendar | str | os.PathLike[str] | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> Results:
         """Score a cohort. ``detail=False`` skips the audit ledger (faster, no explain).
 
         ``calendar`` adds working-day schedules for years the official calendar does not
         cover yet: a :class:`~disclosure_rules.workdays.Calendar` or a schedule file.
+        ``progress`` is called with the number of units scored since its last call.
         """
         _check_facts(cohort_or_facts, "cohort_or_facts")
         expect_argument(detail, bool, "detail", "True or False")
@@ -124,7 +126,9 @@ class Ruleset:
         cohort = load_facts(cohort_or_facts, self.graph)
         if calendar is not None and not isinstance(calendar, Calendar):
             calendar = Calendar.from_file(calendar)
-        return evaluate(self.graph, cohort, detail=detail, strict=strict, calendar=calendar)
+        return evaluate(
+            self.graph, cohort, detail=detail, strict=strict, calendar=calendar, progress=progress
+        )
 
     def describe(self) -> dict[str, Any]:
         """The compiled ruleset as JSON-ready data (``describe --format json``); an
@@ -140,21 +144,6 @@ def _check_facts(source: object, argument: str) -> None:
         raise TypeError(f"{argument}: expected a str path, got a bytes path")
     if isinstance(source, Mapping) and not all(isinstance(key, str) for key in source):
         raise TypeError(f"{argument}: a facts document's keys are str")
-
-
-@attrs.frozen
-class CatalogEntry:
-    """A shipped ruleset, as ``disclosure-rules list`` shows it."""
-
-    id: str
-    title: str
-    issuer: str | None
-    year: int | None
-    indicators: int
-    max: Decimal
-    assumed: int  # parameters marked assumed
-    path: str
-    assumed_structure: int = 0  # nodes, rules, direct scores and conversions marked assumed
 
 
 def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
@@ -391,7 +380,12 @@ def _too_deep(file: str) -> Diagnostic:
 
 
 def catalog() -> list[CatalogEntry]:
-    """The shipped rulesets, with their headline figures."""
+    """The shipped rulesets, with their headline figures (kept in a cache between runs)."""
+    return shipped_catalog()
+
+
+def catalog_entries() -> list[CatalogEntry]:
+    """The shipped rulesets' headline figures, each ruleset compiled."""
     entries = []
     for ruleset_id in shipped_paths():
         ruleset = load(ruleset_id)

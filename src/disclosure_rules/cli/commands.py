@@ -76,10 +76,10 @@ def _calendar(args: argparse.Namespace) -> Calendar | None:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .. import api
-    from ..outputs.table import catalog_table
+    from ..catalog import shipped_catalog
+    from ..outputs.catalog import catalog_table
 
-    entries = api.catalog()
+    entries = shipped_catalog()
     if args.format == "json":
         data = [
             {
@@ -168,8 +168,9 @@ def _score(args: argparse.Namespace, progress: Progress | None = None) -> Result
         else:
             cohort = load_facts(args.facts, ruleset.graph, progress=tick)
     with progress.stage("scored", len(cohort.units)) as tick:
-        results = ruleset.evaluate(cohort, detail=detail, strict=args.strict, calendar=calendar)
-        tick(len(results))
+        results = ruleset.evaluate(
+            cohort, detail=detail, strict=args.strict, calendar=calendar, progress=tick
+        )
     return results
 
 
