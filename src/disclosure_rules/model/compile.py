@@ -19,6 +19,7 @@ import attrs
 from ..decimals import ZERO
 from ..errors import CheckError
 from ..language import syntax
+from ..language.ids import derive_ids, signature, stem
 from ..language.readings import decided_lines, specialise
 from ..language.symbols import CheckReport, DefaultInForce, FactType, node_points
 from ..workdays import Schedule
@@ -492,11 +493,17 @@ class _Compiler:
         return idx
 
     def clauses(self, node: syntax.Node) -> tuple[tuple[Rule, ...], BaseRule]:
-        """The item's rules in order, and its base (``full`` when it has only steps)."""
-        out = tuple(self.rule(node.id, rule) for rule in node.rules)
+        """The item's rules in order, each with its id, and its base (``full`` when it has
+        only steps)."""
+        ids = derive_ids(node.id, [signature(rule) for rule in node.rules])
+        out = tuple(
+            attrs.evolve(self.rule(node.id, rule), id=rule_id)
+            for rule, rule_id in zip(node.rules, ids, strict=True)
+        )
         base = next((r for r in out if isinstance(r, BaseRule)), None)
         if base is None:
-            base = Full(node.span.line) if out else Awarded(node.span.line)
+            default = Full if out else Awarded
+            base = default(node.span.line, id=stem(node.id, default.type))
         return out, base
 
     def rule(self, owner: str, rule: syntax.Rule) -> Rule:
