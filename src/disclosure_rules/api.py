@@ -12,7 +12,6 @@ This is the surface other systems call (see docs/api.md)::
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -266,9 +265,8 @@ def compile(
     defaults for the rest); raise on any error (all of them, together)."""
     data = _text_bytes(text, file, params, readings)
     syntax = parse(data, file)
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
     report = analyse(syntax, _params(syntax, params), _readings(syntax, readings))
-    return Ruleset(compile_ruleset(syntax, report, digest), syntax)
+    return Ruleset(compile_ruleset(syntax, report), syntax)
 
 
 def _text_bytes(text: object, file: object, params: object, readings: object = None) -> bytes:

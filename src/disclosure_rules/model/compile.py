@@ -23,6 +23,7 @@ from ..language.ids import derive_ids, signature, stem
 from ..language.readings import decided_lines, specialise
 from ..language.symbols import CheckReport, DefaultInForce, FactType, node_points
 from ..workdays import Schedule
+from .canonical import ruleset_hash as canonical_hash
 from .graph import (
     AbsentRule,
     Bound,
@@ -71,14 +72,17 @@ _EvidenceState = tuple[
 
 
 def compile_ruleset(
-    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str = ""
+    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str | None = None
 ) -> EvaluationGraph:
     """Compile a checked syntax tree, specialised to the readings the checker's ``report``
     has in force; raise :class:`CheckError` with every error if the report has any (the
-    checker runs first, in :mod:`disclosure_rules.api`)."""
+    checker runs first, in :mod:`disclosure_rules.api`). The graph's hash is that of the
+    ruleset's canonical form (:func:`~disclosure_rules.model.canonical.ruleset_hash`),
+    every reading's clauses included, unless ``ruleset_hash`` gives another."""
     if report.errors:
         raise CheckError(report.diagnostics)
-    return _Compiler(ruleset, report, ruleset_hash).build()
+    digest = ruleset_hash if ruleset_hash is not None else canonical_hash(ruleset)
+    return _Compiler(ruleset, report, digest).build()
 
 
 class _Compiler:
