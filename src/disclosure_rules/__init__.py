@@ -18,7 +18,7 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from . import report
-    from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
+    from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, diff, load
     from .errors import (
         CalendarError,
         CheckError,
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 # (`disclosure-rules --version`) does not pay for the parser, the engine and the
 # calendar it does not use.
 _MODULES = {
-    **dict.fromkeys(("CatalogEntry", "Ruleset", "check", "check_text", "compile", "load"), "api"),
+    **dict.fromkeys(
+        ("CatalogEntry", "Ruleset", "check", "check_text", "compile", "diff", "load"), "api"
+    ),
     **dict.fromkeys(
         (
             "CalendarError",
@@ -119,6 +121,7 @@ __all__ = [
     "check",
     "check_text",
     "compile",
+    "diff",
     "load",
     "reconcile",
     "report",

@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -41,6 +41,9 @@ from .language.parser import MAX_BYTES, parse
 from .language.readings import choose
 from .language.symbols import ReadingValue
 from .model.graph import EvaluationGraph, compile_ruleset
+
+if TYPE_CHECKING:
+    from .ruleset_diff import RulesetDiff
 from .workdays import Calendar
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "check",
     "check_text",
     "compile",
+    "diff",
     "load",
     "parse_param_value",
 ]
@@ -302,6 +306,25 @@ def load(
     _check_readings(readings)
     file, data = _read(name_or_path)
     return compile(data, params, file=file, readings=readings)
+
+
+def diff(
+    old: str | os.PathLike[str],
+    new: str | os.PathLike[str],
+    params: ParamValues | None = None,
+    *,
+    readings: Readings | None = None,
+) -> RulesetDiff:
+    """What changed in meaning from ``old`` to ``new`` (each a shipped ruleset id or a
+    ``.dr`` path, loaded as :func:`load` does, both under the same ``params`` and
+    ``readings``): nodes added, removed, moved and changed, rules by id, the header,
+    parameters, readings, grades, vetoes, conversions and groups. ``.equal`` is True
+    when the two mean the same (see :mod:`disclosure_rules.ruleset_diff`)."""
+    from .ruleset_diff import compare_graphs
+
+    return compare_graphs(
+        load(old, params, readings=readings).graph, load(new, params, readings=readings).graph
+    )
 
 
 def _diagnostics(
