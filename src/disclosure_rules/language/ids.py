@@ -11,7 +11,7 @@ an error (DR170).
 
 Nothing here reads a line or a column: an id survives reformatting, comments,
 edits above it and (with its declared name) reordering. The compiler gives every
-compiled rule its id once (:mod:`disclosure_rules.model.compile`); the audit
+compiled rule its id once (:mod:`disclosure_rules.model.compile_rules`); the audit
 finds the id of an entry's rule through :func:`disclosure_rules.model.ids.rule_id`.
 """
 

@@ -10,7 +10,7 @@ condition), the audit entry it writes, its ``describe`` JSON (:meth:`to_dict`)
 and its text (``__str__``).
 
 Adding a rule kind is adding one class here, its syntax class and grammar
-rule, and one case in :func:`disclosure_rules.model.compile.compile_rule`
+rule, and one case in :meth:`disclosure_rules.model.compile_rules.RuleCompiler.rule`
 (see docs/adding-a-rule-kind.md).
 """
 
