@@ -145,6 +145,22 @@ def test_parameters_are_compared_by_name(tmp_path: Path) -> None:
     }
 
 
+def test_tags_and_calendars_are_compared(tmp_path: Path) -> None:
+    tagged = OLD.replace('  title "年度考评"\n', '  title "年度考评"\n  tags town, county\n')
+    dated = tagged.replace(
+        '  title "年度考评"\n',
+        '  title "年度考评"\n  calendar {\n    year 2031\n    holidays 2031-01-01\n  }\n',
+    )
+    _write(tmp_path, "old.dr", OLD)
+    changes = dr.diff(_write(tmp_path, "a.dr", tagged), _write(tmp_path, "b.dr", dated)).changes
+    assert [(c.what, c.id, c.change) for c in changes] == [("calendar", "2031", "added")]
+    changes = dr.diff(tmp_path / "old.dr", tmp_path / "a.dr").changes
+    assert [(c.what, c.id, c.change) for c in changes] == [
+        ("tag", "town", "added"),
+        ("tag", "county", "added"),
+    ]
+
+
 def test_the_json_output_validates_against_its_schema(tmp_path: Path) -> None:
     result = run("diff", DEPARTMENTS, TOWNSHIPS, "--format", "json", cwd=tmp_path)
     assert result.returncode == 1

@@ -318,8 +318,9 @@ def diff(
     """What changed in meaning from ``old`` to ``new`` (each a shipped ruleset id or a
     ``.dr`` path, loaded as :func:`load` does, both under the same ``params`` and
     ``readings``): nodes added, removed, moved and changed, rules by id, the header,
-    parameters, readings, grades, vetoes, conversions and groups. ``.equal`` is True
-    when the two mean the same (see :mod:`disclosure_rules.ruleset_diff`)."""
+    parameters, readings, grades, vetoes, conversions, groups, tags and calendars.
+    ``.equal`` is True when the two mean the same (see
+    :mod:`disclosure_rules.ruleset_diff`)."""
     from .ruleset_diff import compare_graphs
 
     return compare_graphs(

@@ -5,7 +5,7 @@ as ``describe`` gives them and lists every change: nodes added, removed, moved t
 another parent, and changed (points, title, owner, remark, cite, policies …);
 rules added, removed and changed, matched by their ids (see "Rule ids" in
 docs/language.md); the ruleset's header, parameters, readings, grades, vetoes,
-conversions and groups. Lines, layout, comments and the order of a section's
+conversions, groups, tags and calendars. Lines, layout, comments and the order of a section's
 children are not compared (the ruleset hash does not see them either). Two
 rulesets are equal in meaning when nothing changed and their hashes agree (a
 clause under an alternative that is not in force is compared only by the hash:
@@ -51,7 +51,7 @@ _HEADER = ("issuer", "issued", "year", "source", "rounding")
 @attrs.frozen
 class Change:
     """One difference: ``what`` (ruleset, node, rule, param, reading, grade, veto,
-    conversion, group), its id, how it changed (added, removed, moved, changed) and,
+    conversion, group, tag, calendar), its id, how it changed (added, removed, moved, changed) and,
     for a changed or moved thing, the field with its old and new values."""
 
     what: str
@@ -115,7 +115,8 @@ class RulesetDiff:
         if not self.changes:
             lines.append(
                 "no change under the readings in force, but the hashes differ: a clause "
-                "under another alternative of a reading differs (select it with --reading)"
+                "under another alternative of a reading (select it with --reading) or the "
+                "source files named differ"
             )
         lines.append(
             f"{_count(len(self.changes), 'change')} in {_count(len(self.nodes()), 'node')}"
@@ -141,6 +142,8 @@ _GROUPS = {
     "veto": "vetoes",
     "conversion": "conversions",
     "group": "groups",
+    "tag": "tags",
+    "calendar": "calendars",
 }
 _MARKS = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 
@@ -197,8 +200,26 @@ def compare_graphs(old: EvaluationGraph, new: EvaluationGraph) -> RulesetDiff:
         *_keyed("veto", a["vetoes"], b["vetoes"], "id"),
         *_keyed("conversion", a["conversions"], b["conversions"], "id"),
         *_keyed("group", a.get("groups", []), b.get("groups", []), "name"),
+        *_keyed("tag", _tags(old), _tags(new), "name"),
+        *_keyed("calendar", _calendars(old), _calendars(new), "year"),
     ]
     return RulesetDiff(old, new, tuple(changes))
+
+
+def _tags(g: EvaluationGraph) -> list[dict[str, Any]]:
+    return [{"name": tag} for tag in g.tags]
+
+
+def _calendars(g: EvaluationGraph) -> list[dict[str, Any]]:
+    """The ruleset's own working-day schedules (``calendar { year … }``)."""
+    return [
+        {
+            "year": s.year,
+            "holidays": sorted(d.isoformat() for d in s.holidays),
+            "workdays": sorted(d.isoformat() for d in s.workdays),
+        }
+        for s in g.schedules
+    ]
 
 
 def _header(a: Mapping[str, Any], b: Mapping[str, Any]) -> Iterator[Change]:
@@ -292,8 +313,8 @@ def _rules(
 def _keyed(
     what: str, old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], key: str
 ) -> Iterator[Change]:
-    before = {item[key]: item for item in old}
-    after = {item[key]: item for item in new}
+    before = {str(item[key]): item for item in old}
+    after = {str(item[key]): item for item in new}
     for name, item in after.items():
         was = before.get(name)
         if was is None:
