@@ -8,8 +8,9 @@ across two versions of a ruleset (the ids do not depend on lines).
 
 Entries not written by an item's rules are named after what wrote them:
 ``NODE.KIND.RULE`` (``work.clamp.floor``, ``decisions.na.average``,
-``hearing.evidence.evidence_required``), ``NODE.KIND`` when the rule's name is the
-kind's, and ``RULESET.veto.VETO`` for a veto.
+``hearing.evidence.evidence_required``, ``appeals.default.absent_zero``; a space in
+the rule's name is an underscore), ``NODE.KIND`` when the rule's name is the kind's,
+and ``RULESET.veto.VETO`` for a veto.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def rule_id(
                 return f"{node.id}.veto.{veto.id}"
     if rule is None or rule == kind:
         return f"{node.id}.{kind}"
-    return f"{node.id}.{kind}.{rule}"
+    return f"{node.id}.{kind}.{rule.replace(' ', '_')}"  # absent zero: default.absent_zero
 
 
 def entry_rule_id(graph: EvaluationGraph, index: int, entry: LedgerEntry) -> str | None:
