@@ -152,3 +152,31 @@ def test_describe_gives_every_rule_its_id(rid: str) -> None:
     doc = dr.load(rid).describe()
     rules = [r for n in doc["nodes"] if n["scoring"] == "item" for r in n["rules"]]
     assert rules and all(r["id"].count(".") >= 2 for r in rules)
+
+
+VETOES = """ruleset t {
+  title "t"
+
+  item a "甲" 100
+
+  grades {
+    优秀 >= 90
+    合格 >= 60
+    else 不合格
+  }
+
+  veto leak "发生泄密事件" when incidents > 0 then grade 不合格 score 59
+  veto late "逾期" when days > 30 then grade 合格
+}
+"""
+
+
+def test_a_veto_s_entry_is_named_after_the_veto() -> None:
+    facts = {"a": 95, "leak": {"incidents": 1}, "late": {"days": 40}}
+    results = score(VETOES, [{"id": "u", "facts": facts}])
+    graph = results.graph
+    entries = results.unit("u").node("t").entries
+    vetoes = [entry_rule_id(graph, 0, e) for e in entries if e.kind == "veto"]
+    assert vetoes == ["t.veto.leak", "t.veto.late"]
+    compact = json.loads(results.to_json(audit="compact"))
+    assert list(compact["rules"]) == ["t.veto.leak", "t.veto.late", "a.base.awarded"]
