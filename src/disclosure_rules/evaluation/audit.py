@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from ..decimals import ARITHMETIC, divide, round_half_up
 from ..decimals import text as exact
-from ..errors import display_width
+from ..errors import display_width, line_file
 
 __all__ = [
     "AUDIT_SCHEMA_VERSION",
@@ -28,6 +28,7 @@ __all__ = [
     "STATUSES",
     "Entry",
     "decimal_text",
+    "file_of",
     "plain",
     "reconcile",
     "render_text",
@@ -70,6 +71,7 @@ class Entry(NamedTuple):
             out["rule"] = self.rule
         if self.line is not None:
             out["line"] = self.line
+            out.update(file_of(self.line))
         if self.cite is not None:
             out["cite"] = self.cite
         if self.inputs:
@@ -85,6 +87,12 @@ class Entry(NamedTuple):
         if self.assumption is not None:
             out["assumption"] = self.assumption
         return out
+
+
+def file_of(line: int | None) -> dict[str, str]:
+    """``{"file": …}`` for a line of a base an overlay extends (the ruleset's own: empty)."""
+    file = line_file(line)
+    return {} if file is None else {"file": file}
 
 
 def plain(value: Any) -> Any:
@@ -476,7 +484,10 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
         parts.append(", ".join(f"{k}={_inline(v)}" for k, v in inputs.items()))
     if entry.get("note"):
         parts.append(f"— {entry['note']}")
-    where = [f"line {entry['line']}"] if entry.get("line") is not None else []
+    where = []
+    if entry.get("line") is not None:
+        of = f" of {entry['file']}" if entry.get("file") else ""
+        where.append(f"line {entry['line']}{of}")
     if entry.get("id"):
         where.append(f"id {entry['id']}")
     if where:

@@ -39,9 +39,10 @@ from typing import Any
 
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
+from ..errors import line_file
 from ..model.graph import EvaluationGraph
 from ..model.ids import rule_id
-from .audit import AUDIT_SCHEMA_VERSION, decimal_text, plain
+from .audit import AUDIT_SCHEMA_VERSION, decimal_text, file_of, plain
 
 __all__ = [
     "BONUS_NOTE",
@@ -126,7 +127,7 @@ class RuleIds:
         and its dot (an entry is written under its node); None when it names none."""
         if rule is None and line is None and cite is None and assumption is None:
             return None
-        key = (index, kind, rule, line, cite, assumption)
+        key = (index, kind, rule, line, line_file(line), cite, assumption)
         found = self._known.get(key)
         if found is not None:
             return found
@@ -139,6 +140,7 @@ class RuleIds:
             ("id", ruled),
             ("rule", rule),
             ("line", line),
+            ("file", line_file(line)),  # a line of the base an overlay extends
             ("cite", cite),
             ("assumption", assumption),
             ("reading", reading),
@@ -265,6 +267,7 @@ def static_header(
             "title": n.title,
             "kind": n.kind,
             "line": n.line,
+            **file_of(n.line),
             "max": exact(n.points),
         }
         if not n.is_leaf:
@@ -455,6 +458,7 @@ class _Expander:
                 "kind": n.get("kind"),
                 "depth": depth,
                 "line": n.get("line"),
+                **({"file": n["file"]} if "file" in n else {}),
                 "score": scores[name],
                 "max": n["max"],
                 "status": state,

@@ -150,6 +150,7 @@ class _Compiler(RuleCompiler):
             ),
             params=tuple(self.params.values()),
             tags=r.tags,
+            tag_titles=r.tag_titles,
             diagnostics=self.report.diagnostics,
             ruleset_hash=self.hash,
             schedules=tuple(

@@ -18,8 +18,9 @@ from ..decimals import round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, expect_argument
 from .errors import ReportError
-from .figures import Rate, Summary, summarise
+from .figures import summarise
 from .labels import labels
+from .shapes import Rate, Summary
 
 if TYPE_CHECKING:
     from jinja2 import Environment
