@@ -122,6 +122,7 @@ def test_the_audit_says_which_default_was_used_with_its_line_and_cite():
         {
             "kind": "default",
             "delta": "0",
+            "id": "appeals.default.absent_zero",
             "rule": "absent zero",
             "line": 5,
             "cite": "未发生的不扣分",
@@ -131,6 +132,7 @@ def test_the_audit_says_which_default_was_used_with_its_line_and_cite():
         {
             "kind": "default",
             "delta": "0",
+            "id": "appeals.default.absent_zero",
             "rule": "absent zero",
             "line": 5,
             "cite": "未发生的不扣分",

@@ -111,6 +111,9 @@ def test_an_overlay_scores_a_cohort_as_the_hand_edited_copy_of_its_base(tmp_path
     assert by_overlay.unit(first).score("hearing") == by_copy.unit(first).score("hearing")
     for one, other in zip(by_overlay.ranking(), by_copy.ranking(), strict=True):
         assert without_places(one.to_dict()) == without_places(other.to_dict())
+    # one meaning, one hash; and nothing for diff to show
+    assert overlay.graph.ruleset_hash == copy.graph.ruleset_hash
+    assert dr.diff(tmp_path / "county.dr", tmp_path / "copy.dr").equal
 
 
 def test_audit_steps_name_the_base_file_for_the_base_lines_and_none_for_the_overlay(tmp_path):
@@ -124,7 +127,8 @@ def test_audit_steps_name_the_base_file_for_the_base_lines_and_none_for_the_over
         i for i, line in enumerate(base_text().splitlines(), 1) if "item hearing" in line
     )
     assert [(e["line"], e["file"]) for e in hearing] == [(base_line, BASE_FILE)]
-    assert f"(line {base_line} of {BASE_FILE})" in results.explain(results.ranking()[0].id)
+    shown = f"(line {base_line} of {BASE_FILE}, id hearing.base.awarded)"
+    assert shown in results.explain(results.ranking()[0].id)
 
 
 def test_sections_above_a_moved_node_are_recomputed_and_described_with_their_origin(tmp_path):

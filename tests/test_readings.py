@@ -96,6 +96,7 @@ def test_fuzhu2_the_item_floor_that_decides_carries_the_note_and_its_reading():
         {
             "kind": "clamp",
             "delta": "6",
+            "id": "appeals.clamp.floor",
             "rule": "floor",
             "line": clamp[0]["line"],
             "cite": "2.本考评以100为基数实行倒扣分,扣完即止。",
@@ -336,8 +337,8 @@ def test_the_graph_is_specialised_to_the_readings_in_force():
 
 
 def test_a_parameter_used_only_under_one_alternative_is_used():
-    text = WRITTEN.replace("deduct amount per incidents", "deduct 1 per incidents").replace(
-        "floor none", "floor none\n      deduct amount per incidents"
+    text = WRITTEN.replace("deduct amount per incidents", "deduct 1 per incidents as one").replace(
+        "floor none", "floor none\n      deduct amount per incidents as amount"
     )
     assert [d.code for d in dr.check_text(text)] == []
 

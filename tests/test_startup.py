@@ -43,3 +43,8 @@ def test_every_public_name_resolves_and_is_listed():
         assert getattr(dr, name) is not None, name
     assert set(dr.__all__) <= set(dir(dr))
     assert callable(dr.report.html) and callable(dr.catalog)
+
+
+def test_the_public_names_are_those_imported_on_first_use():
+    lazy = {name for names in dr._PUBLIC.values() for name in names}
+    assert set(dr.__all__) == lazy | {"__version__", "catalog"}

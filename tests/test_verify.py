@@ -19,6 +19,7 @@ from installed import EXAMPLES, run
 
 import disclosure_rules as dr
 from disclosure_rules.cli import main
+from disclosure_rules.language.formatter import format_text
 
 TOWNSHIPS = "yifeng-2020-townships"
 DISTRICTS = "shanghai-2020-districts"  # graded: 優秀 / 良好 / 合格 / 不合格
@@ -107,6 +108,20 @@ def test_results_of_a_ruleset_not_shipped_verify_their_audits_and_say_what_is_mi
     assert "ruleset 'r' is not shipped: give --ruleset FILE" in result.stdout
     result = run("verify", name, "--ruleset", "r.dr", cwd=tmp_path)
     assert result.returncode == 0 and "(with r.dr)" in result.stdout
+
+
+def test_results_verify_against_their_ruleset_reformatted_and_commented(tmp_path: Path):
+    written = 'ruleset r { title "t" item a "甲" 2 item b "乙" 3 { deduct 1 per x } }\n'
+    (tmp_path / "r.dr").write_text(written, encoding="utf-8")
+    facts = {"units": [{"id": "u", "facts": {"a": {"awarded": 1}, "b": {"x": 1}}}]}
+    name = write(tmp_path, dr.load(tmp_path / "r.dr").evaluate(facts).to_json())
+    edited = "# the 2020 table\n" + format_text(written).replace("{\n", "{  # a note\n", 1)
+    (tmp_path / "r.dr").write_text(edited, encoding="utf-8")
+    result = run("verify", name, "--ruleset", "r.dr", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "r.dr").write_text(edited.replace("deduct 1", "deduct 2"), encoding="utf-8")
+    result = run("verify", name, "--ruleset", "r.dr", cwd=tmp_path)
+    assert result.returncode == 1 and "DR707" in result.stderr
 
 
 # ---------------------------------------------------------------- tampered

@@ -12,7 +12,6 @@ This is the surface other systems call (see docs/api.md)::
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -43,6 +42,9 @@ from .language.parser import MAX_BYTES, parse
 from .language.readings import choose
 from .language.symbols import ReadingValue
 from .model.graph import EvaluationGraph, compile_ruleset
+
+if TYPE_CHECKING:
+    from .ruleset_diff import RulesetDiff
 from .workdays import Calendar
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ __all__ = [
     "check_text",
     "compare",
     "compile",
+    "diff",
     "load",
     "parse_param_value",
     "sensitivity",
@@ -266,12 +269,10 @@ def compile(
     data = _text_bytes(text, file, params, readings)
     resolved = resolve(parse(data, file))
     syntax = resolved.ruleset
-    base_hash = resolved.overlay.base_hash.encode() if resolved.overlay else b""
-    digest = "sha256:" + hashlib.sha256(data + base_hash).hexdigest()
     report = analyse(syntax, _params(syntax, params), _readings(syntax, readings))
     found = _with_overlay(report.diagnostics, resolved)
     report = attrs.evolve(report, diagnostics=tuple(found))
-    return Ruleset(compile_ruleset(syntax, report, digest), syntax, resolved.overlay)
+    return Ruleset(compile_ruleset(syntax, report), syntax, resolved.overlay)
 
 
 def _with_overlay(diagnostics: Iterable[Diagnostic], resolved: Resolved) -> list[Diagnostic]:
@@ -314,6 +315,26 @@ def load(
     _check_readings(readings)
     file, data = _read(name_or_path)
     return compile(data, params, file=file, readings=readings)
+
+
+def diff(
+    old: str | os.PathLike[str],
+    new: str | os.PathLike[str],
+    params: ParamValues | None = None,
+    *,
+    readings: Readings | None = None,
+) -> RulesetDiff:
+    """What changed in meaning from ``old`` to ``new`` (each a shipped ruleset id or a
+    ``.dr`` path, loaded as :func:`load` does, both under the same ``params`` and
+    ``readings``): nodes added, removed, moved and changed, rules by id, the header,
+    parameters, readings, grades, vetoes, conversions, groups, tags and calendars.
+    ``.equal`` is True when the two mean the same (see
+    :mod:`disclosure_rules.ruleset_diff`)."""
+    from .ruleset_diff import compare_graphs
+
+    return compare_graphs(
+        load(old, params, readings=readings).graph, load(new, params, readings=readings).graph
+    )
 
 
 def _diagnostics(

@@ -6,7 +6,8 @@ named on the command line; the printers are in ``outputs/`` and file access in
 ``files``. This module is the one error boundary every command runs inside
 (:func:`main`): a problem becomes a diagnostic on standard error, ``FILE:LINE:COL: error: CODE …``,
 never a traceback (``--debug`` shows one). Exit status: 0 success, 1 diagnostics or
-bad input, 2 usage, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
+bad input, 2 usage, 130 interrupted (SIGINT), 143 terminated (SIGTERM); ``diff``,
+whose 1 means "different", exits 2 on diagnostics (a command's ``error_status``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except _UsageError as exc:
             parser.error(str(exc))  # exits 2
         except DisclosureRulesError as exc:
-            return _fail(exc, exc.diagnostics, debug)
+            _fail(exc, exc.diagnostics, debug)
+            return int(getattr(args, "error_status", 1))
         except KeyboardInterrupt as exc:
             _fail(
                 exc,

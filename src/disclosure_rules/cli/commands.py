@@ -150,6 +150,19 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    """Exit 0 when the rulesets mean the same, 1 when they differ (2 on an error)."""
+    from .. import api
+
+    found = api.diff(args.old, args.new, _params(args) or None, readings=_readings(args))
+    if args.format == "json":
+        text = json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = found.to_text()
+    _emit(text)
+    return 0 if found.equal else 1
+
+
 def _score(args: argparse.Namespace, progress: Progress | None = None) -> Results:
     from .. import api
     from ..facts import load_facts

@@ -11,6 +11,7 @@ from .commands import (
     _cmd_check,
     _cmd_compare,
     _cmd_describe,
+    _cmd_diff,
     _cmd_explain,
     _cmd_facts,
     _cmd_fmt,
@@ -68,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(ds)
     _reading_option(ds)
     ds.set_defaults(run=_cmd_describe)
+
+    df = command("diff", "what changed in meaning between two rulesets; exit 1 if anything did")
+    df.add_argument("old", metavar="OLD", help="a .dr file or a shipped id")
+    df.add_argument("new", metavar="NEW", help="a .dr file or a shipped id")
+    df.add_argument("--format", choices=("text", "json"), default="text")
+    _param_option(df)
+    _reading_option(df)
+    df.set_defaults(run=_cmd_diff, error_status=2)  # 1 means "different", as for diff(1)
 
     sc = command("score", "score a cohort of units from their facts")
     sc.add_argument("ruleset", metavar="RULESET")

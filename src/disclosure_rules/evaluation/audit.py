@@ -61,8 +61,12 @@ class Entry(NamedTuple):
     divisor: Decimal | None = None  # a child's contribution is divide(score × factor, divisor)
     assumption: str | None = None  # why the step's rule (or child) is assumed, if it is
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, rule_id: str | None = None) -> dict[str, Any]:
+        """The entry's JSON form, with the id of the rule that wrote it (see
+        :func:`disclosure_rules.model.ids.entry_rule_id`) when it has one."""
         out: dict[str, Any] = {"kind": self.kind, "delta": exact(self.delta)}
+        if rule_id is not None:
+            out["id"] = rule_id
         if self.rule is not None:
             out["rule"] = self.rule
         if self.line is not None:
@@ -480,9 +484,14 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
         parts.append(", ".join(f"{k}={_inline(v)}" for k, v in inputs.items()))
     if entry.get("note"):
         parts.append(f"— {entry['note']}")
+    where = []
     if entry.get("line") is not None:
         of = f" of {entry['file']}" if entry.get("file") else ""
-        parts.append(f"(line {entry['line']}{of})")
+        where.append(f"line {entry['line']}{of}")
+    if entry.get("id"):
+        where.append(f"id {entry['id']}")
+    if where:
+        parts.append(f"({', '.join(where)})")
     if entry.get("reading"):
         parts.append(f"[reading {entry['reading']}]")
     text = "  ".join(parts)

@@ -11,12 +11,12 @@ writes those once per file and lets the units refer to them:
   contribution to its parent is not its score as it is;
 - ``vetoes`` and ``conversions`` (in the header): their titles, lines and cites;
 - ``rules`` (after the units, as the rules met while writing): each rule an entry
-  names, by id: ``{"rule", "line", "cite"}`` as the full layout writes them.
+  names, by id: ``{"id", "rule", "line", "cite"}`` as the full layout writes them.
 
-A rule's id is derived, not numbered in the order met: ``NODE.KIND`` then
-``.RULE`` when the rule has a name other than its kind, then ``.N`` when the
-node declares more than one clause of that name (N-th in the source). Ids do not
-change when the ruleset is reformatted or a line above is edited.
+A rule's key is its id (:func:`disclosure_rules.model.ids.rule_id`, derived as
+docs/language.md says), which does not change when the ruleset is reformatted, a
+line above is edited or its rules are reordered; ``~N`` follows it in the rare case
+one id stands for rules on two lines (two grade quotas).
 
 Each unit keeps what only it says: its scores (``scores``: every node's exact
 score; ``status``: the nodes not scored the ordinary way), and in ``audit`` the
@@ -41,6 +41,7 @@ from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import line_file
 from ..model.graph import EvaluationGraph
+from ..model.ids import rule_id
 from .audit import AUDIT_SCHEMA_VERSION, decimal_text, file_of, plain
 
 __all__ = [
@@ -112,15 +113,6 @@ class RuleIds:
         self.graph = graph
         self.table: dict[str, dict[str, Any]] = {}
         self._known: dict[tuple[Any, ...], str] = {}
-        # per node: the lines of its clauses of each name, when it has several of one name
-        self._ordinals: list[dict[str, list[int]]] = []
-        for node in graph.nodes:
-            lines: dict[str, list[int]] = {}
-            for clause in node.clauses:
-                name = clause.to_dict().get("type")
-                if isinstance(name, str):
-                    lines.setdefault(name, []).append(clause.line)
-            self._ordinals.append({k: v for k, v in lines.items() if len(v) > 1})
 
     def ref(
         self,
@@ -139,15 +131,13 @@ class RuleIds:
         found = self._known.get(key)
         if found is not None:
             return found
-        name = f"{self.graph.nodes[index].id}.{kind}"
-        if rule is not None and rule != kind:
-            name += f".{rule}"
-        lines = self._ordinals[index].get(rule or "")
-        if lines is not None and line in lines:
-            name += f".{lines.index(line) + 1}"
+        node_id = self.graph.nodes[index].id
+        ruled = rule_id(self.graph, index, kind, rule, line)
+        name = ruled or f"{node_id}.{kind}"  # an entry with a cite but no rule
         # the reading whose alternative put the clause on this line in force
         reading = self.graph.decided.get(line) if line is not None else None
         fields = (
+            ("id", ruled),
             ("rule", rule),
             ("line", line),
             ("file", line_file(line)),  # a line of the base an overlay extends
@@ -158,10 +148,10 @@ class RuleIds:
         described = {k: v for k, v in fields if v is not None}
         base, n = name, 1
         while name in self.table and self.table[name] != described:
-            n += 1  # the same name for another rule: never met in the shipped rulesets
+            n += 1  # one id for two lines (two grade quotas): told apart in the table
             name = f"{base}~{n}"
         self.table[name] = described
-        local = name[len(self.graph.nodes[index].id) + 1 :]
+        local = name[len(node_id) + 1 :]
         self._known[key] = local
         return local
 

@@ -22,6 +22,7 @@ from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import Evidence, NodeFacts
 from ..model.graph import EvaluationGraph, GraphNode, reading_dict
+from ..model.ids import entry_rule_id
 from ..version import __version__
 from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile, render_text
@@ -298,7 +299,7 @@ class UnitResult:
                 node["assumed"] = list(n.assumed)
             if n.assumption:
                 node["assumption"] = n.assumption
-            node["entries"] = [e.to_dict() for e in led.ledger(idx, u)]
+            node["entries"] = [e.to_dict(entry_rule_id(g, idx, e)) for e in led.ledger(idx, u)]
             if g.decided:
                 _mark_readings(node["entries"], g.decided)
             yield node

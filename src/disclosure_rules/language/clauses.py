@@ -167,6 +167,7 @@ class Award:
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -177,6 +178,7 @@ class Rate:
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -189,6 +191,7 @@ class DeductPer:
     max: Number | None = None
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -201,6 +204,7 @@ class DeductMissing:
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -212,6 +216,7 @@ class DeductWhen:
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -222,6 +227,7 @@ class ZeroWhen:
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -235,6 +241,7 @@ class DeductLate:
     max: Number | None = None
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 @attrs.frozen
@@ -246,6 +253,7 @@ class RateOnTime:
     span: Span = attrs.field(eq=False)
     cite: Cite | None = None
     assumption: Assumption | None = None
+    name: str | None = None  # declared with `as NAME`: the rule's id ends in it
 
 
 Rule = Award | Rate | DeductPer | DeductMissing | DeductWhen | ZeroWhen | DeductLate | RateOnTime

@@ -143,7 +143,8 @@ def rule(r: syntax.Rule) -> str:
             text = f"zero when {condition(r.condition)}"
         case _:
             assert_never(r)
-    return text + origin(r.cite, r.assumption)
+    declared = f" as {r.name}" if r.name is not None else ""
+    return text + declared + origin(r.cite, r.assumption)
 
 
 def date_ranges(days: Iterable[dt.date]) -> str:

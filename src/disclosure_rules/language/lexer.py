@@ -73,6 +73,7 @@ _CONSTANTS = (
 )
 # Every other keyword: headers, statements, rules, conditions.
 _KEYWORDS = (
+    "as",
     "set",
     "drop",
     "change",

@@ -3,16 +3,14 @@
 The checker (:mod:`disclosure_rules.language.checker`) has resolved the
 parameters and the facts' types; this step resolves every number, compiles
 each rule and condition into its class of :mod:`disclosure_rules.model.rules`
-(:meth:`_Compiler.rule` and :meth:`_Compiler.cond` are the one place per
-concern that maps syntax to compiled rules), inherits policies down the tree
-and lays out the plan.
+(:mod:`.compile_rules`, the one place that maps syntax to compiled rules),
+inherits policies down the tree and lays out the plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import assert_never
 
 import attrs
 
@@ -22,6 +20,8 @@ from ..language import syntax
 from ..language.readings import decided_lines, specialise
 from ..language.symbols import CheckReport, DefaultInForce, FactType, node_points
 from ..workdays import Schedule
+from .canonical import ruleset_hash as canonical_hash
+from .compile_rules import RuleCompiler
 from .graph import (
     AbsentRule,
     Bound,
@@ -34,30 +34,7 @@ from .graph import (
     VetoRule,
 )
 from .requirements import NO_NEEDS, EmptyRule, EvidenceNeeds, StatementRule
-from .rules import (
-    AllMet,
-    AllOf,
-    AllOrNothing,
-    AnyOf,
-    Awarded,
-    BaseRule,
-    Compare,
-    Condition,
-    DeadlineRule,
-    DeductLate,
-    DeductMissing,
-    DeductPer,
-    DeductWhen,
-    FactDefault,
-    Full,
-    Met,
-    Not,
-    Rate,
-    RateOnTime,
-    Rule,
-    Truthy,
-    ZeroWhen,
-)
+from .rules import BaseRule, FactDefault
 
 __all__ = ["compile_ruleset"]
 
@@ -70,71 +47,30 @@ _EvidenceState = tuple[
 
 
 def compile_ruleset(
-    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str = ""
+    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str | None = None
 ) -> EvaluationGraph:
     """Compile a checked syntax tree, specialised to the readings the checker's ``report``
     has in force; raise :class:`CheckError` with every error if the report has any (the
-    checker runs first, in :mod:`disclosure_rules.api`)."""
+    checker runs first, in :mod:`disclosure_rules.api`). The graph's hash is that of the
+    ruleset's canonical form (:func:`~disclosure_rules.model.canonical.ruleset_hash`),
+    every reading's clauses included, unless ``ruleset_hash`` gives another."""
     if report.errors:
         raise CheckError(report.diagnostics)
-    return _Compiler(ruleset, report, ruleset_hash).build()
+    digest = ruleset_hash if ruleset_hash is not None else canonical_hash(ruleset)
+    return _Compiler(ruleset, report, digest).build()
 
 
-class _Compiler:
+class _Compiler(RuleCompiler):
     def __init__(self, ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str) -> None:
+        super().__init__(report.params)
         self.r = specialise(ruleset, report.readings)
         self.decided = decided_lines(ruleset, report.readings)
         self.report = report
-        self.params = report.params
         self.hash = ruleset_hash
         self.nodes: list[GraphNode | None] = []
         self.fields: dict[str, dict[str, FactType]] = {}
         for (node_id, field), kind in report.fact_types.items():
             self.fields.setdefault(node_id, {})[field] = kind
-
-    # -- numbers
-
-    def num(self, number: syntax.Number) -> Decimal:
-        if isinstance(number, syntax.Literal):
-            return number.value
-        return self.params[number.name].value
-
-    def assumed_in(self, *numbers: syntax.Number | None) -> tuple[str, ...]:
-        names = []
-        for n in numbers:
-            if isinstance(n, syntax.ParamRef) and self.params[n.name].assumed:
-                names.append(n.name)
-        return tuple(names)
-
-    def cond(self, owner: str, c: syntax.Condition) -> tuple[Condition, tuple[str, ...]]:
-        """The one place a syntax condition becomes its compiled class (and the assumed
-        parameters it reads)."""
-        match c:
-            case syntax.AllOf() | syntax.AnyOf():
-                parts = [self.cond(owner, p) for p in c.parts]
-                names = tuple(a for _, found in parts for a in found)
-                kind = AllOf if isinstance(c, syntax.AllOf) else AnyOf
-                return kind(tuple(p for p, _ in parts)), names
-            case syntax.Not():
-                part, names = self.cond(owner, c.part)
-                return Not(part), names
-            case syntax.Met():
-                return Met(owner, self.deadline(c.deadline)), self.assumed_in(c.deadline.amount)
-            case syntax.AllMet():
-                deadline = self.deadline(c.deadline)
-                return AllMet(owner, c.records, deadline), self.assumed_in(c.deadline.amount)
-            case syntax.Compare():
-                node = c.fact.node or owner
-                value = self.num(c.value)
-                return Compare(node, c.fact.field, c.op, value), self.assumed_in(c.value)
-            case syntax.Truthy():
-                return Truthy(c.fact.node or owner, c.fact.field), ()
-            case _:
-                assert_never(c)
-
-    def deadline(self, d: syntax.Deadline) -> DeadlineRule:
-        amount = self.num(d.amount) if d.amount is not None else None
-        return DeadlineRule(d.end, d.start, amount, d.unit, d.by)
 
     # -- build
 
@@ -491,64 +427,6 @@ class _Compiler:
             defaults=self.defaults(node.id),
         )
         return idx
-
-    def clauses(self, node: syntax.Node) -> tuple[tuple[Rule, ...], BaseRule]:
-        """The item's rules in order, and its base (``full`` when it has only steps)."""
-        out = tuple(self.rule(node.id, rule) for rule in node.rules)
-        base = next((r for r in out if isinstance(r, BaseRule)), None)
-        if base is None:
-            base = Full(node.span.line) if out else Awarded(node.span.line)
-        return out, base
-
-    def rule(self, owner: str, rule: syntax.Rule) -> Rule:
-        """The one place a syntax rule becomes its compiled class (with why it is assumed,
-        when the source does not state it)."""
-        compiled = self.rule_as_stated(owner, rule)
-        if rule.assumption is None:
-            return compiled
-        return attrs.evolve(compiled, assumption=rule.assumption.reason)
-
-    def rule_as_stated(self, owner: str, rule: syntax.Rule) -> Rule:
-        line, cite = rule.span.line, rule.cite.text if rule.cite else None
-        match rule:
-            case syntax.Award(mode="awarded"):
-                return Awarded(line, cite)
-            case syntax.Award(mode="full"):
-                return Full(line, cite)
-            case syntax.Award():
-                return AllOrNothing(line, cite)
-            case syntax.Rate():
-                return Rate(line, rule.fact.field, rule.fact.node, cite)
-            case syntax.DeductPer():
-                most = self.num(rule.max) if rule.max is not None else None
-                assumed = self.assumed_in(rule.amount, rule.max)
-                fact, node = rule.fact.field, rule.fact.node
-                return DeductPer(line, self.num(rule.amount), fact, node, most, cite, assumed)
-            case syntax.DeductMissing():
-                amount, of = self.num(rule.amount), self.num(rule.of)
-                assumed = self.assumed_in(rule.amount, rule.of)
-                return DeductMissing(
-                    line, amount, rule.fact.field, of, rule.fact.node, cite, assumed
-                )
-            case syntax.DeductWhen():
-                cond, names = self.cond(owner, rule.condition)
-                assumed = self.assumed_in(rule.amount) + names
-                return DeductWhen(line, self.num(rule.amount), cond, cite, assumed)
-            case syntax.ZeroWhen():
-                cond, names = self.cond(owner, rule.condition)
-                return ZeroWhen(line, cond, cite, names)
-            case syntax.DeductLate():
-                most = self.num(rule.max) if rule.max is not None else None
-                assumed = self.assumed_in(rule.amount, rule.max, rule.deadline.amount)
-                deadline = self.deadline(rule.deadline)
-                amount = self.num(rule.amount)
-                return DeductLate(line, amount, rule.records, deadline, most, cite, assumed)
-            case syntax.RateOnTime():
-                assumed = self.assumed_in(rule.deadline.amount)
-                deadline = self.deadline(rule.deadline)
-                return RateOnTime(line, rule.records, deadline, cite, assumed)
-            case _:
-                assert_never(rule)
 
     def grades(self) -> tuple[GradeBand, ...]:
         if self.r.grades is None:

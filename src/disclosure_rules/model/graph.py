@@ -57,7 +57,7 @@ __all__ = [
 
 
 def compile_ruleset(
-    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str = ""
+    ruleset: syntax.Ruleset, report: CheckReport, ruleset_hash: str | None = None
 ) -> EvaluationGraph:
     """Compile a checked syntax tree (:func:`disclosure_rules.model.compile.compile_ruleset`)."""
     from .compile import compile_ruleset as compile_checked  # the compiler imports this module
@@ -502,8 +502,9 @@ def _dot_escape(text: str) -> str:
 
 
 def readings_hash(ruleset_hash: str, readings: Iterable[ReadingValue] | Mapping[str, str]) -> str:
-    """The hash of the ruleset as read: its text's hash and every reading in force, so
-    that a results file's record of its readings cannot change without it changing."""
+    """The hash of the ruleset as read: its hash (of its canonical form,
+    :mod:`disclosure_rules.model.canonical`) and every reading in force, so that a
+    results file's record of its readings cannot change without it changing."""
     chosen = (
         readings if isinstance(readings, Mapping) else {r.name: r.alternative for r in readings}
     )

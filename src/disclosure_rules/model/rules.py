@@ -10,7 +10,7 @@ condition), the audit entry it writes, its ``describe`` JSON (:meth:`to_dict`)
 and its text (``__str__``).
 
 Adding a rule kind is adding one class here, its syntax class and grammar
-rule, and one case in :func:`disclosure_rules.model.compile.compile_rule`
+rule, and one case in :meth:`disclosure_rules.model.compile_rules.RuleCompiler.rule`
 (see docs/adding-a-rule-kind.md).
 """
 
@@ -84,8 +84,10 @@ __all__ = [
 
 
 def _common(out: dict[str, Any], rule: Rule | _Plain) -> None:
-    """What every rule's JSON ends with: its line, cite, assumed parameters and, for a
-    rule the source does not state, why it is assumed."""
+    """What every rule's JSON ends with: its id, line, cite, assumed parameters and, for
+    a rule the source does not state, why it is assumed."""
+    if rule.id:
+        out["id"] = rule.id
     out["line"] = rule.line
     if rule.cite:
         out["cite"] = rule.cite
@@ -108,6 +110,7 @@ class _Plain:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None  # why the source does not state this rule
+    id: str = ""  # NODE.KIND.RULE[.NAME]: given by the compiler (disclosure_rules.language.ids)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
@@ -167,6 +170,7 @@ class Rate:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def start(self, scope: Scope) -> Decimal:
         rate = scope.fact(self.fact_node, self.fact)
@@ -195,6 +199,7 @@ class RateOnTime:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def start(self, scope: Scope) -> Decimal:
         records = scope.fact(None, self.records)
@@ -264,6 +269,7 @@ class DeductPer:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count = scope.fact(self.fact_node, self.fact)
@@ -300,6 +306,7 @@ class DeductMissing:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         count: Decimal = scope.fact(self.fact_node, self.fact)
@@ -339,6 +346,7 @@ class DeductWhen:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, inputs = judge_condition(self.condition, scope)
@@ -367,6 +375,7 @@ class ZeroWhen:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         held, shown = judge_condition(self.condition, scope)
@@ -398,6 +407,7 @@ class DeductLate:
     cite: str | None = None
     assumed: tuple[str, ...] = ()
     assumption: str | None = None
+    id: str = ""
 
     def apply(self, scope: Scope, score: Decimal) -> Decimal:
         records = scope.fact(None, self.records)

@@ -14,6 +14,7 @@ from typing import assert_never
 from ...decimals import text as _fmt
 from ...errors import Span, did_you_mean
 from .. import syntax
+from ..ids import derive_ids, signature
 from ..symbols import FactType
 from .context import Context
 
@@ -42,9 +43,37 @@ def check_rules(cx: Context, node: syntax.Item | syntax.Bonus, points: Decimal |
         )
     for rule in node.rules:
         _check_rule(cx, node.id, rule, points)
+    _check_ids(cx, node)
     if not node.rules:  # an item with no rules is awarded by the assessor
         _fact(cx, node.id, "awarded", "number", node.span)
     _check_reach(cx, node)
+
+
+def _check_ids(cx: Context, node: syntax.Item | syntax.Bonus) -> None:
+    """Every rule of the node has an id of its own that a reordering keeps: two rules
+    declared with one name are DR170; two of one name without declared names, DR171."""
+    signatures = [signature(rule) for rule in node.rules]
+    first: dict[str, syntax.Rule] = {}
+    for rule, rule_id, (name, declared) in zip(
+        node.rules, derive_ids(node.id, signatures), signatures, strict=True
+    ):
+        if rule_id in first:
+            cx.report(
+                "DR170",
+                f"rule id {rule_id!r} is declared twice (first on line {first[rule_id].span.line})",
+                rule.span,
+                f"give each {name} rule of {node.id!r} a name of its own: as NAME",
+            )
+            continue
+        first[rule_id] = rule
+        if declared is None and rule_id[-1].isdigit():
+            cx.warn(
+                "DR171",
+                f"{node.id!r} has more than one {name} rule: the id {rule_id!r} is this "
+                "one's place in the source, which a reordering changes",
+                rule.span,
+                "name each of them after the rule, before its cite: … as late_reply cite …",
+            )
 
 
 def _check_rule(cx: Context, node_id: str, rule: syntax.Rule, points: Decimal | None) -> None:

@@ -23,7 +23,6 @@ Codes: DR180–DR184 for the changes themselves, DR640–DR643 for finding the b
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -58,7 +57,6 @@ class Overlay:
     file: str
     bases: tuple[str, ...]
     notes: Mapping[str, tuple[Note, ...]]
-    base_hash: str  # of the bases' texts, for the overlay's ruleset hash
     # for each change that moves points: the ids above the node it moves, and its span
     moves: tuple[tuple[tuple[str, ...], Span], ...] = ()
 
@@ -183,12 +181,10 @@ def resolve(
     notes = {key: list(found) for key, found in (older.notes if older else {}).items()}
     for key, found in applied.notes.items():
         notes.setdefault(key, []).extend(found)
-    chained = (older.base_hash if older else "").encode()
     overlay = Overlay(
         ruleset.span.file,
         bases,
         {key: tuple(found) for key, found in notes.items()},
-        "sha256:" + hashlib.sha256(data + chained).hexdigest(),
         (*(older.moves if older else ()), *applied.moves),
     )
     return Resolved(effective, overlay, (*base.diagnostics, *applied.problems))

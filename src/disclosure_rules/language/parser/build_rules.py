@@ -50,6 +50,14 @@ def unquote(tok: Token) -> str:
     return "".join(out)
 
 
+class _RuleName(str):
+    """A rule's declared name (``as NAME``), told apart from the names around it."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
 @v_args(meta=True)
 class RuleBuilder(Transformer[Token, Any]):
     """Turns Lark's parse tree into AST nodes; collects literal problems as it goes."""
@@ -262,41 +270,56 @@ class RuleBuilder(Transformer[Token, Any]):
 
     # -- rules
 
+    def rule_name(self, meta: Any, children: list[Token]) -> _RuleName:
+        return _RuleName(self._name(children[0]))
+
+    def _split_rule(
+        self, children: list[Any]
+    ) -> tuple[list[Any], syntax.Cite | None, syntax.Assumption | None, str | None]:
+        """A rule's children before its origin and declared name, the cite, the
+        assumption and the name (``as NAME``)."""
+        rest, cite, assumption = self._split_origin(children)
+        if rest and isinstance(rest[-1], _RuleName):
+            return rest[:-1], cite, assumption, rest[-1].name
+        return rest, cite, assumption, None
+
     def award(self, meta: Any, children: list[Any]) -> syntax.Award:
-        rest, cite, assumed = self._split_origin(children)
-        return syntax.Award(str(rest[0]), self._sp(meta), cite, assumed)  # type: ignore[arg-type]
+        rest, cite, assumed, name = self._split_rule(children)
+        mode = str(rest[0])
+        return syntax.Award(mode, self._sp(meta), cite, assumed, name)  # type: ignore[arg-type]
 
     def rate(self, meta: Any, children: list[Any]) -> syntax.Rate:
-        rest, cite, assumed = self._split_origin(children)
-        return syntax.Rate(rest[0], self._sp(meta), cite, assumed)
+        rest, cite, assumed, name = self._split_rule(children)
+        return syntax.Rate(rest[0], self._sp(meta), cite, assumed, name)
 
     def deduct_per(self, meta: Any, children: list[Any]) -> syntax.DeductPer:
-        rest, cite, assumed = self._split_origin(children)
+        rest, cite, assumed, name = self._split_rule(children)
         cap = rest[2] if len(rest) > 2 else None
-        return syntax.DeductPer(rest[0], rest[1], self._sp(meta), cap, cite, assumed)
+        return syntax.DeductPer(rest[0], rest[1], self._sp(meta), cap, cite, assumed, name)
 
     def deduct_missing(self, meta: Any, children: list[Any]) -> syntax.DeductMissing:
-        rest, cite, assumed = self._split_origin(children)
-        return syntax.DeductMissing(rest[0], rest[1], rest[2], self._sp(meta), cite, assumed)
+        rest, cite, assumed, name = self._split_rule(children)
+        return syntax.DeductMissing(rest[0], rest[1], rest[2], self._sp(meta), cite, assumed, name)
 
     def deduct_when(self, meta: Any, children: list[Any]) -> syntax.DeductWhen:
-        rest, cite, assumed = self._split_origin(children)
-        return syntax.DeductWhen(rest[0], rest[1], self._sp(meta), cite, assumed)
+        rest, cite, assumed, name = self._split_rule(children)
+        return syntax.DeductWhen(rest[0], rest[1], self._sp(meta), cite, assumed, name)
 
     def deduct_late(self, meta: Any, children: list[Any]) -> syntax.DeductLate:
-        rest, cite, assumed = self._split_origin(children)
+        rest, cite, assumed, name = self._split_rule(children)
         cap = rest[3] if len(rest) > 3 else None
         return syntax.DeductLate(
-            rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite, assumed
+            rest[0], self._name(rest[1]), rest[2], self._sp(meta), cap, cite, assumed, name
         )
 
     def rate_on_time(self, meta: Any, children: list[Any]) -> syntax.RateOnTime:
-        rest, cite, assumed = self._split_origin(children)
-        return syntax.RateOnTime(self._name(rest[0]), rest[1], self._sp(meta), cite, assumed)
+        rest, cite, assumed, name = self._split_rule(children)
+        records = self._name(rest[0])
+        return syntax.RateOnTime(records, rest[1], self._sp(meta), cite, assumed, name)
 
     def zero_when(self, meta: Any, children: list[Any]) -> syntax.ZeroWhen:
-        rest, cite, assumed = self._split_origin(children)
-        return syntax.ZeroWhen(rest[0], self._sp(meta), cite, assumed)
+        rest, cite, assumed, name = self._split_rule(children)
+        return syntax.ZeroWhen(rest[0], self._sp(meta), cite, assumed, name)
 
     # -- node statements
 
