@@ -1,12 +1,10 @@
 """How a rule is known across two versions of a ruleset, so their audits can be matched.
 
-Until rules carry an id of their own, a rule is named as the compact audit layout
-names it (:class:`~disclosure_rules.evaluation.compact.RuleIds`): ``NODE.KIND``, then
-``.RULE`` when the rule has a name other than its kind, then ``.N`` for the N-th of
-several clauses of one name on the node. The name does not depend on line numbers,
-so a rule keeps it when lines above it change. The root is called ``ruleset`` (its id
-is the ruleset's, which differs between two schemes), and a child's contribution to
-its parent ``PARENT.child.CHILD``.
+A rule is known by its id (:func:`~disclosure_rules.model.ids.entry_rule_id`), which
+does not depend on line numbers or layout, so a rule keeps it when lines above it
+change. Two adjustments make ids comparable across two schemes: the root is called
+``ruleset`` (its id is the ruleset's, which differs between two schemes), and a
+child's contribution to its parent is ``PARENT.child.CHILD``.
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..evaluation.audit import Entry
-from ..evaluation.compact import RuleIds
 from ..model.graph import EvaluationGraph
+from ..model.ids import entry_rule_id
 
 __all__ = ["rule_namer"]
 
@@ -24,13 +22,13 @@ def rule_namer(graph: EvaluationGraph) -> Callable[[int, Entry], str]:
     """The function naming the rule behind an audit entry of node ``index`` of ``graph``
     (an entry that names no rule, such as a missing fact, is known by its kind; a
     child's contribution by the child)."""
-    ids = RuleIds(graph)
 
     def name(index: int, entry: Entry) -> str:
-        node = graph.nodes[index].id if index else "ruleset"  # the root: whatever its id
+        node = graph.nodes[index].id
         if entry.kind == "child":
-            return f"{node}.child.{entry.child}"
-        local = ids.ref(index, entry.kind, entry.rule, entry.line, entry.cite)
-        return f"{node}.{local or entry.kind}"
+            found = f"{node}.child.{entry.child}"
+        else:
+            found = entry_rule_id(graph, index, entry) or f"{node}.{entry.kind}"
+        return "ruleset" + found[len(node) :] if index == 0 else found
 
     return name
