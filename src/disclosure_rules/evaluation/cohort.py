@@ -20,6 +20,7 @@ import attrs
 from ..decimals import ZERO, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError
+from ..i18n import _
 from ..model.graph import EvaluationGraph, GradeBand, VetoRule
 from ..model.rules import FactDefault, LateCalendar, MissingFact, judge_condition
 from .audit import Entry
@@ -32,7 +33,7 @@ __all__ = ["Standing", "grades", "groups_of", "ranks", "standings", "vetoes"]
 
 def vetoes(run: Run, totals: list[Decimal]) -> list[list[str]]:
     """The vetoes that fire on each unit; a veto with a score caps the unit's total."""
-    fired: list[list[str]] = [[] for _ in range(run.n)]
+    fired: list[list[str]] = [[] for _unit in range(run.n)]
     for veto in run.g.vetoes:
         defaults = {(d.node, d.field): d for d in veto.defaults}
         for u in range(run.n):
@@ -63,7 +64,12 @@ def _veto(
             return False
         what = f"{missing.node or veto.id}.{missing.field}"
         run.warn(
-            "DR404", u, veto.id, f"no fact supplied for {what}; veto “{veto.title}” not applied"
+            "DR404",
+            u,
+            veto.id,
+            _("no fact supplied for {what}; veto “{title}” not applied").format(
+                what=what, title=veto.title
+            ),
         )
         return False
     if not held:
@@ -109,11 +115,11 @@ def groups_of(
         mine = [n for n, group in zip(names, graph.groups, strict=True) if have & set(group)]
         if len(mine) != 1:
             what = "no group" if not mine else f"{len(mine)} groups ({', '.join(mine)})"
-            msg = (
-                f"the unit's tags put it in {what} of {', '.join(names)}; "
-                "it is ranked and graded within exactly one group"
-            )
-            hint = "give the unit the tags of exactly one group"
+            msg = _(
+                "the unit's tags put it in {what} of {names}; it is ranked "
+                "and graded within exactly one group"
+            ).format(what=what, names=", ".join(names))
+            hint = _("give the unit the tags of exactly one group")
             raise FactsError(Diagnostic("DR410", msg, file=file, unit=uid, hint=hint))
         found.append(mine[0])
     return found
@@ -189,7 +195,7 @@ def grades(
     veto_by_id = {v.id: v for v in vetoes if v.grade}
     forced = [next((veto_by_id[v] for v in fired[u] if v in veto_by_id), None) for u in range(n)]
     order = sorted(range(n), key=lambda u: ranks[u])
-    taken: list[list[int]] = [[] for _ in bands]  # the units each band holds, in rank order
+    taken: list[list[int]] = [[] for _band in bands]  # the units each band holds, in rank order
     limits = [
         None if b.quota is None else int((b.quota * n).to_integral_value(rounding=ROUND_FLOOR))
         for b in bands

@@ -29,6 +29,7 @@ from decimal import Decimal, localcontext
 from ..decimals import ARITHMETIC, DIVISION_PLACES, ONE, ZERO
 from ..errors import Diagnostic, EvaluationError, FactsError, Severity
 from ..facts import Cohort, NodeFacts, Unit
+from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import FactDefault, LateCalendar, Scope, Tracer
 from ..workdays import Calendar, default_calendar
@@ -88,12 +89,12 @@ class Run:
         self.strict = strict
         n = self.n = len(cohort.units)
         count = len(graph.nodes)
-        self.scores: list[list[Decimal]] = [[ZERO] * n for _ in range(count)]
-        self.status: list[list[str]] = [["scored"] * n for _ in range(count)]
+        self.scores: list[list[Decimal]] = [[ZERO] * n for _node in range(count)]
+        self.status: list[list[str]] = [["scored"] * n for _node in range(count)]
         self.tracer: Recorder | NullTracer = Recorder(count, n) if detail else NullTracer()
         self.warnings: list[Diagnostic] = []
         self.absent_errors: list[Diagnostic] = []  # facts that ``absent error`` requires
-        self.unit_warnings: list[list[str]] = [[] for _ in range(n)]
+        self.unit_warnings: list[list[str]] = [[] for _unit in range(n)]
         self.pending_own_rate: dict[int, set[int]] = {}
         self.na_units: dict[int, list[int]] = {}  # node → units not applicable, in order
         self.gated = [self._gates(node) for node in graph.nodes]
@@ -160,12 +161,16 @@ class Run:
         unit = self.units[u].id
         file = self.cohort.source
         if self.strict:
-            hint = "strict mode turns this into an error"
+            hint = _("strict mode turns this into an error")
             raise EvaluationError(Diagnostic(code, msg, file=file, unit=unit, fact=node, hint=hint))
         self.warnings.append(
             Diagnostic(code, msg, Severity.WARNING, file=file, unit=unit, fact=node)
         )
-        self.unit_warnings[u].append(f"{code} {node + ': ' if node else ''}{msg}")
+        self.unit_warnings[u].append(
+            _("{code} {node}: {message}").format(code=code, node=node, message=msg)
+            if node
+            else _("{code} {message}").format(code=code, message=msg)
+        )
 
     def group(self, u: int, over: tuple[str, ...]) -> str | None:
         """The unit's group for ``group_average over``: its first tag among ``over``."""
@@ -196,7 +201,7 @@ class Run:
         what = f"{node.id}.{field}" if field else node.id
         note = f"no fact supplied for {what}: scored 0"
         self.tracer.restart(node.index, u, Entry("missing", ZERO, note=note))
-        self.warn("DR403", u, node.id, f"no fact supplied for {what}; scored 0")
+        self.warn("DR403", u, node.id, _("no fact supplied for {what}; scored 0").format(what=what))
 
     def unsupplied(self, node: GraphNode, u: int, field: str, default: FactDefault | None) -> None:
         """A fact the node needs was not supplied and no value stands in for it: the
@@ -219,12 +224,16 @@ class Run:
     def absent_error(self, u: int, reader: str, default: FactDefault) -> None:
         """DR320, kept until the end of the run: every such fact is reported at once."""
         what = f"{default.node}.{default.field}"
-        where = "the ruleset's policy" if default.declared_on == self.g.id else default.declared_on
-        msg = (
-            f"no fact supplied for {what}, which {reader!r} reads; absent error "
-            f"(line {default.line}, on {where}) makes it required"
+        where = (
+            _("the ruleset's policy") if default.declared_on == self.g.id else default.declared_on
         )
-        hint = f"supply {default.field} for {default.node} in the facts"
+        msg = _(
+            "no fact supplied for {what}, which {reader!r} reads; absent "
+            "error (line {line}, on {where}) makes it required"
+        ).format(what=what, reader=reader, line=default.line, where=where)
+        hint = _("supply {field} for {node} in the facts").format(
+            field=default.field, node=default.node
+        )
         unit = self.units[u].id
         file = self.cohort.source
         self.absent_errors.append(
@@ -336,7 +345,9 @@ class Run:
 
     def unused(self, node: GraphNode, u: int, given: NodeFacts | None) -> None:
         if given is not None and not given.not_applicable:
-            msg = "facts were given for an item that does not apply to this unit; they are not used"
+            msg = _(
+                "facts were given for an item that does not apply to this unit; they are not used"
+            )
             self.warn("DR405", u, node.id, msg)
 
     def declared_na(

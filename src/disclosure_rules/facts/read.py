@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from ..errors import Diagnostic, FactsError
 from ..files import FileProblem, read_input
+from ..i18n import _
 
 __all__ = [
     "MAX_CSV_FIELD",
@@ -108,8 +109,8 @@ def read_facts_file(path: str | os.PathLike[str]) -> FactsFile:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        msg = f"the facts file is not valid UTF-8 (offset {exc.start})"
-        raise FactsError(Diagnostic("DR301", msg, file=name, hint="save it as UTF-8")) from None
+        msg = _("the facts file is not valid UTF-8 (offset {start})").format(start=exc.start)
+        raise FactsError(Diagnostic("DR301", msg, file=name, hint=_("save it as UTF-8"))) from None
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     if name.lower().endswith(".csv"):
         return FactsFile(_CsvReader(name).document(text), digest, True)
@@ -168,7 +169,7 @@ def json_document(text: str, file: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
-        msg = "the JSON nests deeper than the reader follows (about 900 levels)"
+        msg = _("the JSON nests deeper than the reader follows (about 900 levels)")
         raise fail(msg, "DR313", "a facts document nests seven levels at most") from None
     if not isinstance(doc, dict):
         raise fail('a facts file is a JSON object: {"units": [...]}')
@@ -223,29 +224,35 @@ class _CsvReader:
         extra = [c for c in names if c not in _CSV_COLUMNS]
         expected = ", ".join(_CSV_COLUMNS)
         if missing:
-            msg = f"the CSV lacks column(s) {', '.join(missing)}; expected {expected}"
+            msg = _("the CSV lacks column(s) {missing}; expected {expected}").format(
+                missing=", ".join(missing), expected=expected
+            )
             raise FactsError(Diagnostic("DR301", msg, file=self.file))
         if extra:
-            msg = f"unknown CSV column(s) {', '.join(extra)}; expected {expected}"
+            msg = _("unknown CSV column(s) {extra}; expected {expected}").format(
+                extra=", ".join(extra), expected=expected
+            )
             raise FactsError(Diagnostic("DR301", msg, file=self.file))
         return {name: i for i, name in enumerate(names)}
 
     def csv_error(self, exc: csv.Error, line: int) -> None:
         if "field larger than field limit" in str(exc):
-            msg = (
-                f"line {line}: a cell is longer than {MAX_CSV_FIELD:,} characters "
-                f"({MAX_CSV_FIELD // 1024} KiB), the limit for one CSV cell"
-            )
+            msg = _(
+                "line {line}: a cell is longer than {MAX_CSV_FIELD:,} "
+                "characters ({value} KiB), the limit for one CSV cell"
+            ).format(line=line, MAX_CSV_FIELD=MAX_CSV_FIELD, value=MAX_CSV_FIELD // 1024)
             self.problem("DR314", msg)
         else:
-            self.problem("DR301", f"line {line}: not a readable CSV row ({exc})")
+            self.problem(
+                "DR301", _("line {line}: not a readable CSV row ({exc})").format(line=line, exc=exc)
+            )
 
     def row(self, row_no: int, columns: dict[str, int], cells: list[str]) -> None:
         if len(cells) > len(columns):
-            msg = (
-                f"row {row_no} has {len(cells)} cells but the header names {len(columns)} "
-                "columns; the extra cells would be lost"
-            )
+            msg = _(
+                "row {row_no} has {cells} cells but the header names "
+                "{columns} columns; the extra cells would be lost"
+            ).format(row_no=row_no, cells=len(cells), columns=len(columns))
             self.problem("DR301", msg)
             return
 
@@ -255,13 +262,15 @@ class _CsvReader:
 
         unit_id = cell("unit")
         if not unit_id:
-            self.problem("DR301", f"row {row_no}: no unit id")
+            self.problem("DR301", _("row {row_no}: no unit id").format(row_no=row_no))
             return
         unit = self.units.setdefault(unit_id, {"id": unit_id, "tags": None, "facts": {}})
         tags = [t.strip() for t in cell("tags").split(";") if t.strip()]
         if tags:
             if unit["tags"] is not None and unit["tags"] != tags:
-                msg = f"row {row_no}: tags {';'.join(tags)} differ from an earlier row's"
+                msg = _("row {row_no}: tags {tags} differ from an earlier row's").format(
+                    row_no=row_no, tags=";".join(tags)
+                )
                 self.problem("DR305", msg, unit_id)
             unit["tags"] = tags
         self.fact(row_no, unit, cell("node"), cell("field"), cell("value"), cell("kind"))
@@ -272,22 +281,33 @@ class _CsvReader:
         unit_id: str = unit["id"]
         if not node:
             if value or field:
-                self.problem("DR301", f"row {row_no}: a value with no node", unit_id)
+                self.problem(
+                    "DR301", _("row {row_no}: a value with no node").format(row_no=row_no), unit_id
+                )
             return
         facts = unit["facts"]
         if not field:
             if node in facts:
-                self.problem("DR301", f"row {row_no}: {node} is given twice", unit_id, node)
+                self.problem(
+                    "DR301",
+                    _("row {row_no}: {node} is given twice").format(row_no=row_no, node=node),
+                    unit_id,
+                    node,
+                )
             facts[node] = _cell_value(value)
             return
         entry = facts.setdefault(node, {})
         if not isinstance(entry, dict):
-            msg = f"row {row_no}: {node} already has a plain value"
+            msg = _("row {row_no}: {node} already has a plain value").format(
+                row_no=row_no, node=node
+            )
             self.problem("DR301", msg, unit_id, node)
         elif field == "evidence":
             entry.setdefault("evidence", []).append({"ref": value, "kind": kind} if kind else value)
         elif field in entry:
-            msg = f"row {row_no}: {node}.{field} is given twice"
-            self.problem("DR301", msg, unit_id, f"{node}.{field}")
+            msg = _("row {row_no}: {node}.{field} is given twice").format(
+                row_no=row_no, node=node, field=field
+            )
+            self.problem("DR301", msg, unit_id, _("{node}.{field}").format(node=node, field=field))
         else:
             entry[field] = value if field in _TEXT_FIELDS else _cell_value(value)

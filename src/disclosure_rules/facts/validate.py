@@ -26,6 +26,7 @@ from dateutil import parser as dateutil_parser
 
 from .. import collector
 from ..errors import Diagnostic, FactsError, did_you_mean
+from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
 from .evidence import read_evidence
@@ -54,7 +55,7 @@ _WHEN = re.compile(
     r"(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?"
 )
 _MAX_WHEN = 64  # characters: the longest date-time written any accepted way is ~30
-_EXAMPLES = "2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30"
+_EXAMPLES = _("2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30")
 
 
 def parse_when(text: str) -> dt.date | dt.datetime:
@@ -158,19 +159,19 @@ class _Validator:
     def cohort(self, doc: dict[str, Any], digest: str | None) -> Cohort:
         for key in doc:
             if key not in _DOC_KEYS:
-                hint = did_you_mean(key, _DOC_KEYS) or 'expected "units"'
-                self.problem("DR305", f"unknown top-level key {key!r}", hint=hint)
+                hint = did_you_mean(key, _DOC_KEYS) or _('expected "units"')
+                self.problem("DR305", _("unknown top-level key {key!r}").format(key=key), hint=hint)
         raw_units = doc.get("units")
         if not isinstance(raw_units, list):
-            self.problem("DR301", 'the facts need a list of units: {"units": [...]}')
+            self.problem("DR301", _('the facts need a list of units: {"units": [...]}'))
             raise FactsError(self.problems)
         synthetic = doc.get("synthetic", False)
         if not isinstance(synthetic, bool):
-            msg = f"synthetic must be true or false, got {_shown(synthetic)}"
-            self.problem("DR305", msg, hint="a JSON boolean, without quotes")
+            msg = _("synthetic must be true or false, got {shown}").format(shown=_shown(synthetic))
+            self.problem("DR305", msg, hint=_("a JSON boolean, without quotes"))
         units = self.units(raw_units)
         if not units and not self.problems:
-            self.problem("DR301", "the facts list no units")
+            self.problem("DR301", _("the facts list no units"))
         if self.problems:
             raise FactsError(self.problems)
         description = doc.get("description")
@@ -196,9 +197,12 @@ class _Validator:
             if unit is None:
                 continue
             if unit.id in seen:
-                hint = "each unit is listed once, with all its facts"
+                hint = _("each unit is listed once, with all its facts")
                 self.problem(
-                    "DR303", f"unit {unit.id!r} appears more than once", unit.id, hint=hint
+                    "DR303",
+                    _("unit {id!r} appears more than once").format(id=unit.id),
+                    unit.id,
+                    hint=hint,
                 )
                 continue
             seen.add(unit.id)
@@ -207,21 +211,31 @@ class _Validator:
 
     def unit(self, raw: Any, position: int) -> Unit | None:
         if not isinstance(raw, dict):
-            hint = '{"id": ..., "facts": {...}}'
-            self.problem("DR305", f"unit #{position} is not an object", hint=hint)
+            hint = _('{"id": ..., "facts": {...}}')
+            self.problem(
+                "DR305", _("unit #{position} is not an object").format(position=position), hint=hint
+            )
             return None
         unit_id = raw.get("id")
         if not isinstance(unit_id, str) or not unit_id.strip():
-            self.problem("DR305", f"unit #{position} has no id (a non-empty string)")
+            self.problem(
+                "DR305",
+                _("unit #{position} has no id (a non-empty string)").format(position=position),
+            )
             return None
         for key in raw:
             if key not in _UNIT_KEYS:
                 suggestion = did_you_mean(key, _UNIT_KEYS)
-                self.problem("DR305", f"unknown key {key!r} in unit", unit_id, hint=suggestion)
+                self.problem(
+                    "DR305",
+                    _("unknown key {key!r} in unit").format(key=key),
+                    unit_id,
+                    hint=suggestion,
+                )
         tags = self.tags(unit_id, raw.get("tags", []))
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
-            self.problem("DR305", "facts must be an object keyed by item id", unit_id)
+            self.problem("DR305", _("facts must be an object keyed by item id"), unit_id)
             raw_facts = {}
         facts: dict[str, NodeFacts] = {}
         for node_id, value in raw_facts.items():
@@ -232,15 +246,19 @@ class _Validator:
 
     def tags(self, unit_id: str, tags: Any) -> frozenset[str]:
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            self.problem("DR305", "tags must be a list of strings", unit_id)
+            self.problem("DR305", _("tags must be a list of strings"), unit_id)
             return frozenset()
         if self.declared_tags:
             for tag in tags:
                 if tag not in self.declared_tags:
                     hint = did_you_mean(tag, self.declared_tags) or (
-                        f"the ruleset's tags are {', '.join(sorted(self.declared_tags))}"
+                        _("the ruleset's tags are {join}").format(
+                            join=", ".join(sorted(self.declared_tags))
+                        )
                     )
-                    self.problem("DR309", f"unknown tag {tag!r}", unit_id, hint=hint)
+                    self.problem(
+                        "DR309", _("unknown tag {tag!r}").format(tag=tag), unit_id, hint=hint
+                    )
         return frozenset(tags)
 
     # ------------------------------------------------------------ cells
@@ -267,30 +285,46 @@ class _Validator:
         if isinstance(node.base, AllOrNothing) and isinstance(value, bool):
             return self.fields(unit, node_id, node, schema, {"met": value})
         wanted = ", ".join(sorted(schema)) or "evidence"
-        msg = f"{_shown(value)} is not a valid value for {node_id!r}"
-        self.problem("DR305", msg, unit, node_id, f'give an object with: {wanted} (or "n/a")')
+        msg = _("{shown} is not a valid value for {node_id!r}").format(
+            shown=_shown(value), node_id=node_id
+        )
+        self.problem(
+            "DR305",
+            msg,
+            unit,
+            node_id,
+            _('give an object with: {wanted} (or "n/a")').format(wanted=wanted),
+        )
         return None
 
     def unknown_node(self, unit: str, node_id: str) -> None:
         if node_id in self.g.by_id:
             kind = self.g.node(node_id).kind
-            self.problem("DR302", f"{node_id!r} is a {kind}: facts go on its items", unit, node_id)
+            self.problem(
+                "DR302",
+                _("{node_id!r} is a {kind}: facts go on its items").format(
+                    node_id=node_id, kind=kind
+                ),
+                unit,
+                node_id,
+            )
             return
         hint = did_you_mean(node_id, [*self.scored, *self.veto_fields])
-        self.problem("DR302", f"unknown item {node_id!r}", unit, node_id, hint)
+        self.problem(
+            "DR302", _("unknown item {node_id!r}").format(node_id=node_id), unit, node_id, hint
+        )
 
     def not_applicable_cell(
         self, unit: str, node: GraphNode, value: dict[str, Any]
     ) -> NodeFacts | None:
         """``{"na": "statement"}`` or ``{"not_applicable": true, "statement": …}``, with
         optional evidence and note."""
-        evidence, _ = self.evidence(unit, node.id, value.get("evidence", []))
+        evidence, _kinds = self.evidence(unit, node.id, value.get("evidence", []))
         extra = set(value) - {"not_applicable", "na", "statement", "evidence", "note"}
         if extra:
-            msg = (
-                "a not-applicable cell takes only a statement, evidence and note, "
-                f"not {', '.join(sorted(extra))}"
-            )
+            msg = _(
+                "a not-applicable cell takes only a statement, evidence and note, not {join}"
+            ).format(join=", ".join(sorted(extra)))
             self.problem("DR308", msg, unit, node.id)
         said = value.get("na")
         if said is True or "na" not in value:
@@ -305,9 +339,11 @@ class _Validator:
             return None
         if isinstance(said, str) and said.strip():
             return said.strip()
-        msg = f"a statement is the unit's explanation as text, got {_shown(said)}"
-        hint = '{"na": "本单位无行政执法权"}, or "n/a" for no statement'
-        self.problem("DR305", msg, unit, f"{node_id}.statement", hint)
+        msg = _("a statement is the unit's explanation as text, got {shown}").format(
+            shown=_shown(said)
+        )
+        hint = _('{"na": "本单位无行政执法权"}, or "n/a" for no statement')
+        self.problem("DR305", msg, unit, _("{node_id}.statement").format(node_id=node_id), hint)
         return None
 
     def not_applicable(
@@ -316,11 +352,13 @@ class _Validator:
         if node.na is None:
             self.problem(
                 "DR306",
-                f"{node.id!r} is given as not applicable, but the ruleset has no "
-                "not_applicable policy for it",
+                _(
+                    "{id!r} is given as not applicable, but the ruleset has no "
+                    "not_applicable policy for it"
+                ).format(id=node.id),
                 unit,
                 node.id,
-                "give its facts, or add a not_applicable policy to the ruleset",
+                _("give its facts, or add a not_applicable policy to the ruleset"),
             )
             return None
         evidence, note = extra if extra is not None else ((), None)
@@ -332,15 +370,22 @@ class _Validator:
         if isinstance(value, dict):
             extra = set(value) - {"score", "evidence", "note"}
             if extra:
-                msg = f"unknown field(s) {', '.join(sorted(extra))}"
-                self.problem("DR308", msg, unit, node.id, 'a score component takes {"score": N}')
+                msg = _("unknown field(s) {join}").format(join=", ".join(sorted(extra)))
+                self.problem("DR308", msg, unit, node.id, _('a score component takes {"score": N}'))
             value = value.get("score")
         number = self.number(unit, node.id, value)
         if number is None:
             return None
         low, high = node.direct_range or (Decimal(0), node.points)
         if not low <= number <= high:
-            self.problem("DR304", f"score {number} is outside {low}..{high}", unit, node.id)
+            self.problem(
+                "DR304",
+                _("score {number} is outside {low}..{high}").format(
+                    number=number, low=low, high=high
+                ),
+                unit,
+                node.id,
+            )
             return None
         return NodeFacts({"score": number})
 
@@ -348,8 +393,14 @@ class _Validator:
         self, unit: str, node_id: str, node: GraphNode | None, schema: Mapping[str, str], value: Any
     ) -> NodeFacts | None:
         if not isinstance(value, dict):
-            hint = f"fields: {', '.join(sorted(schema))}"
-            self.problem("DR305", f"facts for {node_id!r} must be an object", unit, node_id, hint)
+            hint = _("fields: {join}").format(join=", ".join(sorted(schema)))
+            self.problem(
+                "DR305",
+                _("facts for {node_id!r} must be an object").format(node_id=node_id),
+                unit,
+                node_id,
+                hint,
+            )
             return None
         values: dict[str, FactValue] = {}
         evidence: tuple[Evidence, ...] = ()
@@ -395,9 +446,11 @@ class _Validator:
         kind = schema.get(field)
         if kind is None:
             hint = did_you_mean(field, schema) or (
-                f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}"
+                _("{node_id} reads: {value}").format(
+                    node_id=node_id, value=", ".join(sorted(schema)) or "no fields"
+                )
             )
-            self.problem("DR308", f"unknown fact {where}", unit, where, hint)
+            self.problem("DR308", _("unknown fact {where}").format(where=where), unit, where, hint)
             return
         if kind in ("date", "datetime"):  # null: not done (yet)
             when = self.when(unit, where, kind, raw)
@@ -425,11 +478,15 @@ class _Validator:
     def awarded_in_range(self, unit: str, where: str, node: GraphNode, points: Decimal) -> bool:
         """Awarded points within ``[0, the item's points]``; False (reported) outside."""
         if points > node.points:
-            msg = f"awarded {points} is above the item's maximum of {node.points}"
+            msg = _("awarded {points} is above the item's maximum of {points2}").format(
+                points=points, points2=node.points
+            )
             self.problem("DR304", msg, unit, where)
             return False
         if points < 0:
-            self.problem("DR304", f"awarded {points} is negative", unit, where)
+            self.problem(
+                "DR304", _("awarded {points} is negative").format(points=points), unit, where
+            )
             return False
         return True
 
@@ -444,10 +501,11 @@ class _Validator:
                 if isinstance(present, Decimal) and present > clause.of:
                     self.problem(
                         "DR304",
-                        f"{node_id}.{clause.fact} is {present}, more than the "
-                        f"{clause.of} required elements",
+                        _(
+                            "{node_id}.{fact} is {present}, more than the {of} required elements"
+                        ).format(node_id=node_id, fact=clause.fact, present=present, of=clause.of),
                         unit,
-                        f"{node_id}.{clause.fact}",
+                        _("{node_id}.{fact}").format(node_id=node_id, fact=clause.fact),
                     )
 
     # ------------------------------------------------------------ values
@@ -464,15 +522,19 @@ class _Validator:
             try:
                 value = parse_when(raw)
             except ValueError as exc:
-                self.problem("DR310", f"{where}: {exc}", unit, where)
+                self.problem("DR310", _("{where}: {exc}").format(where=where, exc=exc), unit, where)
                 return False
         else:
-            msg = f"{where} must be a date written as text, got {_shown(raw)}"
+            msg = _("{where} must be a date written as text, got {shown}").format(
+                where=where, shown=_shown(raw)
+            )
             self.problem("DR310", msg, unit, where, hint=_EXAMPLES)
             return False
         if kind == "datetime" and not isinstance(value, dt.datetime):
-            msg = f"{where} needs a time of day for an hours deadline, got {_shown(raw)}"
-            self.problem("DR310", msg, unit, where, hint="e.g. 2020-09-28 14:30")
+            msg = _("{where} needs a time of day for an hours deadline, got {shown}").format(
+                where=where, shown=_shown(raw)
+            )
+            self.problem("DR310", msg, unit, where, hint=_("e.g. 2020-09-28 14:30"))
             return False
         return value
 
@@ -480,8 +542,14 @@ class _Validator:
         self, unit: str, where: str, raw: Any, fields: Mapping[str, str]
     ) -> tuple[Record, ...] | None:
         if not isinstance(raw, list):
-            hint = f"[{{{', '.join(f'{f!r}: ...' for f in fields)}}}, ...]"
-            self.problem("DR305", f"{where} must be a list of records", unit, where, hint)
+            hint = _("[{{{join}}}, ...]").format(join=", ".join(f"{f!r}: ..." for f in fields))
+            self.problem(
+                "DR305",
+                _("{where} must be a list of records").format(where=where),
+                unit,
+                where,
+                hint,
+            )
             return None
         out = [self.record(unit, f"{where}[{i}]", r, fields) for i, r in enumerate(raw, start=1)]
         good = [r for r in out if r is not None]
@@ -489,7 +557,7 @@ class _Validator:
 
     def record(self, unit: str, spot: str, record: Any, fields: Mapping[str, str]) -> Record | None:
         if not isinstance(record, dict):
-            self.problem("DR305", f"{spot} must be an object", unit, spot)
+            self.problem("DR305", _("{spot} must be an object").format(spot=spot), unit, spot)
             return None
         values: dict[str, RecordValue] = {}
         ok = True
@@ -499,12 +567,23 @@ class _Validator:
                 if isinstance(value, str | Decimal | bool) or value is None:
                     values[field] = value
                     continue
-                self.problem("DR305", f"{spot}.{field} must be text", unit, spot)
+                self.problem(
+                    "DR305",
+                    _("{spot}.{field} must be text").format(spot=spot, field=field),
+                    unit,
+                    spot,
+                )
             elif kind is None:
                 hint = did_you_mean(field, fields) or (
-                    f"records here have {', '.join(sorted(fields))}"
+                    _("records here have {join}").format(join=", ".join(sorted(fields)))
                 )
-                self.problem("DR308", f"unknown field {field!r} in {spot}", unit, spot, hint)
+                self.problem(
+                    "DR308",
+                    _("unknown field {field!r} in {spot}").format(field=field, spot=spot),
+                    unit,
+                    spot,
+                    hint,
+                )
             else:
                 parsed = self.when(unit, f"{spot}.{field}", kind, value)
                 if parsed is not False:
@@ -524,15 +603,21 @@ class _Validator:
         if number is None:
             return None
         if kind == "count" and number < 0:
-            msg = f"{where} is a count and cannot be negative, got {number}"
+            msg = _("{where} is a count and cannot be negative, got {number}").format(
+                where=where, number=number
+            )
             self.problem("DR304", msg, unit, where)
             return None
         if kind == "count" and number != number.to_integral_value():
-            msg = f"{where} is a count and must be a whole number, got {number}"
+            msg = _("{where} is a count and must be a whole number, got {number}").format(
+                where=where, number=number
+            )
             self.problem("DR305", msg, unit, where)
             return None
         if kind == "rate" and not 0 <= number <= 1:
-            msg = f"{where} is a rate between 0 and 1 (or 0%..100%), got {number}"
+            msg = _("{where} is a rate between 0 and 1 (or 0%..100%), got {number}").format(
+                where=where, number=number
+            )
             self.problem("DR304", msg, unit, where)
             return None
         return number
@@ -543,9 +628,15 @@ class _Validator:
             return raw
         if self.textual and isinstance(raw, str) and raw.strip().lower() in _TEXT_BOOLEANS:
             return _TEXT_BOOLEANS[raw.strip().lower()]
-        hint = "true or false, without quotes" if not self.textual else "true, false, 是 or 否"
+        hint = (
+            _("true or false, without quotes") if not self.textual else _("true, false, 是 or 否")
+        )
         self.problem(
-            "DR305", f"{where} must be true or false, got {_shown(raw)}", unit, where, hint
+            "DR305",
+            _("{where} must be true or false, got {shown}").format(where=where, shown=_shown(raw)),
+            unit,
+            where,
+            hint,
         )
         return None
 
@@ -553,8 +644,10 @@ class _Validator:
         """An exact number within the declared limits; None (reported) otherwise."""
         number: Decimal | LongNumber | None = None
         if isinstance(raw, float):
-            msg = f"{where} is the binary float {raw!r}, which is not exact"
-            hint = f'pass a string ("{raw!r}") or a Decimal'
+            msg = _("{where} is the binary float {raw!r}, which is not exact").format(
+                where=where, raw=raw
+            )
+            hint = _('pass a string ("{raw!r}") or a Decimal').format(raw=raw)
             self.problem("DR305", msg, unit, where, hint)
             return None
         if isinstance(raw, Decimal | LongNumber):
@@ -568,23 +661,32 @@ class _Validator:
                 number = None
         if number is None or (isinstance(number, Decimal) and not number.is_finite()):
             got = json.dumps(raw) if raw is None or isinstance(raw, bool) else _shown(raw)
-            self.problem("DR305", f"{where} must be a number, got {got}", unit, where)
+            self.problem(
+                "DR305",
+                _("{where} must be a number, got {got}").format(where=where, got=got),
+                unit,
+                where,
+            )
             return None
         return self.within_limits(unit, where, number)
 
     def within_limits(self, unit: str, where: str, number: Decimal | LongNumber) -> Decimal | None:
         digits = number.digits if isinstance(number, LongNumber) else len(number.as_tuple().digits)
         if digits > MAX_DIGITS:
-            msg = f"{where} has {digits} digits, over the limit of {MAX_DIGITS}"
-            self.problem("DR312", msg, unit, where, "see the limits on facts files")
+            msg = _("{where} has {digits} digits, over the limit of {MAX_DIGITS}").format(
+                where=where, digits=digits, MAX_DIGITS=MAX_DIGITS
+            )
+            self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
             return None
         assert isinstance(number, Decimal)
         if not number.is_zero() and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-            msg = (
-                f"{where} is {_shown(number)}, out of range: numbers in the facts are 0 or "
-                f"between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT + 1} in size"
+            msg = _(
+                "{where} is {shown}, out of range: numbers in the facts are "
+                "0 or between 1e-{MAX_EXPONENT} and 1e{value} in size"
+            ).format(
+                where=where, shown=_shown(number), MAX_EXPONENT=MAX_EXPONENT, value=MAX_EXPONENT + 1
             )
-            self.problem("DR312", msg, unit, where, "see the limits on facts files")
+            self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
             return None
         return number
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..api import Ruleset
 from ..decimals import text as exact
+from ..i18n import gettext, localized
 from .text import printable
 
 __all__ = ["describe_text", "param_value", "reading_lines"]
@@ -81,5 +82,5 @@ def describe_text(ruleset: Ruleset) -> str:
         mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
         out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
     for d in g.diagnostics:
-        out.append(f"warning: {d.code} {d.message}")
+        out.append(f"{gettext('warning')}: {d.code} {localized(d.message)}")
     return printable("\n".join(out) + "\n")

@@ -52,6 +52,7 @@ from ..errors import (
 )
 from ..evaluation.engine import Results
 from ..files import read_input
+from ..i18n import _
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
 from ..model.rules import DeductMissing
 
@@ -249,7 +250,9 @@ class _BoundedLoader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_YAML_DEPTH:
-                msg = f"the case file nests deeper than {MAX_YAML_DEPTH} levels"
+                msg = _("the case file nests deeper than {MAX_YAML_DEPTH} levels").format(
+                    MAX_YAML_DEPTH=MAX_YAML_DEPTH
+                )
                 raise CaseFileError(Diagnostic("DR603", msg, file=self.file))
             return super().compose_node(parent, index)
         finally:
@@ -267,7 +270,7 @@ def _expanded_size(root: yaml.Node, file: str) -> int:
         if key in sizes:
             return sizes[key]
         if key in active:
-            msg = "an alias in the case file contains itself"
+            msg = _("an alias in the case file contains itself")
             raise CaseFileError(Diagnostic("DR602", msg, file=file))
         active.add(key)
         total = 1
@@ -288,19 +291,21 @@ def _compose(text: str, file: str) -> yaml.Node:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        msg = f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+        where = _(" at line {line}").format(line=mark.line + 1) if mark is not None else ""
+        msg = _("not valid YAML{where}: {getattr}").format(
+            where=where, getattr=getattr(exc, "problem", exc)
+        )
         raise CaseFileError(Diagnostic("DR311", msg, file=file)) from None
     finally:
         loader.dispose()
     if node is None:
-        raise CaseFileError(Diagnostic("DR311", "the case file is empty", file=file))
+        raise CaseFileError(Diagnostic("DR311", _("the case file is empty"), file=file))
     added = _expanded_size(node, file)
     if added > MAX_ALIAS_NODES:
-        msg = (
-            f"aliases expand the case file by {added:,} nodes; the limit is "
-            f"{MAX_ALIAS_NODES:,} (a “billion laughs” document?)"
-        )
+        msg = _(
+            "aliases expand the case file by {added:,} nodes; the limit "
+            "is {MAX_ALIAS_NODES:,} (a “billion laughs” document?)"
+        ).format(added=added, MAX_ALIAS_NODES=MAX_ALIAS_NODES)
         raise CaseFileError(Diagnostic("DR602", msg, file=file))
     return node
 
@@ -444,12 +449,14 @@ def load_cases(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        msg = f"cannot read case file: not UTF-8 ({exc.reason} at byte {exc.start})"
+        msg = _("cannot read case file: not UTF-8 ({reason} at byte {start})").format(
+            reason=exc.reason, start=exc.start
+        )
         raise CaseFileError(Diagnostic("DR311", msg, file=name)) from None
     root = _compose(text, name)
     top = _lines(root)
     if "ruleset" not in top or "cases" not in top:
-        msg = "a case file needs `ruleset:` and `cases:`"
+        msg = _("a case file needs `ruleset:` and `cases:`")
         raise CaseFileError(Diagnostic("DR311", msg, file=name))
     ruleset_ref = str(_plain(top["ruleset"][1]))
     local = Path(name).parent / ruleset_ref
@@ -471,12 +478,14 @@ def load_cases(
         raise RulesetNotFoundError(named) from None
     cases_node = top["cases"][1]
     if not isinstance(cases_node, yaml.SequenceNode):
-        raise CaseFileError(Diagnostic("DR311", "`cases:` is a list", file=name))
+        raise CaseFileError(Diagnostic("DR311", _("`cases:` is a list"), file=name))
     cases = []
     for i, node in enumerate(cases_node.value, start=1):
         fields = _lines(node)
         if "units" not in fields or "expect" not in fields:
-            msg = f"case #{i} (line {node.start_mark.line + 1}) needs `units:` and `expect:`"
+            msg = _("case #{i} (line {value}) needs `units:` and `expect:`").format(
+                i=i, value=node.start_mark.line + 1
+            )
             raise CaseFileError(Diagnostic("DR311", msg, file=name))
         case_name = str(_plain(fields["name"][1])) if "name" in fields else f"case #{i}"
         units = [_unit(u, ruleset) for u in _plain(fields["units"][1])]

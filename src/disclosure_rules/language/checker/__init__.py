@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ...errors import Diagnostic, Span
+from ...i18n import _
 from .. import citations, syntax
 from ..readings import choose, specialise
 from ..symbols import CheckReport, resolve_params
@@ -108,16 +109,16 @@ def _check_header(cx: Context) -> None:
     if not r.title:
         cx.report(
             "DR110",
-            "the ruleset has no title",
+            _("the ruleset has no title"),
             r.span,
-            'add: title "the scheme\'s name as printed"',
+            _('add: title "the scheme\'s name as printed"'),
         )
     for dup in r.duplicates:
         cx.report(
             "DR128",
-            f"{dup.key!r} is given more than once",
+            _("{key!r} is given more than once").format(key=dup.key),
             dup.span,
-            "keep one; a ruleset has one header of each kind",
+            _("keep one; a ruleset has one header of each kind"),
         )
 
 
@@ -130,7 +131,7 @@ def _check_groups(cx: Context) -> None:
     if not r.tags:
         cx.report(
             "DR138",
-            "groups are named by tags, but the ruleset declares no tags",
+            _("groups are named by tags, but the ruleset declares no tags"),
             r.groups_span,
             "add a tags declaration naming " + ", ".join(t for g in r.groups for t in g),
         )
@@ -140,9 +141,9 @@ def _check_groups(cx: Context) -> None:
         if tag in seen:
             cx.report(
                 "DR139",
-                f"tag {tag!r} is named in groups twice",
+                _("tag {tag!r} is named in groups twice").format(tag=tag),
                 r.groups_span,
-                "a tag belongs to one group: name it once",
+                _("a tag belongs to one group: name it once"),
             )
         seen.add(tag)
 
@@ -153,16 +154,18 @@ def _check_params(cx: Context) -> None:
         if p.name in seen:
             cx.report(
                 "DR101",
-                f"duplicate parameter {p.name!r} (first on line {seen[p.name].line})",
+                _("duplicate parameter {name!r} (first on line {line})").format(
+                    name=p.name, line=seen[p.name].line
+                ),
                 p.span,
             )
         seen[p.name] = p.span
         if not p.description.strip():
             cx.report(
                 "DR115",
-                f"parameter {p.name!r} has an empty description",
+                _("parameter {name!r} has an empty description").format(name=p.name),
                 p.span,
-                "say what the value means and where it comes from",
+                _("say what the value means and where it comes from"),
             )
 
 
@@ -183,7 +186,7 @@ def _check_unused_params(cx: Context) -> None:
         if name not in cx.used_params:
             cx.warn(
                 "DR205",
-                f"parameter {name!r} is never used",
+                _("parameter {name!r} is never used").format(name=name),
                 p.span,
-                "remove it, or use it where its value belongs",
+                _("remove it, or use it where its value belongs"),
             )
