@@ -115,7 +115,8 @@ class Diagnostic:
                 width = max(display_width(covered), 1)
             lines.append("  " + " " * display_width(prefix) + "^" * min(width, 60))
         if self.hint:
-            lines.append(f"  {gettext('hint')}: {localized(self.hint)}")
+            label = gettext("hint")
+            lines.append(f"  {label}: {localized(self.hint)}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:

@@ -209,9 +209,7 @@ def check_output(
     Returns the real target (symbolic links resolved), the name to show, and its mode.
     """
     if not path:
-        raise _problem(
-            "DR613", _("the output file name is empty"), _("<output>"), _("give -o FILE")
-        )
+        raise _problem("DR613", _("the output file name is empty"), "<output>", _("give -o FILE"))
     target = os.path.realpath(path)
     shown = path if target == os.path.abspath(path) else f"{path} (→ {target})"
     replaceable = list(may_replace)

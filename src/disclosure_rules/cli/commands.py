@@ -126,8 +126,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if diagnostics:
             print(capped(diagnostics), file=sys.stderr)
         warnings = len(diagnostics) - len(errors)
-        status = f"{len(errors)} error(s)" if errors else "ok"
-        _emit(printable(f"{name}: {status}, {warnings} warning(s)\n"))
+        status = (
+            gettext("{errors} error(s), {warnings} warning(s)")
+            if errors
+            else gettext("ok, {warnings} warning(s)")
+        ).format(errors=len(errors), warnings=warnings)
+        _emit(printable(f"{name}: {status}\n"))
     if args.format == "json":
         _emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return 1 if failed else 0
@@ -382,9 +386,8 @@ def _cmd_lsp(args: argparse.Namespace) -> int:
         needs = gettext(
             "the language server needs the editor extra ({missing} is not installed)"
         ).format(missing=missing)
-        print(
-            f"{gettext('error')}: {needs}: pip install 'disclosure-rules[editor]'", file=sys.stderr
-        )
+        label = gettext("error")
+        print(f"{label}: {needs}: pip install 'disclosure-rules[editor]'", file=sys.stderr)
         return 1
     return server.main()
 

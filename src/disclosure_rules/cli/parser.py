@@ -90,7 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         ),
         parents=[common],
     )
-    p.add_argument("--version", action="version", version=f"{_PROG} {__version__}")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"{_PROG} {__version__}",
+        help=gettext("show the version and exit"),
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:

@@ -308,6 +308,6 @@ class _CsvReader:
             msg = _("row {row_no}: {node}.{field} is given twice").format(
                 row_no=row_no, node=node, field=field
             )
-            self.problem("DR301", msg, unit_id, _("{node}.{field}").format(node=node, field=field))
+            self.problem("DR301", msg, unit_id, f"{node}.{field}")
         else:
             entry[field] = value if field in _TEXT_FIELDS else _cell_value(value)

@@ -343,7 +343,7 @@ class _Validator:
             shown=_shown(said)
         )
         hint = _('{"na": "本单位无行政执法权"}, or "n/a" for no statement')
-        self.problem("DR305", msg, unit, _("{node_id}.statement").format(node_id=node_id), hint)
+        self.problem("DR305", msg, unit, f"{node_id}.statement", hint)
         return None
 
     def not_applicable(
@@ -505,7 +505,7 @@ class _Validator:
                             "{node_id}.{fact} is {present}, more than the {of} required elements"
                         ).format(node_id=node_id, fact=clause.fact, present=present, of=clause.of),
                         unit,
-                        _("{node_id}.{fact}").format(node_id=node_id, fact=clause.fact),
+                        f"{node_id}.{clause.fact}",
                     )
 
     # ------------------------------------------------------------ values

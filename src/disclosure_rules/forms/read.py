@@ -265,9 +265,7 @@ class _Form:
                 row=row, node=node, found=found, what=what
             )
             hint = _("fill a fresh form; never add, delete or move rows")
-            self.problem(
-                "DR813", msg, sheet, _("{letter}{row}").format(letter=letter, row=row), node, hint
-            )
+            self.problem("DR813", msg, sheet, f"{letter}{row}", node, hint)
             return False
         last = expected[-1][0] if expected else 1
         for row in range(last + 1, ws.max_row + 1):
@@ -276,7 +274,7 @@ class _Form:
                     "DR813",
                     _("row {row} was added below the form's rows").format(row=row),
                     sheet,
-                    _("A{row}").format(row=row),
+                    f"A{row}",
                 )
                 return False
         return True
@@ -327,7 +325,7 @@ class _Form:
                 msg = _("row {row} should be the fact {field!r} but holds {found!r}").format(
                     row=row, field=field, found=found
                 )
-                self.problem("DR813", msg, FACTS, _("C{row}").format(row=row), node)
+                self.problem("DR813", msg, FACTS, f"C{row}", node)
                 continue
             layers = []
             for i, layer in enumerate(LAYERS):
@@ -408,7 +406,7 @@ class _Form:
                         list=list(kinds), names=names
                     ),
                     title,
-                    _("A1"),
+                    "A1",
                     node,
                 )
                 continue
@@ -438,7 +436,7 @@ class _Form:
                 msg = _("{records} record(s) listed, but the count on {FACTS} says {count}").format(
                     records=len(records), FACTS=FACTS, count=count
                 )
-                self.problem("DR817", msg, title, _("A2"), node)
+                self.problem("DR817", msg, title, "A2", node)
             elif records or count is not None:
                 facts.setdefault(node, {})[field] = records
 
@@ -457,7 +455,7 @@ class _Form:
             if not _DAY.match(tag):
                 if "kind" in piece:
                     msg = _("{line!r} names two kinds; write one line per piece").format(line=line)
-                    self.problem("DR817", msg, TABLE, ref, node, _("[screenshot 2021-01-18] x.png"))
+                    self.problem("DR817", msg, TABLE, ref, node, "[screenshot 2021-01-18] x.png")
                     return None
                 piece["kind"] = tag
                 continue

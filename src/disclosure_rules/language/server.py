@@ -242,7 +242,7 @@ def to_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Dia
     return lsp.Diagnostic(
         range=where,
         message=localized(d.message)
-        + (f"\n{gettext('hint')}: {localized(d.hint)}" if d.hint else ""),
+        + ("\n" + gettext("hint: {hint}").format(hint=localized(d.hint)) if d.hint else ""),
         severity=lsp.DiagnosticSeverity.Error if d.is_error else lsp.DiagnosticSeverity.Warning,
         code=d.code,
         source=_SOURCE,

@@ -82,5 +82,5 @@ def describe_text(ruleset: Ruleset) -> str:
         mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
         out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
     for d in g.diagnostics:
-        out.append(f"{gettext('warning')}: {d.code} {localized(d.message)}")
+        out.append(gettext("warning: {warning}").format(warning=f"{d.code} {localized(d.message)}"))
     return printable("\n".join(out) + "\n")

@@ -64,5 +64,6 @@ def capped(diagnostics: Sequence[Diagnostic], limit: int = MAX_DIAGNOSTICS_PER_F
         more = gettext(
             "… and {count:,} more diagnostic(s) not shown (at most {limit} are printed per file)"
         ).format(count=count, limit=limit)
-        lines.append(printable(f"{file or '<input>'}: {gettext('note')}: DR604 {more}"))
+        note = gettext("note")
+        lines.append(printable(f"{file or '<input>'}: {note}: DR604 {more}"))
     return "\n".join(lines)

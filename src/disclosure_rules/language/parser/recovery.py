@@ -24,7 +24,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ...errors import Diagnostic, Span
-from ...i18n import _
+from ...i18n import _, n_
 from .messages import is_full_width, keyword_terminals, syntax_diagnostic
 
 __all__ = ["MAX_ERRORS", "recover"]
@@ -249,9 +249,11 @@ class _Recovery:
             return list(self.found)
         first = self.found[MAX_ERRORS]
         many = self.more + 1
-        msg = _("and {many} more syntax error{value}, the first of them here").format(
-            many=many, value="s" if many > 1 else ""
-        )
+        msg = n_(
+            "and {many} more syntax error, the first of them here",
+            "and {many} more syntax errors, the first of them here",
+            many,
+        ).format(many=many)
         hint = _("correct the errors above and check again")
         more = Diagnostic("DR009", msg, span=first.span, hint=hint, source_line=first.source_line)
         return [*self.found[:MAX_ERRORS], more]
