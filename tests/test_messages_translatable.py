@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 import disclosure_rules
 
 SOURCE = Path(disclosure_rules.__file__).parent
@@ -184,40 +186,75 @@ def _no_english(scope: _Scope, value: ast.expr) -> bool:
 def _untranslated() -> list[str]:
     found = []
     for path in sorted(SOURCE.rglob("*.py")):
-        if path.name in EXEMPT:
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        module_names: dict[str, list[ast.expr]] = {}
-        for node in tree.body:
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        module_names.setdefault(target.id, []).append(node.value)
-        helpers = _translating_functions(tree, module_names)
-        for scope in _functions(tree):
-            checker = _Scope(scope, module_names, helpers)
-            for node in _own_nodes(scope):
-                if not isinstance(node, ast.Call):
-                    continue
-                checked = list(_message_arguments(node))
-                if (
-                    isinstance(scope, ast.FunctionDef)
-                    and scope.name in PROBLEM_LISTS
-                    and _called(node) in {"append", "extend"}
-                    and getattr(node.func, "value", None) is not None
-                    and getattr(node.func.value, "id", "") == "problems"  # type: ignore[attr-defined]
-                    and _called(node) == "append"
-                ):  # a problem, or (code, problem, unit)
-                    checked += [a.elts[1] if isinstance(a, ast.Tuple) else a for a in node.args]
-                checked += [k.value for k in node.keywords if k.arg == "help"]
-                if _called(node) in {"ArgumentParser", "add_parser", "add_argument_group"}:
-                    checked += [k.value for k in node.keywords if k.arg == "description"]
-                for value in checked:
-                    if not checker.translated(value):
-                        where = path.relative_to(SOURCE)
-                        found.append(f"{where}:{value.lineno}: {ast.unparse(value)[:70]}")
+        if path.name not in EXEMPT:
+            where = str(path.relative_to(SOURCE))
+            found += _scan(path.read_text(encoding="utf-8"), where)
+    return found
+
+
+def _scan(text: str, where: str) -> list[str]:
+    """The untranslated messages of one module, as ``where:line: expression``."""
+    tree = ast.parse(text)
+    module_names: dict[str, list[ast.expr]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    module_names.setdefault(target.id, []).append(node.value)
+    helpers = _translating_functions(tree, module_names)
+    found = []
+    for scope in _functions(tree):
+        checker = _Scope(scope, module_names, helpers)
+        for node in _own_nodes(scope):
+            if isinstance(node, ast.JoinedStr):  # an f-string hides its calls from extraction
+                calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+                if any(_called(c) in TRANSLATING for c in calls):
+                    found.append(f"{where}:{node.lineno}: a translation inside an f-string")
+            if not isinstance(node, ast.Call):
+                continue
+            checked = list(_message_arguments(node))
+            if (
+                isinstance(scope, ast.FunctionDef)
+                and scope.name in PROBLEM_LISTS
+                and _called(node) == "append"
+                and getattr(getattr(node.func, "value", None), "id", "") == "problems"
+            ):  # a problem, or (code, problem, unit)
+                checked += [a.elts[1] if isinstance(a, ast.Tuple) else a for a in node.args]
+            checked += [k.value for k in node.keywords if k.arg == "help"]
+            if _called(node) in {"ArgumentParser", "add_parser", "add_argument_group"}:
+                checked += [k.value for k in node.keywords if k.arg == "description"]
+            for value in checked:
+                if not checker.translated(value):
+                    found.append(f"{where}:{value.lineno}: {ast.unparse(value)[:70]}")
     return found
 
 
 def test_every_diagnostic_message_and_help_text_is_translatable():
     assert _untranslated() == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'Diagnostic("DR999", "an English message")',
+        'Diagnostic("DR999", f"unknown {name}")',
+        'Diagnostic("DR999", _("fine"), hint="an English hint")',
+        'cx.report("DR999", f"unknown {name}", span)',
+        'parser.add_argument("--x", help="English help")',
+        'msg = f"unknown {name}"\n    raise X(Diagnostic("DR999", msg))',
+        'msg = _("unknown")\n    msg += " more"\n    raise X(Diagnostic("DR999", msg))',
+        "print(f\"{gettext('hint')}: x\")",
+    ],
+)
+def test_the_scan_finds_an_english_only_message(code):
+    assert _scan(f"def f(name, span, cx, parser):\n    {code}\n", "m.py") != []
+
+
+def test_the_scan_accepts_translated_messages():
+    code = (
+        "def f(name, span):\n"
+        '    msg = _("unknown {name!r}").format(name=name)\n'
+        '    hint = did_you_mean(name, []) or _("declare it")\n'
+        '    raise X(Diagnostic("DR999", msg, span=span, hint=hint))\n'
+    )
+    assert _scan(code, "m.py") == []
