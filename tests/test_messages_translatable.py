@@ -149,6 +149,9 @@ def _message_arguments(call: ast.Call) -> Iterator[ast.expr]:
         yield call.args[1]
     if name == "Diagnostic" and len(call.args) > 4:
         yield call.args[4]
+    for argument in call.args[2:]:  # a hint or a place; a place is never prose
+        if _prose(argument):
+            yield argument
     for keyword in call.keywords:
         if keyword.arg in {"hint", "message", "msg"}:
             yield keyword.value
@@ -183,6 +186,35 @@ def _no_english(scope: _Scope, value: ast.expr) -> bool:
     return scope.translated(value) or isinstance(value, ast.Name)
 
 
+def _prose(value: ast.expr) -> bool:
+    """Text written in place: a literal or f-string with words in it (or a choice of such)."""
+    if isinstance(value, ast.BoolOp):
+        return any(_prose(v) for v in value.values)
+    if isinstance(value, ast.IfExp):
+        return _prose(value.body) or _prose(value.orelse)
+    if isinstance(value, ast.JoinedStr):
+        return any(_prose(v) for v in value.values if isinstance(v, ast.Constant))
+    return (
+        isinstance(value, ast.Constant)
+        and isinstance(value.value, str)
+        and re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", value.value) is not None
+    )
+
+
+def _message_parameters(tree: ast.Module) -> dict[str, list[int | str]]:
+    """Functions of a module that take a message: the positions and names of their
+    parameters called ``msg``, ``message``, ``hint`` or ``what`` (a part of a message)."""
+    found: dict[str, list[int | str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+            offset = 1 if params[:1] in (["self"], ["cls"]) else 0
+            for i, name in enumerate(params):
+                if name in {"msg", "message", "hint", "what"}:
+                    found.setdefault(node.name, []).extend([i - offset, name])
+    return found
+
+
 def _untranslated() -> list[str]:
     found = []
     for path in sorted(SOURCE.rglob("*.py")):
@@ -202,6 +234,7 @@ def _scan(text: str, where: str) -> list[str]:
                 if isinstance(target, ast.Name):
                     module_names.setdefault(target.id, []).append(node.value)
     helpers = _translating_functions(tree, module_names)
+    takers = _message_parameters(tree)
     found = []
     for scope in _functions(tree):
         checker = _Scope(scope, module_names, helpers)
@@ -220,6 +253,10 @@ def _scan(text: str, where: str) -> list[str]:
                 and getattr(getattr(node.func, "value", None), "id", "") == "problems"
             ):  # a problem, or (code, problem, unit)
                 checked += [a.elts[1] if isinstance(a, ast.Tuple) else a for a in node.args]
+            for place in takers.get(_called(node), []):  # a helper's message parameter
+                if isinstance(place, int) and place < len(node.args):
+                    checked += [node.args[place]] if _prose(node.args[place]) else []
+                checked += [k.value for k in node.keywords if k.arg == place and _prose(k.value)]
             checked += [k.value for k in node.keywords if k.arg == "help"]
             if _called(node) in {"ArgumentParser", "add_parser", "add_argument_group"}:
                 checked += [k.value for k in node.keywords if k.arg == "description"]

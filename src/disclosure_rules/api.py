@@ -254,7 +254,7 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes]:
     path = Path(text)
     if path.is_file():  # read within the parser's limit (DR006), so a huge file is not read
         return text, read_input(
-            path, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR000"
+            path, limit=MAX_BYTES, what=_("ruleset file"), too_large="DR006", unreadable="DR000"
         )
     shipped = shipped_text(text)
     if shipped is not None:

@@ -86,7 +86,8 @@ def read_input(
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise _problem(unreadable, f"cannot read {what}: {_reason(exc)}", name) from None
+        msg = _("cannot read {what}: {reason}").format(what=what, reason=_reason(exc))
+        raise _problem(unreadable, msg, name) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):  # before fdopen, which refuses a folder with its own error
         os.close(fd)
@@ -101,7 +102,8 @@ def read_input(
         try:
             chunks = list(_chunks(fh, limit, lambda: _too_large(too_large, what, name, limit)))
         except OSError as exc:
-            raise _problem(unreadable, f"cannot read {what}: {_reason(exc)}", name) from None
+            msg = _("cannot read {what}: {reason}").format(what=what, reason=_reason(exc))
+            raise _problem(unreadable, msg, name) from None
     return b"".join(chunks)
 
 
@@ -115,7 +117,11 @@ def _chunks(fh: BinaryIO, limit: int, over: Callable[[], FileProblem]) -> Iterat
 
 
 def _too_large(code: str, what: str, name: str, limit: int, size: int | None = None) -> FileProblem:
-    found = f"is {size:,} bytes" if size is not None else "grew past it while being read"
+    found = (
+        _("is {size:,} bytes").format(size=size)
+        if size is not None
+        else _("grew past it while being read")
+    )
     msg = _("the {what} {found}; the limit for a {what} is {limit:,} bytes").format(
         what=what, found=found, limit=limit
     )

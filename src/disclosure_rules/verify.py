@@ -90,7 +90,7 @@ def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     A compact results file (schema 3) is returned expanded to the full layout (schema 2)
     it stands for, so that every reader of results reads both."""
     name = os.fspath(path)
-    data = read_input(name, limit=MAX_RESULTS_BYTES, what="results file")
+    data = read_input(name, limit=MAX_RESULTS_BYTES, what=_("results file"))
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
     except RecursionError:

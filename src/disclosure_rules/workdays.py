@@ -247,7 +247,11 @@ def read_schedules(path: str | os.PathLike[str]) -> list[Schedule]:
     """The schedules of a calendar file (at most :data:`MAX_CALENDAR_BYTES`; docs/dates.md)."""
     name = os.fspath(path)
     raw = read_input(
-        name, limit=MAX_CALENDAR_BYTES, what="calendar file", too_large="DR601", unreadable="DR502"
+        name,
+        limit=MAX_CALENDAR_BYTES,
+        what=_("calendar file"),
+        too_large="DR601",
+        unreadable="DR502",
     )
     try:
         data = json.loads(raw.decode("utf-8"))

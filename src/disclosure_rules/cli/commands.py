@@ -299,7 +299,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _advice(path: str) -> str:
     """The office's own text for 建议, read as it is (UTF-8)."""
     data = read_input(
-        path, limit=_ADVICE_BYTES, what="advice file", too_large="DR906", unreadable="DR905"
+        path, limit=_ADVICE_BYTES, what=_("advice file"), too_large="DR906", unreadable="DR905"
     )
     try:
         return data.decode("utf-8-sig")
@@ -332,7 +332,7 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     unformatted = []
     for name in args.files:
         data = read_input(
-            name, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR000"
+            name, limit=MAX_BYTES, what=_("ruleset file"), too_large="DR006", unreadable="DR000"
         )
         try:
             text = data.decode("utf-8-sig")

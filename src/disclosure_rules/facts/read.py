@@ -103,7 +103,7 @@ def read_facts_file(path: str | os.PathLike[str]) -> FactsFile:
     """The document, the hash of the file's bytes, and whether its values are text."""
     name = os.fspath(path)
     try:
-        data = read_input(name, limit=MAX_FACTS_BYTES, what="facts file", unreadable="DR301")
+        data = read_input(name, limit=MAX_FACTS_BYTES, what=_("facts file"), unreadable="DR301")
     except FileProblem as exc:  # raised as what it is to a caller of the API: bad facts
         raise FactsError(exc.diagnostics) from None
     try:
@@ -161,18 +161,20 @@ def json_document(text: str, file: str) -> dict[str, Any]:
             object_pairs_hook=_object,
         )
     except _DuplicateKey as exc:
-        raise fail(
-            f"key {exc.key!r} appears twice in one object; the second would hide the first"
-        ) from None
+        msg = _("key {key!r} appears twice in one object; the second would hide the first")
+        raise fail(msg.format(key=exc.key)) from None
     except _NotANumber as exc:
-        raise fail(f"{exc.word} is not a number: JSON numbers are finite") from None
+        raise fail(
+            _("{word} is not a number: JSON numbers are finite").format(word=exc.word)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        msg = _("not valid JSON: {reason} at line {line}, column {column}")
+        raise fail(msg.format(reason=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
         msg = _("the JSON nests deeper than the reader follows (about 900 levels)")
-        raise fail(msg, "DR313", "a facts document nests seven levels at most") from None
+        raise fail(msg, "DR313", _("a facts document nests seven levels at most")) from None
     if not isinstance(doc, dict):
-        raise fail('a facts file is a JSON object: {"units": [...]}')
+        raise fail(_('a facts file is a JSON object: {"units": [...]}'))
     return doc
 
 

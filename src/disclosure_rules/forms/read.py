@@ -138,7 +138,7 @@ class _Form:
         return out
 
     def open(self) -> Any:
-        data = read_input(self.path, limit=MAX_FORM_BYTES, what="form workbook")
+        data = read_input(self.path, limit=MAX_FORM_BYTES, what=_("form workbook"))
         xl = openpyxl()  # with defusedxml installed, openpyxl parses the XML safely
         try:
             return xl.load_workbook(io.BytesIO(data), data_only=False)

@@ -444,7 +444,7 @@ def load_cases(
     expect_argument(path, (str, os.PathLike), "path", "the path of a case file")
     name = os.fspath(path)
     data = read_input(
-        name, limit=MAX_CASE_FILE_BYTES, what="case file", too_large="DR601", unreadable="DR311"
+        name, limit=MAX_CASE_FILE_BYTES, what=_("case file"), too_large="DR601", unreadable="DR311"
     )
     try:
         text = data.decode("utf-8-sig")

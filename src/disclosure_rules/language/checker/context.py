@@ -70,7 +70,7 @@ class Context:
             _("unknown parameter {name!r}").format(name=number.name),
             number.span,
             did_you_mean(number.name, self.params)
-            or 'declare it with: param NAME = VALUE "description"',
+            or _('declare it with: param NAME = VALUE "description"'),
         )
         return None
 
@@ -108,7 +108,8 @@ class Context:
                 "DR102",
                 _("unknown tag {tag!r}").format(tag=tag),
                 span,
-                did_you_mean(tag, self.declared_tags) or "add it to the ruleset's tags declaration",
+                did_you_mean(tag, self.declared_tags)
+                or _("add it to the ruleset's tags declaration"),
             )
 
 

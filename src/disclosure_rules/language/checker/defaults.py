@@ -180,7 +180,7 @@ class _Walker:
                     "reads a fact of that name"
                 ).format(mode=d.mode, name=name),
                 d.span,
-                did_you_mean(name, fields) or "name facts the rules of this node read",
+                did_you_mean(name, fields) or _("name facts the rules of this node read"),
             )
             return
         others = sorted(kinds - ZEROABLE)

@@ -36,7 +36,7 @@ def check_readings(cx: Context, written: syntax.Ruleset) -> None:
                 _("unknown reading {reading!r}").format(reading=block.reading),
                 block.span,
                 did_you_mean(block.reading, declared)
-                or 'declare it: reading NAME "the clause" { alternative … default … }',
+                or _('declare it: reading NAME "the clause" { alternative … default … }'),
             )
             continue
         used.add(block.reading)
@@ -48,7 +48,8 @@ def check_readings(cx: Context, written: syntax.Ruleset) -> None:
                     reading=block.reading, alternative=block.alternative
                 ),
                 block.span,
-                did_you_mean(block.alternative, names) or f"its alternatives: {', '.join(names)}",
+                did_you_mean(block.alternative, names)
+                or _("its alternatives: {names}").format(names=", ".join(names)),
             )
     for name, reading in declared.items():
         if name not in used:
@@ -111,7 +112,8 @@ def _check_default(cx: Context, reading: syntax.Reading, names: list[str]) -> No
                 "the default of reading {name!r}, {default!r}, is not one of its alternatives"
             ).format(name=reading.name, default=reading.default),
             reading.default_span or reading.span,
-            did_you_mean(reading.default, names) or f"its alternatives: {', '.join(names)}",
+            did_you_mean(reading.default, names)
+            or _("its alternatives: {names}").format(names=", ".join(names)),
         )
 
 

@@ -27,14 +27,14 @@ def check_results(cx: Context) -> None:
     _check_grades(cx)
     _check_vetoes(cx)
     for conv in cx.r.conversions:
-        cx.positive(conv.points, f"conversion {conv.id!r}'s points")
+        cx.positive(conv.points, _("conversion {id!r}'s points").format(id=conv.id))
     _check_calendars(cx)
 
 
 def _check_grades(cx: Context) -> None:
     if cx.r.grades is None:
         return
-    check_bands(cx, cx.r.grades.bands, "grade", percent_only=False)
+    check_bands(cx, cx.r.grades.bands, _("grade"), percent_only=False)
     for band in cx.r.grades.bands:
         if band.quota is not None:
             quota = cx.value(band.quota)
@@ -78,7 +78,9 @@ def check_bands(
             )
         if percent_only:
             _percentage(
-                cx, band.threshold, f"{what} thresholds are percentages of the satisfaction rate"
+                cx,
+                band.threshold,
+                _("{what} thresholds are percentages of the satisfaction rate").format(what=what),
             )
         value = cx.value(band.threshold)
         if value is None:
@@ -123,7 +125,7 @@ def _check_vetoes(cx: Context) -> None:
                 "DR102",
                 _("veto {id!r} names unknown grade {grade!r}").format(id=veto.id, grade=veto.grade),
                 veto.span,
-                did_you_mean(veto.grade, grades) or "declare it in grades",
+                did_you_mean(veto.grade, grades) or _("declare it in grades"),
             )
         if veto.score is not None:
             value = cx.value(veto.score)

@@ -71,7 +71,7 @@ def _check_rule(cx: Context, node_id: str, rule: syntax.Rule, points: Decimal | 
         case syntax.DeductMissing():
             _deduction(cx, node_id, rule.amount, points, None)
             _fact_ref(cx, node_id, rule.fact, "count")
-            cx.positive(rule.of, "the number of required elements")
+            cx.positive(rule.of, _("the number of required elements"))
         case syntax.DeductWhen():
             _deduction(cx, node_id, rule.amount, points, None)
             condition(cx, node_id, rule.condition)
@@ -88,9 +88,9 @@ def _deduction(
     points: Decimal | None,
     cap: syntax.Number | None,
 ) -> None:
-    value = cx.positive(amount, "a deduction")
+    value = cx.positive(amount, _("a deduction"))
     if cap is not None:
-        cx.positive(cap, "a deduction's max")
+        cx.positive(cap, _("a deduction's max"))
     if value is not None and points is not None and value > points:
         cx.warn(
             "DR201",

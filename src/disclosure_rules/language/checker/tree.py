@@ -44,7 +44,7 @@ def check_tree(cx: Context) -> None:
             _('add at least one item: item ID "title" POINTS'),
         )
     # with components, `total` is only the scale of the weighted total: no sum to match
-    total = cx.positive(r.total, "the total") if r.total is not None else None
+    total = cx.positive(r.total, _("the total")) if r.total is not None else None
     if r.components:
         _check_components(cx)
         return
@@ -221,7 +221,7 @@ def _check_survey(cx: Context, survey: syntax.Survey) -> None:
                 _("answer weight {weight} is outside 0..1").format(weight=_fmt(weight)),
                 answer.span,
             )
-    check_bands(cx, survey.outcomes, "outcome", percent_only=True)
+    check_bands(cx, survey.outcomes, _("outcome"), percent_only=True)
 
 
 # ------------------------------------------------------------ nodes
@@ -242,7 +242,11 @@ def _check_node(cx: Context, node: syntax.Node, depth: int) -> Decimal | None:
     """Check one node and those under it; return its points (None if unknown)."""
     kind = type(node).__name__.lower()
     declared = node_points(node)
-    points = None if declared is None else cx.positive(declared, f"{kind} {node.id!r}'s points")
+    points = (
+        None
+        if declared is None
+        else cx.positive(declared, _("{kind} {id!r}'s points").format(kind=kind, id=node.id))
+    )
     check_props(cx, node.props, node.id)
     match node:
         case syntax.Section():
@@ -383,10 +387,10 @@ def _check_sum(
             _('add: cite "the printed figures and the reading chosen"'),
         )
     effect = {
-        "cap": f"its score is capped at {_fmt(points)}",
-        "scale": f"its parts are scaled by {_fmt(points)}/{_fmt(sums)}",
-        "sum": f"its maximum is taken as {_fmt(sums)}",
-    }[resolve.mode]
+        "cap": _("its score is capped at {points}"),
+        "scale": _("its parts are scaled by {points}/{sums}"),
+        "sum": _("its maximum is taken as {sums}"),
+    }[resolve.mode].format(points=_fmt(points), sums=_fmt(sums))
     if resolve.mode == "cap" and sums < points:
         cx.warn(
             "DR203",
