@@ -103,6 +103,7 @@ def test_explain_in_chinese_labels_the_score_in_chinese(capsys):
     assert chinese.splitlines()[1].startswith("总分 82.90 / 100   等次 ")
     assert "total" not in chinese.splitlines()[1]
     assert "基础分  awarded  （第69行）" in chinese
+    assert "— 不予认定：所有佐证材料均属于不予认可的类型" in chinese  # the ledger's notes
     assert len(chinese.splitlines()) == len(english.splitlines())
 
 

@@ -607,7 +607,7 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
     if inputs:
         parts.append(", ".join(f"{k}={_inline(v)}" for k, v in inputs.items()))
     if entry.get("note"):
-        parts.append(f"— {entry['note']}")
+        parts.append(f"— {localized(entry['note'])}")
     if entry.get("line") is not None:
         parts.append(gettext("(line {line})").format(line=entry["line"]))
     if entry.get("reading"):

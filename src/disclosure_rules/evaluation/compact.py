@@ -39,6 +39,7 @@ from typing import Any
 
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
+from ..i18n import _
 from ..model.graph import EvaluationGraph
 from .audit import AUDIT_SCHEMA_VERSION, decimal_text, plain
 
@@ -60,7 +61,7 @@ COMPACT_SCHEMA = "3"
 :data:`~disclosure_rules.evaluation.audit.AUDIT_SCHEMA_VERSION`). Like the full layout,
 every number it presents is a decimal string."""
 
-BONUS_NOTE = "bonus points, added after the cap"
+BONUS_NOTE = _("bonus points, added after the cap")
 
 
 class CompactError(ValueError):

@@ -199,7 +199,7 @@ class Run:
         self.status[node.index][u] = "missing"
         self.scores[node.index][u] = ZERO
         what = f"{node.id}.{field}" if field else node.id
-        note = f"no fact supplied for {what}: scored 0"
+        note = _("no fact supplied for {what}: scored 0").format(what=what)
         self.tracer.restart(node.index, u, Entry("missing", ZERO, note=note))
         self.warn("DR403", u, node.id, _("no fact supplied for {what}; scored 0").format(what=what))
 
@@ -211,14 +211,16 @@ class Run:
             self.missing(node, u, field)
         elif default.mode == "na":
             name = default.name(node.id)
-            note = f"{name} not supplied: not applicable (absent na)"
+            note = _("{name} not supplied: not applicable (absent na)").format(name=name)
             inputs = {"fact": name}
             entry = Entry("default", ZERO, default.rule, default.line, default.cite, inputs, note)
             self.tracer.restart(node.index, u, entry)
-            self.mark_na(node, u, f"{name} not supplied, and absent means not applicable")
+            self.mark_na(
+                node, u, _("{name} not supplied, and absent means not applicable").format(name=name)
+            )
         else:
             self.status[node.index][u] = "missing"
-            self.tracer.restart(node.index, u, Entry("missing", ZERO, note="absent error"))
+            self.tracer.restart(node.index, u, Entry("missing", ZERO, note=_("absent error")))
             self.absent_error(u, node.id, default)
 
     def absent_error(self, u: int, reader: str, default: FactDefault) -> None:
@@ -258,7 +260,7 @@ class Run:
         if node.kind == "bonus":
             na = node.na
             assert na is not None
-            note = f"{reason}; a bonus that does not apply adds 0"
+            note = _("{reason}; a bonus that does not apply adds 0").format(reason=reason)
             self.tracer.add(
                 node.index, u, Entry("na", ZERO, na.policy, na.line, na.cite, note=note)
             )
@@ -271,7 +273,8 @@ class Run:
         if gate == "skipped":
             self.status[node.index][u] = "skipped"
         elif gate == "na":
-            self.mark_na(node, u, f"applies only to {', '.join(sorted(node.applies_to or ()))}")
+            tags = ", ".join(sorted(node.applies_to or ()))
+            self.mark_na(node, u, _("applies only to {tags}").format(tags=tags))
         return gate is not None
 
     # -------------------------------------------------------------- run
@@ -355,7 +358,7 @@ class Run:
         node: GraphNode,
         u: int,
         facts: NodeFacts,
-        reason: str = "the unit declared it not applicable",
+        reason: str = _("the unit declared it not applicable"),
     ) -> None:
         """The unit's own N/A (declared, or an empty list that means it). Where the
         ruleset requires a statement and none was made, it is not credited: 0."""
@@ -363,18 +366,23 @@ class Run:
         if required is not None and not facts.has_statement:
             self.status[node.index][u] = "not_credited"
             self.scores[node.index][u] = ZERO
-            note = f"not credited: {reason}, with no statement of why"
+            note = _("not credited: {reason}, with no statement of why").format(reason=reason)
             entry = Entry("evidence", ZERO, "statement_required", required.line, required.cite)
             self.tracer.add(node.index, u, entry._replace(note=note))
             return
-        note = f": {facts.note}" if facts.note else ""
-        self.mark_na(node, u, reason + note)
+        self.mark_na(
+            node,
+            u,
+            _("{reason}: {note}").format(reason=reason, note=facts.note) if facts.note else reason,
+        )
         if facts.statement:
-            statement = Entry("evidence", ZERO, note=f"statement: {facts.statement}")
+            statement = Entry(
+                "evidence", ZERO, note=_("statement: {statement}").format(statement=facts.statement)
+            )
             self.tracer.add(node.index, u, statement)
         if facts.evidence and facts.not_applicable:
             inputs = {"accepted": facts.evidence}
-            entry = Entry("evidence", ZERO, note="statement supplied", inputs=inputs)
+            entry = Entry("evidence", ZERO, note=_("statement supplied"), inputs=inputs)
             self.tracer.add(node.index, u, entry)
 
     def finish(
