@@ -6,8 +6,10 @@ JSON outputs never change with the language."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -17,7 +19,7 @@ import pytest
 
 import disclosure_rules as dr
 from disclosure_rules.cli import main
-from disclosure_rules.i18n import Message, _, language, localized, using_language
+from disclosure_rules.i18n import Message, _, alternatives, language, localized, using_language
 
 BAD = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.dr"))
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -194,6 +196,14 @@ def test_a_message_is_its_english_text_and_renders_in_the_active_language():
     with using_language("zh"):
         assert localized(message) == "未知参数 'x'"
         assert str(message) == "unknown parameter 'x'"
+
+
+def test_a_message_survives_copying_and_pickling():
+    message = _("did you mean {names}?").format(names=alternatives(["'a'", "'b'"]))
+    for copied in (copy.deepcopy(message), pickle.loads(pickle.dumps(message))):
+        assert copied == "did you mean 'a' or 'b'?"
+        with using_language("zh"):
+            assert localized(copied) == "是否应为 'a'或'b'？"
 
 
 def test_a_library_error_renders_in_the_active_language_and_keeps_english_data():

@@ -133,6 +133,9 @@ class Message(str):
         self.template, self.plural, self.n, self.args = template, plural, n, args
         return self
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copied and pickled as a message, not a str
+        return (Message, (self.template, self.args, self.plural, self.n))
+
     def format(self, /, *positional: object, **args: Any) -> Message:
         """The message with its named placeholders filled (kept translatable)."""
         if positional:
@@ -165,6 +168,9 @@ class _Joined(Message):
         self.template, self.plural, self.n, self.args = str(self), None, 1, None
         self.parts, self.separator = items, separator
         return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Joined, (self.parts, self.separator))
 
     def format(self, /, *positional: object, **args: Any) -> Message:
         raise TypeError("joined text has no placeholders")

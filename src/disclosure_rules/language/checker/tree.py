@@ -344,6 +344,14 @@ def _check_section(
     return points
 
 
+# What each way of resolving a mismatch does, for DR104.
+_RESOLVED = {
+    "cap": _("its score is capped at {points}"),
+    "scale": _("its parts are scaled by {points}/{sums}"),
+    "sum": _("its maximum is taken as {sums}"),
+}
+
+
 def _check_sum(
     cx: Context, node: syntax.Section, points: Decimal | None, sums: Decimal | None
 ) -> None:
@@ -386,11 +394,7 @@ def _check_sum(
             resolve.span,
             _('add: cite "the printed figures and the reading chosen"'),
         )
-    effect = {
-        "cap": _("its score is capped at {points}"),
-        "scale": _("its parts are scaled by {points}/{sums}"),
-        "sum": _("its maximum is taken as {sums}"),
-    }[resolve.mode].format(points=_fmt(points), sums=_fmt(sums))
+    effect = _RESOLVED[resolve.mode].format(points=_fmt(points), sums=_fmt(sums))
     if resolve.mode == "cap" and sums < points:
         cx.warn(
             "DR203",
