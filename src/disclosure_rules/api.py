@@ -175,14 +175,14 @@ def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
         shown = f"a number of {digits:,} digits" if digits > 60 else str(value)
         msg = _(
             "parameter {name}: {shown} is out of range: a parameter has "
-            "at most {MAX_DIGITS} digits and a size between "
-            "1e-{MAX_EXPONENT} and 1e{value}"
+            "at most {max_digits} digits and a size between "
+            "1e-{exponent} and 1e{top_exponent}"
         ).format(
             name=name,
             shown=shown,
-            MAX_DIGITS=MAX_DIGITS,
-            MAX_EXPONENT=MAX_EXPONENT,
-            value=MAX_EXPONENT + 1,
+            max_digits=MAX_DIGITS,
+            exponent=MAX_EXPONENT,
+            top_exponent=MAX_EXPONENT + 1,
         )
         raise ParameterError(Diagnostic("DR113", msg, hint=_("e.g. --param name=2 or name=70%")))
     if isinstance(raw, str) and raw.strip().endswith("%"):
@@ -223,7 +223,7 @@ def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decim
     for name, raw in params.items():
         if name not in known:
             hint = did_you_mean(name, known) or (
-                _("this ruleset's parameters: {join}").format(join=", ".join(sorted(known)))
+                _("this ruleset's parameters: {names}").format(names=", ".join(sorted(known)))
                 if known
                 else _("this ruleset has no parameters")
             )

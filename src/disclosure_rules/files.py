@@ -91,8 +91,8 @@ def read_input(
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):  # before fdopen, which refuses a folder with its own error
         os.close(fd)
-        msg = _("cannot read {what}: it is {describe_kind}, not a regular file").format(
-            what=what, describe_kind=describe_kind(mode)
+        msg = _("cannot read {what}: it is {kind}, not a regular file").format(
+            what=what, kind=describe_kind(mode)
         )
         raise _problem(unreadable, msg, name)
     with os.fdopen(fd, "rb") as fh:
@@ -221,8 +221,8 @@ def check_output(
     replaceable = list(may_replace)
     for source in inputs:
         if same_file(source, target) and not any(same_file(r, target) for r in replaceable):
-            msg = _("the output would overwrite {fspath}, an input of this run").format(
-                fspath=os.fspath(source)
+            msg = _("the output would overwrite {path}, an input of this run").format(
+                path=os.fspath(source)
             )
             raise _problem("DR612", msg, shown, _("write the output to another file"))
     mode = _target_mode(target, shown)
@@ -253,8 +253,8 @@ def _target_mode(target: str, shown: str) -> int:
             "DR610", _("cannot write: {reason}").format(reason=_reason(exc)), shown
         ) from None
     if not stat.S_ISREG(st.st_mode):
-        msg = _("refusing to write: the output is {describe_kind}, not a regular file").format(
-            describe_kind=describe_kind(st.st_mode)
+        msg = _("refusing to write: the output is {kind}, not a regular file").format(
+            kind=describe_kind(st.st_mode)
         )
         raise _problem("DR611", msg, shown, _("give the name of a regular file"))
     return stat.S_IMODE(st.st_mode)

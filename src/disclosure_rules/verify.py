@@ -103,8 +103,8 @@ def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
         try:
             doc = expand(doc)
         except CompactError as exc:
-            msg = _("not a readable compact results file (schema {COMPACT_SCHEMA}): {exc}").format(
-                COMPACT_SCHEMA=COMPACT_SCHEMA, exc=exc
+            msg = _("not a readable compact results file (schema {schema}): {exc}").format(
+                schema=COMPACT_SCHEMA, exc=exc
             )
             raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
     if _looks_like_facts(doc):
@@ -193,8 +193,8 @@ def _unit_shape(unit: Any, i: int) -> list[str]:
     problems = _fields(where, unit, {"total": _SHOWN, "max": _SHOWN, "rank": int})
     if decimal_text(unit.get("total_exact")) is None:
         problems.append(
-            _("{where}: total_exact {get!r} is not exact").format(
-                where=where, get=unit.get("total_exact")
+            _("{where}: total_exact {total_exact!r} is not exact").format(
+                where=where, total_exact=unit.get("total_exact")
             )
         )
     if unit.get("grade") is not None and not isinstance(unit["grade"], str):
@@ -312,8 +312,8 @@ def verify(
             if cohort.hash != doc["facts"]["hash"]:
                 problem(
                     "DR708",
-                    _("the facts hash {hash} is not the hash of {facts} ({hash2})").format(
-                        hash=doc["facts"]["hash"], facts=facts, hash2=cohort.hash
+                    _("the facts hash {hash} is not the hash of {facts} ({expected})").format(
+                        hash=doc["facts"]["hash"], facts=facts, expected=cohort.hash
                     ),
                 )
             else:
@@ -321,7 +321,9 @@ def verify(
                 detail = all("audit" in u for u in doc["units"])
                 again = graph.evaluate(cohort, detail=detail, calendar=calendar).to_dict()
                 for p in _differences(doc, again):
-                    problem("DR709", _("re-scoring {facts}: {p}").format(facts=facts, p=p))
+                    problem(
+                        "DR709", _("re-scoring {facts}: {problem}").format(facts=facts, problem=p)
+                    )
     return Verification(file, tuple(found), tuple(checked), tuple(not_checked))
 
 

@@ -79,30 +79,25 @@ class Schedule:
         for day in sorted(self.holidays | self.workdays):
             if day.year != self.year:
                 problems.append(
-                    _("{isoformat} is not in {year}").format(
-                        isoformat=day.isoformat(), year=self.year
-                    )
+                    _("{day} is not in {year}").format(day=day.isoformat(), year=self.year)
                 )
         for day in sorted(self.holidays & self.workdays):
             problems.append(
-                _("{isoformat} is both a holiday and a working day").format(
-                    isoformat=day.isoformat()
-                )
+                _("{day} is both a holiday and a working day").format(day=day.isoformat())
             )
         for day in sorted(self.workdays):
             if day.weekday() < 5:
                 problems.append(
                     _(
-                        "{isoformat} is a {strftime}: only a weekend day can be a "
-                        "make-up working day"
-                    ).format(isoformat=day.isoformat(), strftime=day.strftime("%A"))
+                        "{day} is a {weekday}: only a weekend day can be a make-up working day"
+                    ).format(day=day.isoformat(), weekday=day.strftime("%A"))
                 )
         if problems:
             raise CalendarError(
                 [
                     Diagnostic(
                         "DR502",
-                        _("calendar for {year}: {p}").format(year=self.year, p=p),
+                        _("calendar for {year}: {problem}").format(year=self.year, problem=p),
                         file=self.source,
                     )
                     for p in problems
@@ -115,8 +110,8 @@ class Schedule:
         "workdays": ["2027-02-14"]}`` — ranges are inclusive."""
         unknown = set(data) - {"year", "holidays", "workdays"}
         if unknown:
-            msg = _("unknown key(s) {join}; expected year, holidays, workdays").format(
-                join=", ".join(sorted(unknown))
+            msg = _("unknown key(s) {keys}; expected year, holidays, workdays").format(
+                keys=", ".join(sorted(unknown))
             )
             raise CalendarError(Diagnostic("DR502", msg, file=source))
         year = data.get("year")
@@ -152,8 +147,8 @@ def _days(items: Any, source: str) -> Iterable[dt.date]:
         if span > MAX_RANGE_DAYS:
             msg = _(
                 "range {item!r} spans {span:,} days; a schedule covers one "
-                "year, so a range is at most {MAX_RANGE_DAYS} days"
-            ).format(item=item, span=span, MAX_RANGE_DAYS=MAX_RANGE_DAYS)
+                "year, so a range is at most {max_days} days"
+            ).format(item=item, span=span, max_days=MAX_RANGE_DAYS)
             raise CalendarError(Diagnostic("DR605", msg, file=source))
         # counted, not stepped: stepping past 9999-12-31 would overflow
         for offset in range(span):
@@ -208,9 +203,9 @@ class Calendar:
             first, last = (min(self._years), max(self._years)) if self._years else (0, 0)
             covered = f"{first}-{last}" if self._years else "no years"
             msg = _(
-                "no working-day calendar for {year} (needed for "
-                "{isoformat}); this calendar covers {covered}"
-            ).format(year=day.year, isoformat=day.isoformat(), covered=covered)
+                "no working-day calendar for {year} (needed for {day}); this "
+                "calendar covers {covered}"
+            ).format(year=day.year, day=day.isoformat(), covered=covered)
             raise CalendarError(Diagnostic("DR501", msg, hint=_HINT))
 
     def is_workday(self, day: dt.date) -> bool:

@@ -48,8 +48,8 @@ def _emit(text: str, output: str | None = None, inputs: Sequence[str] = ()) -> N
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
     except OSError as exc:
         _silence_stdout()
-        msg = _("cannot write to standard output: {lower}").format(
-            lower=(exc.strerror or str(exc)).lower()
+        msg = _("cannot write to standard output: {reason}").format(
+            reason=(exc.strerror or str(exc)).lower()
         )
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
 
@@ -86,8 +86,8 @@ def _write_chunks(chunks: Iterable[bytes], output: str | None, inputs: Sequence[
         if isinstance(exc, FileProblem):
             raise
         _silence_stdout()
-        msg = _("cannot write to standard output: {lower}").format(
-            lower=(exc.strerror or str(exc)).lower()
+        msg = _("cannot write to standard output: {reason}").format(
+            reason=(exc.strerror or str(exc)).lower()
         )
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
 
@@ -159,7 +159,7 @@ def _wrong_kind(name: str, expected: str, code: str) -> Diagnostic | None:
     kind = _file_kind(name)
     if kind is None or kind == expected:
         return None
-    msg = _("this is {value}, not {value2}").format(value=_KINDS[kind], value2=_KINDS[expected])
+    msg = _("this is {kind}, not {expected}").format(kind=_KINDS[kind], expected=_KINDS[expected])
     hints = {
         "ruleset": _("the ruleset comes first: disclosure-rules score RULESET FACTS"),
         "facts": _("facts come after the ruleset: disclosure-rules score RULESET FACTS"),

@@ -161,14 +161,18 @@ def shape_problems(unit: Mapping[str, Any]) -> list[str]:
         ]
     problems: list[str] = []
     if not isinstance(unit.get("id"), str):
-        problems.append(_("id {get!r} is not text").format(get=unit.get("id")))
+        problems.append(_("id {id!r} is not text").format(id=unit.get("id")))
     if decimal_text(unit.get("total_exact")) is None:
         problems.append(
-            _("total_exact {get!r} is not an exact decimal").format(get=unit.get("total_exact"))
+            _("total_exact {total_exact!r} is not an exact decimal").format(
+                total_exact=unit.get("total_exact")
+            )
         )
     if not isinstance(unit.get("facts_hash"), str) or not _HASH.fullmatch(unit["facts_hash"]):
         problems.append(
-            _("facts_hash {get!r} is not a 'sha256:' hash").format(get=unit.get("facts_hash"))
+            _("facts_hash {facts_hash!r} is not a 'sha256:' hash").format(
+                facts_hash=unit.get("facts_hash")
+            )
         )
     summary = unit.get("nodes")
     if not isinstance(summary, Mapping) or not all(
@@ -191,8 +195,8 @@ def _node_shape(node: Any, position: int) -> list[str]:
     for key in ("score", "max"):
         if decimal_text(node.get(key)) is None:
             problems.append(
-                _("{where}: {key} {key2!r} is not an exact decimal").format(
-                    where=where, key=key, key2=node.get(key)
+                _("{where}: {key} {value!r} is not an exact decimal").format(
+                    where=where, key=key, value=node.get(key)
                 )
             )
     depth = node.get("depth")
@@ -202,8 +206,8 @@ def _node_shape(node: Any, position: int) -> list[str]:
         )
     if node.get("status") not in STATUSES:
         problems.append(
-            _("{where}: status {get!r} is not one of {STATUSES}").format(
-                where=where, get=node.get("status"), STATUSES=STATUSES
+            _("{where}: status {status!r} is not one of {statuses}").format(
+                where=where, status=node.get("status"), statuses=STATUSES
             )
         )
     children = node.get("children", [])
@@ -225,7 +229,9 @@ def _entry_shape(entry: Any) -> list[str]:
         return ["not an entry with a kind"]
     problems: list[str] = []
     if decimal_text(entry.get("delta")) is None:
-        problems.append(_("delta {get!r} is not an exact decimal").format(get=entry.get("delta")))
+        problems.append(
+            _("delta {delta!r} is not an exact decimal").format(delta=entry.get("delta"))
+        )
     for key in ("factor", "divisor"):
         if key in entry and decimal_text(entry[key]) is None:
             problems.append(
@@ -236,7 +242,9 @@ def _entry_shape(entry: Any) -> list[str]:
     if entry["kind"] == "grade" and decimal_text(entry.get("delta")) not in (None, 0):
         # a quota or a veto moves a grade, never a score
         problems.append(
-            _("a grade entry changes the score by {get!r}, not 0").format(get=entry.get("delta"))
+            _("a grade entry changes the score by {delta!r}, not 0").format(
+                delta=entry.get("delta")
+            )
         )
     for key in ("child", "rule", "cite", "note", "reading", "assumption"):
         if key in entry and not isinstance(entry[key], str):
@@ -249,7 +257,7 @@ def _entry_shape(entry: Any) -> list[str]:
         problems.append(_("inputs is not an object"))
     elif entry["kind"] == "clamp" and decimal_text(inputs.get("bound")) is None:
         problems.append(
-            _("a clamp's bound {get!r} is not an exact decimal").format(get=inputs.get("bound"))
+            _("a clamp's bound {bound!r} is not an exact decimal").format(bound=inputs.get("bound"))
         )
     return problems
 
@@ -273,12 +281,12 @@ def _reconcile(unit: Mapping[str, Any], facts_hash: str | None) -> list[str]:
         ):
             problems.append(
                 _(
-                    "node {name}: the nodes summary says {get!r} ({get2}), its "
-                    "audit says {score} ({status})"
+                    "node {name}: the nodes summary says {summary!r} "
+                    "({summary_status}), its audit says {score} ({status})"
                 ).format(
                     name=name,
-                    get=shown.get("exact"),
-                    get2=shown.get("status"),
+                    summary=shown.get("exact"),
+                    summary_status=shown.get("status"),
                     score=node["score"],
                     status=node["status"],
                 )
@@ -292,8 +300,8 @@ def _reconcile(unit: Mapping[str, Any], facts_hash: str | None) -> list[str]:
         )
     if facts_hash is not None and unit["facts_hash"] != facts_hash:
         problems.append(
-            _("facts hash {facts_hash} differs from the results' facts hash {facts_hash2}").format(
-                facts_hash=unit["facts_hash"], facts_hash2=facts_hash
+            _("facts hash {facts_hash} differs from the results' facts hash {expected}").format(
+                facts_hash=unit["facts_hash"], expected=facts_hash
             )
         )
     return problems
@@ -332,14 +340,14 @@ def _tree_problems(audit: Sequence[Mapping[str, Any]]) -> list[str]:
                 problems.append(
                     _(
                         "the audit is not in the tree's order: position {position} "
-                        "holds node {value} at depth {value2}, the tree puts "
-                        "{value3} at depth {value4} there"
+                        "holds node {node} at depth {depth}, the tree puts "
+                        "{expected} at depth {expected_depth} there"
                     ).format(
                         position=position,
-                        value=got[0],
-                        value2=got[1],
-                        value3=want[0],
-                        value4=want[1],
+                        node=got[0],
+                        depth=got[1],
+                        expected=want[0],
+                        expected_depth=want[1],
                     )
                 )
                 break
@@ -385,10 +393,10 @@ def _reconcile_node(
                 )
                 problems.append(
                     _(
-                        "node {name}: the {get} at {bound}{line} leaves {running}, not its bound"
+                        "node {name}: the {rule} at {bound}{line} leaves {running}, not its bound"
                     ).format(
                         name=name,
-                        get=entry.get("rule", "clamp"),
+                        rule=entry.get("rule", "clamp"),
                         bound=exact(bound),
                         line=line,
                         running=exact(running),
@@ -427,8 +435,8 @@ def _child_problems(
     problems: list[str] = []
     if counted and counted[-1] in order and order.index(counted[-1]) > order.index(child):
         problems.append(
-            _("node {name}: child {child} is counted after {value}").format(
-                name=name, child=child, value=counted[-1]
+            _("node {name}: child {child} is counted after {previous}").format(
+                name=name, child=child, previous=counted[-1]
             )
         )
     factor = Decimal(entry.get("factor", "1"))

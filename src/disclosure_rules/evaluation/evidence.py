@@ -106,8 +106,8 @@ def _failure(
                 "evidence_rejected", node.rejected_line, node.rejected_cite, reason, shown
             )
         assert needs.by is not None
-        reason = _("every piece of evidence was submitted after {isoformat}").format(
-            isoformat=needs.by.isoformat()
+        reason = _("every piece of evidence was submitted after {day}").format(
+            day=needs.by.isoformat()
         )
         return Failure("evidence_deadline", needs.by_line, needs.by_cite, reason, shown)
     if not needs.kinds:

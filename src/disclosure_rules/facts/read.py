@@ -240,9 +240,9 @@ class _CsvReader:
     def csv_error(self, exc: csv.Error, line: int) -> None:
         if "field larger than field limit" in str(exc):
             msg = _(
-                "line {line}: a cell is longer than {MAX_CSV_FIELD:,} "
-                "characters ({value} KiB), the limit for one CSV cell"
-            ).format(line=line, MAX_CSV_FIELD=MAX_CSV_FIELD, value=MAX_CSV_FIELD // 1024)
+                "line {line}: a cell is longer than {max_chars:,} characters "
+                "({kib} KiB), the limit for one CSV cell"
+            ).format(line=line, max_chars=MAX_CSV_FIELD, kib=MAX_CSV_FIELD // 1024)
             self.problem("DR314", msg)
         else:
             self.problem(

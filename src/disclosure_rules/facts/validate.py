@@ -252,8 +252,8 @@ class _Validator:
             for tag in tags:
                 if tag not in self.declared_tags:
                     hint = did_you_mean(tag, self.declared_tags) or (
-                        _("the ruleset's tags are {join}").format(
-                            join=", ".join(sorted(self.declared_tags))
+                        _("the ruleset's tags are {tags}").format(
+                            tags=", ".join(sorted(self.declared_tags))
                         )
                     )
                     self.problem(
@@ -323,8 +323,8 @@ class _Validator:
         extra = set(value) - {"not_applicable", "na", "statement", "evidence", "note"}
         if extra:
             msg = _(
-                "a not-applicable cell takes only a statement, evidence and note, not {join}"
-            ).format(join=", ".join(sorted(extra)))
+                "a not-applicable cell takes only a statement, evidence and note, not {extra}"
+            ).format(extra=", ".join(sorted(extra)))
             self.problem("DR308", msg, unit, node.id)
         said = value.get("na")
         if said is True or "na" not in value:
@@ -370,7 +370,7 @@ class _Validator:
         if isinstance(value, dict):
             extra = set(value) - {"score", "evidence", "note"}
             if extra:
-                msg = _("unknown field(s) {join}").format(join=", ".join(sorted(extra)))
+                msg = _("unknown field(s) {extra}").format(extra=", ".join(sorted(extra)))
                 self.problem("DR308", msg, unit, node.id, _('a score component takes {"score": N}'))
             value = value.get("score")
         number = self.number(unit, node.id, value)
@@ -393,7 +393,7 @@ class _Validator:
         self, unit: str, node_id: str, node: GraphNode | None, schema: Mapping[str, str], value: Any
     ) -> NodeFacts | None:
         if not isinstance(value, dict):
-            hint = _("fields: {join}").format(join=", ".join(sorted(schema)))
+            hint = _("fields: {fields}").format(fields=", ".join(sorted(schema)))
             self.problem(
                 "DR305",
                 _("facts for {node_id!r} must be an object").format(node_id=node_id),
@@ -446,8 +446,8 @@ class _Validator:
         kind = schema.get(field)
         if kind is None:
             hint = did_you_mean(field, schema) or (
-                _("{node_id} reads: {value}").format(
-                    node_id=node_id, value=", ".join(sorted(schema)) or "no fields"
+                _("{node_id} reads: {fields}").format(
+                    node_id=node_id, fields=", ".join(sorted(schema)) or "no fields"
                 )
             )
             self.problem("DR308", _("unknown fact {where}").format(where=where), unit, where, hint)
@@ -478,8 +478,8 @@ class _Validator:
     def awarded_in_range(self, unit: str, where: str, node: GraphNode, points: Decimal) -> bool:
         """Awarded points within ``[0, the item's points]``; False (reported) outside."""
         if points > node.points:
-            msg = _("awarded {points} is above the item's maximum of {points2}").format(
-                points=points, points2=node.points
+            msg = _("awarded {points} is above the item's maximum of {max}").format(
+                points=points, max=node.points
             )
             self.problem("DR304", msg, unit, where)
             return False
@@ -542,7 +542,7 @@ class _Validator:
         self, unit: str, where: str, raw: Any, fields: Mapping[str, str]
     ) -> tuple[Record, ...] | None:
         if not isinstance(raw, list):
-            hint = _("[{{{join}}}, ...]").format(join=", ".join(f"{f!r}: ..." for f in fields))
+            hint = _("[{{{fields}}}, ...]").format(fields=", ".join(f"{f!r}: ..." for f in fields))
             self.problem(
                 "DR305",
                 _("{where} must be a list of records").format(where=where),
@@ -575,7 +575,7 @@ class _Validator:
                 )
             elif kind is None:
                 hint = did_you_mean(field, fields) or (
-                    _("records here have {join}").format(join=", ".join(sorted(fields)))
+                    _("records here have {fields}").format(fields=", ".join(sorted(fields)))
                 )
                 self.problem(
                     "DR308",
@@ -673,8 +673,8 @@ class _Validator:
     def within_limits(self, unit: str, where: str, number: Decimal | LongNumber) -> Decimal | None:
         digits = number.digits if isinstance(number, LongNumber) else len(number.as_tuple().digits)
         if digits > MAX_DIGITS:
-            msg = _("{where} has {digits} digits, over the limit of {MAX_DIGITS}").format(
-                where=where, digits=digits, MAX_DIGITS=MAX_DIGITS
+            msg = _("{where} has {digits} digits, over the limit of {max_digits}").format(
+                where=where, digits=digits, max_digits=MAX_DIGITS
             )
             self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
             return None
@@ -682,9 +682,12 @@ class _Validator:
         if not number.is_zero() and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
             msg = _(
                 "{where} is {shown}, out of range: numbers in the facts are "
-                "0 or between 1e-{MAX_EXPONENT} and 1e{value} in size"
+                "0 or between 1e-{exponent} and 1e{top_exponent} in size"
             ).format(
-                where=where, shown=_shown(number), MAX_EXPONENT=MAX_EXPONENT, value=MAX_EXPONENT + 1
+                where=where,
+                shown=_shown(number),
+                exponent=MAX_EXPONENT,
+                top_exponent=MAX_EXPONENT + 1,
             )
             self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
             return None

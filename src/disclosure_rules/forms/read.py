@@ -164,8 +164,8 @@ class _Form:
         if meta.get("form", [""])[0] != FORM_VERSION:
             self.problem(
                 "DR811",
-                _("a form of layout {get}, not {FORM_VERSION}").format(
-                    get=meta.get("form"), FORM_VERSION=FORM_VERSION
+                _("a form of layout {form}, not {expected}").format(
+                    form=meta.get("form"), expected=FORM_VERSION
                 ),
             )
             return None
@@ -177,8 +177,9 @@ class _Form:
             return None
         if digest != self.g.ruleset_hash:
             msg = _(
-                "a form of another version of {ruleset} ({value}…, the ruleset is {value2}…)"
-            ).format(ruleset=ruleset, value=digest[:19], value2=self.g.ruleset_hash[:19])
+                "a form of another version of {ruleset} ({form_hash}…, the "
+                "ruleset is {ruleset_hash}…)"
+            ).format(ruleset=ruleset, form_hash=digest[:19], ruleset_hash=self.g.ruleset_hash[:19])
             hint = _("hand out new forms (disclosure-rules form), or score with that version")
             self.problem("DR812", msg, hint=hint)
             return None
@@ -214,8 +215,8 @@ class _Form:
             na = self.text(self.value(ws, row, col["不适用"], node))
             if na and na != NA_MARK:
                 ref = f"{get_column_letter(col['不适用'])}{row}"
-                msg = _("不适用 holds {na!r}; it takes only {NA_MARK!r} or nothing").format(
-                    na=na, NA_MARK=NA_MARK
+                msg = _("不适用 holds {na!r}; it takes only {mark!r} or nothing").format(
+                    na=na, mark=NA_MARK
                 )
                 self.problem("DR817", msg, TABLE, ref, node)
             layers = []
@@ -433,8 +434,8 @@ class _Form:
                 continue
             count = self.counts.get((node, field))
             if count is not None and count != len(records):
-                msg = _("{records} record(s) listed, but the count on {FACTS} says {count}").format(
-                    records=len(records), FACTS=FACTS, count=count
+                msg = _("{records} record(s) listed, but the count on {sheet} says {count}").format(
+                    records=len(records), sheet=FACTS, count=count
                 )
                 self.problem("DR817", msg, title, "A2", node)
             elif records or count is not None:
@@ -465,7 +466,9 @@ class _Form:
     def value(self, ws: Any, row: int, col: int, node: str) -> Any:
         c = ws.cell(row=row, column=col)
         if c.data_type == "f":
-            msg = _("a formula ({value}): forms take values, not formulas").format(value=c.value)
+            msg = _("a formula ({formula}): forms take values, not formulas").format(
+                formula=c.value
+            )
             self.problem("DR815", msg, ws.title, c.coordinate, node, _("type the value itself"))
             return None
         return c.value

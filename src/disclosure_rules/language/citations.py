@@ -232,7 +232,7 @@ def verify(ruleset: syntax.Ruleset) -> list[Diagnostic]:
                 "a thing marked assumed cites {quoted}, which is not a "
                 "passage of {where}: it claims a source it does not have"
             ).format(quoted=quoted, where=where)
-            hint = _("{ASSUMED_HINT}; {hint}").format(ASSUMED_HINT=_ASSUMED_HINT, hint=hint)
+            hint = _("{why_assumed}; {hint}").format(why_assumed=_ASSUMED_HINT, hint=hint)
             out.append(warn("DR210", msg, cite.span, hint))
             continue
         msg = _("cite {quoted} is not a verbatim passage of {where}").format(
@@ -272,12 +272,12 @@ def _load(ruleset_file: str, name: str) -> SourceIndex | Message:
     try:
         data = found.read_bytes()
     except OSError as exc:
-        return _("source file {name!r} cannot be read: {value}").format(
-            name=name, value=exc.strerror or exc
+        return _("source file {name!r} cannot be read: {reason}").format(
+            name=name, reason=exc.strerror or exc
         )
     if len(data) > MAX_SOURCE_BYTES:
-        return _("source file {name!r} is larger than {value} MiB").format(
-            name=name, value=MAX_SOURCE_BYTES // 2**20
+        return _("source file {name!r} is larger than {mib} MiB").format(
+            name=name, mib=MAX_SOURCE_BYTES // 2**20
         )
     index = _index(data)
     return _("source file {name!r} is not UTF-8 text").format(name=name) if index is None else index
@@ -298,8 +298,8 @@ def _hint(cite: str, sources: list[tuple[str, SourceIndex]]) -> str:
     shown = passage[start : start + _SHOWN]
     before = "…" if start else ""
     after = "…" if start + len(shown) < len(passage) else ""
-    return _("closest passage ({name} line {value}): “{before}{shown}{after}”").format(
-        name=name, value=index.lines[i], before=before, shown=shown, after=after
+    return _("closest passage ({name} line {line}): “{before}{shown}{after}”").format(
+        name=name, line=index.lines[i], before=before, shown=shown, after=after
     )
 
 

@@ -250,8 +250,8 @@ class _BoundedLoader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_YAML_DEPTH:
-                msg = _("the case file nests deeper than {MAX_YAML_DEPTH} levels").format(
-                    MAX_YAML_DEPTH=MAX_YAML_DEPTH
+                msg = _("the case file nests deeper than {max_depth} levels").format(
+                    max_depth=MAX_YAML_DEPTH
                 )
                 raise CaseFileError(Diagnostic("DR603", msg, file=self.file))
             return super().compose_node(parent, index)
@@ -292,8 +292,8 @@ def _compose(text: str, file: str) -> yaml.Node:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" at line {line}").format(line=mark.line + 1) if mark is not None else ""
-        msg = _("not valid YAML{where}: {getattr}").format(
-            where=where, getattr=getattr(exc, "problem", exc)
+        msg = _("not valid YAML{where}: {problem}").format(
+            where=where, problem=getattr(exc, "problem", exc)
         )
         raise CaseFileError(Diagnostic("DR311", msg, file=file)) from None
     finally:
@@ -304,8 +304,8 @@ def _compose(text: str, file: str) -> yaml.Node:
     if added > MAX_ALIAS_NODES:
         msg = _(
             "aliases expand the case file by {added:,} nodes; the limit "
-            "is {MAX_ALIAS_NODES:,} (a “billion laughs” document?)"
-        ).format(added=added, MAX_ALIAS_NODES=MAX_ALIAS_NODES)
+            "is {max_nodes:,} (a “billion laughs” document?)"
+        ).format(added=added, max_nodes=MAX_ALIAS_NODES)
         raise CaseFileError(Diagnostic("DR602", msg, file=file))
     return node
 
@@ -483,8 +483,8 @@ def load_cases(
     for i, node in enumerate(cases_node.value, start=1):
         fields = _lines(node)
         if "units" not in fields or "expect" not in fields:
-            msg = _("case #{i} (line {value}) needs `units:` and `expect:`").format(
-                i=i, value=node.start_mark.line + 1
+            msg = _("case #{i} (line {line}) needs `units:` and `expect:`").format(
+                i=i, line=node.start_mark.line + 1
             )
             raise CaseFileError(Diagnostic("DR311", msg, file=name))
         case_name = str(_plain(fields["name"][1])) if "name" in fields else f"case #{i}"

@@ -189,8 +189,8 @@ class _Walker:
                 "DR160",
                 _(
                     "absent zero cannot stand in for {name!r}: it is read as "
-                    "{join}, which has no zero"
-                ).format(name=name, join=" and ".join(_KIND_WORDS.get(k, k) for k in others)),
+                    "{kinds}, which has no zero"
+                ).format(name=name, kinds=" and ".join(_KIND_WORDS.get(k, k) for k in others)),
                 d.span,
                 _("absent zero covers numbers and yes/no facts; use absent na or absent error"),
             )

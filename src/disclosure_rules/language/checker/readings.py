@@ -78,8 +78,8 @@ def _declarations(cx: Context, readings: tuple[syntax.Reading, ...]) -> dict[str
         names: list[str] = []
         for alt in reading.alternatives:
             if alt.name in names:
-                msg = _("reading {name!r} names alternative {name2!r} twice").format(
-                    name=reading.name, name2=alt.name
+                msg = _("reading {name!r} names alternative {alternative!r} twice").format(
+                    name=reading.name, alternative=alt.name
                 )
                 cx.report("DR153", msg, alt.span)
             names.append(alt.name)

@@ -89,13 +89,14 @@ def check_bands(
             cx.report(
                 "DR106",
                 _(
-                    "{what} thresholds out of order: {name!r} >= {value} after {value2!r} >= {fmt}"
+                    "{what} thresholds out of order: {name!r} >= {threshold} "
+                    "after {previous!r} >= {previous_threshold}"
                 ).format(
                     what=what,
                     name=band.name,
-                    value=_fmt(value),
-                    value2=previous[0],
-                    fmt=_fmt(previous[1]),
+                    threshold=_fmt(value),
+                    previous=previous[0],
+                    previous_threshold=_fmt(previous[1]),
                 ),
                 band.threshold.span,
                 _("list {what}s from the highest threshold down").format(what=what),

@@ -119,7 +119,7 @@ def _check_components(cx: Context) -> None:
                 "DR119",
                 _("component {id!r}: write the weight as a percentage").format(id=comp.id),
                 comp.weight.span,
-                _("e.g. weight {value}%").format(value=_fmt(comp.weight.value)),
+                _("e.g. weight {weight}%").format(weight=_fmt(comp.weight.value)),
             )
         _check_component(cx, comp)
     if not unknown and sum(weights, ZERO) != HUNDRED_PERCENT:
@@ -425,9 +425,9 @@ def check_na_coverage(cx: Context) -> None:
                 cx.report(
                     "DR112",
                     _(
-                        "{lower} {id!r} applies only to some units, but no "
+                        "{kind} {id!r} applies only to some units, but no "
                         "not_applicable policy says what the others score"
-                    ).format(lower=type(node).__name__.lower(), id=node.id),
+                    ).format(kind=type(node).__name__.lower(), id=node.id),
                     node.props.applies_to.span,
                     _("add a policy: not_applicable average (or own_rate, rescale, ...)"),
                 )

@@ -180,8 +180,8 @@ class RuleBuilder(Transformer[Token, Any]):
         if digits > MAX_DIGITS:
             self._problem(
                 "DR011",
-                _("this number has {digits:,} digits, over the limit of {MAX_DIGITS}").format(
-                    digits=digits, MAX_DIGITS=MAX_DIGITS
+                _("this number has {digits:,} digits, over the limit of {max_digits}").format(
+                    digits=digits, max_digits=MAX_DIGITS
                 ),
                 self._sp(meta),
                 _("points, amounts and thresholds are small numbers; check for a typing slip"),
@@ -263,7 +263,7 @@ class RuleBuilder(Transformer[Token, Any]):
         except ValueError:
             self._problem(
                 "DR008",
-                _("{tok} is not a calendar date").format(tok=tok),
+                _("{text} is not a calendar date").format(text=tok),
                 tok_span(self.file, tok),
                 _("write a real date as YYYY-MM-DD"),
             )

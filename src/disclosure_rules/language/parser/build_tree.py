@@ -150,8 +150,8 @@ class Builder(RuleBuilder):
         if last < first:
             self._problem(
                 "DR008",
-                _("range {value}..{value2} ends before it starts").format(
-                    value=children[0], value2=children[-1]
+                _("range {start}..{end} ends before it starts").format(
+                    start=children[0], end=children[-1]
                 ),
                 self._sp(meta),
             )
@@ -172,9 +172,9 @@ class Builder(RuleBuilder):
                     "DR010",
                     _(
                         "these dates span {total:,} days by this range; a calendar "
-                        "covers one year, so a list of dates is at most "
-                        "{MAX_RANGE_DAYS} days"
-                    ).format(total=total, MAX_RANGE_DAYS=MAX_RANGE_DAYS),
+                        "covers one year, so a list of dates is at most {max_days} "
+                        "days"
+                    ).format(total=total, max_days=MAX_RANGE_DAYS),
                     span,
                     _("list the holidays or make-up working days of the calendar's year only"),
                 )
@@ -274,7 +274,7 @@ class Builder(RuleBuilder):
         except ValueError:
             self._problem(
                 "DR008",
-                _("{value} is not a calendar date").format(value=children[0]),
+                _("{start} is not a calendar date").format(start=children[0]),
                 tok_span(self.file, children[0]),
                 _("write a real date as YYYY-MM-DD"),
             )

@@ -67,7 +67,7 @@ def parse_file(path: str | os.PathLike[str]) -> syntax.Ruleset:
     try:
         data = Path(name).read_bytes()
     except OSError as exc:
-        msg = _("cannot read ruleset file: {value}").format(value=exc.strerror or exc)
+        msg = _("cannot read ruleset file: {reason}").format(reason=exc.strerror or exc)
         raise RulesetSyntaxError(Diagnostic("DR000", msg, file=name)) from exc
     return parse(data, name)
 

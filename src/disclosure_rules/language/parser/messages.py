@@ -81,13 +81,13 @@ def _bad_character(
         hint = _('close the string with " on the same line (use \\n for a line break)')
         return Diagnostic("DR002", msg, span=span, hint=hint, source_line=source_line)
     if is_full_width(ch):
-        msg = _("full-width character {ch!r} outside a string").format(ch=ch)
+        msg = _("full-width character {char!r} outside a string").format(char=ch)
         plain = unicodedata.normalize("NFKC", ch)
         hint = _("write {plain!r} instead; full-width forms are only allowed inside quotes").format(
             plain=plain
         )
         return Diagnostic("DR007", msg, span=span, hint=hint, source_line=source_line)
-    msg = _("unexpected character {ch!r}").format(ch=ch)
+    msg = _("unexpected character {char!r}").format(char=ch)
     expected = _expected_hint(exc.allowed, parser)
     return Diagnostic("DR001", msg, span=span, hint=expected, source_line=source_line)
 
@@ -110,7 +110,7 @@ def _bad_token(
             else _expected_hint(expected, parser)
         )
         return Diagnostic("DR001", msg, span=span, hint=hint, source_line=source_line)
-    msg = _("unexpected {describe_token}").format(describe_token=_describe_token(token))
+    msg = _("unexpected {token}").format(token=_describe_token(token))
     span = Span(span.file, span.line, span.column, span.line, span.column + len(str(token)))
     hint = _suggestion(token, expected, parser) or _expected_hint(expected, parser)
     return Diagnostic("DR001", msg, span=span, hint=hint, source_line=source_line)

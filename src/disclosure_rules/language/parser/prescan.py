@@ -68,8 +68,8 @@ def decode(source: str | bytes, file: str) -> str:
 
 
 def _too_large(size: int, file: str) -> Diagnostic:
-    msg = _("the ruleset is {size:,} bytes; the limit is {MAX_BYTES:,}").format(
-        size=size, MAX_BYTES=MAX_BYTES
+    msg = _("the ruleset is {size:,} bytes; the limit is {limit:,}").format(
+        size=size, limit=MAX_BYTES
     )
     return Diagnostic("DR006", msg, file=file, hint=_("split the scheme into several rulesets"))
 
@@ -169,7 +169,7 @@ def prescan(text: str, file: str) -> None:
             depth -= 1
             chain = 0
         if kind in ("not", "{", "(") and depth + chain > MAX_DEPTH:
-            msg = _("nesting is deeper than {MAX_DEPTH} levels").format(MAX_DEPTH=MAX_DEPTH)
+            msg = _("nesting is deeper than {max_depth} levels").format(max_depth=MAX_DEPTH)
             hint = _("real schemes nest 4 or 5 levels; check for a runaway or generated file")
             source_line = text.splitlines()[line - 1]
             raise RulesetSyntaxError(
