@@ -86,21 +86,7 @@ def check_bands(
         if value is None:
             continue
         if previous is not None and value >= previous[1]:
-            cx.report(
-                "DR106",
-                _(
-                    "{what} thresholds out of order: {name!r} >= {threshold} "
-                    "after {previous!r} >= {previous_threshold}"
-                ).format(
-                    what=what,
-                    name=band.name,
-                    threshold=_fmt(value),
-                    previous=previous[0],
-                    previous_threshold=_fmt(previous[1]),
-                ),
-                band.threshold.span,
-                _("list {what}s from the highest threshold down").format(what=what),
-            )
+            _out_of_order(cx, what, band, value, previous)
         previous = (band.name, value)
     if bands and not has_else:
         cx.warn(
@@ -109,6 +95,29 @@ def check_bands(
             bands[-1].span,
             _("add: else NAME (e.g. else 不合格)"),
         )
+
+
+def _out_of_order(
+    cx: Context,
+    what: str,
+    band: syntax.Grade | syntax.Outcome,
+    threshold: Decimal,
+    previous: tuple[str, Decimal],
+) -> None:
+    """DR106: a band whose threshold is not below the one before it."""
+    assert band.threshold is not None
+    msg = _(
+        "{what} thresholds out of order: {name!r} >= {threshold} "
+        "after {previous!r} >= {previous_threshold}"
+    ).format(
+        what=what,
+        name=band.name,
+        threshold=_fmt(threshold),
+        previous=previous[0],
+        previous_threshold=_fmt(previous[1]),
+    )
+    hint = _("list {what}s from the highest threshold down").format(what=what)
+    cx.report("DR106", msg, band.threshold.span, hint)
 
 
 def _percentage(cx: Context, number: syntax.Number, msg: str) -> None:
