@@ -535,6 +535,30 @@ def jingan() -> dict:
     return {"description": LABEL, "synthetic": True, "units": units}
 
 
+def yifeng_townships_local_example() -> dict:
+    """The townships' example cohort fitted to the example overlay on their scheme: awards
+    within the points it lowers, and its local item scored."""
+    doc = yifeng_townships()
+    r = dr.load("yifeng-2020-townships-local-example")
+    points = {n.id: n.points for n in r.graph.nodes}
+    rng = random.Random(2021)
+    for unit in doc["units"]:
+        facts = unit["facts"]
+        for item in ("key_work_progress", "leader_named"):
+            fact = facts.get(item)
+            if isinstance(fact, dict) and "awarded" in fact:
+                fact["awarded"] = min(Decimal(str(fact["awarded"])), points[item])
+        facts["rural_revitalization"] = {
+            "awarded": rng.choice([1, 1, 1, Decimal("0.5"), 0]),
+            "evidence": {
+                "link": f"https://example.gov.cn/gk/rural_revitalization/{rng.randint(1, 9999)}",
+                "screenshot": "screenshot/rural_revitalization.png",
+                "submitted": SUBMITTED,
+            },
+        }
+    return doc
+
+
 EXAMPLES = {
     "shanghai-2020-districts": lambda: shanghai(
         "shanghai-2020-districts", SHANGHAI_DISTRICTS, "district", 16
@@ -562,6 +586,7 @@ EXAMPLES = {
     ),
     "changzhou-2020": changzhou,
     "yifeng-2020-townships": yifeng_townships,
+    "yifeng-2020-townships-local-example": yifeng_townships_local_example,
     "yifeng-2020-departments": yifeng_departments,
     "jingan-2020-evaluation": jingan,
 }

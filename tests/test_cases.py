@@ -69,7 +69,7 @@ def test_the_cli_runs_cases_and_reports_coverage(capsys):
     out = capsys.readouterr().out
     assert "coverage of yifeng-2020-townships:" in out
     assert "rules: 52 of 52 exercised" in out
-    assert out.rstrip().endswith("failed (19 case(s), 244 expectation(s))")
+    assert out.rstrip().endswith("failed (20 case(s), 258 expectation(s))")
 
 
 def test_a_bad_case_file_is_a_clear_error(tmp_path, capsys):

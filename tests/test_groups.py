@@ -4,6 +4,7 @@ veto moves, explained in the audit."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import D, score
@@ -177,3 +178,36 @@ def test_a_group_of_several_tags_ranks_them_together():
     from disclosure_rules.language.formatter import format_text
 
     assert "groups district + department, institution" in format_text(text)
+
+
+TITLED = GROUPED.replace("tags district, department", 'tags district "区", department "区政府部门"')
+
+
+def test_tag_titles_name_the_groups_a_reader_sees_and_leave_tags_alone():
+    ruleset = dr.compile(TITLED)
+    described = ruleset.describe()
+    assert [(g["name"], g["title"]) for g in described["groups"]] == [
+        ("district", "区"),
+        ("department", "区政府部门"),
+    ]
+    assert ruleset.graph.tags == ("district", "department")
+    assert ruleset.graph.group_title("district+department") == "区、区政府部门"
+
+
+def test_tag_titles_survive_formatting():
+    from disclosure_rules.language.formatter import format_text
+
+    text = format_text(TITLED)
+    assert 'tags district "区", department "区政府部门"' in text
+    assert format_text(text) == text
+
+
+def test_the_jingan_report_titles_its_groups_as_the_report_names_them():
+    pytest.importorskip("jinja2")
+    from disclosure_rules import report
+
+    example = Path(__file__).parents[1] / "examples" / "jingan-2020-evaluation.facts.json"
+    results = dr.load("jingan-2020-evaluation").evaluate(example)
+    text = report.markdown(results)
+    assert "#### 区政府部门" in text and "#### 街镇" in text
+    assert "#### department" not in text

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from .files import read_input
 from .i18n import _
 from .language import syntax as tree
 from .language.checker import analyse, check_every_reading
+from .language.overlay import Overlay, Resolved, relocate, resolve
 from .language.parser import MAX_BYTES, parse
 from .language.readings import choose
 from .language.symbols import ReadingValue
@@ -66,7 +67,8 @@ class Ruleset:
     """A checked, compiled ruleset, ready to score cohorts."""
 
     graph: EvaluationGraph
-    syntax: tree.Ruleset = attrs.field(repr=False)
+    syntax: tree.Ruleset = attrs.field(repr=False)  # an overlay's: the effective ruleset
+    overlay: Overlay | None = attrs.field(default=None, repr=False)  # where its nodes come from
 
     @property
     def id(self) -> str:
@@ -120,8 +122,10 @@ class Ruleset:
         return evaluate(self.graph, cohort, detail=detail, strict=strict, calendar=calendar)
 
     def describe(self) -> dict[str, Any]:
-        """The compiled ruleset as JSON-ready data (``describe --format json``)."""
-        return self.graph.to_dict()
+        """The compiled ruleset as JSON-ready data (``describe --format json``); an
+        overlay's also says where each node comes from."""
+        doc = self.graph.to_dict()
+        return doc if self.overlay is None else self.overlay.describe(doc)
 
 
 def _check_facts(source: object, argument: str) -> None:
@@ -277,10 +281,21 @@ def compile(
     """Parse, check and compile ruleset text under the ``readings`` selected (the
     defaults for the rest); raise on any error (all of them, together)."""
     data = _text_bytes(text, file, params, readings)
-    syntax = parse(data, file)
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    resolved = resolve(parse(data, file))
+    syntax = resolved.ruleset
+    base_hash = resolved.overlay.base_hash.encode() if resolved.overlay else b""
+    digest = "sha256:" + hashlib.sha256(data + base_hash).hexdigest()
     report = analyse(syntax, _params(syntax, params), _readings(syntax, readings))
-    return Ruleset(compile_ruleset(syntax, report, digest), syntax)
+    found = _with_overlay(report.diagnostics, resolved)
+    report = attrs.evolve(report, diagnostics=tuple(found))
+    return Ruleset(compile_ruleset(syntax, report, digest), syntax, resolved.overlay)
+
+
+def _with_overlay(diagnostics: Iterable[Diagnostic], resolved: Resolved) -> list[Diagnostic]:
+    """An overlay's problems with its changes, then the checker's (DR103 on the base's
+    points that the changes moved made DR183 at the overlay's lines)."""
+    checked = relocate(diagnostics, resolved.ruleset, resolved.overlay)
+    return [*resolved.diagnostics, *checked]
 
 
 def _text_bytes(text: object, file: object, params: object, readings: object = None) -> bytes:
@@ -321,13 +336,17 @@ def load(
 
 
 def _diagnostics(
-    syntax: tree.Ruleset, params: ParamValues | None, readings: Readings | None
+    parsed: tree.Ruleset, params: ParamValues | None, readings: Readings | None
 ) -> list[Diagnostic]:
     """Under the readings selected, or (none selected) under every alternative in turn."""
+    resolved = resolve(parsed)
+    syntax = resolved.ruleset
     values = _params(syntax, params)
     if readings:
-        return list(analyse(syntax, values, _readings(syntax, readings)).diagnostics)
-    return check_every_reading(syntax, values)
+        found = list(analyse(syntax, values, _readings(syntax, readings)).diagnostics)
+    else:
+        found = check_every_reading(syntax, values)
+    return _with_overlay(found, resolved)
 
 
 def check(

@@ -32,6 +32,7 @@ __all__ = [
     "DisclosureRulesError",
     "EvaluationError",
     "FactsError",
+    "FileLine",
     "ParameterError",
     "RulesetNotFoundError",
     "RulesetSyntaxError",
@@ -40,6 +41,8 @@ __all__ = [
     "did_you_mean",
     "display_width",
     "expect_argument",
+    "line_file",
+    "line_text",
 ]
 
 
@@ -58,6 +61,33 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+class FileLine(int):
+    """A line number that also names its file: the line of a clause an overlay takes
+    from its base, so an audit entry or a description citing it is not read as a line of
+    the overlay. It is an ``int`` everywhere else (compares, hashes, prints as one)."""
+
+    file: str
+
+    def __new__(cls, line: int, file: str) -> FileLine:
+        self = super().__new__(cls, line)
+        self.file = file
+        return self
+
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]
+        return int(self), self.file
+
+
+def line_file(line: int | None) -> str | None:
+    """The file a line names, when it is a :class:`FileLine` (else None: the ruleset's own)."""
+    return line.file if isinstance(line, FileLine) else None
+
+
+def line_text(line: int) -> str:
+    """``line N``, with ``of FILE`` when it is a line of a base an overlay extends."""
+    file = line_file(line)
+    return f"line {line}" if file is None else f"line {line} of {file}"
 
 
 class Severity(enum.Enum):

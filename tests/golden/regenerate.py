@@ -28,6 +28,7 @@ RULESETS = (
     "shanghai-2020-districts",
     "shanghai-2020-departments",
     "changzhou-2020",
+    "yifeng-2020-townships-local-example",  # an overlay: its outputs name the base's lines
 )
 
 

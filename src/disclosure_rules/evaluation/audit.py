@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from ..decimals import ARITHMETIC, divide, round_half_up
 from ..decimals import text as exact
-from ..errors import display_width
+from ..errors import display_width, line_file
 from ..i18n import _, gettext, localized
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "STATUSES",
     "Entry",
     "decimal_text",
+    "file_of",
     "plain",
     "reconcile",
     "render_text",
@@ -67,6 +68,7 @@ class Entry(NamedTuple):
             out["rule"] = self.rule
         if self.line is not None:
             out["line"] = self.line
+            out.update(file_of(self.line))
         if self.cite is not None:
             out["cite"] = self.cite
         if self.inputs:
@@ -82,6 +84,12 @@ class Entry(NamedTuple):
         if self.assumption is not None:
             out["assumption"] = self.assumption
         return out
+
+
+def file_of(line: int | None) -> dict[str, str]:
+    """``{"file": …}`` for a line of a base an overlay extends (the ruleset's own: empty)."""
+    file = line_file(line)
+    return {} if file is None else {"file": file}
 
 
 def plain(value: Any) -> Any:
@@ -617,7 +625,11 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
     if entry.get("note"):
         parts.append(f"— {localized(entry['note'])}")
     if entry.get("line") is not None:
-        parts.append(gettext("(line {line})").format(line=entry["line"]))
+        if entry.get("file"):
+            line = gettext("(line {line} of {file})").format(line=entry["line"], file=entry["file"])
+        else:
+            line = gettext("(line {line})").format(line=entry["line"])
+        parts.append(line)
     if entry.get("reading"):
         parts.append(gettext("[reading {reading}]").format(reading=entry["reading"]))
     text = "  ".join(parts)

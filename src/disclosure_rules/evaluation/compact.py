@@ -39,9 +39,10 @@ from typing import Any
 
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
+from ..errors import line_file
 from ..i18n import _
 from ..model.graph import EvaluationGraph
-from .audit import AUDIT_SCHEMA_VERSION, decimal_text, plain
+from .audit import AUDIT_SCHEMA_VERSION, decimal_text, file_of, plain
 
 __all__ = [
     "BONUS_NOTE",
@@ -135,7 +136,7 @@ class RuleIds:
         and its dot (an entry is written under its node); None when it names none."""
         if rule is None and line is None and cite is None and assumption is None:
             return None
-        key = (index, kind, rule, line, cite, assumption)
+        key = (index, kind, rule, line, line_file(line), cite, assumption)
         found = self._known.get(key)
         if found is not None:
             return found
@@ -150,6 +151,7 @@ class RuleIds:
         fields = (
             ("rule", rule),
             ("line", line),
+            ("file", line_file(line)),  # a line of the base an overlay extends
             ("cite", cite),
             ("assumption", assumption),
             ("reading", reading),
@@ -276,6 +278,7 @@ def static_header(
             "title": n.title,
             "kind": n.kind,
             "line": n.line,
+            **file_of(n.line),
             "max": exact(n.points),
         }
         if not n.is_leaf:
@@ -466,6 +469,7 @@ class _Expander:
                 "kind": n.get("kind"),
                 "depth": depth,
                 "line": n.get("line"),
+                **({"file": n["file"]} if "file" in n else {}),
                 "score": scores[name],
                 "max": n["max"],
                 "status": state,

@@ -25,7 +25,7 @@ from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..version import __version__
 from . import tables
-from .audit import AUDIT_SCHEMA_VERSION, Entry, reconcile, render_text
+from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile, render_text
 from .compact import (
     BONUS_NOTE,
     COMPACT_SCHEMA,
@@ -288,6 +288,7 @@ class UnitResult:
                 "kind": n.kind,
                 "depth": depth,
                 "line": n.line,
+                **file_of(n.line),
                 "score": exact(led.scores[idx][u]),
                 "max": exact(n.points),
                 "status": status,

@@ -205,13 +205,14 @@ def verify(ruleset: syntax.Ruleset) -> list[Diagnostic]:
     lines = ruleset.text.splitlines()
 
     def warn(code: str, msg: str, span: Span, hint: str) -> Diagnostic:
-        line = lines[span.line - 1] if 0 < span.line <= len(lines) else None
+        own = span.file == ruleset.span.file  # not a line of the base an overlay extends
+        line = lines[span.line - 1] if own and 0 < span.line <= len(lines) else None
         return Diagnostic(code, msg, Severity.WARNING, span, hint, source_line=line)
 
     sources: list[tuple[str, SourceIndex]] = []
     unread: list[Diagnostic] = []
     for named in ruleset.source_files:
-        loaded = _load(ruleset.span.file, named.name)
+        loaded = _load(named.span.file, named.name)  # beside the file that names it
         if isinstance(loaded, str):
             unread.append(warn("DR207", loaded, named.span, _UNREAD))
         else:

@@ -234,6 +234,9 @@ class _Printer:
 
     def run(self) -> None:
         r = self.r
+        if r.extends is not None:
+            self.overlay(r.extends)
+            return
         self.open(f"ruleset {r.id}", r.span.line)
         self.header()
         self.declarations()
@@ -248,6 +251,80 @@ class _Printer:
         for note in self.late:  # after the ruleset's closing brace
             self.out.append(note.text)
         self.late = []
+
+    def overlay(self, extends: syntax.Extends) -> None:
+        """An overlay: its headers and declarations, then its changes in order."""
+        r = self.r
+        base = quote(extends.base) if extends.is_path else extends.base
+        self.open(f"ruleset {r.id} extends {base}", r.span.line)
+        self.header()
+        self.declarations()
+        for i, change in enumerate(extends.changes):
+            # one-line changes run on together, unless a comment opens a new group
+            if i == 0 or self.out[-1].strip() == "}" or change.span.line in self.leading:
+                self.blank()
+            self.change(change)
+        self.results()
+        self.close(r.span.end_line)
+        for note in self.late:
+            self.out.append(note.text)
+        self.late = []
+
+    def change(self, c: syntax.Change) -> None:
+        mark = origin(c.cite, c.assumption)
+        if c.kind == "set":
+            assert c.value is not None
+            self.emit(f"set {c.target} = {number(c.value)}{mark}", c.span.line)
+            return
+        if c.kind == "drop":
+            self.emit(f"drop {c.target}{mark}", c.span.line)
+            return
+        if c.kind == "add":
+            target = f" to {c.target}" if c.target is not None else ""
+            self.blank()
+            self.open(f"add{target}{mark}", c.span.line)
+            for r in c.rules:
+                self.emit(rule(r), r.span.line)
+            for child in c.children:
+                if isinstance(child, syntax.Component):
+                    self.component(child)
+                else:
+                    self.node(child)
+            self.close(c.span.end_line)
+            return
+        lines = dict(zip(reversed(c.stated), reversed(c.stated_spans), strict=True))
+        body: list[tuple[str, int | None]] = []
+        if c.value is not None:
+            body.append((f"points {number(c.value)}", lines["points"].line))
+        if c.weight is not None:
+            body.append((f"weight {number(c.weight)}", lines["weight"].line))
+        if c.title is not None:
+            body.append((f"title {quote(c.title)}", lines["title"].line))
+        body.extend(self.props(c.props))
+        head = f"change {c.target}{mark}"
+        blocks = bool(c.props.when) or "rules" in c.stated
+        if len(body) == 1 and not blocks:
+            text, line = body[0]
+            one_line = f"{head} {{ {text} }}"
+            own_line = line is None or line == c.span.line  # its comments are the change's
+            if display_width(_INDENT * self.depth + one_line) <= _WIDTH and (
+                own_line or (line not in self.leading and line not in self.trailing)
+            ):
+                self.emit(one_line, c.span.line)
+                if line is not None and line != c.span.line:
+                    self.anchors.append(line)
+                return
+        self.blank()
+        self.open(head, c.span.line)
+        for text, line in body:
+            self.emit(text, line)
+        self.whens(c.props.when)
+        if "rules" in c.stated:
+            self.open("rules", lines["rules"].line)
+            for r in c.rules:
+                self.emit(rule(r), r.span.line)
+            self.close()
+        self.close(c.span.end_line)
 
     def header(self) -> None:
         r = self.r
@@ -274,7 +351,9 @@ class _Printer:
         lines = r.lines
         if r.tags:
             self.blank()
-            self.emit(wrapped("tags", r.tags, self.depth), lines.get("tags"))
+            titles = dict(r.tag_titles)
+            tags = [f"{t} {quote(titles[t])}" if t in titles else t for t in r.tags]
+            self.emit(wrapped("tags", tags, self.depth), lines.get("tags"))
         if r.groups:
             joined = [" + ".join(group) for group in r.groups]
             groups = wrapped("groups", joined, self.depth) + cite(r.groups_cite)

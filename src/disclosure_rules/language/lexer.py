@@ -73,6 +73,13 @@ _CONSTANTS = (
 )
 # Every other keyword: headers, statements, rules, conditions.
 _KEYWORDS = (
+    "set",
+    "drop",
+    "change",
+    "points",
+    "rules",
+    "add",
+    "to",
     "title",
     "issuer",
     "issued",
@@ -150,6 +157,7 @@ class RulesetLexer(RegexLexer):
             (r"-?[0-9]+" + _END_OF_WORD, Number.Integer),
             # The name after a declaring keyword is what the declaration defines.
             (r"ruleset" + _END_OF_WORD, Keyword.Declaration, "ruleset_id"),
+            (r"extends" + _END_OF_WORD, Keyword, "ruleset_id"),  # an overlay's base
             (
                 words(("component", "section", "item", "bonus"), suffix=_END_OF_WORD),
                 Keyword.Declaration,

@@ -145,6 +145,14 @@ def _walk(value: object) -> Iterator[object]:
             yield from _walk(part)
 
 
+def _here(d: Diagnostic, file: str) -> Diagnostic:
+    """A diagnostic in a base an overlay extends, shown at the top of the overlay with
+    its own place in its message (its line is not a line of this document)."""
+    if d.span is None or d.span.file == file:
+        return d
+    return attrs.evolve(d, message=f"{d.span}: {d.message}", span=None, source_line=None)
+
+
 @attrs.frozen
 class Analysis:
     """One version of a document: its diagnostics and, if it parses, its syntax tree."""
@@ -160,7 +168,8 @@ class Analysis:
             tree: syntax.Ruleset | None = parse(text, file)
         except DisclosureRulesError:
             tree = None
-        return cls(text, file, tuple(api.check_text(text, file=file)), tree)
+        found = tuple(_here(d, file) for d in api.check_text(text, file=file))
+        return cls(text, file, found, tree)
 
     @cached_property
     def lines(self) -> tuple[str, ...]:

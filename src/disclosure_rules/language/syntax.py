@@ -57,6 +57,7 @@ __all__ = [
     "Bonus",
     "Bound",
     "CalendarDecl",
+    "Change",
     "Cite",
     "Compare",
     "Component",
@@ -70,6 +71,7 @@ __all__ = [
     "DirectScore",
     "EmptyRecords",
     "EvidencePolicy",
+    "Extends",
     "FactDefault",
     "FactRef",
     "Grade",
@@ -391,6 +393,43 @@ class CalendarDecl:
     span: Span = attrs.field(eq=False)
 
 
+# ------------------------------------------------------------------ overlays
+
+
+@attrs.frozen
+class Change:
+    """One change an overlay states (see :mod:`~disclosure_rules.language.overlay`).
+
+    ``kind`` is ``set`` (a parameter's value), ``drop`` (a node), ``change`` (what a
+    node's block says: ``stated`` names each thing it restates, in order), ``add``
+    (rules or nodes under ``target``; no target: components or top-level nodes)."""
+
+    kind: _L["set", "drop", "change", "add"]
+    target: str | None
+    span: Span = attrs.field(eq=False)
+    cite: Cite | None = None
+    assumption: Assumption | None = None
+    stated: tuple[str, ...] = attrs.field(default=(), eq=False)  # as written, in order
+    stated_spans: tuple[Span, ...] = attrs.field(default=(), eq=False)
+    value: Number | None = None  # set: the value; change: the new points
+    weight: Number | None = None
+    title: str | None = None
+    props: NodeProps = NodeProps()
+    rules: tuple[Rule, ...] = ()  # change: the node's rules, replaced; add: rules added
+    children: tuple[Node | Component, ...] = ()  # add: the nodes added
+
+
+@attrs.frozen
+class Extends:
+    """``ruleset ID extends BASE { … }``: the base (an id, or a path relative to the
+    overlay's file) and the changes, in order."""
+
+    base: str
+    is_path: bool
+    span: Span = attrs.field(eq=False)
+    changes: tuple[Change, ...] = ()
+
+
 @attrs.frozen
 class Header:
     key: str
@@ -425,6 +464,7 @@ class Ruleset:
     param_blocks: tuple[When, ...] = ()  # `when reading … { param … }`
     policy: NodeProps = NodeProps()
     tags: tuple[str, ...] = ()
+    tag_titles: tuple[tuple[str, str], ...] = ()  # (tag, the title a report shows)
     tags_span: Span | None = attrs.field(default=None, eq=False)
     # the groups ranked, graded and held to quotas apart: each a tuple of tags
     groups: tuple[tuple[str, ...], ...] = ()
@@ -439,3 +479,4 @@ class Ruleset:
     duplicates: tuple[Header, ...] = ()  # repeated headers/blocks, for the checker
     text: str = attrs.field(default="", eq=False, repr=False)  # the source, for hashing
     lines: dict[str, int] = attrs.field(factory=dict, eq=False, repr=False)  # header → line
+    extends: Extends | None = None  # an overlay: its base and its changes

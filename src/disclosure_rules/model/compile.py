@@ -214,6 +214,7 @@ class _Compiler:
             ),
             params=tuple(self.params.values()),
             tags=r.tags,
+            tag_titles=r.tag_titles,
             diagnostics=self.report.diagnostics,
             ruleset_hash=self.hash,
             schedules=tuple(

@@ -337,6 +337,7 @@ class EvaluationGraph:
     # unit of it may carry; none: the whole cohort is one group
     groups: tuple[tuple[str, ...], ...] = ()
     groups_cite: str | None = None
+    tag_titles: tuple[tuple[str, str], ...] = ()  # (tag, the title a report shows)
     total_floor: Bound = Bound(ZERO)
     by_id: dict[str, int] = attrs.field(factory=dict)
     fact_schema: dict[str, dict[str, FactType]] = attrs.field(factory=dict)
@@ -353,6 +354,11 @@ class EvaluationGraph:
     def group_names(self) -> tuple[str, ...]:
         """Each group's name in results: its tags joined by "+"."""
         return tuple("+".join(group) for group in self.groups)
+
+    def group_title(self, name: str) -> str:
+        """A group's title for a reader: its tags' titles (or names) joined by "、"."""
+        titles = dict(self.tag_titles)
+        return "、".join(titles.get(tag, tag) for tag in name.split("+"))
 
     @property
     def assumed_params(self) -> tuple[ParamValue, ...]:
@@ -456,7 +462,11 @@ class EvaluationGraph:
             **(
                 {
                     "groups": [
-                        {"name": name, "tags": list(group)}
+                        {
+                            "name": name,
+                            "tags": list(group),
+                            **({"title": self.group_title(name)} if self.tag_titles else {}),
+                        }
                         for name, group in zip(self.group_names, self.groups, strict=True)
                     ],
                     "groups_cite": self.groups_cite,

@@ -6,10 +6,11 @@ from typing import Any
 
 from ..api import Ruleset
 from ..decimals import text as exact
+from ..errors import line_text
 from ..i18n import gettext, localized
 from .text import printable
 
-__all__ = ["describe_text", "param_value", "reading_lines"]
+__all__ = ["describe_text", "origin_text", "param_value", "reading_lines"]
 
 
 def param_value(p: Any) -> str:
@@ -31,11 +32,23 @@ def reading_lines(r: Any) -> list[str]:
     return out
 
 
+def origin_text(origin: dict[str, Any]) -> str:
+    """Where an overlay's node comes from, and what the overlays did to it."""
+    parts = [f"from {origin['file']} line {origin['line']}"] if "file" in origin else []
+    for change in origin.get("changes", ()):
+        reason = f" ({change['reason']})" if "reason" in change else ""
+        parts.append(f"{change['change']} at {change['file']} line {change['line']}{reason}")
+    return "; ".join(parts)
+
+
 def describe_text(ruleset: Ruleset) -> str:
     """The ruleset's header, parameters, then every node with its points and rules (and
     the ``absent`` declarations made on it)."""
     g = ruleset.graph
+    overlay = ruleset.overlay
     out = [f"{g.id}: {g.title}"]
+    if overlay is not None:
+        out.append(f"  extends {' which extends '.join(overlay.bases)}")
     if g.issuer:
         out.append(f"  issuer {g.issuer}, issued {g.issued or '—'}")
     out.append(f"  max {exact(g.root.points)}, {sum(1 for n in g.nodes if n.kind == 'item')} items")
@@ -44,6 +57,8 @@ def describe_text(ruleset: Ruleset) -> str:
         if p.span.line in g.decided:
             mark += f" (under reading {g.decided[p.span.line]})"
         out.append(f"  param {p.name} = {param_value(p)}{mark}: {p.description}")
+        if overlay is not None:
+            out.append(f"    {origin_text(overlay.origin(f'param {p.name}', p.span.line))}")
     for r in g.readings:
         out.extend(reading_lines(r))
     if g.groups:
@@ -68,19 +83,22 @@ def describe_text(ruleset: Ruleset) -> str:
         out.append(
             f"{indent}{n.id} “{n.title}” {exact(n.points)}{extra}  [{n.kind}: {rules}]{mark}"
         )
+        if overlay is not None and n.parent is not None:
+            out.append(f"{indent}  {origin_text(overlay.origin(n.id, n.line))}")
         if n.direct_assumption:
             out.append(f"{indent}  score range ASSUMED: {n.direct_assumption}")
         for clause in n.clauses:
             if clause.assumption:
-                out.append(
-                    f"{indent}  {clause.type} (line {clause.line}) ASSUMED: {clause.assumption}"
-                )
+                where = line_text(clause.line)
+                out.append(f"{indent}  {clause.type} ({where}) ASSUMED: {clause.assumption}")
         for a in n.absent:  # what an absent fact means, declared here (the root: the policy)
             cite = f", cite “{a.cite}”" if a.cite else ""
-            out.append(f"{indent}  {a} (line {a.line}{cite})")
+            out.append(f"{indent}  {a} ({line_text(a.line)}{cite})")
     for conv in g.conversions:
         mark = f" (ASSUMED: {conv.assumption})" if conv.assumption else ""
         out.append(f"convert {conv.id} “{conv.title}” to {exact(conv.points)} points{mark}")
+    for dropped in overlay.dropped() if overlay is not None else ():
+        out.append(f"dropped {dropped['id']}: {origin_text({'changes': [dropped]})}")
     for d in g.diagnostics:
         out.append(gettext("warning: {warning}").format(warning=f"{d.code} {localized(d.message)}"))
     return printable("\n".join(out) + "\n")

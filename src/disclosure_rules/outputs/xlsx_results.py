@@ -17,6 +17,7 @@ from typing import Any
 
 from ..decimals import round_half_up
 from ..decimals import text as exact
+from ..errors import line_text
 from ..evaluation.audit import Entry
 from ..evaluation.engine import Results, UnitResult
 from ..evaluation.results import NodeResult
@@ -100,7 +101,7 @@ def _ranking(ws: Any, results: Results, s: _Styles) -> None:
     head += ["满分 max"]
     s.head(ws, 1, head)
     for row, u in enumerate(results.ranking(), 2):
-        values: list[Any] = [u.group or ""] if grouped else []
+        values: list[Any] = [g.group_title(u.group or "")] if grouped else []
         values += [u.rank, u.id, round_half_up(u.total, places), u.grade or "", ";".join(u.vetoes)]
         values += [round_half_up(u.conversions[c.id], places) for c in g.conversions]
         values += [round_half_up(u.score(n.id), places) for n in components]
@@ -182,7 +183,9 @@ def _unit_sheet(ws: Any, results: Results, u: UnitResult, s: _Styles) -> None:
     places = g.rounding
     cell(ws, 1, 1, f"{u.id}  {g.title}", font=s.bold)
     summary = f"总分 {round_half_up(u.total, places)} / {exact(g.root.points)}   "
-    summary += f"等次 {u.grade or '—'}   排名 {u.rank}" + (f"（{u.group}）" if u.group else "")
+    summary += f"等次 {u.grade or '—'}   排名 {u.rank}" + (
+        f"（{g.group_title(u.group)}）" if u.group else ""
+    )
     cell(ws, 2, 1, summary, font=s.body)
     head = ["编号 id", "指标 indicator", "分值 max", "得分 score", "状态 status"]
     head += ["失分原因 why points were lost", "佐证材料 evidence"]
@@ -233,7 +236,7 @@ def _reason(e: Entry) -> str:
     if e.note:
         parts.append(e.note)
     if e.line is not None:
-        parts.append(f"line {e.line}")
+        parts.append(line_text(e.line))
     text = "; ".join(parts)
     return text + (f"「{e.cite}」" if e.cite else "")
 

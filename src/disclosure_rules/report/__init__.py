@@ -26,8 +26,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import ReportError
-from .figures import Summary, summarise
+from .figures import summarise
 from .render import html, markdown, require_extra
+from .shapes import Summary
 
 if TYPE_CHECKING:
     from ..evaluation.results import Results

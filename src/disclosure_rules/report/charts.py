@@ -26,7 +26,7 @@ from .errors import ReportError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .figures import GroupFigures, Summary, UnitPage
+    from .shapes import GroupFigures, Summary, UnitPage
 
 __all__ = ["CJK_FAMILIES", "Charts", "cjk_family"]
 
@@ -169,8 +169,11 @@ class Charts:
         ]
         if len(self.summary.groups) > 1:
             series = [
-                (name, [dict(s.group_rates)[name].value for s in sections])
-                for name in (g.name for g in self.summary.groups)
+                (
+                    self.summary.group_title(g.name),
+                    [dict(s.group_rates)[g.name].value for s in sections],
+                )
+                for g in self.summary.groups
             ]
         fig = self._figure(0.25 * len(sections) * max(1, len(series) * 0.6), left=_LABELS)
         ax = fig.subplots()
@@ -258,7 +261,7 @@ class Charts:
         )
 
     def _group_name(self, group: GroupFigures) -> str:
-        return group.name or self.labels["all_units"]
+        return self.summary.group_title(group.name) or self.labels["all_units"]
 
 
 def _prefixed_ids(svg: str, prefix: str) -> str:

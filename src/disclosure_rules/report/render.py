@@ -19,8 +19,9 @@ from ..decimals import text as exact
 from ..errors import Diagnostic, expect_argument
 from ..i18n import _
 from .errors import ReportError
-from .figures import Rate, Summary, summarise
+from .figures import summarise
 from .labels import labels
+from .shapes import Rate, Summary
 
 if TYPE_CHECKING:
     from jinja2 import Environment

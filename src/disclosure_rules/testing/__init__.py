@@ -45,9 +45,10 @@ from .checks import (
     check_reconciles,
     every_reading,
 )
+from .facts import cohorts, unit_facts
 from .profile import PROFILE, PROFILE_NAME
-from .strategies import cohorts, readings, ruleset_texts, rulesets, unit_facts
 from .strategies import compiled as compiled  # public and documented, outside `import *`
+from .strategies import readings, ruleset_texts, rulesets
 from .targets import ScoreChange, facts_for, score_change
 
 __all__ = [

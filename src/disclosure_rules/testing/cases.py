@@ -33,7 +33,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +55,11 @@ from ..files import read_input
 from ..i18n import _
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
 from ..model.rules import DeductMissing
+from .case_yaml import MAX_ALIAS_NODES as MAX_ALIAS_NODES
+from .case_yaml import MAX_CASE_FILE_BYTES, CaseFileError, compose, entries, plain
+from .case_yaml import MAX_YAML_DEPTH as MAX_YAML_DEPTH
 
 __all__ = ["CaseFailure", "CaseReport", "Coverage", "full_marks", "load_cases", "run"]
-
-
-class CaseFileError(FactsError):
-    """A case file that cannot be read or does not have the expected shape."""
 
 
 @attrs.frozen
@@ -215,136 +214,6 @@ class CaseReport:
         return "\n".join(lines) + "\n"
 
 
-# ---------------------------------------------------------------- YAML with lines
-
-
-@attrs.frozen
-class _Value:
-    """A YAML value with the line it starts on (1-based)."""
-
-    data: Any
-    line: int
-
-
-MAX_CASE_FILE_BYTES = 16 * 1024 * 1024
-"""The largest case file read."""
-
-MAX_YAML_DEPTH = 64
-"""How deeply a case file's YAML may nest (a case file needs about eight levels)."""
-
-MAX_ALIAS_NODES = 100_000
-"""How many nodes aliases (``*name``) may add to a case file beyond those written in it:
-enough for shared defaults, far below a “billion laughs” that expands a few hundred
-bytes into billions of nodes."""
-
-
-class _BoundedLoader(yaml.SafeLoader):
-    """The safe loader, refusing nesting deeper than :data:`MAX_YAML_DEPTH` as it composes."""
-
-    def __init__(self, stream: str, file: str) -> None:
-        super().__init__(stream)
-        self.file = file
-        self.depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        self.depth += 1
-        try:
-            if self.depth > MAX_YAML_DEPTH:
-                msg = _("the case file nests deeper than {max_depth} levels").format(
-                    max_depth=MAX_YAML_DEPTH
-                )
-                raise CaseFileError(Diagnostic("DR603", msg, file=self.file))
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-def _expanded_size(root: yaml.Node, file: str) -> int:
-    """Nodes the document holds once every alias is expanded, counted without expanding
-    (each distinct node once, remembered); an alias that contains itself is refused."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            msg = _("an alias in the case file contains itself")
-            raise CaseFileError(Diagnostic("DR602", msg, file=file))
-        active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(item) for item in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    return size(root) - len(sizes)  # the nodes aliases add
-
-
-def _compose(text: str, file: str) -> yaml.Node:
-    loader = _BoundedLoader(text, file)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = _(" at line {line}").format(line=mark.line + 1) if mark is not None else ""
-        msg = _("not valid YAML{where}: {problem}").format(
-            where=where, problem=getattr(exc, "problem", exc)
-        )
-        raise CaseFileError(Diagnostic("DR311", msg, file=file)) from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise CaseFileError(Diagnostic("DR311", _("the case file is empty"), file=file))
-    added = _expanded_size(node, file)
-    if added > MAX_ALIAS_NODES:
-        msg = _(
-            "aliases expand the case file by {added:,} nodes; the limit "
-            "is {max_nodes:,} (a “billion laughs” document?)"
-        ).format(added=added, max_nodes=MAX_ALIAS_NODES)
-        raise CaseFileError(Diagnostic("DR602", msg, file=file))
-    return node
-
-
-def _plain(node: yaml.Node) -> Any:
-    """The node as Python data: numbers as Decimal (never float), merge keys applied."""
-    if isinstance(node, yaml.ScalarNode):
-        tag = node.tag.rsplit(":", 1)[-1]
-        if tag == "null":
-            return None
-        if tag == "bool":
-            return node.value.lower() in ("true", "yes", "on")
-        if tag in ("int", "float"):
-            try:
-                return Decimal(node.value.replace("_", ""))
-            except InvalidOperation:
-                return node.value
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item) for item in node.value]
-    out: dict[str, Any] = {}
-    for key, value in node.value:
-        if key.tag.endswith(":merge"):
-            merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            for source in merged:
-                for k, v in _plain(source).items():
-                    out.setdefault(k, v)
-            continue
-        out[str(_plain(key))] = _plain(value)
-    return out
-
-
-def _lines(node: yaml.Node) -> dict[str, Any]:
-    """For a mapping node: each key → (line, child node)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(_plain(k)): (k.start_mark.line + 1, v) for k, v in node.value}
-
-
 # ---------------------------------------------------------------- facts
 
 
@@ -453,15 +322,15 @@ def load_cases(
             reason=exc.reason, start=exc.start
         )
         raise CaseFileError(Diagnostic("DR311", msg, file=name)) from None
-    root = _compose(text, name)
-    top = _lines(root)
+    root = compose(text, name)
+    top = entries(root)
     if "ruleset" not in top or "cases" not in top:
         msg = _("a case file needs `ruleset:` and `cases:`")
         raise CaseFileError(Diagnostic("DR311", msg, file=name))
-    ruleset_ref = str(_plain(top["ruleset"][1]))
+    ruleset_ref = str(plain(top["ruleset"][1]))
     local = Path(name).parent / ruleset_ref
-    params = _plain(top["params"][1]) if "params" in top else None
-    written = _plain(top["readings"][1]) if "readings" in top else None
+    params = plain(top["params"][1]) if "params" in top else None
+    written = plain(top["readings"][1]) if "readings" in top else None
     chosen = {str(k): str(v) for k, v in (written or {}).items()} | dict(readings or {})
     try:
         ruleset = api.load(
@@ -481,14 +350,14 @@ def load_cases(
         raise CaseFileError(Diagnostic("DR311", _("`cases:` is a list"), file=name))
     cases = []
     for i, node in enumerate(cases_node.value, start=1):
-        fields = _lines(node)
+        fields = entries(node)
         if "units" not in fields or "expect" not in fields:
             msg = _("case #{i} (line {line}) needs `units:` and `expect:`").format(
                 i=i, line=node.start_mark.line + 1
             )
             raise CaseFileError(Diagnostic("DR311", msg, file=name))
-        case_name = str(_plain(fields["name"][1])) if "name" in fields else f"case #{i}"
-        units = [_unit(u, ruleset) for u in _plain(fields["units"][1])]
+        case_name = str(plain(fields["name"][1])) if "name" in fields else f"case #{i}"
+        units = [_unit(u, ruleset) for u in plain(fields["units"][1])]
         cases.append(_Case(case_name, node.start_mark.line + 1, units, fields["expect"][1]))
     return ruleset, cases, name
 
@@ -562,9 +431,9 @@ def _files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
 
 def _count(expect: yaml.Node) -> int:
     n = 0
-    for _unit_line, unit_node in _lines(expect).values():
-        for key, (_l, node) in _lines(unit_node).items():
-            n += len(_lines(node)) if key in ("nodes", "status") else 1
+    for _unit_line, unit_node in entries(expect).values():
+        for key, (_l, node) in entries(unit_node).items():
+            n += len(entries(node)) if key in ("nodes", "status") else 1
     return n
 
 
@@ -577,7 +446,7 @@ def _matches(expected: Any, actual: Any) -> bool:
 
 
 def _compare(file: str, case: _Case, results: Results) -> Iterator[CaseFailure]:
-    for unit_id, (line, unit_node) in _lines(case.expect).items():
+    for unit_id, (line, unit_node) in entries(case.expect).items():
         try:
             unit = results.unit(unit_id)
         except FactsError:
@@ -591,9 +460,9 @@ def _compare(file: str, case: _Case, results: Results) -> Iterator[CaseFailure]:
                 "no such unit in the case",
             )
             continue
-        for key, (kline, node) in _lines(unit_node).items():
+        for key, (kline, node) in entries(unit_node).items():
             if key in ("nodes", "status"):
-                for node_id, (nline, value) in _lines(node).items():
+                for node_id, (nline, value) in entries(node).items():
                     if node_id not in results.graph.by_id:
                         yield CaseFailure(
                             file,
@@ -601,25 +470,25 @@ def _compare(file: str, case: _Case, results: Results) -> Iterator[CaseFailure]:
                             case.name,
                             unit_id,
                             f"node {node_id}",
-                            _plain(value),
+                            plain(value),
                             "no such node in the ruleset",
                         )
                         continue
                     got = unit.node(node_id)
                     actual = got.score if key == "nodes" else got.status
-                    if not _matches(_plain(value), actual):
+                    if not _matches(plain(value), actual):
                         yield CaseFailure(
                             file,
                             nline,
                             case.name,
                             unit_id,
                             f"{'score' if key == 'nodes' else 'status'} of {node_id}",
-                            _show(_plain(value)),
+                            _show(plain(value)),
                             _show(actual),
                             tuple(_entry(e) for e in got.entries),
                         )
                 continue
-            expected = _plain(node)
+            expected = plain(node)
             facts: dict[str, Any] = {
                 "total": unit.total,
                 "grade": unit.grade,

@@ -30,7 +30,7 @@ from ..model.conditions import Compare
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import DeductPer
 from .cases import full_marks
-from .strategies import _item_cell
+from .facts import _item_cell
 
 __all__ = ["ScoreChange", "facts_for", "score_change"]
 

@@ -47,7 +47,8 @@ class Context:
         severity: Severity = Severity.ERROR,
     ) -> None:
         line = None
-        if span is not None and 0 < span.line <= len(self.lines):
+        own = span is not None and span.file == self.r.span.file  # not a base's line
+        if span is not None and own and 0 < span.line <= len(self.lines):
             line = self.lines[span.line - 1]
         self.diagnostics.append(Diagnostic(code, msg, severity, span, hint, source_line=line))
 

@@ -130,9 +130,9 @@ class RuleBuilder(Transformer[Token, Any]):
         children: list[syntax.Node] = []
         for stmt in body:
             match stmt:
-                case ("owner", str() as text):
+                case ("owner", str() as text, _):
                     owner = text
-                case ("remark", str() as text):
+                case ("remark", str() as text, _):
                     remark = text if remark is None else f"{remark}\n{text}"
                 case syntax.AppliesTo():
                     applies = stmt
@@ -315,11 +315,11 @@ class RuleBuilder(Transformer[Token, Any]):
 
     # -- node statements
 
-    def owner(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("owner", unquote(children[0]))
+    def owner(self, meta: Any, children: list[Token]) -> tuple[str, str, Span]:
+        return ("owner", unquote(children[0]), self._sp(meta))
 
-    def remark(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("remark", unquote(children[0]))
+    def remark(self, meta: Any, children: list[Token]) -> tuple[str, str, Span]:
+        return ("remark", unquote(children[0]), self._sp(meta))
 
     def applies_to(self, meta: Any, children: list[Any]) -> syntax.AppliesTo:
         rest, cite = self._split_cite(children)

@@ -299,8 +299,12 @@ class Builder(RuleBuilder):
         rest, cite = self._split_cite(children)
         return self._header("total", meta, rest[0], cite)
 
+    def tag(self, meta: Any, children: list[Any]) -> tuple[str, str | None]:
+        name, *title = children
+        return self._name(name), unquote(title[0]) if title else None
+
     def tags_decl(self, meta: Any, children: list[Any]) -> syntax.Header:
-        return self._header("tags", meta, children[0])
+        return self._header("tags", meta, tuple(children))
 
     def group(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
         return tuple(self._name(c) for c in children)
@@ -312,7 +316,9 @@ class Builder(RuleBuilder):
     def policy(self, meta: Any, children: list[Any]) -> syntax.Header:
         return self._header("policy", meta, children)
 
-    def ruleset(self, meta: Any, children: list[Any]) -> syntax.Ruleset:
+    def ruleset(
+        self, meta: Any, children: list[Any], extends: syntax.Extends | None = None
+    ) -> syntax.Ruleset:
         ident, *stmts = children
         headers, duplicates = _headers(stmts)
 
@@ -324,6 +330,7 @@ class Builder(RuleBuilder):
 
         policy_props, _, _ = self._props_and_rules(value("policy", []))
         tags = headers.get("tags")
+        declared_tags: tuple[tuple[str, str | None], ...] = tags.value if tags else ()  # type: ignore[assignment]
         groups = headers.get("groups")
         total = headers.get("total")
         source, source_files = value("source", (None, ()))
@@ -343,7 +350,8 @@ class Builder(RuleBuilder):
             readings=every(syntax.Reading),
             param_blocks=every(syntax.When),
             policy=policy_props,
-            tags=tags.value if tags else (),  # type: ignore[arg-type]
+            tags=tuple(name for name, _ in declared_tags),
+            tag_titles=tuple((name, title) for name, title in declared_tags if title),
             tags_span=tags.span if tags else None,
             groups=groups.value if groups else (),  # type: ignore[arg-type]
             groups_span=groups.span if groups else None,
@@ -359,7 +367,80 @@ class Builder(RuleBuilder):
             duplicates=tuple(duplicates),
             text=self.text,
             lines={key: h.span.line for key, h in headers.items() if key != "grades"},
+            extends=extends,
         )
+
+    # -- overlays
+
+    def base_id(self, meta: Any, children: list[Token]) -> tuple[str, bool, Span]:
+        return str(children[0]), False, self._sp(meta)
+
+    def base_path(self, meta: Any, children: list[Token]) -> tuple[str, bool, Span]:
+        return unquote(children[0]), True, self._sp(meta)
+
+    def overlay(self, meta: Any, children: list[Any]) -> syntax.Ruleset:
+        ident, (base, is_path, _), *stmts = children
+        changes = tuple(s for s in stmts if isinstance(s, syntax.Change))
+        rest = [s for s in stmts if not isinstance(s, syntax.Change)]
+        extends = syntax.Extends(base, is_path, self._sp(meta), changes)
+        return self.ruleset(meta, [ident, *rest], extends)
+
+    def set_param(self, meta: Any, children: list[Any]) -> syntax.Change:
+        rest, cite, assumed = self._split_origin(children)
+        name, value = rest
+        return syntax.Change("set", self._name(name), self._sp(meta), cite, assumed, value=value)
+
+    def drop(self, meta: Any, children: list[Any]) -> syntax.Change:
+        rest, cite, assumed = self._split_origin(children)
+        return syntax.Change("drop", self._name(rest[0]), self._sp(meta), cite, assumed)
+
+    def new_points(self, meta: Any, children: list[Any]) -> tuple[str, Any, Span]:
+        return ("points", children[0], self._sp(meta))
+
+    def new_weight(self, meta: Any, children: list[Any]) -> tuple[str, Any, Span]:
+        return ("weight", children[0], self._sp(meta))
+
+    def new_title(self, meta: Any, children: list[Token]) -> tuple[str, Any, Span]:
+        return ("title", unquote(children[0]), self._sp(meta))
+
+    def new_rules(self, meta: Any, children: list[Any]) -> tuple[str, Any, Span]:
+        return ("rules", tuple(children), self._sp(meta))
+
+    def change(self, meta: Any, children: list[Any]) -> syntax.Change:
+        name, *body = children
+        cite, assumed, rest = _leading_origin(body)
+        restated = [s for s in rest if _is_restated(s)]
+        new = {key: value for key, value, _ in restated}
+        props = [s for s in rest if not _is_restated(s)]
+        stated = [(key, span) for key, _, span in restated]
+        stated += [(_prop_name(s), s[2] if isinstance(s, tuple) else s.span) for s in props]
+        node_props, _, _ = self._props_and_rules(props)
+        return syntax.Change(
+            "change",
+            self._name(name),
+            self._sp(meta),
+            cite,
+            assumed,
+            stated=tuple(key for key, _ in stated),
+            stated_spans=tuple(span for _, span in stated),
+            value=new.get("points"),
+            weight=new.get("weight"),
+            title=new.get("title"),
+            props=node_props,
+            rules=new.get("rules", ()),
+        )
+
+    def add_to(self, meta: Any, children: list[Any]) -> syntax.Change:
+        name, *rest = children
+        cite, assumed, body = _leading_origin(rest)
+        _, rules, kids = self._props_and_rules(body)
+        return syntax.Change(
+            "add", self._name(name), self._sp(meta), cite, assumed, rules=rules, children=kids
+        )
+
+    def add_top(self, meta: Any, children: list[Any]) -> syntax.Change:
+        cite, assumed, body = _leading_origin(children)
+        return syntax.Change("add", None, self._sp(meta), cite, assumed, children=tuple(body))
 
     def start(self, meta: Any, children: list[Any]) -> syntax.Ruleset:
         result: syntax.Ruleset = children[0]
@@ -367,6 +448,52 @@ class Builder(RuleBuilder):
 
 
 _S = TypeVar("_S")
+
+_RESTATED = ("points", "weight", "title", "rules")
+"""What a change block restates besides a node's statements (owner, policies …)."""
+
+
+def _leading_origin(
+    children: list[Any],
+) -> tuple[syntax.Cite | None, syntax.Assumption | None, list[Any]]:
+    """A cite or ``assumed "why"`` before a block (as on ``change NAME assumed "…" {``),
+    and the block's statements."""
+    if children and isinstance(children[0], syntax.Cite):
+        return children[0], None, children[1:]
+    if children and isinstance(children[0], syntax.Assumption):
+        return children[0].cite, children[0], children[1:]
+    return None, None, children
+
+
+def _is_restated(stmt: Any) -> bool:
+    return isinstance(stmt, tuple) and stmt[0] in _RESTATED
+
+
+def _prop_name(stmt: Any) -> str:
+    """The name of the node statement a change block restates (as the overlay module
+    and the formatter call it: a field of :class:`~disclosure_rules.language.syntax.NodeProps`)."""
+    match stmt:
+        case (str() as key, str(), Span()):
+            return key  # owner, remark
+        case syntax.AppliesTo():
+            return "applies_to"
+        case syntax.NaPolicy():
+            return "not_applicable"
+        case syntax.EvidencePolicy():
+            return "evidence"
+        case syntax.StatementRequired():
+            return "na_statement"
+        case syntax.EmptyRecords():
+            return "empty"
+        case syntax.Bound():
+            return "bounds"
+        case syntax.Resolve():
+            return "resolve"
+        case syntax.When():
+            return "when"
+        case syntax.FactDefault():
+            return "absent"
+    raise AssertionError(f"not a node statement: {stmt!r}")
 
 
 def _headers(stmts: list[Any]) -> tuple[dict[str, syntax.Header], list[syntax.Header]]:

@@ -40,6 +40,8 @@ _STATEMENTS = (  # the grammar's lists of statements: where recovery starts agai
     "_node",
     "_node_stmt",
     "_survey_stmt",
+    "_overlay_stmt",
+    "_change_stmt",
     "calendar_days",
     "grade_else",
 )
