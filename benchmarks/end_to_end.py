@@ -38,20 +38,16 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import Targets, json_number, warm_compile_seconds  # noqa: E402
+
 RULESET = "yifeng-2020-townships"
 MODES = ("hand", "full", "lean")
 
 
-def _number(value: object) -> int | float:
-    """Decimals as JSON numbers; the synthetic values (halves, hundredths) print exactly."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot write {value!r} as JSON")
-
-
 def write_inputs(folder: Path, sizes: list[int]) -> None:
     """The hand-written scorer's table, and a facts file per size."""
-    sys.path.insert(0, str(HERE))
     import handwritten
     from synthetic import synthetic_facts
 
@@ -59,11 +55,11 @@ def write_inputs(folder: Path, sizes: list[int]) -> None:
 
     graph = dr.load(RULESET).graph
     table = handwritten.table_from_graph(graph)
-    (folder / "table.json").write_text(json.dumps(table, default=_number), encoding="utf-8")
+    (folder / "table.json").write_text(json.dumps(table, default=json_number), encoding="utf-8")
     for n in sizes:
         doc = synthetic_facts(graph, n, seed=1)
         with (folder / f"facts-{n}.json").open("w", encoding="utf-8") as out:
-            json.dump(doc, out, ensure_ascii=False, indent=1, default=_number)
+            json.dump(doc, out, ensure_ascii=False, indent=1, default=json_number)
         del doc
 
 
@@ -168,13 +164,7 @@ def compile_ms(repeat: int = 20) -> tuple[str, float]:
 
     largest = max(dr.catalog(), key=lambda e: len((shipped_text(e.id) or ("", b""))[1]))
     _, data = shipped_text(largest.id) or ("", b"")
-    dr.compile(data)  # warm: grammar loaded, caches filled
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        dr.compile(data)
-        best = min(best, time.perf_counter() - start)
-    return largest.id, best * 1000
+    return largest.id, warm_compile_seconds(data, repeat) * 1000
 
 
 def main() -> int:
@@ -235,18 +225,11 @@ def check_targets(
     start: dict[str, float],
     compile_time: float,
 ) -> int:
-    failures: list[str] = []
-
-    def target(name: str, value: float, limit: float, unit: str = "×") -> None:
-        ok = value <= limit
-        print(f"{'PASS' if ok else 'FAIL'}  {name}: {value:.2f}{unit} (target ≤ {limit}{unit})")
-        if not ok:
-            failures.append(name)
-
+    targets = Targets()
+    target = targets.check
     print()
     if not all(agreements):
-        print("FAIL  totals and ranks differ from the hand-written scorer's")
-        failures.append("agreement")
+        targets.fail("agreement", "totals and ranks differ from the hand-written scorer's")
     ref = 10_000 if 10_000 in rows else max(rows)
     row = rows[ref]["row"]
     target(f"full audit vs hand-written at {ref:,} units", row["full"][0] / row["hand"][0], 3.0)
@@ -266,7 +249,7 @@ def check_targets(
     target("check + compile of the largest shipped ruleset", compile_time, 20, " ms")
     target("start-up, --version", start["--version"] * 1000, 150, " ms")
     target("start-up, list", start["list"] * 1000, 150, " ms")
-    return 1 if failures else 0
+    return targets.exit_code()
 
 
 if __name__ == "__main__":

@@ -21,13 +21,13 @@ import json
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from common import json_number  # noqa: E402
 from synthetic import synthetic_facts  # noqa: E402
 
 import disclosure_rules as dr  # noqa: E402
@@ -35,13 +35,6 @@ from disclosure_rules.facts import load_facts  # noqa: E402
 
 RULESET = "yifeng-2020-townships"
 TARGET_US = 100.0
-
-
-def _number(value: object) -> int | float:
-    """Decimals as JSON numbers; the synthetic values (halves, hundredths) print exactly."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot write {value!r} as JSON")
 
 
 def _csv_rows(doc: dict[str, Any]) -> list[list[str]]:
@@ -92,7 +85,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         json_path = Path(tmp) / "facts.json"
         json_path.write_text(
-            json.dumps(doc, ensure_ascii=False, indent=1, default=_number), encoding="utf-8"
+            json.dumps(doc, ensure_ascii=False, indent=1, default=json_number), encoding="utf-8"
         )
         csv_path = Path(tmp) / "facts.csv"
         with csv_path.open("w", encoding="utf-8", newline="") as out:

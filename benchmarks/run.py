@@ -39,12 +39,15 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import Targets, warm_compile_seconds  # noqa: E402
+
 RULESET = "yifeng-2020-townships"
 
 
 def measure(mode: str, units: int, repeat: int) -> dict[str, float]:
     """Run in a subprocess: one configuration, best-of-``repeat`` seconds and peak RSS."""
-    sys.path.insert(0, str(HERE))
     import handwritten
     from synthetic import synthetic_facts
 
@@ -94,14 +97,7 @@ def compile_times(repeat: int = 20) -> dict[str, float]:
     for entry in dr.catalog():
         shipped = shipped_text(entry.id)
         assert shipped is not None
-        _, data = shipped
-        dr.compile(data)  # warm: grammar loaded, caches filled
-        best = float("inf")
-        for _ in range(repeat):
-            start = time.perf_counter()
-            dr.compile(data)
-            best = min(best, time.perf_counter() - start)
-        out[entry.id] = best
+        out[entry.id] = warm_compile_seconds(shipped[1], repeat)
     return out
 
 
@@ -136,13 +132,8 @@ def main() -> int:
                 f"{n:>8} {mode:>7} {m['seconds']:>9.3f} {m['seconds'] / n * 1e6:>9.1f} "
                 f"{m['peak_mb']:>9.0f} {m['baseline_mb']:>10.0f}"
             )
-    failures = []
-
-    def target(name: str, value: float, limit: float, unit: str = "×") -> None:
-        ok = value <= limit
-        print(f"{'PASS' if ok else 'FAIL'}  {name}: {value:.2f}{unit} (target ≤ {limit}{unit})")
-        if not ok:
-            failures.append(name)
+    targets = Targets()
+    target = targets.check
 
     print()
     ref = 10_000 if 10_000 in results else sizes[-1]
@@ -180,7 +171,7 @@ def main() -> int:
     for rid, seconds in compile_times().items():
         target(f"check+compile {rid} (warm)", seconds * 1000, 20, " ms")
     target("CLI start-up (check a shipped ruleset)", startup() * 1000, 300, " ms")
-    return 1 if failures else 0
+    return targets.exit_code()
 
 
 if __name__ == "__main__":

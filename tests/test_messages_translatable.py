@@ -17,6 +17,9 @@ import disclosure_rules
 
 SOURCE = Path(disclosure_rules.__file__).parent
 TRANSLATING = {"_", "n_", "alternatives", "joined", "did_you_mean", "gettext", "ngettext"}
+# Messages a module imports from another, where they are made with _() (the scan reads
+# one module at a time).
+IMPORTED_MESSAGES = {"WHEN_EXAMPLES"}
 # Functions returning lists of translatable problems (each checked below like a message).
 PROBLEM_LISTS = {
     "reconcile",
@@ -124,6 +127,8 @@ class _Scope:
                 return all(self.translated(v, seen) for v in self.assigned[value.id])
             if value.id in self.params:
                 return True  # a helper's parameter: its callers are checked
+            if value.id in IMPORTED_MESSAGES:
+                return True
             if value.id in self.module:
                 return all(self.translated(v, seen) for v in self.module[value.id])
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from installed import EXAMPLES, run
@@ -37,3 +38,20 @@ def test_nothing_is_drawn_when_standard_error_is_not_a_terminal(tmp_path) -> Non
     result = run("score", "yifeng-2020-townships", facts, "--format", "json", cwd=tmp_path)
     assert result.returncode == 0
     assert "units" not in result.stderr  # the warnings only, no bar
+
+
+def test_scoring_tells_its_progress_as_the_units_are_scored() -> None:
+    import json
+
+    import disclosure_rules as dr
+
+    text = (EXAMPLES / "yifeng-2020-townships.facts.json").read_text("utf-8")
+    example = json.loads(text, parse_float=Decimal)
+    units = [
+        {**unit, "id": f"{unit['id']}-{copy}"} for copy in range(17) for unit in example["units"]
+    ]  # 255 units: two reports of 100 while scoring, then the last 55
+    ruleset = dr.load("yifeng-2020-townships")
+    told: list[int] = []
+    results = ruleset.evaluate({"units": units}, progress=told.append)
+    assert told == [100, 100, 55]
+    assert sum(told) == len(results) == 255

@@ -18,7 +18,19 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from . import report
-    from .api import CatalogEntry, Ruleset, catalog, check, check_text, compile, load
+    from .alternatives.compare import Comparison
+    from .alternatives.sensitivity import Sensitivity
+    from .api import (
+        CatalogEntry,
+        Ruleset,
+        catalog,
+        check,
+        check_text,
+        compare,
+        compile,
+        load,
+        sensitivity,
+    )
     from .errors import (
         CalendarError,
         CheckError,
@@ -38,7 +50,21 @@ if TYPE_CHECKING:
 # (`disclosure-rules --version`) does not pay for the parser, the engine and the
 # calendar it does not use.
 _MODULES = {
-    **dict.fromkeys(("CatalogEntry", "Ruleset", "check", "check_text", "compile", "load"), "api"),
+    **dict.fromkeys(
+        (
+            "CatalogEntry",
+            "Ruleset",
+            "check",
+            "check_text",
+            "compare",
+            "compile",
+            "load",
+            "sensitivity",
+        ),
+        "api",
+    ),
+    "Comparison": "alternatives.compare",
+    "Sensitivity": "alternatives.sensitivity",
     **dict.fromkeys(
         (
             "CalendarError",
@@ -104,6 +130,7 @@ __all__ = [
     "CatalogEntry",
     "CheckError",
     "Cohort",
+    "Comparison",
     "Diagnostic",
     "DisclosureRulesError",
     "EvaluationError",
@@ -113,13 +140,16 @@ __all__ = [
     "Ruleset",
     "RulesetNotFoundError",
     "RulesetSyntaxError",
+    "Sensitivity",
     "UnitResult",
     "__version__",
     "catalog",
     "check",
     "check_text",
+    "compare",
     "compile",
     "load",
     "reconcile",
     "report",
+    "sensitivity",
 ]

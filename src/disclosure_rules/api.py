@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .catalog import shipped_paths, shipped_text
+from .catalog import CatalogEntry, shipped_catalog, shipped_paths, shipped_text
 from .decimals import ARITHMETIC
 from .errors import (
     Diagnostic,
@@ -46,15 +46,21 @@ from .language.symbols import ReadingValue
 from .model.graph import EvaluationGraph, compile_ruleset
 from .workdays import Calendar
 
+if TYPE_CHECKING:
+    from .alternatives.compare import Comparison
+    from .alternatives.sensitivity import Sensitivity
+
 __all__ = [
     "CatalogEntry",
     "Ruleset",
     "catalog",
     "check",
     "check_text",
+    "compare",
     "compile",
     "load",
     "parse_param_value",
+    "sensitivity",
 ]
 
 ParamValues = Mapping[str, Decimal | int | str]
@@ -104,11 +110,13 @@ class Ruleset:
         detail: bool = True,
         strict: bool = False,
         calendar: Calendar | str | os.PathLike[str] | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> Results:
         """Score a cohort. ``detail=False`` skips the audit ledger (faster, no explain).
 
         ``calendar`` adds working-day schedules for years the official calendar does not
         cover yet: a :class:`~disclosure_rules.workdays.Calendar` or a schedule file.
+        ``progress`` is called with the number of units scored since its last call.
         """
         _check_facts(cohort_or_facts, "cohort_or_facts")
         expect_argument(detail, bool, "detail", "True or False")
@@ -119,7 +127,9 @@ class Ruleset:
         cohort = load_facts(cohort_or_facts, self.graph)
         if calendar is not None and not isinstance(calendar, Calendar):
             calendar = Calendar.from_file(calendar)
-        return evaluate(self.graph, cohort, detail=detail, strict=strict, calendar=calendar)
+        return evaluate(
+            self.graph, cohort, detail=detail, strict=strict, calendar=calendar, progress=progress
+        )
 
     def describe(self) -> dict[str, Any]:
         """The compiled ruleset as JSON-ready data (``describe --format json``); an
@@ -135,21 +145,6 @@ def _check_facts(source: object, argument: str) -> None:
         raise TypeError(f"{argument}: expected a str path, got a bytes path")
     if isinstance(source, Mapping) and not all(isinstance(key, str) for key in source):
         raise TypeError(f"{argument}: a facts document's keys are str")
-
-
-@attrs.frozen
-class CatalogEntry:
-    """A shipped ruleset, as ``disclosure-rules list`` shows it."""
-
-    id: str
-    title: str
-    issuer: str | None
-    year: int | None
-    indicators: int
-    max: Decimal
-    assumed: int  # parameters marked assumed
-    path: str
-    assumed_structure: int = 0  # nodes, rules, direct scores and conversions marked assumed
 
 
 def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
@@ -399,7 +394,12 @@ def _too_deep(file: str) -> Diagnostic:
 
 
 def catalog() -> list[CatalogEntry]:
-    """The shipped rulesets, with their headline figures."""
+    """The shipped rulesets, with their headline figures (kept in a cache between runs)."""
+    return shipped_catalog()
+
+
+def catalog_entries() -> list[CatalogEntry]:
+    """The shipped rulesets' headline figures, each ruleset compiled."""
     entries = []
     for ruleset_id in shipped_paths():
         ruleset = load(ruleset_id)
@@ -418,3 +418,81 @@ def catalog() -> list[CatalogEntry]:
             )
         )
     return entries
+
+
+def _ruleset(value: object, argument: str) -> Ruleset:
+    """A compiled ruleset, or one loaded by shipped id or path (its defaults in force)."""
+    expect_argument(
+        value, (Ruleset, str, os.PathLike), argument, "a Ruleset, a shipped ruleset id or a path"
+    )
+    return value if isinstance(value, Ruleset) else load(value)  # type: ignore[arg-type]
+
+
+def compare(
+    a: Ruleset | str | os.PathLike[str],
+    b: Ruleset | str | os.PathLike[str],
+    facts: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    strict: bool = False,
+    calendar: Calendar | str | os.PathLike[str] | None = None,
+) -> Comparison:
+    """Score one cohort under two rulesets and compare it unit by unit (docs/compare.md).
+
+    ``a`` and ``b``: compiled rulesets (load one ruleset twice, with other ``readings``
+    or ``params``, to compare two readings of it), or shipped ids or paths. Facts for an
+    item or a field only one side reads are set aside on the other with a warning.
+    """
+    from .alternatives.compare import compare_results
+
+    first, second = _ruleset(a, "a"), _ruleset(b, "b")
+    _check_facts(facts, "facts")
+    if isinstance(facts, Cohort):
+        raise TypeError("facts: a path to a facts file or a facts document (each side reads it)")
+    expect_argument(strict, bool, "strict", "True or False")
+    expect_argument(
+        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if calendar is not None and not isinstance(calendar, Calendar):
+        calendar = Calendar.from_file(calendar)
+    return compare_results(first.graph, second.graph, facts, strict=strict, calendar=calendar)
+
+
+def sensitivity(
+    ruleset: Ruleset | str | os.PathLike[str],
+    facts: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    weights: Decimal | str | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+    calendar: Calendar | str | os.PathLike[str] | None = None,
+) -> Sensitivity:
+    """How far each unit's rank and grade depend on the choices the ruleset leaves open:
+    assumed parameters over their declared ranges, readings, and (``weights="10%"``)
+    each component's weight ± that share (docs/sensitivity.md). The ruleset as loaded
+    (its ``params`` and ``readings``) is the base; a space of more than
+    :data:`~disclosure_rules.alternatives.sensitivity.EXHAUSTIVE_LIMIT` combinations is
+    sampled: ``samples`` runs of a Latin hypercube drawn with ``seed``."""
+    from .alternatives.sensitivity import sensitivity as run
+
+    chosen = _ruleset(ruleset, "ruleset")
+    _check_facts(facts, "facts")
+    if isinstance(facts, Cohort):
+        raise TypeError("facts: a path to a facts file or a facts document")
+    expect_argument(weights, (Decimal, str, type(None)), "weights", "a share such as '10%'")
+    expect_argument(samples, int, "samples", "a number of runs (int)")
+    expect_argument(seed, int, "seed", "an int")
+    expect_argument(
+        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if calendar is not None and not isinstance(calendar, Calendar):
+        calendar = Calendar.from_file(calendar)
+    share = None if weights is None else parse_param_value("weights", weights)
+    return run(
+        chosen.syntax,
+        chosen.graph,
+        facts,
+        weights=share,
+        samples=samples,
+        seed=seed,
+        calendar=calendar,
+    )

@@ -5,17 +5,110 @@ source checkout they are read from the repository's ``rulesets/`` folder. The
 source documents they quote ship beside them, in ``rulesets/sources/``, and are
 found the way every ruleset finds the files its ``source … files`` header
 names: relative to the ruleset file (see :func:`source_file`).
+
+The catalog (:func:`shipped_catalog`, what ``disclosure-rules list`` shows) needs
+every shipped ruleset compiled; it is kept in a cache file (:mod:`.cache`) named by
+the rulesets' bytes and the package's code, so ``list`` starts without loading the
+compiler, and any change to a ruleset or to the package makes it anew.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from decimal import Decimal
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-__all__ = ["RULESET_SUFFIX", "names_a_file_inside", "shipped_paths", "shipped_text", "source_file"]
+import attrs
+
+from .cache import cache_file, digest
+from .version import __version__
+
+__all__ = [
+    "RULESET_SUFFIX",
+    "CatalogEntry",
+    "names_a_file_inside",
+    "shipped_catalog",
+    "shipped_paths",
+    "shipped_text",
+    "source_file",
+]
 
 RULESET_SUFFIX = ".dr"
+
+
+@attrs.frozen
+class CatalogEntry:
+    """A shipped ruleset, as ``disclosure-rules list`` shows it."""
+
+    id: str
+    title: str
+    issuer: str | None
+    year: int | None
+    indicators: int
+    max: Decimal
+    assumed: int  # parameters marked assumed
+    path: str
+    assumed_structure: int = 0  # nodes, rules, direct scores and conversions marked assumed
+
+
+def shipped_catalog() -> list[CatalogEntry]:
+    """The shipped rulesets with their headline figures, from the cache when it is current
+    (else compiled, by :func:`disclosure_rules.api.catalog_entries`, and cached)."""
+    paths = shipped_paths()
+    key = digest(
+        [__version__.encode(), *_code_stamp()]
+        + [part for name, entry in paths.items() for part in (name.encode(), entry.read_bytes())]
+    )
+    path = cache_file(f"catalog-{key}.json")
+    if path is not None:
+        try:
+            return [_entry(item) for item in json.loads(path.read_bytes())]
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # absent or unreadable: made anew below
+    from .api import catalog_entries  # the compiler, only when the cache cannot answer
+
+    entries = catalog_entries()
+    if path is not None:
+        _write_atomically(path, json.dumps([_item(e) for e in entries]).encode())
+    return entries
+
+
+def _code_stamp() -> list[bytes]:
+    """Each module of the package by name, size and time of change: what compiles the
+    rulesets, so a changed checkout never reads a catalog an older one made."""
+    package = Path(__file__).resolve().parent
+    stamp = []
+    for folder, _, files in sorted(os.walk(package)):
+        for name in sorted(files):
+            if name.endswith((".py", ".lark")):
+                info = os.stat(os.path.join(folder, name))
+                stamp.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return stamp
+
+
+def _item(entry: CatalogEntry) -> dict[str, object]:
+    item = attrs.asdict(entry)
+    item["max"] = str(entry.max)
+    return item
+
+
+def _entry(item: dict[str, object]) -> CatalogEntry:
+    fields = dict(item)
+    fields["max"] = Decimal(str(fields["max"]))
+    return CatalogEntry(**fields)  # type: ignore[arg-type]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (two runs may write it at once)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def _folder() -> Traversable:

@@ -47,22 +47,23 @@ if TYPE_CHECKING:  # the commands import what they need: `--version` needs none 
     from ..workdays import Calendar
 
 
-def _params(args: argparse.Namespace) -> dict[str, str]:
+def _params(args: argparse.Namespace, option: str = "param") -> dict[str, str]:
     out: dict[str, str] = {}
-    for item in args.param:
+    for item in getattr(args, option):
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise _UsageError(f"--param takes NAME=VALUE, got {item!r}")
+            raise _UsageError(f"--{option.replace('_', '-')} takes NAME=VALUE, got {item!r}")
         out[name.strip()] = value.strip()
     return out
 
 
-def _readings(args: argparse.Namespace) -> dict[str, str] | None:
+def _readings(args: argparse.Namespace, option: str = "reading") -> dict[str, str] | None:
     out: dict[str, str] = {}
-    for item in args.reading:
+    for item in getattr(args, option):
         name, sep, alternative = item.partition("=")
         if not sep or not name.strip() or not alternative.strip():
-            raise _UsageError(f"--reading takes NAME=ALTERNATIVE, got {item!r}")
+            flag = option.replace("_", "-")
+            raise _UsageError(f"--{flag} takes NAME=ALTERNATIVE, got {item!r}")
         out[name.strip()] = alternative.strip()
     return out or None
 
@@ -76,10 +77,10 @@ def _calendar(args: argparse.Namespace) -> Calendar | None:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .. import api
-    from ..outputs.table import catalog_table
+    from ..catalog import shipped_catalog
+    from ..outputs.catalog import catalog_table
 
-    entries = api.catalog()
+    entries = shipped_catalog()
     if args.format == "json":
         data = [
             {
@@ -172,8 +173,9 @@ def _score(args: argparse.Namespace, progress: Progress | None = None) -> Result
         else:
             cohort = load_facts(args.facts, ruleset.graph, progress=tick)
     with progress.stage("scored", len(cohort.units)) as tick:
-        results = ruleset.evaluate(cohort, detail=detail, strict=args.strict, calendar=calendar)
-        tick(len(results))
+        results = ruleset.evaluate(
+            cohort, detail=detail, strict=args.strict, calendar=calendar, progress=tick
+        )
     return results
 
 
@@ -258,6 +260,74 @@ def _cmd_score(args: argparse.Namespace) -> int:
             text = fmt.write(results)
             assert isinstance(text, str)
             _emit(text, args.output, inputs)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .. import api
+    from ..alternatives.compare import same_sides
+    from ..outputs.compare import comparison_csv, comparison_table
+
+    if len(args.inputs) not in (2, 3):
+        raise _UsageError("compare takes RULESET_A RULESET_B FACTS, or RULESET FACTS")
+    *rulesets, facts = args.inputs
+    sided = args.a_param or args.b_param or args.a_reading or args.b_reading
+    if len(rulesets) == 1 and not sided:
+        msg = (
+            "one ruleset is compared under two sets of choices: give --a-reading/--b-reading "
+            "or --a-param/--b-param (or two rulesets)"
+        )
+        raise _UsageError(msg)
+    for ruleset in rulesets:
+        _expect_kinds(ruleset, facts)
+    inputs = [*(_ruleset_input(r) for r in rulesets), facts, *args.calendar]
+    if args.output is not None:
+        check_output(args.output, inputs=[i for i in inputs if i])
+    sides = []
+    for side, ruleset in zip("ab", rulesets * 2 if len(rulesets) == 1 else rulesets, strict=True):
+        params = {**_params(args), **_params(args, f"{side}_param")}
+        readings = {**(_readings(args) or {}), **(_readings(args, f"{side}_reading") or {})}
+        sides.append(api.load(ruleset, params or None, readings=readings or None))
+    same_sides(sides[0].graph, sides[1].graph)
+    comparison = api.compare(
+        sides[0], sides[1], facts, strict=args.strict, calendar=_calendar(args)
+    )
+    if comparison.warnings:
+        print(capped(list(comparison.warnings)), file=sys.stderr)
+    if args.format == "json":
+        text = json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = comparison_csv(comparison)
+    else:
+        text = comparison_table(comparison)
+    _emit(text, args.output, inputs)
+    return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .. import api
+    from ..outputs.sensitivity import sensitivity_table
+
+    _expect_kinds(args.ruleset, args.facts)
+    if args.samples < 1:
+        raise _UsageError(f"--samples takes a number of runs of at least 1, got {args.samples}")
+    inputs = [_ruleset_input(args.ruleset), args.facts, *args.calendar]
+    if args.output is not None:
+        check_output(args.output, inputs=[i for i in inputs if i])
+    ruleset = api.load(args.ruleset, _params(args) or None, readings=_readings(args))
+    result = api.sensitivity(
+        ruleset,
+        args.facts,
+        weights=args.weights,
+        samples=args.samples,
+        seed=args.seed,
+        calendar=_calendar(args),
+    )
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = sensitivity_table(result)
+    _emit(text, args.output, inputs)
     return 0
 
 

@@ -12,6 +12,7 @@ from ..outputs.formats import RESULTS_FORMATS
 from ..version import __version__
 from .commands import (
     _cmd_check,
+    _cmd_compare,
     _cmd_describe,
     _cmd_explain,
     _cmd_facts,
@@ -21,6 +22,7 @@ from .commands import (
     _cmd_lsp,
     _cmd_report,
     _cmd_score,
+    _cmd_sensitivity,
     _cmd_test,
     _cmd_verify,
 )
@@ -155,6 +157,73 @@ def _parser() -> argparse.ArgumentParser:
     _reading_option(sc)
     _calendar_option(sc)
     sc.set_defaults(run=_cmd_score)
+
+    cp = command(
+        "compare",
+        gettext(
+            "score one cohort under two rulesets, or one ruleset read two ways, and show "
+            "whose rank moves and why"
+        ),
+    )
+    cp.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="RULESET",
+        help=gettext("RULESET_A RULESET_B FACTS, or RULESET FACTS with --a-…/--b-… options"),
+    )
+    cp.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    cp.add_argument("-o", "--output", metavar="FILE")
+    cp.add_argument("--strict", action="store_true", help=gettext("missing facts are errors"))
+    _param_option(cp)
+    _reading_option(cp)
+    for side in ("a", "b"):
+        cp.add_argument(
+            f"--{side}-param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help=gettext("a parameter value on side {side} only (repeatable)").format(
+                side=side.upper()
+            ),
+        )
+        cp.add_argument(
+            f"--{side}-reading",
+            action="append",
+            default=[],
+            metavar="NAME=ALTERNATIVE",
+            help=gettext("a reading on side {side} only (repeatable)").format(side=side.upper()),
+        )
+    _calendar_option(cp)
+    cp.set_defaults(run=_cmd_compare)
+
+    sv = command(
+        "sensitivity",
+        gettext(
+            "each unit's rank interval over the choices a ruleset leaves open (assumed "
+            "parameters over their ranges, readings, weights)"
+        ),
+    )
+    sv.add_argument("ruleset", metavar="RULESET")
+    sv.add_argument("facts", metavar="FACTS", help=gettext("facts file (.json or .csv)"))
+    sv.add_argument("--format", choices=("table", "json"), default="table")
+    sv.add_argument("-o", "--output", metavar="FILE")
+    sv.add_argument(
+        "--weights",
+        metavar="SHARE",
+        help=gettext("also perturb each component's weight by ± this share, e.g. 10%%"),
+    )
+    sv.add_argument(
+        "--samples",
+        type=int,
+        default=1000,
+        metavar="N",
+        help=gettext("runs sampled when the space is too large to score whole (default 1000)"),
+    )
+    sv.add_argument("--seed", type=int, default=0, help=gettext("the sample's seed (default 0)"))
+    _param_option(sv)
+    _reading_option(sv)
+    _calendar_option(sv)
+    sv.set_defaults(run=_cmd_sensitivity)
 
     rp = command(
         "report", gettext("the assessment report: overview, results, findings, unit pages")

@@ -23,7 +23,7 @@ a rank and a grade.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 
 from ..decimals import ARITHMETIC, DIVISION_PLACES, ONE, ZERO
@@ -42,6 +42,8 @@ from .tracer import NullTracer, Recorder
 
 __all__ = ["DIVISION_PLACES", "ENGINE_VERSION", "NodeResult", "Results", "UnitResult", "evaluate"]
 
+_PROGRESS_EVERY = 100  # units scored between two reports of progress
+
 _NO_FACTS = NodeFacts({})
 """What a node the unit gave nothing for is scored from, when absent facts have defaults."""
 
@@ -53,14 +55,19 @@ def evaluate(
     detail: bool = True,
     strict: bool = False,
     calendar: Calendar | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Results:
     """Score every unit of ``cohort``; see the module docstring for the semantics.
 
     Deadlines in working days use ``calendar`` (default: the official calendar) with
-    the ruleset's own ``calendar`` blocks added.
+    the ruleset's own ``calendar`` blocks added. ``progress`` is called with the
+    number of units scored since its last call, as the per-unit pass scores them
+    (the cohort's averages, ranks and totals that follow take little time).
     """
     with localcontext(ARITHMETIC):
-        return Run(graph, cohort, detail, strict, calendar).run()
+        run = Run(graph, cohort, detail, strict, calendar)
+        run.progress = progress
+        return run.run()
 
 
 class Run:
@@ -108,6 +115,7 @@ class Run:
             if node.na is not None and node.na.policy == "rescale" and node.kind != "bonus":
                 self.rescaled_in.setdefault(scope, []).append(node.index)
         self.factors = {c: self._factor(node, c) for node in graph.nodes for c in node.children}
+        self.progress: Callable[[int], None] | None = None  # told of units as leaves are scored
 
     def _gates(self, node: GraphNode) -> tuple[int, ...]:
         """Ancestors that carry an applies_to, for the "skipped" status."""
@@ -327,7 +335,10 @@ class Run:
             for i in indices
             for node in (self.g.nodes[i],)
         ]
+        progress, self.progress = self.progress, None  # the first pass over the units tells
         for u, facts_of in enumerate(self.facts):
+            if progress is not None and u % _PROGRESS_EVERY == 0 and u:
+                progress(_PROGRESS_EVERY)
             scope = self.scope(u)
             for node, scores, gated, defaulted, kernel in plans:
                 if gated and self.gated_out(node, u):
@@ -345,6 +356,8 @@ class Run:
                         scores[u] = kernel(scope, facts)
                     except LateCalendar as late:
                         raise self.calendar_error(late, u, node.id) from None
+        if progress is not None and self.n:
+            progress(self.n - (self.n - 1) // _PROGRESS_EVERY * _PROGRESS_EVERY)
 
     def unused(self, node: GraphNode, u: int, given: NodeFacts | None) -> None:
         if given is not None and not given.not_applicable:

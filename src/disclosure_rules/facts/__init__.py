@@ -9,9 +9,10 @@ the fact, and all of them are reported together.
 
 from __future__ import annotations
 
+from .dates import parse_when
 from .model import Cohort, Evidence, FactValue, NodeFacts, Unit, facts_hash
 from .read import read_facts_document
-from .validate import NA_WORDS, load_facts, parse_when
+from .validate import NA_WORDS, load_facts
 
 __all__ = [
     "NA_WORDS",

@@ -19,9 +19,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .model import NO_KINDS, Evidence
+from .model import NO_KINDS, Evidence, shared_set
 
-__all__ = ["read_evidence"]
+__all__ = ["common_evidence", "read_evidence"]
 
 Report = Callable[[str, str], None]
 """Report a problem with the cell's evidence: (message, hint)."""
@@ -56,8 +56,33 @@ def read_evidence(
             out.extend(_typed(entry, where, report, when))
         else:
             report(f"bad evidence entry {_shown(entry)}", _FORMS)
-    kinds = frozenset(e.kind for e in out if e.kind is not None)
-    return tuple(out), kinds or NO_KINDS
+    return tuple(out), shared_set(e.kind for e in out if e.kind is not None)
+
+
+def common_evidence(raw: Any) -> tuple[tuple[Evidence, ...], frozenset[str]] | None:
+    """The evidence of the forms most cells give, read without checks that cannot fail
+    for them: one reference, or one typed entry of single references whose submission
+    day was read before. None for anything else, which :func:`read_evidence` reads."""
+    if type(raw) is str:
+        if raw and not raw[0].isspace() and not raw[-1].isspace():
+            return (Evidence(raw),), NO_KINDS
+        return None
+    if type(raw) is not dict or "ref" in raw:
+        return None
+    submitted = raw.get("submitted")
+    day = _DAYS.get(submitted) if type(submitted) is str else None
+    if day is None and submitted is not None:
+        return None
+    out: list[Evidence] = []
+    for kind, ref in raw.items():
+        if kind == "submitted":
+            continue
+        if type(ref) is not str or not ref or ref[0].isspace() or ref[-1].isspace():
+            return None
+        out.append(Evidence(ref, kind, day))
+    if not out:
+        return None
+    return tuple(out), shared_set([e.kind for e in out if e.kind is not None])
 
 
 def _piece(entry: dict[str, Any], where: str, report: Report, when: When) -> list[Evidence]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeAlias
 
@@ -30,6 +30,7 @@ __all__ = [
     "Unit",
     "evidence_kinds",
     "facts_hash",
+    "shared_set",
 ]
 
 RecordValue: TypeAlias = dt.date | dt.datetime | str | Decimal | bool | None
@@ -63,6 +64,23 @@ class Evidence(NamedTuple):
 NO_KINDS: frozenset[str] = frozenset()
 """The kinds of evidence that names none (one shared set)."""
 
+_SHARED_SETS: dict[frozenset[str], frozenset[str]] = {}
+_MAX_SHARED_SETS = 4096
+
+
+def shared_set(items: Iterable[str]) -> frozenset[str]:
+    """``frozenset(items)``, one object for every equal set: a cohort repeats a handful
+    of evidence kinds and tags in every unit, and a set costs some 200 bytes."""
+    made = frozenset(items)
+    if not made:
+        return NO_KINDS
+    known = _SHARED_SETS.get(made)
+    if known is not None:
+        return known
+    if len(_SHARED_SETS) < _MAX_SHARED_SETS:
+        _SHARED_SETS[made] = made
+    return made
+
 
 class NodeFacts(NamedTuple):
     """What a unit supplied for one node. ``kinds``: the evidence kinds present.
@@ -84,9 +102,7 @@ class NodeFacts(NamedTuple):
 
 def evidence_kinds(evidence: tuple[Evidence, ...]) -> frozenset[str]:
     """The kinds named by ``evidence`` (one shared empty set when none is named)."""
-    if all(e.kind is None for e in evidence):
-        return NO_KINDS
-    return frozenset(e.kind for e in evidence if e.kind is not None)
+    return shared_set(e.kind for e in evidence if e.kind is not None)
 
 
 @attrs.frozen
@@ -107,6 +123,9 @@ class Cohort:
     hash: str
     description: str | None = None
     synthetic: bool = False
+    # facts the ruleset does not read, left out on purpose (``load_facts(set_aside=…)``):
+    # each item id or ``node.field`` given, with the units that gave it
+    set_aside: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, eq=False)
 
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:

@@ -10,10 +10,15 @@ more cells than the header, a cell over the CSV field limit. Numbers beyond
 the declared limits (:data:`MAX_DIGITS`, :data:`MAX_EXPONENT`) are kept as
 :class:`LongNumber` so the validator can name the unit and the fact.
 
-Why the standard library's ``json`` and not orjson or msgspec: neither rejects
-a key repeated in one object (both keep the last value silently), and orjson
-reads decimals as binary floats; the facts format promises both exactness and
-duplicate-key rejection.
+JSON is read by msgspec (several times faster than the standard library's
+``json``), with every number that has a fraction or an exponent handed to
+``Decimal`` as written. msgspec keeps the last of a key repeated in one object
+silently, so the fast reading is checked: a document is taken from it only when
+the number of keys written in the text equals the number of keys in the objects
+read (a repeated key makes the second smaller). When the count cannot be made
+exactly, or msgspec refuses the text, the standard library's ``json`` reads it
+again with a hook on every object: it names the repeated key, and its messages
+locate any syntax error.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -103,18 +109,21 @@ def read_facts_file(path: str | os.PathLike[str]) -> FactsFile:
     """The document, the hash of the file's bytes, and whether its values are text."""
     name = os.fspath(path)
     try:
-        data = read_input(name, limit=MAX_FACTS_BYTES, what=_("facts file"), unreadable="DR301")
+        data = read_input(name, limit=MAX_FACTS_BYTES, what="facts file", unreadable="DR301")
     except FileProblem as exc:  # raised as what it is to a caller of the API: bad facts
         raise FactsError(exc.diagnostics) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        msg = _("the facts file is not valid UTF-8 (offset {start})").format(start=exc.start)
-        raise FactsError(Diagnostic("DR301", msg, file=name, hint=_("save it as UTF-8"))) from None
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     if name.lower().endswith(".csv"):
-        return FactsFile(_CsvReader(name).document(text), digest, True)
-    return FactsFile(json_document(text, name), digest, False)
+        return FactsFile(_CsvReader(name).document(_text(data, name)), digest, True)
+    return FactsFile(json_document(data, name), digest, False)
+
+
+def _text(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = _("the facts file is not valid UTF-8 (offset {start})").format(start=exc.start)
+        raise FactsError(Diagnostic("DR301", msg, file=file, hint=_("save it as UTF-8"))) from None
 
 
 # ---------------------------------------------------------------- JSON
@@ -145,8 +154,91 @@ def _constant(word: str) -> Any:
     raise _NotANumber(word)
 
 
-def json_document(text: str, file: str) -> dict[str, Any]:
-    """A JSON facts document: exact numbers, no repeated keys, no NaN or Infinity."""
+_FAST_DEPTH = 64
+"""Nesting followed by the fast reading's key count; deeper documents (a facts document
+nests seven levels) are left to the exact reading and its limit."""
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _keys_read(node: dict[str, Any] | list[Any], depth: int = 0) -> int:
+    """The keys of every object in a document as read (a repeated key counted once);
+    on the way, every whole number becomes a ``Decimal``, as the exact reading gives it."""
+    if depth > _FAST_DEPTH:
+        raise _TooDeep
+    total = 0
+    items: Any
+    if type(node) is dict:
+        total = len(node)
+        items = node.items()
+    else:
+        items = enumerate(node)
+    for key, value in items:
+        kind = type(value)
+        if kind is int:
+            node[key] = _WHOLE.get(value) or Decimal(value)
+        elif kind is dict or kind is list:
+            total += _keys_read(value, depth + 1)
+    return total
+
+
+_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
+_WHOLE = {n: Decimal(n) for n in range(1, 1001)}
+"""The whole numbers facts mostly give, one shared ``Decimal`` each (zero, which is
+false, and the rest are made as read)."""
+_NEGATIVE_ZERO = re.compile(rb"-0(?![.\deE])")
+_BOM = b"\xef\xbb\xbf"
+
+
+def _keys_written(data: bytes) -> int | None:
+    """How many keys ``data`` writes, or None when the count is not exact.
+
+    Every key is a string whose closing quote a colon follows, so ``":`` appears once
+    per key unless a space stands before the colon; it can also appear inside a string
+    (an escaped quote before a colon, a string opening with a colon), which only makes
+    the count larger and sends the document to the exact reading.
+    """
+    if _SPACE_BEFORE_COLON.search(data):
+        return None
+    return data.count(b'":')
+
+
+def _fast_document(data: bytes) -> Any:
+    """The document read by msgspec when it is provably the exact reading's, or None."""
+    import msgspec  # imported on first use: only reading JSON facts needs it
+
+    written = _keys_written(data)
+    if written is None or _NEGATIVE_ZERO.search(data):  # msgspec reads -0 as 0
+        return None
+    try:
+        doc = msgspec.json.Decoder(float_hook=to_decimal).decode(data)
+        keys = _keys_read(doc) if isinstance(doc, dict | list) else 0
+    except (msgspec.DecodeError, _TooDeep, RecursionError, ValueError, ArithmeticError):
+        return None
+    return doc if keys == written else None
+
+
+def json_document(data: bytes, file: str) -> dict[str, Any]:
+    """A JSON facts document: exact numbers, no repeated keys, no NaN or Infinity.
+
+    Every number is a ``Decimal`` (or, over :data:`MAX_DIGITS` digits with a fraction
+    or exponent, a :class:`LongNumber`).
+    """
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    doc = _fast_document(data)
+    if doc is None:
+        doc = _exact_document(_text(data, file), file)
+    if not isinstance(doc, dict):
+        msg = _('a facts file is a JSON object: {"units": [...]}')
+        raise FactsError(Diagnostic("DR301", msg, file=file))
+    return doc
+
+
+def _exact_document(text: str, file: str) -> Any:
+    """The standard library's reading, which names a repeated key and locates errors."""
 
     def fail(msg: str, code: str = "DR301", hint: str | None = None) -> FactsError:
         return FactsError(Diagnostic(code, msg, file=file, hint=hint))
@@ -173,8 +265,6 @@ def json_document(text: str, file: str) -> dict[str, Any]:
     except RecursionError:
         msg = _("the JSON nests deeper than the reader follows (about 900 levels)")
         raise fail(msg, "DR313", _("a facts document nests seven levels at most")) from None
-    if not isinstance(doc, dict):
-        raise fail(_('a facts file is a JSON object: {"units": [...]}'))
     return doc
 
 

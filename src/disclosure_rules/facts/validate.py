@@ -14,77 +14,29 @@ A *missing* fact is not an error here: the engine scores it 0 and says so
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-import re
-from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from typing import Any
 
-from dateutil import parser as dateutil_parser
-
 from .. import collector
-from ..errors import Diagnostic, FactsError, did_you_mean
+from ..errors import FactsError, did_you_mean
 from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
-from .evidence import read_evidence
-from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Record, RecordValue, Unit
+from .dates import parse_when
+from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Unit, shared_set
 from .model import facts_hash as _facts_hash
-from .read import MAX_DIGITS, MAX_EXPONENT, LongNumber, read_facts_file, to_decimal
+from .read import MAX_EXPONENT, read_facts_file
+from .values import ValueReader, digits_fit, shown
 
 __all__ = ["NA_WORDS", "load_facts", "parse_when"]
 
 NA_WORDS = frozenset({"n/a", "na", "不适用"})
 _UNIT_KEYS = frozenset({"id", "tags", "facts", "name", "note"})
 _DOC_KEYS = frozenset({"units", "description", "synthetic", "ruleset"})
-_LABELS = frozenset({"title", "id", "ref", "note", "url"})
 
 _PROGRESS_EVERY = 100  # units validated between two reports of progress
-
-_TEXT_BOOLEANS = {"true": True, "false": False, "是": True, "否": False}
-
-
-# ---------------------------------------------------------------- dates
-
-# Year first, then month and day, with -, /, . or 年月日; optionally a time with : or 时分秒.
-_WHEN = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:(?:\s+|\s*T\s*|\s*(?=\d))(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?"
-    r"(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?"
-)
-_MAX_WHEN = 64  # characters: the longest date-time written any accepted way is ~30
-_EXAMPLES = _("2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30")
-
-
-def parse_when(text: str) -> dt.date | dt.datetime:
-    """A date or date-time as Chinese offices write them; ValueError says why not.
-
-    ``2020-09-28``, ``2020/9/28``, ``2020.9.28``, ``2020年9月28日`` and the same with a
-    time (``2020-09-28 14:30``, ``2020年9月28日14时30分``). The year must come first:
-    ``09/10/2020`` is ambiguous (September or October?) and is refused.
-    """
-    trimmed = text.strip()
-    # bounded before matching: the pattern's optional spaces must not meet a long input
-    m = _WHEN.fullmatch(trimmed) if len(trimmed) <= _MAX_WHEN else None
-    if m is None:
-        if re.search(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}", trimmed[:_MAX_WHEN]):
-            raise ValueError(f"{text!r} is ambiguous: write the year first ({_EXAMPLES})")
-        shown = text if len(text) <= _MAX_WHEN else f"{text[:_MAX_WHEN]}…"
-        raise ValueError(f"{shown!r} is not a date ({_EXAMPLES})")
-    year, month, day, hour, minute, second = m.groups()
-    normal = f"{year}-{int(month):02d}-{int(day):02d}"
-    if hour is not None:
-        normal += f"T{int(hour):02d}:{int(minute):02d}:{int(second or 0):02d}"
-    try:
-        parsed = dateutil_parser.isoparse(normal)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a calendar date") from None
-    return parsed if hour is not None else parsed.date()
-
-
-# ---------------------------------------------------------------- loading
 
 
 def load_facts(
@@ -93,12 +45,17 @@ def load_facts(
     *,
     file: str | None = None,
     progress: Callable[[int], None] | None = None,
+    set_aside: Collection[str] = (),
 ) -> Cohort:
     """Load facts from a path, or validate an already-read document, against ``graph``.
 
     The cohort's hash is the SHA-256 of the file's bytes, or, for a document given as
     data, of its canonical JSON (sorted keys, no spaces, numbers as written).
     ``progress`` is called with the number of units validated since its last call.
+    ``set_aside``: item ids (``node``) and facts (``node.field``) the ruleset does not
+    know but that are not errors (another ruleset, compared with this one, reads them):
+    they are left out, and the cohort's :attr:`~.model.Cohort.set_aside` says which
+    units gave them.
     """
     if isinstance(source, Cohort):
         return source
@@ -106,53 +63,36 @@ def load_facts(
         if isinstance(source, Mapping):
             validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
             validator.progress = progress
+            validator.set_aside = frozenset(set_aside)
             return validator.cohort(dict(source), None)
         read = read_facts_file(source)
         validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
         validator.progress = progress
+        validator.set_aside = frozenset(set_aside)
         return validator.cohort(read.document, read.digest)
 
 
-def _shown(value: object) -> str:
-    text = repr(value) if not isinstance(value, Decimal) else str(value)
-    return text if len(text) <= 40 else f"{text[:36]}… ({len(text)} characters)"
-
-
-def _digits_fit(number: Decimal) -> bool:
-    return len(number.as_tuple().digits) <= MAX_DIGITS
-
-
-class _Validator:
+class _Validator(ValueReader):
     """One pass over a document: every unit, every cell, every value, problems collected.
 
-    ``textual``: the values are CSV text, so yes/no facts may be written ``true`` or
-    ``是``; in JSON they are JSON booleans. ``from_reader``: the document's numbers were
-    read by :mod:`.read`, which has already bounded their digits.
+    ``from_reader``: the document's numbers were read by :mod:`.read`, which has
+    already bounded their digits.
     """
 
     def __init__(
         self, graph: EvaluationGraph, file: str, *, textual: bool, from_reader: bool
     ) -> None:
+        super().__init__(file, textual=textual)
         self.g = graph
-        self.file = file
-        self.textual = textual
         self.digits_checked = from_reader
-        self.problems: list[Diagnostic] = []
         self.scored = {n.id: n for n in graph.nodes if n.scoring in ("item", "direct", "survey")}
         self.schemas = {n.id: dict(n.fields) for n in self.scored.values()}
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
+        self.ids = {node_id: node_id for node_id in [*self.scored, *self.veto_fields]}
         self.declared_tags = set(graph.tags)
         self.progress: Callable[[int], None] | None = None
-
-    def problem(
-        self,
-        code: str,
-        msg: str,
-        unit: str | None = None,
-        fact: str | None = None,
-        hint: str | None = None,
-    ) -> None:
-        self.problems.append(Diagnostic(code, msg, file=self.file, unit=unit, fact=fact, hint=hint))
+        self.set_aside: frozenset[str] = frozenset()
+        self.aside: dict[str, list[str]] = {}  # a name set aside → the units that gave it
 
     # ------------------------------------------------------------ document and units
 
@@ -167,7 +107,7 @@ class _Validator:
             raise FactsError(self.problems)
         synthetic = doc.get("synthetic", False)
         if not isinstance(synthetic, bool):
-            msg = _("synthetic must be true or false, got {shown}").format(shown=_shown(synthetic))
+            msg = _("synthetic must be true or false, got {shown}").format(shown=shown(synthetic))
             self.problem("DR305", msg, hint=_("a JSON boolean, without quotes"))
         units = self.units(raw_units)
         if not units and not self.problems:
@@ -181,6 +121,7 @@ class _Validator:
             digest or _facts_hash(doc),
             description=str(description) if description is not None else None,
             synthetic=synthetic is True,
+            set_aside={name: tuple(units) for name, units in self.aside.items()},
         )
 
     def units(self, raw_units: list[Any]) -> list[Unit]:
@@ -238,10 +179,11 @@ class _Validator:
             self.problem("DR305", _("facts must be an object keyed by item id"), unit_id)
             raw_facts = {}
         facts: dict[str, NodeFacts] = {}
+        ids = self.ids
         for node_id, value in raw_facts.items():
             parsed = self.node_facts(unit_id, node_id, value)
             if parsed is not None:
-                facts[node_id] = parsed
+                facts[ids[node_id]] = parsed  # the graph's string: one for the cohort
         return Unit(unit_id, tags, facts, name=raw.get("name"), note=raw.get("note"))
 
     def tags(self, unit_id: str, tags: Any) -> frozenset[str]:
@@ -259,7 +201,7 @@ class _Validator:
                     self.problem(
                         "DR309", _("unknown tag {tag!r}").format(tag=tag), unit_id, hint=hint
                     )
-        return frozenset(tags)
+        return shared_set(tags)
 
     # ------------------------------------------------------------ cells
 
@@ -286,7 +228,7 @@ class _Validator:
             return self.fields(unit, node_id, node, schema, {"met": value})
         wanted = ", ".join(sorted(schema)) or "evidence"
         msg = _("{shown} is not a valid value for {node_id!r}").format(
-            shown=_shown(value), node_id=node_id
+            shown=shown(value), node_id=node_id
         )
         self.problem(
             "DR305",
@@ -297,7 +239,16 @@ class _Validator:
         )
         return None
 
+    def put_aside(self, unit: str, name: str) -> bool:
+        """True when facts for ``name`` are set aside (and recorded as given by ``unit``)."""
+        if name not in self.set_aside:
+            return False
+        self.aside.setdefault(name, []).append(unit)
+        return True
+
     def unknown_node(self, unit: str, node_id: str) -> None:
+        if self.put_aside(unit, node_id):
+            return
         if node_id in self.g.by_id:
             kind = self.g.node(node_id).kind
             self.problem(
@@ -340,7 +291,7 @@ class _Validator:
         if isinstance(said, str) and said.strip():
             return said.strip()
         msg = _("a statement is the unit's explanation as text, got {shown}").format(
-            shown=_shown(said)
+            shown=shown(said)
         )
         hint = _('{"na": "本单位无行政执法权"}, or "n/a" for no statement')
         self.problem("DR305", msg, unit, f"{node_id}.statement", hint)
@@ -415,7 +366,7 @@ class _Validator:
                 and type(raw) is Decimal
                 and raw.is_finite()
                 and -MAX_EXPONENT <= raw.adjusted() <= MAX_EXPONENT
-                and (checked or _digits_fit(raw))
+                and (checked or digits_fit(raw))
                 and (field != "awarded" or most is None or 0 <= raw <= most)
             ):
                 values[field] = raw
@@ -445,6 +396,8 @@ class _Validator:
         where = f"{node_id}.{field}"
         kind = schema.get(field)
         if kind is None:
+            if self.put_aside(unit, where):
+                return
             hint = did_you_mean(field, schema) or (
                 _("{node_id} reads: {fields}").format(
                     node_id=node_id, fields=", ".join(sorted(schema)) or "no fields"
@@ -507,202 +460,3 @@ class _Validator:
                         unit,
                         f"{node_id}.{clause.fact}",
                     )
-
-    # ------------------------------------------------------------ values
-
-    def when(
-        self, unit: str, where: str, kind: str, raw: Any
-    ) -> dt.date | dt.datetime | bool | None:
-        """A dated fact; None for null (not done yet); False when invalid (reported)."""
-        if raw is None:
-            return None
-        if isinstance(raw, dt.date):  # given as data through the API
-            value: dt.date | dt.datetime = raw
-        elif isinstance(raw, str):
-            try:
-                value = parse_when(raw)
-            except ValueError as exc:
-                self.problem("DR310", _("{where}: {exc}").format(where=where, exc=exc), unit, where)
-                return False
-        else:
-            msg = _("{where} must be a date written as text, got {shown}").format(
-                where=where, shown=_shown(raw)
-            )
-            self.problem("DR310", msg, unit, where, hint=_EXAMPLES)
-            return False
-        if kind == "datetime" and not isinstance(value, dt.datetime):
-            msg = _("{where} needs a time of day for an hours deadline, got {shown}").format(
-                where=where, shown=_shown(raw)
-            )
-            self.problem("DR310", msg, unit, where, hint=_("e.g. 2020-09-28 14:30"))
-            return False
-        return value
-
-    def records(
-        self, unit: str, where: str, raw: Any, fields: Mapping[str, str]
-    ) -> tuple[Record, ...] | None:
-        if not isinstance(raw, list):
-            hint = _("[{{{fields}}}, ...]").format(fields=", ".join(f"{f!r}: ..." for f in fields))
-            self.problem(
-                "DR305",
-                _("{where} must be a list of records").format(where=where),
-                unit,
-                where,
-                hint,
-            )
-            return None
-        out = [self.record(unit, f"{where}[{i}]", r, fields) for i, r in enumerate(raw, start=1)]
-        good = [r for r in out if r is not None]
-        return tuple(good) if len(good) == len(out) else None
-
-    def record(self, unit: str, spot: str, record: Any, fields: Mapping[str, str]) -> Record | None:
-        if not isinstance(record, dict):
-            self.problem("DR305", _("{spot} must be an object").format(spot=spot), unit, spot)
-            return None
-        values: dict[str, RecordValue] = {}
-        ok = True
-        for field, value in record.items():
-            kind = fields.get(field)
-            if kind is None and field in _LABELS:  # labels kept for the audit
-                if isinstance(value, str | Decimal | bool) or value is None:
-                    values[field] = value
-                    continue
-                self.problem(
-                    "DR305",
-                    _("{spot}.{field} must be text").format(spot=spot, field=field),
-                    unit,
-                    spot,
-                )
-            elif kind is None:
-                hint = did_you_mean(field, fields) or (
-                    _("records here have {fields}").format(fields=", ".join(sorted(fields)))
-                )
-                self.problem(
-                    "DR308",
-                    _("unknown field {field!r} in {spot}").format(field=field, spot=spot),
-                    unit,
-                    spot,
-                    hint,
-                )
-            else:
-                parsed = self.when(unit, f"{spot}.{field}", kind, value)
-                if parsed is not False:
-                    values[field] = parsed
-                    continue
-            ok = False
-        return values if ok else None
-
-    def typed(self, unit: str, where: str, kind: str, raw: Any) -> Decimal | bool | None:
-        if kind == "bool":
-            return self.boolean(unit, where, raw)
-        if kind == "rate" and isinstance(raw, str) and raw.strip().endswith("%"):
-            number = self.number(unit, where, raw.strip()[:-1])
-            number = None if number is None else number / 100
-        else:
-            number = self.number(unit, where, raw)
-        if number is None:
-            return None
-        if kind == "count" and number < 0:
-            msg = _("{where} is a count and cannot be negative, got {number}").format(
-                where=where, number=number
-            )
-            self.problem("DR304", msg, unit, where)
-            return None
-        if kind == "count" and number != number.to_integral_value():
-            msg = _("{where} is a count and must be a whole number, got {number}").format(
-                where=where, number=number
-            )
-            self.problem("DR305", msg, unit, where)
-            return None
-        if kind == "rate" and not 0 <= number <= 1:
-            msg = _("{where} is a rate between 0 and 1 (or 0%..100%), got {number}").format(
-                where=where, number=number
-            )
-            self.problem("DR304", msg, unit, where)
-            return None
-        return number
-
-    def boolean(self, unit: str, where: str, raw: Any) -> bool | None:
-        """A yes/no fact: a JSON boolean; in a CSV cell, true/false or 是/否."""
-        if isinstance(raw, bool):
-            return raw
-        if self.textual and isinstance(raw, str) and raw.strip().lower() in _TEXT_BOOLEANS:
-            return _TEXT_BOOLEANS[raw.strip().lower()]
-        hint = (
-            _("true or false, without quotes") if not self.textual else _("true, false, 是 or 否")
-        )
-        self.problem(
-            "DR305",
-            _("{where} must be true or false, got {shown}").format(where=where, shown=_shown(raw)),
-            unit,
-            where,
-            hint,
-        )
-        return None
-
-    def number(self, unit: str, where: str, raw: Any) -> Decimal | None:
-        """An exact number within the declared limits; None (reported) otherwise."""
-        number: Decimal | LongNumber | None = None
-        if isinstance(raw, float):
-            msg = _("{where} is the binary float {raw!r}, which is not exact").format(
-                where=where, raw=raw
-            )
-            hint = _('pass a string ("{raw!r}") or a Decimal').format(raw=raw)
-            self.problem("DR305", msg, unit, where, hint)
-            return None
-        if isinstance(raw, Decimal | LongNumber):
-            number = raw
-        elif isinstance(raw, int) and not isinstance(raw, bool):
-            number = Decimal(raw)
-        elif isinstance(raw, str):
-            try:
-                number = to_decimal(raw.strip())
-            except InvalidOperation:
-                number = None
-        if number is None or (isinstance(number, Decimal) and not number.is_finite()):
-            got = json.dumps(raw) if raw is None or isinstance(raw, bool) else _shown(raw)
-            self.problem(
-                "DR305",
-                _("{where} must be a number, got {got}").format(where=where, got=got),
-                unit,
-                where,
-            )
-            return None
-        return self.within_limits(unit, where, number)
-
-    def within_limits(self, unit: str, where: str, number: Decimal | LongNumber) -> Decimal | None:
-        digits = number.digits if isinstance(number, LongNumber) else len(number.as_tuple().digits)
-        if digits > MAX_DIGITS:
-            msg = _("{where} has {digits} digits, over the limit of {max_digits}").format(
-                where=where, digits=digits, max_digits=MAX_DIGITS
-            )
-            self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
-            return None
-        assert isinstance(number, Decimal)
-        if not number.is_zero() and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-            msg = _(
-                "{where} is {shown}, out of range: numbers in the facts are "
-                "0 or between 1e-{exponent} and 1e{top_exponent} in size"
-            ).format(
-                where=where,
-                shown=_shown(number),
-                exponent=MAX_EXPONENT,
-                top_exponent=MAX_EXPONENT + 1,
-            )
-            self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
-            return None
-        return number
-
-    def evidence(
-        self, unit: str, node_id: str, raw: Any
-    ) -> tuple[tuple[Evidence, ...], frozenset[str]]:
-        """The evidence entries, and the kinds they name (see :mod:`.evidence`)."""
-        where = f"{node_id}.evidence"
-
-        def report(msg: str, hint: str) -> None:
-            self.problem("DR305", msg, unit, where, hint)
-
-        def when(raw_day: Any, spot: str) -> dt.date | dt.datetime | bool | None:
-            return self.when(unit, spot, "date", raw_day)
-
-        return read_evidence(raw, where, report, when)

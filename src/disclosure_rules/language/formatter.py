@@ -428,8 +428,10 @@ class _Printer:
 
     def param(self, p: syntax.Param) -> None:
         mark = " assumed" if p.assumed else ""
+        bounds = f" range {number(p.range.low)}..{number(p.range.high)}" if p.range else ""
         self.emit(
-            f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}{cite(p.cite)}",
+            f"param {p.name} = {number(p.default)}{mark} {quote(p.description)}{bounds}"
+            f"{cite(p.cite)}",
             p.span.line,
         )
 

@@ -108,6 +108,7 @@ _KEYWORDS = (
     "absent",
     "cite",
     "assumed",  # where a cite stands, or on a parameter: the source does not state it
+    "range",  # an assumed parameter's plausible values
     "rate",
     "deduct",
     "per",

@@ -270,6 +270,8 @@ def hover_text(analysis: Analysis, declaration: Declaration) -> str:
     elif isinstance(declaration, syntax.Param):
         value = analysis.source(declaration.default.span)
         lines = [f"**param** `{declaration.name}` = {value}"]
+        if declaration.range is not None:  # "range 20%..40%", as written
+            lines[0] += f", {analysis.source(declaration.range.span)}"
         if declaration.assumed:
             lines[0] += " *(assumed: the source document does not give it)*"
         lines.append(declaration.description)

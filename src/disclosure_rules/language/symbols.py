@@ -46,6 +46,7 @@ class ParamValue:
     overridden: bool
     span: Span
     percent: bool = False
+    range: tuple[Decimal, Decimal] | None = None  # declared: the values it may take
 
 
 @attrs.frozen
@@ -93,8 +94,19 @@ def resolve_params(
             overridden=given,
             span=p.span,
             percent=p.default.percent,
+            range=_declared_range(p),
         )
     return out
+
+
+def _declared_range(p: syntax.Param) -> tuple[Decimal, Decimal] | None:
+    """The parameter's declared range, when both bounds are numbers (else the checker's)."""
+    if p.range is None:
+        return None
+    low, high = p.range.low, p.range.high
+    if isinstance(low, syntax.Literal) and isinstance(high, syntax.Literal):
+        return (low.value, high.value)
+    return None
 
 
 def node_points(node: syntax.Node) -> syntax.Number | None:

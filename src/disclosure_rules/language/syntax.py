@@ -87,6 +87,7 @@ __all__ = [
     "Number",
     "Outcome",
     "Param",
+    "ParamRange",
     "ParamRef",
     "Rate",
     "RateOnTime",
@@ -345,6 +346,16 @@ class Param:
     span: Span = attrs.field(eq=False)
     assumed: bool = False
     cite: Cite | None = None
+    range: ParamRange | None = None
+
+
+@attrs.frozen
+class ParamRange:
+    """``range LOW..HIGH`` on an assumed parameter: the values it may plausibly take."""
+
+    low: Number
+    high: Number
+    span: Span = attrs.field(eq=False)
 
 
 @attrs.frozen

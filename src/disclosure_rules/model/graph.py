@@ -539,5 +539,6 @@ def _param_dict(p: ParamValue, decided: Mapping[int, str]) -> dict[str, Any]:
         "assumed": p.assumed,
         "overridden": p.overridden,
         "line": p.span.line,
+        **({"range": [_num(v) for v in p.range]} if p.range is not None else {}),
         **({"reading": reading} if reading else {}),
     }

@@ -10,12 +10,20 @@ from ..errors import line_text
 from ..i18n import gettext, localized
 from .text import printable
 
-__all__ = ["describe_text", "origin_text", "param_value", "reading_lines"]
+__all__ = ["describe_text", "origin_text", "param_range", "param_value", "reading_lines"]
 
 
 def param_value(p: Any) -> str:
     """A parameter's value as the ruleset writes it (70%, not 0.7)."""
     return f"{exact(p.value * 100)}%" if p.percent else exact(p.value)
+
+
+def param_range(p: Any) -> str:
+    """A parameter's declared range as the ruleset writes it (``range 20%..40%``), or ''."""
+    if p.range is None:
+        return ""
+    low, high = (f"{exact(v * 100)}%" if p.percent else exact(v) for v in p.range)
+    return f" range {low}..{high}"
 
 
 def reading_lines(r: Any) -> list[str]:
@@ -56,7 +64,7 @@ def describe_text(ruleset: Ruleset) -> str:
         mark = " (ASSUMED: not in the source document)" if p.assumed else ""
         if p.span.line in g.decided:
             mark += f" (under reading {g.decided[p.span.line]})"
-        out.append(f"  param {p.name} = {param_value(p)}{mark}: {p.description}")
+        out.append(f"  param {p.name} = {param_value(p)}{param_range(p)}{mark}: {p.description}")
         if overlay is not None:
             out.append(f"    {origin_text(overlay.origin(f'param {p.name}', p.span.line))}")
     for r in g.readings:

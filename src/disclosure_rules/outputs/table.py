@@ -1,49 +1,16 @@
-"""``score --format table`` and ``list``: results and the catalog as aligned columns."""
+"""``score --format table``: results as aligned columns."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
 
-from ..api import CatalogEntry
 from ..decimals import round_half_up
 from ..decimals import text as exact
 from ..evaluation.engine import Results
 from .describe import param_value
 from .text import printable, table
 
-__all__ = ["catalog_table", "results_table"]
-
-
-def catalog_table(entries: Sequence[CatalogEntry]) -> str:
-    """The shipped rulesets: id, year, indicators, max, assumed parameters and structure,
-    issuer, title."""
-    rows = [
-        [
-            "id",
-            "year",
-            "indicators",
-            "max",
-            "assumed params",
-            "assumed structure",
-            "issuer",
-            "title",
-        ]
-    ]
-    rows += [
-        [
-            e.id,
-            str(e.year or ""),
-            str(e.indicators),
-            exact(e.max),
-            str(e.assumed),
-            str(e.assumed_structure),
-            e.issuer or "",
-            e.title,
-        ]
-        for e in entries
-    ]
-    return table(rows)
+__all__ = ["results_table"]
 
 
 def results_table(results: Results) -> str:

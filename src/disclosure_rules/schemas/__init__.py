@@ -1,6 +1,7 @@
 """JSON Schemas (draft 2020-12) of the documents the library reads and writes: facts,
-``describe --format json``, results (the full audit layout, schema 2) and compact
-results (the compact audit layout, schema 3). Shipped as package data; see docs/schemas.md.
+``describe --format json``, results (the full audit layout, schema 2), compact results
+(the compact audit layout, schema 3), ``compare`` and ``sensitivity --format json``.
+Shipped as package data; see docs/schemas.md.
 
 The ground floor: plain files and a loader, no other module of the package.
 """
@@ -16,7 +17,7 @@ __all__ = ["DESCRIBE_SCHEMA_VERSION", "SCHEMAS", "schema"]
 DESCRIBE_SCHEMA_VERSION = "1"
 """Version of the ``describe --format json`` document, carried in its ``schema`` field."""
 
-SCHEMAS = ("facts", "describe", "results", "compact")
+SCHEMAS = ("facts", "describe", "results", "compact", "compare", "sensitivity")
 """The shipped schemas, by name: ``schema(name)`` loads ``NAME.schema.json``."""
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from ...decimals import text as exact
 from ...errors import Diagnostic, Span
 from ...i18n import _
 from .. import citations, syntax
@@ -167,6 +168,69 @@ def _check_params(cx: Context) -> None:
                 p.span,
                 _("say what the value means and where it comes from"),
             )
+        if p.range is not None:
+            _check_range(cx, p, p.range)
+
+
+def _written(n: syntax.Literal) -> str:
+    """A number as the ruleset writes it: ``30%``, ``0.6``."""
+    return f"{exact(n.value * 100)}%" if n.percent else exact(n.value)
+
+
+def _check_range(cx: Context, p: syntax.Param, bounds: syntax.ParamRange) -> None:
+    """A declared range: literal bounds, in the value's unit, in order, around the value,
+    on a parameter the source does not give (DR175–DR179)."""
+    if not p.assumed:
+        cx.report(
+            "DR179",
+            _("parameter {name!r} declares a range but is not marked assumed").format(name=p.name),
+            bounds.span,
+            _(
+                "a value the source document gives does not vary; mark the "
+                "parameter assumed if the source does not give it"
+            ),
+        )
+    low, high = bounds.low, bounds.high
+    if not isinstance(low, syntax.Literal) or not isinstance(high, syntax.Literal):
+        cx.report(
+            "DR175",
+            _("the range of parameter {name!r} must be written in numbers").format(name=p.name),
+            bounds.span,
+            _("e.g. range 20%..40%"),
+        )
+        return
+    unit = "a percentage" if p.default.percent else "a plain number"
+    if low.percent != p.default.percent or high.percent != p.default.percent:
+        cx.report(
+            "DR176",
+            _("the range of parameter {name!r} is not in its value's unit ({unit})").format(
+                name=p.name, unit=unit
+            ),
+            bounds.span,
+            _("write both bounds as {unit}, as the value is written").format(unit=unit),
+        )
+        return
+    shown = f"{_written(low)}..{_written(high)}"
+    if low.value > high.value:
+        cx.report(
+            "DR177",
+            _("the range {shown} of parameter {name!r} has its lower bound above its upper").format(
+                shown=shown, name=p.name
+            ),
+            bounds.span,
+            _("write it {written}..{written2}").format(
+                written=_written(high), written2=_written(low)
+            ),
+        )
+    elif not low.value <= p.default.value <= high.value:
+        cx.report(
+            "DR178",
+            _(
+                "the range {shown} of parameter {name!r} does not contain its value {written}"
+            ).format(shown=shown, name=p.name, written=_written(p.default)),
+            bounds.span,
+            _("a range states the values the parameter may plausibly take, its own among them"),
+        )
 
 
 def _declare_ids(cx: Context) -> None:

@@ -240,6 +240,7 @@ class Builder(RuleBuilder):
     def param(self, meta: Any, children: list[Any]) -> syntax.Param:
         rest, cite = self._split_cite(children)
         name, default, *more = rest
+        bounds = more.pop() if isinstance(more[-1], syntax.ParamRange) else None
         assumed = any(isinstance(t, Token) and t.type == "ASSUMED" for t in more)
         description = unquote(more[-1])
         if not isinstance(default, syntax.Literal):
@@ -250,7 +251,13 @@ class Builder(RuleBuilder):
                 _("write a number such as 1 or 70%"),
             )
             default = syntax.Literal(Decimal(0), default.span)
-        return syntax.Param(self._name(name), default, description, self._sp(meta), assumed, cite)
+        return syntax.Param(
+            self._name(name), default, description, self._sp(meta), assumed, cite, bounds
+        )
+
+    def param_range(self, meta: Any, children: list[Any]) -> syntax.ParamRange:
+        low, high = children
+        return syntax.ParamRange(low, high, self._sp(meta))
 
     def _header(
         self, key: str, meta: Any, value: object, cite: syntax.Cite | None = None

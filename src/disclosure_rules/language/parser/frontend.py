@@ -9,7 +9,6 @@ finds every error, not only the first.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from functools import cache
 from importlib import resources
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import lark
 
+from ...cache import cache_file, digest
 from ...errors import Diagnostic, RulesetSyntaxError
 from ...i18n import _
 from .. import syntax
@@ -38,14 +38,11 @@ def grammar_text() -> str:
 
 
 def _cache_path(grammar: str) -> str | bool:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-    folder = Path(base) / "disclosure_rules"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return str(folder / f"grammar-{digest}.lark-cache")
+    """Lark's cache of the parser tables, named by the grammar's text and Lark's version:
+    a grammar changed by a single character builds (and caches) its tables anew."""
+    key = digest([grammar.encode(), lark.__version__.encode()])
+    path = cache_file(f"grammar-{key}.lark-cache")
+    return str(path) if path is not None else False
 
 
 @cache
