@@ -11,6 +11,11 @@ from hypothesis import settings
 
 import disclosure_rules as dr
 
+# Messages in English whatever the developer's locale (a zh_CN machine would otherwise
+# print Chinese; the language is read on first use): tests of another language ask for
+# it. Subprocesses inherit this.
+os.environ["DISCLOSURE_RULES_LANG"] = "en"
+
 # default: a few dozen examples per property (fast local runs); CI: Hypothesis's own `ci`
 # profile, active when CI is set (derandomised, no deadline, no database); thorough:
 # HYPOTHESIS_PROFILE=thorough for 10,000 examples per property.

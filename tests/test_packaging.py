@@ -41,11 +41,15 @@ def test_the_wheel_carries_grammar_rulesets_and_their_sources(tmp_path):
     assert any(n.endswith("entry_points.txt") for n in names)
     templates = {p.name for p in (ROOT / "src/disclosure_rules/report/templates").iterdir()}
     assert {f"disclosure_rules/report/templates/{n}" for n in templates} <= names
+    catalogs = {"disclosure_rules", "argparse"}
+    assert {f"disclosure_rules/locale/zh/LC_MESSAGES/{c}.mo" for c in catalogs} <= names
     # unpacked and imported from elsewhere, the package verifies cites against its own copies
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     code = (
         "import disclosure_rules as d; print(d.__file__)\n"
-        "print([(e.id, x.code, x.span.line) for e in d.catalog() for x in d.check(e.id)])"
+        "print([(e.id, x.code, x.span.line) for e in d.catalog() for x in d.check(e.id)])\n"
+        "from disclosure_rules.i18n import _, localized, using_language\n"
+        "with using_language('zh'): print(localized(_('unterminated string')))"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     result = subprocess.run(
@@ -56,10 +60,11 @@ def test_the_wheel_carries_grammar_rulesets_and_their_sources(tmp_path):
         env=env,
         check=True,
     )
-    where, found = result.stdout.splitlines()
+    where, found, chinese = result.stdout.splitlines()
     assert where.startswith(str(tmp_path / "site"))
     here = [(e.id, x.code, x.span.line) for e in dr.catalog() for x in dr.check(e.id)]
     assert found == str(here) and "DR207" not in found
+    assert chinese == "字符串未结束"  # the compiled catalog ships and is found
 
 
 def test_shipped_rulesets_load_from_any_directory(tmp_path):

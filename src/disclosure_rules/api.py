@@ -35,6 +35,7 @@ from .evaluation.engine import Results, evaluate
 from .facts import Cohort, load_facts
 from .facts.read import MAX_DIGITS, MAX_EXPONENT
 from .files import read_input
+from .i18n import _
 from .language import syntax as tree
 from .language.checker import analyse, check_every_reading
 from .language.overlay import Overlay, Resolved, relocate, resolve
@@ -169,16 +170,23 @@ def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
         except InvalidOperation:
             value = None
     if value is None or not value.is_finite():
-        msg = f"parameter {name}: {raw!r} is not a number"
-        raise ParameterError(Diagnostic("DR113", msg, hint="e.g. --param name=2 or name=70%"))
+        msg = _("parameter {name}: {raw!r} is not a number").format(name=name, raw=raw)
+        raise ParameterError(Diagnostic("DR113", msg, hint=_("e.g. --param name=2 or name=70%")))
     digits = len(value.as_tuple().digits)
     if digits > MAX_DIGITS or not (value.is_zero() or abs(value.adjusted()) <= MAX_EXPONENT):
         shown = f"a number of {digits:,} digits" if digits > 60 else str(value)
-        msg = (
-            f"parameter {name}: {shown} is out of range: a parameter has at most "
-            f"{MAX_DIGITS} digits and a size between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT + 1}"
+        msg = _(
+            "parameter {name}: {shown} is out of range: a parameter has "
+            "at most {max_digits} digits and a size between "
+            "1e-{exponent} and 1e{top_exponent}"
+        ).format(
+            name=name,
+            shown=shown,
+            max_digits=MAX_DIGITS,
+            exponent=MAX_EXPONENT,
+            top_exponent=MAX_EXPONENT + 1,
         )
-        raise ParameterError(Diagnostic("DR113", msg, hint="e.g. --param name=2 or name=70%"))
+        raise ParameterError(Diagnostic("DR113", msg, hint=_("e.g. --param name=2 or name=70%")))
     if isinstance(raw, str) and raw.strip().endswith("%"):
         return ARITHMETIC.divide(value, Decimal(100))  # exact: at most 40 digits
     return value
@@ -217,14 +225,16 @@ def _params(parsed: tree.Ruleset, params: ParamValues | None) -> dict[str, Decim
     for name, raw in params.items():
         if name not in known:
             hint = did_you_mean(name, known) or (
-                f"this ruleset's parameters: {', '.join(sorted(known))}"
+                _("this ruleset's parameters: {names}").format(names=", ".join(sorted(known)))
                 if known
-                else "this ruleset has no parameters"
+                else _("this ruleset has no parameters")
             )
             problems.append(
                 Diagnostic(
                     "DR113",
-                    f"unknown parameter {name!r} for ruleset {parsed.id}",
+                    _("unknown parameter {name!r} for ruleset {id}").format(
+                        name=name, id=parsed.id
+                    ),
                     file=parsed.span.file,
                     hint=hint,
                 )
@@ -246,14 +256,16 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes]:
     path = Path(text)
     if path.is_file():  # read within the parser's limit (DR006), so a huge file is not read
         return text, read_input(
-            path, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR000"
+            path, limit=MAX_BYTES, what=_("ruleset file"), too_large="DR006", unreadable="DR000"
         )
     shipped = shipped_text(text)
     if shipped is not None:
         return shipped
     ids = list(shipped_paths())
-    msg = f"{text!r} is neither a ruleset file nor a shipped ruleset id"
-    hint = did_you_mean(text, ids) or f"shipped rulesets: {', '.join(ids) or 'none'}"
+    msg = _("{text!r} is neither a ruleset file nor a shipped ruleset id").format(text=text)
+    hint = did_you_mean(text, ids) or _("shipped rulesets: {value}").format(
+        value=", ".join(ids) or "none"
+    )
     raise RulesetNotFoundError(Diagnostic("DR000", msg, file=text, hint=hint))
 
 
@@ -297,7 +309,9 @@ def _text_bytes(text: object, file: object, params: object, readings: object = N
         line = text.count("\n", 0, exc.start) + 1
         column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
         code = ord(text[exc.start])
-        msg = f"the text holds a lone surrogate (U+{code:04X}): it is not Unicode text"
+        msg = _("the text holds a lone surrogate (U+{code:04X}): it is not Unicode text").format(
+            code=code
+        )
         diagnostic = Diagnostic("DR003", msg, span=Span(file, line, column))
         raise RulesetSyntaxError(diagnostic) from None
 
@@ -396,8 +410,8 @@ def check_text(
 
 
 def _too_deep(file: str) -> Diagnostic:
-    msg = "the ruleset nests too deeply to be processed"
-    return Diagnostic("DR005", msg, file=file, hint="real schemes nest 4 or 5 levels")
+    msg = _("the ruleset nests too deeply to be processed")
+    return Diagnostic("DR005", msg, file=file, hint=_("real schemes nest 4 or 5 levels"))
 
 
 def catalog() -> list[CatalogEntry]:

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from .i18n import Message, _, alternatives, gettext, localized
+
 __all__ = [
     "CalendarError",
     "CheckError",
@@ -117,14 +119,17 @@ class Diagnostic:
             return str(self.span)
         parts = [self.file or "<input>"]
         if self.unit is not None:
-            parts.append(f"unit {self.unit!r}")
+            parts.append(gettext("unit {unit!r}").format(unit=self.unit))
         if self.fact is not None:
-            parts.append(f"fact {self.fact!r}")
+            parts.append(gettext("fact {fact!r}").format(fact=self.fact))
         return ": ".join(parts)
 
     def render(self) -> str:
-        """The diagnostic as a user reads it: location, message, excerpt, hint."""
-        lines = [f"{self.location()}: {self.severity.value}: {self.code} {self.message}"]
+        """The diagnostic as a user reads it, in the active language (:mod:`.i18n`):
+        location, message, excerpt, hint. Its code, place and JSON form never change
+        with the language."""
+        severity = gettext("error") if self.is_error else gettext("warning")
+        lines = [f"{self.location()}: {severity}: {self.code} {localized(self.message)}"]
         if self.span is not None and self.source_line is not None:
             text = self.source_line.rstrip("\r\n").expandtabs(1)
             start = max(self.span.column - 1, 0)
@@ -140,7 +145,8 @@ class Diagnostic:
                 width = max(display_width(covered), 1)
             lines.append("  " + " " * display_width(prefix) + "^" * min(width, 60))
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            label = gettext("hint")
+            lines.append(f"  {label}: {localized(self.hint)}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
@@ -169,12 +175,12 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+def did_you_mean(name: str, candidates: Iterable[str]) -> Message | None:
     """A ``did you mean …?`` hint for an unknown name, or None if nothing is close."""
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
     if not close:
         return None
-    return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return _("did you mean {names}?").format(names=alternatives(repr(c) for c in close))
 
 
 def expect_argument(
@@ -184,7 +190,9 @@ def expect_argument(
     ``types`` (a bool is never taken for a number): the public API checks its arguments
     with this where they enter, so a wrong type never fails deep inside."""
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in _tuple(types)):
-        msg = f"{argument}: expected {expected}, got {type(value).__name__} {_short(value)}"
+        msg = _("{argument}: expected {expected}, got {type} {short}").format(
+            argument=argument, expected=expected, type=type(value).__name__, short=_short(value)
+        )
         raise TypeError(msg)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import Diagnostic, DisclosureRulesError
+from .i18n import _
 
 __all__ = [
     "CHUNK_BYTES",
@@ -85,11 +86,14 @@ def read_input(
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise _problem(unreadable, f"cannot read {what}: {_reason(exc)}", name) from None
+        msg = _("cannot read {what}: {reason}").format(what=what, reason=_reason(exc))
+        raise _problem(unreadable, msg, name) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):  # before fdopen, which refuses a folder with its own error
         os.close(fd)
-        msg = f"cannot read {what}: it is {describe_kind(mode)}, not a regular file"
+        msg = _("cannot read {what}: it is {kind}, not a regular file").format(
+            what=what, kind=describe_kind(mode)
+        )
         raise _problem(unreadable, msg, name)
     with os.fdopen(fd, "rb") as fh:
         size = os.fstat(fd).st_size
@@ -98,7 +102,8 @@ def read_input(
         try:
             chunks = list(_chunks(fh, limit, lambda: _too_large(too_large, what, name, limit)))
         except OSError as exc:
-            raise _problem(unreadable, f"cannot read {what}: {_reason(exc)}", name) from None
+            msg = _("cannot read {what}: {reason}").format(what=what, reason=_reason(exc))
+            raise _problem(unreadable, msg, name) from None
     return b"".join(chunks)
 
 
@@ -112,9 +117,15 @@ def _chunks(fh: BinaryIO, limit: int, over: Callable[[], FileProblem]) -> Iterat
 
 
 def _too_large(code: str, what: str, name: str, limit: int, size: int | None = None) -> FileProblem:
-    found = f"is {size:,} bytes" if size is not None else "grew past it while being read"
-    msg = f"the {what} {found}; the limit for a {what} is {limit:,} bytes"
-    return _problem(code, msg, name, "see docs/limits.md")
+    found = (
+        _("is {size:,} bytes").format(size=size)
+        if size is not None
+        else _("grew past it while being read")
+    )
+    msg = _("the {what} {found}; the limit for a {what} is {limit:,} bytes").format(
+        what=what, found=found, limit=limit
+    )
+    return _problem(code, msg, name, _("see docs/limits.md"))
 
 
 def _reason(exc: OSError) -> str:
@@ -167,7 +178,11 @@ def write_chunks(
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=folder)
     except OSError as exc:
-        raise _problem("DR610", f"cannot write in {folder}: {_reason(exc)}", shown) from None
+        raise _problem(
+            "DR610",
+            _("cannot write in {folder}: {reason}").format(folder=folder, reason=_reason(exc)),
+            shown,
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
@@ -181,7 +196,9 @@ def write_chunks(
         raise
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _problem("DR610", f"cannot write: {_reason(exc)}", shown) from None
+        raise _problem(
+            "DR610", _("cannot write: {reason}").format(reason=_reason(exc)), shown
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -198,20 +215,28 @@ def check_output(
     Returns the real target (symbolic links resolved), the name to show, and its mode.
     """
     if not path:
-        raise _problem("DR613", "the output file name is empty", "<output>", "give -o FILE")
+        raise _problem("DR613", _("the output file name is empty"), "<output>", _("give -o FILE"))
     target = os.path.realpath(path)
     shown = path if target == os.path.abspath(path) else f"{path} (→ {target})"
     replaceable = list(may_replace)
     for source in inputs:
         if same_file(source, target) and not any(same_file(r, target) for r in replaceable):
-            msg = f"the output would overwrite {os.fspath(source)}, an input of this run"
-            raise _problem("DR612", msg, shown, "write the output to another file")
+            msg = _("the output would overwrite {path}, an input of this run").format(
+                path=os.fspath(source)
+            )
+            raise _problem("DR612", msg, shown, _("write the output to another file"))
     mode = _target_mode(target, shown)
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
-        raise _problem("DR610", f"cannot write: the folder {folder} does not exist", shown)
+        raise _problem(
+            "DR610",
+            _("cannot write: the folder {folder} does not exist").format(folder=folder),
+            shown,
+        )
     if not os.access(folder, os.W_OK):
-        raise _problem("DR610", f"cannot write in {folder}: permission denied", shown)
+        raise _problem(
+            "DR610", _("cannot write in {folder}: permission denied").format(folder=folder), shown
+        )
     return target, shown, mode
 
 
@@ -224,10 +249,14 @@ def _target_mode(target: str, shown: str) -> int:
         os.umask(umask)
         return 0o666 & ~umask
     except OSError as exc:
-        raise _problem("DR610", f"cannot write: {_reason(exc)}", shown) from None
+        raise _problem(
+            "DR610", _("cannot write: {reason}").format(reason=_reason(exc)), shown
+        ) from None
     if not stat.S_ISREG(st.st_mode):
-        msg = f"refusing to write: the output is {describe_kind(st.st_mode)}, not a regular file"
-        raise _problem("DR611", msg, shown, "give the name of a regular file")
+        msg = _("refusing to write: the output is {kind}, not a regular file").format(
+            kind=describe_kind(st.st_mode)
+        )
+        raise _problem("DR611", msg, shown, _("give the name of a regular file"))
     return stat.S_IMODE(st.st_mode)
 
 

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from .errors import Diagnostic, DisclosureRulesError
+from .i18n import _
 
 __all__ = [
     "BODY_FONT",
@@ -48,8 +49,8 @@ def openpyxl() -> ModuleType:
     try:
         return importlib.import_module("openpyxl")
     except ImportError:
-        msg = "spreadsheets need openpyxl, which is not installed"
-        hint = "pip install 'disclosure-rules[excel]'"
+        msg = _("spreadsheets need openpyxl, which is not installed")
+        hint = _("pip install 'disclosure-rules[excel]'")
         raise ExcelMissing(Diagnostic("DR801", msg, file="<excel>", hint=hint)) from None
 
 

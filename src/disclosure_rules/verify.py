@@ -35,6 +35,7 @@ from .evaluation.cohort import standings
 from .evaluation.compact import COMPACT_SCHEMA, CompactError, expand
 from .facts import load_facts
 from .files import read_input
+from .i18n import _, gettext, localized
 from .model.graph import readings_hash
 from .workdays import Calendar
 
@@ -65,10 +66,18 @@ class Verification:
         return not self.problems
 
     def summary(self) -> str:
-        verdict = "intact" if self.ok else f"does not verify ({len(self.problems)} problem(s))"
-        lines = [f"{self.file}: {verdict}", f"  checked: {', '.join(self.checked)}"]
+        """What was checked and what was found, in the active language."""
+        count = len(self.problems)
+        verdict = (
+            gettext("intact")
+            if self.ok
+            else gettext("does not verify ({count} problem(s))").format(count=count)
+        )
+        checked = gettext(", ").join(localized(c) for c in self.checked)
+        lines = [f"{self.file}: {verdict}", "  " + gettext("checked: {what}").format(what=checked)]
         if self.not_checked:
-            lines.append(f"  not checked: {'; '.join(self.not_checked)}")
+            not_checked = gettext("; ").join(localized(c) for c in self.not_checked)
+            lines.append("  " + gettext("not checked: {what}").format(what=not_checked))
         return "\n".join(lines) + "\n"
 
 
@@ -81,24 +90,28 @@ def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     A compact results file (schema 3) is returned expanded to the full layout (schema 2)
     it stands for, so that every reader of results reads both."""
     name = os.fspath(path)
-    data = read_input(name, limit=MAX_RESULTS_BYTES, what="results file")
+    data = read_input(name, limit=MAX_RESULTS_BYTES, what=_("results file"))
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
     except RecursionError:
-        msg = "the results file nests deeper than JSON can be read here"
+        msg = _("the results file nests deeper than JSON can be read here")
         raise ResultsError(Diagnostic("DR603", msg, file=name)) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        msg = f"not a results file: not valid UTF-8 JSON ({exc})"
+        msg = _("not a results file: not valid UTF-8 JSON ({exc})").format(exc=exc)
         raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
     if isinstance(doc, dict) and doc.get("schema") == COMPACT_SCHEMA:
         try:
             doc = expand(doc)
         except CompactError as exc:
-            msg = f"not a readable compact results file (schema {COMPACT_SCHEMA}): {exc}"
+            msg = _("not a readable compact results file (schema {schema}): {exc}").format(
+                schema=COMPACT_SCHEMA, exc=exc
+            )
             raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
     if _looks_like_facts(doc):
-        msg = "this is a facts file, not a results file"
-        hint = "score it first: disclosure-rules score RULESET FACTS --format json -o results.json"
+        msg = _("this is a facts file, not a results file")
+        hint = _(
+            "score it first: disclosure-rules score RULESET FACTS --format json -o results.json"
+        )
         raise ResultsError(Diagnostic("DR702", msg, file=name, hint=hint))
     problems = _shape(doc)
     if problems:
@@ -126,34 +139,42 @@ def _shape(doc: Any) -> list[str]:
         *earlier, last = READABLE_SCHEMA_VERSIONS
         versions = f"{', '.join(earlier)} and {last}"
         return [f"schema {doc.get('schema')!r}: this version reads results of schema {versions}"]
-    problems = []
+    problems: list[str] = []
     ruleset, facts, units = doc.get("ruleset"), doc.get("facts"), doc.get("units")
     if not isinstance(ruleset, dict):
-        problems.append("ruleset is not an object")
+        problems.append(_("ruleset is not an object"))
     else:
         problems += _fields("ruleset", ruleset, {"id": str, "title": str, "hash": str})
         if isinstance(ruleset.get("hash"), str) and not _HASH.fullmatch(ruleset["hash"]):
-            problems.append(f"ruleset.hash {ruleset['hash']!r} is not a 'sha256:' hash")
+            problems.append(
+                _("ruleset.hash {hash!r} is not a 'sha256:' hash").format(hash=ruleset["hash"])
+            )
         readings = ruleset.get("readings", {})
         if not isinstance(readings, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in readings.items()
         ):
-            problems.append("ruleset.readings is not an object of reading names to alternatives")
+            problems.append(_("ruleset.readings is not an object of reading names to alternatives"))
         rounding = ruleset.get("rounding")
         if not isinstance(rounding, int) or isinstance(rounding, bool) or not 0 <= rounding <= 20:
-            problems.append(f"ruleset.rounding {rounding!r} is not a number of places (0..20)")
+            problems.append(
+                _("ruleset.rounding {rounding!r} is not a number of places (0..20)").format(
+                    rounding=rounding
+                )
+            )
     if not isinstance(facts, dict):
-        problems.append("facts is not an object")
+        problems.append(_("facts is not an object"))
     else:
         problems += _fields("facts", facts, {"hash": str})
         if isinstance(facts.get("hash"), str) and not _HASH.fullmatch(facts["hash"]):
-            problems.append(f"facts.hash {facts['hash']!r} is not a 'sha256:' hash")
+            problems.append(
+                _("facts.hash {hash!r} is not a 'sha256:' hash").format(hash=facts["hash"])
+            )
     params = doc.get("params", [])
     if not isinstance(params, list) or not all(_param_ok(p) for p in params):
-        problems.append("params is not a list of {name, value, overridden}")
+        problems.append(_("params is not a list of {name, value, overridden}"))
     grades = doc.get("grades", [])
     if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
-        problems.append("grades is not a list of grade names")
+        problems.append(_("grades is not a list of grade names"))
     if not isinstance(units, list) or not units:
         return [*problems, "units is not a non-empty list"]
     for i, unit in enumerate(units):
@@ -168,26 +189,36 @@ _SHOWN = (str, int, float)
 def _unit_shape(unit: Any, i: int) -> list[str]:
     if not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
         return [f"units[{i}] is not a unit with an id"]
-    where = f"unit {unit['id']!r}"
+    where = _("unit {id!r}").format(id=unit["id"])
     problems = _fields(where, unit, {"total": _SHOWN, "max": _SHOWN, "rank": int})
     if decimal_text(unit.get("total_exact")) is None:
-        problems.append(f"{where}: total_exact {unit.get('total_exact')!r} is not exact")
+        problems.append(
+            _("{where}: total_exact {total_exact!r} is not exact").format(
+                where=where, total_exact=unit.get("total_exact")
+            )
+        )
     if unit.get("grade") is not None and not isinstance(unit["grade"], str):
-        problems.append(f"{where}: grade {unit['grade']!r} is not a grade name")
+        problems.append(
+            _("{where}: grade {grade!r} is not a grade name").format(
+                where=where, grade=unit["grade"]
+            )
+        )
     tags = unit.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        problems.append(f"{where}: tags is not a list of text")
+        problems.append(_("{where}: tags is not a list of text").format(where=where))
     vetoes = unit.get("vetoes", [])
     if not isinstance(vetoes, list) or not all(
         isinstance(v, dict) and isinstance(v.get("id"), str) for v in vetoes
     ):
-        problems.append(f"{where}: vetoes is not a list of vetoes with ids")
+        problems.append(_("{where}: vetoes is not a list of vetoes with ids").format(where=where))
     conversions = unit.get("conversions", {})
     if not isinstance(conversions, dict) or not all(
         isinstance(c, dict) and decimal_text(c.get("exact")) is not None
         for c in conversions.values()
     ):
-        problems.append(f"{where}: conversions is not an object of exact values")
+        problems.append(
+            _("{where}: conversions is not an object of exact values").format(where=where)
+        )
     nodes = unit.get("nodes")
     if not isinstance(nodes, dict) or not all(
         isinstance(n, dict)
@@ -195,21 +226,25 @@ def _unit_shape(unit: Any, i: int) -> list[str]:
         and isinstance(n.get("score"), _SHOWN)
         for n in nodes.values()
     ):
-        problems.append(f"{where}: nodes is not an object of node scores")
+        problems.append(_("{where}: nodes is not an object of node scores").format(where=where))
     warnings = unit.get("warnings", [])
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
-        problems.append(f"{where}: warnings is not a list of text")
+        problems.append(_("{where}: warnings is not a list of text").format(where=where))
     return problems
 
 
 def _fields(where: str, obj: Mapping[str, Any], types_: Mapping[str, Any]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     for key, kind in types_.items():
         value = obj.get(key)
         if key not in obj:
-            problems.append(f"{where}: {key} is missing")
+            problems.append(_("{where}: {key} is missing").format(where=where, key=key))
         elif isinstance(value, bool) or not isinstance(value, kind):
-            problems.append(f"{where}: {key} is a {_json_type(value)}")
+            problems.append(
+                _("{where}: {key} is a {json_type}").format(
+                    where=where, key=key, json_type=_json_type(value)
+                )
+            )
     return problems
 
 
@@ -242,7 +277,7 @@ def verify(
 ) -> Verification:
     """Re-check a results document read by :func:`read_results` (see the module's notes)."""
     found: list[Diagnostic] = []
-    checked = ["audits"]
+    checked: list[str] = [_("audits")]
     not_checked: list[str] = []
 
     def problem(code: str, message: str, unit: str | None = None) -> None:
@@ -250,7 +285,9 @@ def verify(
 
     for unit in doc["units"]:
         if "audit" not in unit:
-            not_checked.append(f"unit {unit['id']!r} has no audit (scored with --no-detail)")
+            not_checked.append(
+                _("unit {id!r} has no audit (scored with --no-detail)").format(id=unit["id"])
+            )
             continue
         for p in reconcile(unit, facts_hash=doc["facts"]["hash"]):
             problem("DR703", p)
@@ -258,50 +295,65 @@ def verify(
     for unit in doc["units"]:
         for p in _presentation(unit, places):
             problem("DR704", p, unit["id"])
-    checked.append("presented numbers")
+    checked.append(_("presented numbers"))
     graph, note = _graph(doc, ruleset, problem)
     if graph is None:
-        not_checked.append(f"ranks, grades and conversions ({note})")
+        not_checked.append(_("ranks, grades and conversions ({note})").format(note=note))
     else:
-        checked.append(f"ranks, grades and conversions ({note})")
+        checked.append(_("ranks, grades and conversions ({note})").format(note=note))
         for code, p, unit_id in _cohort(doc, graph.graph):
             problem(code, p, unit_id)
     if facts is not None:
         if graph is None:
-            not_checked.append("the facts (no ruleset to read them with)")
+            not_checked.append(_("the facts (no ruleset to read them with)"))
         else:
             cohort = load_facts(facts, graph.graph)
-            checked.append("the facts hash")
+            checked.append(_("the facts hash"))
             if cohort.hash != doc["facts"]["hash"]:
                 problem(
                     "DR708",
-                    f"the facts hash {doc['facts']['hash']} is not the hash of "
-                    f"{facts} ({cohort.hash})",
+                    _("the facts hash {hash} is not the hash of {facts} ({expected})").format(
+                        hash=doc["facts"]["hash"], facts=facts, expected=cohort.hash
+                    ),
                 )
             else:
-                checked.append("a re-scoring")
+                checked.append(_("a re-scoring"))
                 detail = all("audit" in u for u in doc["units"])
                 again = graph.evaluate(cohort, detail=detail, calendar=calendar).to_dict()
                 for p in _differences(doc, again):
-                    problem("DR709", f"re-scoring {facts}: {p}")
+                    problem(
+                        "DR709", _("re-scoring {facts}: {problem}").format(facts=facts, problem=p)
+                    )
     return Verification(file, tuple(found), tuple(checked), tuple(not_checked))
 
 
 def _presentation(unit: Mapping[str, Any], places: int) -> list[str]:
     """The presented (rounded) numbers are the exact ones rounded."""
-    problems = []
+    problems: list[str] = []
     total = Decimal(unit["total_exact"])
     if _number(unit["total"]) != round_half_up(total, places):
-        problems.append(f"total {unit['total']} is not total_exact {unit['total_exact']} rounded")
+        problems.append(
+            _("total {total} is not total_exact {total_exact} rounded").format(
+                total=unit["total"], total_exact=unit["total_exact"]
+            )
+        )
     for name, node in unit["nodes"].items():
         if _number(node["score"]) != round_half_up(Decimal(node["exact"]), places):
-            problems.append(f"node {name}: score {node['score']} is not {node['exact']} rounded")
+            problems.append(
+                _("node {name}: score {score} is not {exact} rounded").format(
+                    name=name, score=node["score"], exact=node["exact"]
+                )
+            )
     for name, conv in unit.get("conversions", {}).items():
         shown = conv.get("value")
         if not isinstance(shown, _SHOWN) or _number(shown) != round_half_up(
             Decimal(conv["exact"]), places
         ):
-            problems.append(f"conversion {name}: value {shown} is not {conv['exact']} rounded")
+            problems.append(
+                _("conversion {name}: value {shown} is not {exact} rounded").format(
+                    name=name, shown=shown, exact=conv["exact"]
+                )
+            )
     return problems
 
 
@@ -331,10 +383,15 @@ def _graph(
             problem(d.code, d.message)
         return None, "the recorded parameters or readings are not the ruleset's"
     if found is not None and in_force != (found.graph.metadata().get("readings")):
-        problem("DR707", f"the readings recorded, {in_force}, are not the ones in force")
+        problem(
+            "DR707",
+            _("the readings recorded, {in_force}, are not the ones in force").format(
+                in_force=in_force
+            ),
+        )
         return None, "the readings recorded are not the ones in force"
     if in_force and recorded.get("readings_hash") != readings_hash(recorded["hash"], in_force):
-        problem("DR707", "the readings hash is not the hash of the readings recorded")
+        problem("DR707", _("the readings hash is not the hash of the readings recorded"))
         return None, "the readings recorded do not match their hash"
     return found, note
 
@@ -351,8 +408,9 @@ def _scored_with(
         if ruleset.graph.ruleset_hash != recorded["hash"]:
             problem(
                 "DR707",
-                f"the ruleset hash {recorded['hash']} is not the hash of {path} "
-                f"({ruleset.graph.ruleset_hash})",
+                _("the ruleset hash {hash} is not the hash of {path} ({ruleset_hash})").format(
+                    hash=recorded["hash"], path=path, ruleset_hash=ruleset.graph.ruleset_hash
+                ),
             )
             return None, f"{path} is not the ruleset the results were scored with"
         return ruleset, f"with {path}"
@@ -364,9 +422,13 @@ def _scored_with(
         # results cannot be vouched for without the ruleset they name
         problem(
             "DR707",
-            f"the ruleset hash {recorded['hash']} is not the hash of the shipped "
-            f"{recorded['id']} ({ruleset.graph.ruleset_hash}); if it was scored with another "
-            "version, give that file with --ruleset",
+            _(
+                "the ruleset hash {hash} is not the hash of the shipped {id} "
+                "({ruleset_hash}); if it was scored with another version, "
+                "give that file with --ruleset"
+            ).format(
+                hash=recorded["hash"], id=recorded["id"], ruleset_hash=ruleset.graph.ruleset_hash
+            ),
         )
         return None, f"the shipped {recorded['id']} is not the ruleset the results name"
     return ruleset, f"with the shipped {recorded['id']}"
@@ -378,7 +440,11 @@ def _cohort(doc: Mapping[str, Any], graph: Any) -> list[tuple[str, str, str | No
     problems: list[tuple[str, str, str | None]] = []
     if str(doc["ruleset"].get("max")) != exact(graph.root.points):
         problems.append(
-            ("DR704", f"ruleset max {doc['ruleset'].get('max')} is not the ruleset's", None)
+            (
+                "DR704",
+                _("ruleset max {max} is not the ruleset's").format(max=doc["ruleset"].get("max")),
+                None,
+            )
         )
     totals = [Decimal(u["total_exact"]) for u in units]
     fired = [[v["id"] for v in u.get("vetoes", [])] for u in units]
@@ -387,16 +453,34 @@ def _cohort(doc: Mapping[str, Any], graph: Any) -> list[tuple[str, str, str | No
         uid = unit["id"]
         if unit["rank"] != again.rank:
             problems.append(
-                ("DR705", f"rank {unit['rank']}, but the totals give {again.rank}", uid)
+                (
+                    "DR705",
+                    _("rank {rank}, but the totals give {again}").format(
+                        rank=unit["rank"], again=again.rank
+                    ),
+                    uid,
+                )
             )
         if unit.get("grade") != again.grade:
             problems.append(
-                ("DR706", f"grade {unit.get('grade')}, but the totals give {again.grade}", uid)
+                (
+                    "DR706",
+                    _("grade {grade}, but the totals give {again}").format(
+                        grade=unit.get("grade"), again=again.grade
+                    ),
+                    uid,
+                )
             )
         recorded = {k: Decimal(v["exact"]) for k, v in unit.get("conversions", {}).items()}
         if recorded != again.conversions:
             shown = {k: exact(v) for k, v in again.conversions.items()}
-            problems.append(("DR704", f"conversions differ from the totals' ({shown})", uid))
+            problems.append(
+                (
+                    "DR704",
+                    _("conversions differ from the totals' ({shown})").format(shown=shown),
+                    uid,
+                )
+            )
     return problems
 
 
@@ -415,7 +499,11 @@ def _differences(doc: Mapping[str, Any], again: Mapping[str, Any], limit: int = 
                 label = x.get("id") or x.get("node") if isinstance(x, dict) else None
                 walk(x, y, f"{where}[{label!r}]" if isinstance(label, str) else f"{where}[{i}]")
         elif a != b:
-            out.append(f"{where} is {_short(a)} in the file, {_short(b)} re-scored")
+            out.append(
+                _("{where} is {recorded} in the file, {again} re-scored").format(
+                    where=where, recorded=_short(a), again=_short(b)
+                )
+            )
 
     walk(_comparable(doc), _comparable(again), "")
     return out

@@ -35,6 +35,7 @@ import attrs
 
 from .errors import CalendarError, Diagnostic
 from .files import read_input
+from .i18n import _
 
 __all__ = [
     "MAX_CALENDAR_BYTES",
@@ -57,7 +58,7 @@ MAX_CALENDAR_BYTES = 1024 * 1024
 
 MAX_RANGE_DAYS = 366
 """The longest range of dates in a schedule: one year's, which it belongs to."""
-_HINT = (
+_HINT = _(
     "supply the year's schedule of holidays and make-up working days: a calendar block "
     "in the ruleset, --calendar FILE on the command line, or calendar= in the API "
     "(see docs/dates.md); or update the chinesecalendar package"
@@ -77,19 +78,28 @@ class Schedule:
         problems = []
         for day in sorted(self.holidays | self.workdays):
             if day.year != self.year:
-                problems.append(f"{day.isoformat()} is not in {self.year}")
+                problems.append(
+                    _("{day} is not in {year}").format(day=day.isoformat(), year=self.year)
+                )
         for day in sorted(self.holidays & self.workdays):
-            problems.append(f"{day.isoformat()} is both a holiday and a working day")
+            problems.append(
+                _("{day} is both a holiday and a working day").format(day=day.isoformat())
+            )
         for day in sorted(self.workdays):
             if day.weekday() < 5:
                 problems.append(
-                    f"{day.isoformat()} is a {day.strftime('%A')}: only a weekend day can be a "
-                    "make-up working day"
+                    _(
+                        "{day} is a {weekday}: only a weekend day can be a make-up working day"
+                    ).format(day=day.isoformat(), weekday=day.strftime("%A"))
                 )
         if problems:
             raise CalendarError(
                 [
-                    Diagnostic("DR502", f"calendar for {self.year}: {p}", file=self.source)
+                    Diagnostic(
+                        "DR502",
+                        _("calendar for {year}: {problem}").format(year=self.year, problem=p),
+                        file=self.source,
+                    )
                     for p in problems
                 ]
             )
@@ -100,11 +110,13 @@ class Schedule:
         "workdays": ["2027-02-14"]}`` — ranges are inclusive."""
         unknown = set(data) - {"year", "holidays", "workdays"}
         if unknown:
-            msg = f"unknown key(s) {', '.join(sorted(unknown))}; expected year, holidays, workdays"
+            msg = _("unknown key(s) {keys}; expected year, holidays, workdays").format(
+                keys=", ".join(sorted(unknown))
+            )
             raise CalendarError(Diagnostic("DR502", msg, file=source))
         year = data.get("year")
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
-            msg = f"a schedule needs its year (a whole number), got {year!r}"
+            msg = _("a schedule needs its year (a whole number), got {year!r}").format(year=year)
             raise CalendarError(Diagnostic("DR502", msg, file=source))
         return cls(
             year,
@@ -116,25 +128,27 @@ class Schedule:
 
 def _days(items: Any, source: str) -> Iterable[dt.date]:
     if not isinstance(items, list):
-        msg = "holidays and workdays are lists of dates (YYYY-MM-DD) or ranges (A..B)"
+        msg = _("holidays and workdays are lists of dates (YYYY-MM-DD) or ranges (A..B)")
         raise CalendarError(Diagnostic("DR502", msg, file=source))
     for item in items:
-        first, _, last = str(item).partition("..")
+        first, _dots, last = str(item).partition("..")
         try:
             start = dt.date.fromisoformat(first.strip())
             end = dt.date.fromisoformat(last.strip()) if last else start
         except ValueError:
-            msg = f"{item!r} is not a date (YYYY-MM-DD) or a range of dates (A..B)"
+            msg = _("{item!r} is not a date (YYYY-MM-DD) or a range of dates (A..B)").format(
+                item=item
+            )
             raise CalendarError(Diagnostic("DR502", msg, file=source)) from None
         if end < start:
-            msg = f"range {item!r} ends before it starts"
+            msg = _("range {item!r} ends before it starts").format(item=item)
             raise CalendarError(Diagnostic("DR502", msg, file=source))
         span = (end - start).days + 1
         if span > MAX_RANGE_DAYS:
-            msg = (
-                f"range {item!r} spans {span:,} days; a schedule covers one year, so a range "
-                f"is at most {MAX_RANGE_DAYS} days"
-            )
+            msg = _(
+                "range {item!r} spans {span:,} days; a schedule covers one "
+                "year, so a range is at most {max_days} days"
+            ).format(item=item, span=span, max_days=MAX_RANGE_DAYS)
             raise CalendarError(Diagnostic("DR605", msg, file=source))
         # counted, not stepped: stepping past 9999-12-31 would overflow
         for offset in range(span):
@@ -188,10 +202,10 @@ class Calendar:
         if day.year not in self._years:
             first, last = (min(self._years), max(self._years)) if self._years else (0, 0)
             covered = f"{first}-{last}" if self._years else "no years"
-            msg = (
-                f"no working-day calendar for {day.year} (needed for {day.isoformat()}); "
-                f"this calendar covers {covered}"
-            )
+            msg = _(
+                "no working-day calendar for {year} (needed for {day}); this "
+                "calendar covers {covered}"
+            ).format(year=day.year, day=day.isoformat(), covered=covered)
             raise CalendarError(Diagnostic("DR501", msg, hint=_HINT))
 
     def is_workday(self, day: dt.date) -> bool:
@@ -203,7 +217,7 @@ class Calendar:
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day strictly after ``start`` (``start`` itself for n = 0)."""
         if n < 0:
-            msg = f"cannot count {n} working days: the count must be 0 or more"
+            msg = _("cannot count {n} working days: the count must be 0 or more").format(n=n)
             raise CalendarError(Diagnostic("DR502", msg))
         day, counted = start, 0
         while counted < n:
@@ -228,20 +242,26 @@ def read_schedules(path: str | os.PathLike[str]) -> list[Schedule]:
     """The schedules of a calendar file (at most :data:`MAX_CALENDAR_BYTES`; docs/dates.md)."""
     name = os.fspath(path)
     raw = read_input(
-        name, limit=MAX_CALENDAR_BYTES, what="calendar file", too_large="DR601", unreadable="DR502"
+        name,
+        limit=MAX_CALENDAR_BYTES,
+        what=_("calendar file"),
+        too_large="DR601",
+        unreadable="DR502",
     )
     try:
         data = json.loads(raw.decode("utf-8"))
     except RecursionError:
-        msg = "the calendar file nests deeper than JSON can be read here"
+        msg = _("the calendar file nests deeper than JSON can be read here")
         raise CalendarError(Diagnostic("DR603", msg, file=name)) from None
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-        raise CalendarError(Diagnostic("DR502", f"not valid JSON: {exc}", file=name)) from None
+        raise CalendarError(
+            Diagnostic("DR502", _("not valid JSON: {exc}").format(exc=exc), file=name)
+        ) from None
     if isinstance(data, dict) and "years" in data:
         data = data["years"]
     items = data if isinstance(data, list) else [data]
     if not all(isinstance(item, dict) for item in items):
-        msg = 'a calendar file holds {"year": ..., "holidays": [...], "workdays": [...]} objects'
+        msg = _('a calendar file holds {"year": ..., "holidays": [...], "workdays": [...]} objects')
         raise CalendarError(Diagnostic("DR502", msg, file=name))
     return [Schedule.from_dict(item, name) for item in items]
 

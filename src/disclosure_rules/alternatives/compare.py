@@ -30,6 +30,7 @@ from ..decimals import text as exact
 from ..errors import Diagnostic, DisclosureRulesError, Severity
 from ..evaluation.engine import Results, UnitResult, evaluate
 from ..facts import Cohort, load_facts
+from ..i18n import _
 from ..model.graph import EvaluationGraph
 from ..workdays import Calendar
 from .rule_ids import rule_namer
@@ -161,8 +162,10 @@ def same_sides(a: EvaluationGraph, b: EvaluationGraph) -> None:
     nothing could differ (DR720), and a comparison saying so would hide a misspelt
     option."""
     if a.ruleset_hash == b.ruleset_hash and _label(a, b) == a.id and _label(b, a) == b.id:
-        msg = f"both sides are {a.id} under the same readings and parameters: nothing to compare"
-        hint = "give the sides different readings or parameters (--a-reading, --b-param …)"
+        msg = _(
+            "both sides are {id} under the same readings and parameters: nothing to compare"
+        ).format(id=a.id)
+        hint = _("give the sides different readings or parameters (--a-reading, --b-param …)")
         raise CompareError(Diagnostic("DR720", msg, file=a.file, hint=hint))
 
 
@@ -191,9 +194,16 @@ def _set_aside(
     for name, units in cohort.set_aside.items():
         shown = ", ".join(units[:3]) + (f" and {len(units) - 3} more" if len(units) > 3 else "")
         what = "item" if "." not in name else "fact"
-        msg = (
-            f"facts for {name} (given by {shown}) are not used under {side}: "
-            f"only {other.id} ({'B' if side == 'A' else 'A'}) reads this {what}"
+        msg = _(
+            "facts for {name} (given by {shown}) are not used under "
+            "{side}: only {id} ({value}) reads this {what}"
+        ).format(
+            name=name,
+            shown=shown,
+            side=side,
+            id=other.id,
+            value="B" if side == "A" else "A",
+            what=what,
         )
         yield Diagnostic("DR721", msg, Severity.WARNING, file=cohort.source, fact=name)
 

@@ -46,6 +46,7 @@ from ..decimals import text as exact
 from ..errors import CheckError, Diagnostic, DisclosureRulesError
 from ..evaluation.engine import evaluate
 from ..facts import Cohort, Unit, load_facts
+from ..i18n import _
 from ..language import syntax
 from ..language.checker import analyse
 from ..model.graph import EvaluationGraph, compile_ruleset
@@ -235,14 +236,14 @@ def sensitivity(
     compiled form of ``parsed`` (its parameter overrides and readings are the base)."""
     choices = _choices(parsed, graph, weights)
     if not choices:
-        msg = (
-            f"nothing to vary in {graph.id}: no assumed parameter declares a range, "
-            "there are no readings, and no --weights were given"
-        )
-        hint = 'declare a range: param NAME = 30% assumed "why" range 20%..40%'
+        msg = _(
+            "nothing to vary in {id}: no assumed parameter declares a "
+            "range, there are no readings, and no --weights were given"
+        ).format(id=graph.id)
+        hint = _('declare a range: param NAME = 30% assumed "why" range 20%..40%')
         raise SensitivityError(Diagnostic("DR730", msg, file=graph.file, hint=hint))
     if samples < 1:
-        msg = f"samples: at least 1, got {samples}"
+        msg = _("samples: at least 1, got {samples}").format(samples=samples)
         raise SensitivityError(Diagnostic("DR732", msg, file=graph.file))
     plan = _Plan.of(choices, samples, seed)
     scorer = _Scorer(parsed, graph, facts, calendar)
@@ -320,7 +321,9 @@ def _choices(
         out.append(Choice("reading", r.name, names, r.alternative))
     if weights is not None:
         if not ZERO < weights < ONE:
-            msg = f"weights: a share between 0% and 100% (e.g. 10%), got {exact(weights * 100)}%"
+            msg = _("weights: a share between 0% and 100% (e.g. 10%), got {exact}%").format(
+                exact=exact(weights * 100)
+            )
             raise SensitivityError(Diagnostic("DR731", msg, file=graph.file))
         low, high = ONE - weights, ONE + weights
         for node in graph.nodes:
@@ -392,8 +395,10 @@ class _Scorer:
             graph = compile_ruleset(self.parsed, report, self.graph.ruleset_hash)
         except CheckError as exc:
             shown = ", ".join(f"{c.name}={c.shown(v)}" for c, v in values.items())
-            msg = f"the ruleset does not check under {shown}: {exc.diagnostics[0].message}"
-            hint = "narrow the declared ranges so that every combination checks"
+            msg = _("the ruleset does not check under {shown}: {message}").format(
+                shown=shown, message=exc.diagnostics[0].message
+            )
+            hint = _("narrow the declared ranges so that every combination checks")
             raise SensitivityError(
                 Diagnostic("DR733", msg, file=self.graph.file, hint=hint)
             ) from None

@@ -19,15 +19,25 @@ from collections.abc import Sequence
 
 from ..errors import Diagnostic, DisclosureRulesError
 from ..files import Terminated, terminating_raises
+from ..i18n import _, using_language
 from ..outputs.text import capped
 from .output import _PROG, _UsageError
-from .parser import _parser
+from .parser import _argparse_translated, _parser, _requested_language
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; every exception ends as a diagnostic and an exit status."""
+    """Run one command; every exception ends as a diagnostic and an exit status.
+
+    Help, diagnostics and explanations are in the language of ``--lang``, else of
+    ``DISCLOSURE_RULES_LANG``, else of the locale (:mod:`disclosure_rules.i18n`)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    with using_language(_requested_language(args)), _argparse_translated():
+        return _run(args)
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -46,30 +56,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt as exc:
             _fail(
                 exc,
-                [Diagnostic("DR621", "interrupted (SIGINT); nothing was written", file=_PROG)],
+                [Diagnostic("DR621", _("interrupted (SIGINT); nothing was written"), file=_PROG)],
                 debug,
             )
             return 130
         except Terminated as exc:
             _fail(
                 exc,
-                [Diagnostic("DR621", "terminated (SIGTERM); nothing was written", file=_PROG)],
+                [Diagnostic("DR621", _("terminated (SIGTERM); nothing was written"), file=_PROG)],
                 debug,
             )
             return 143
         except RecursionError as exc:
-            msg = "the input nests too deeply to be processed"
+            msg = _("the input nests too deeply to be processed")
             return _fail(
-                exc, [Diagnostic("DR603", msg, file=_PROG, hint="see docs/limits.md")], debug
+                exc, [Diagnostic("DR603", msg, file=_PROG, hint=_("see docs/limits.md"))], debug
             )
         except MemoryError as exc:
-            msg = "out of memory: the input is too large to be processed"
+            msg = _("out of memory: the input is too large to be processed")
             return _fail(
-                exc, [Diagnostic("DR620", msg, file=_PROG, hint="see docs/limits.md")], debug
+                exc, [Diagnostic("DR620", msg, file=_PROG, hint=_("see docs/limits.md"))], debug
             )
         except Exception as exc:
-            msg = f"unexpected error: {type(exc).__name__}: {exc}"
-            hint = "this is a bug in disclosure-rules; --debug shows where it happened"
+            msg = _("unexpected error: {type}: {exc}").format(type=type(exc).__name__, exc=exc)
+            hint = _("this is a bug in disclosure-rules; --debug shows where it happened")
             return _fail(exc, [Diagnostic("DR620", msg, file=_PROG, hint=hint)], debug)
     return 2  # parser.error exits; this satisfies the type checker
 

@@ -28,6 +28,7 @@ from ..files import (
     read_input,
     write_output,
 )
+from ..i18n import _, gettext
 from ..outputs.formats import RESULTS_FORMATS
 from ..outputs.progress import Progress
 from ..outputs.text import capped, printable
@@ -126,8 +127,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if diagnostics:
             print(capped(diagnostics), file=sys.stderr)
         warnings = len(diagnostics) - len(errors)
-        status = f"{len(errors)} error(s)" if errors else "ok"
-        _emit(printable(f"{name}: {status}, {warnings} warning(s)\n"))
+        status = (
+            gettext("{errors} error(s), {warnings} warning(s)")
+            if errors
+            else gettext("ok, {warnings} warning(s)")
+        ).format(errors=len(errors), warnings=warnings)
+        _emit(printable(f"{name}: {status}\n"))
     if args.format == "json":
         _emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return 1 if failed else 0
@@ -203,7 +208,9 @@ def _cmd_form(args: argparse.Namespace) -> int:
         try:
             deadline = dt.date.fromisoformat(args.deadline)
         except ValueError:
-            msg = f"--deadline takes a date (2021-01-20), got {args.deadline!r}"
+            msg = _("--deadline takes a date (2021-01-20), got {deadline!r}").format(
+                deadline=args.deadline
+            )
             raise _UsageError(msg) from None
     units: list[tuple[str | None, list[str]]] = [_unit_option(u) for u in args.unit]
     units = units or [(None, [])]
@@ -221,7 +228,7 @@ def _cmd_form(args: argparse.Namespace) -> int:
 
 
 def _unit_option(value: str) -> tuple[str, list[str]]:
-    unit, _, tags = value.partition("=")
+    unit, _eq, tags = value.partition("=")
     if not unit.strip():
         raise _UsageError(f"--unit takes ID or ID=TAG,TAG, got {value!r}")
     return unit.strip(), [t.strip() for t in tags.replace(";", ",").split(",") if t.strip()]
@@ -360,7 +367,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     results = _score(args)
     if results.warnings:
         print(capped(results.warnings), file=sys.stderr)
-    options = {"lang": args.lang, "advice": advice, "top": args.top}
+    options = {"lang": getattr(args, "lang", "zh"), "advice": advice, "top": args.top}
     if fmt == "md":
         _emit(report.markdown(results, **options), args.output, inputs)
         return 0
@@ -375,12 +382,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _advice(path: str) -> str:
     """The office's own text for 建议, read as it is (UTF-8)."""
     data = read_input(
-        path, limit=_ADVICE_BYTES, what="advice file", too_large="DR906", unreadable="DR905"
+        path, limit=_ADVICE_BYTES, what=_("advice file"), too_large="DR906", unreadable="DR905"
     )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        msg = f"cannot read advice file: it is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        msg = _("cannot read advice file: it is not UTF-8 text ({reason} at byte {start})").format(
+            reason=exc.reason, start=exc.start
+        )
         raise FileProblem(Diagnostic("DR905", msg, file=path)) from None
 
 
@@ -389,7 +398,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
     report = run(args.paths, _readings(args))
     if report.cases == 0:
-        msg = "no test cases found (a folder is searched for *.yaml files)"
+        msg = _("no test cases found (a folder is searched for *.yaml files)")
         raise _NoCases(Diagnostic("DR311", msg, file=", ".join(args.paths)))
     _emit(printable(report.render(coverage=args.coverage)))
     return 0 if report.ok else 1
@@ -406,12 +415,12 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     unformatted = []
     for name in args.files:
         data = read_input(
-            name, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR000"
+            name, limit=MAX_BYTES, what=_("ruleset file"), too_large="DR006", unreadable="DR000"
         )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            msg = f"cannot read ruleset file: {exc}"
+            msg = _("cannot read ruleset file: {exc}").format(exc=exc)
             raise RulesetSyntaxError(Diagnostic("DR000", msg, file=name)) from None
         formatted = format_text(text, name)
         if not (args.check or args.write):
@@ -457,8 +466,11 @@ def _cmd_lsp(args: argparse.Namespace) -> int:
         missing = (exc.name or "").partition(".")[0]
         if missing not in ("pygls", "lsprotocol"):
             raise
-        needs = f"the language server needs the editor extra ({missing} is not installed)"
-        print(f"error: {needs}: pip install 'disclosure-rules[editor]'", file=sys.stderr)
+        needs = gettext(
+            "the language server needs the editor extra ({missing} is not installed)"
+        ).format(missing=missing)
+        label = gettext("error")
+        print(f"{label}: {needs}: pip install 'disclosure-rules[editor]'", file=sys.stderr)
         return 1
     return server.main()
 
@@ -473,11 +485,11 @@ def _explain_saved(args: argparse.Namespace) -> int:
     units = doc["units"]
     unit = next((u for u in units if u["id"] == args.unit), None)
     if unit is None:
-        msg = f"no unit {args.unit!r} in the saved results"
+        msg = _("no unit {unit!r} in the saved results").format(unit=args.unit)
         hint = did_you_mean(args.unit, (u["id"] for u in units))
         raise ResultsError(Diagnostic("DR302", msg, file=args.results, unit=args.unit, hint=hint))
     if "audit" not in unit:
-        msg = "the saved results have no audit (scored with --no-detail)"
+        msg = _("the saved results have no audit (scored with --no-detail)")
         raise ResultsError(Diagnostic("DR301", msg, file=args.results, unit=args.unit))
     malformed = shape_problems(unit)
     if malformed:  # nothing to show: the audit itself is not one
@@ -488,16 +500,17 @@ def _explain_saved(args: argparse.Namespace) -> int:
         _emit(printable(render_text(unit, doc["ruleset"])))
         return 0
     if not args.unverified:
-        msg = "refusing to explain a results file that does not verify"
-        hint = "run `disclosure-rules verify` for the details; --unverified shows it anyway"
+        msg = _("refusing to explain a results file that does not verify")
+        hint = _("run `disclosure-rules verify` for the details; --unverified shows it anyway")
         raise ResultsError(
             [*check.problems, Diagnostic("DR710", msg, file=args.results, hint=hint)]
         )
     print(capped(check.problems), file=sys.stderr)
-    mark = (
-        f"UNVERIFIED: {args.results} does not verify ({len(check.problems)} problem(s)); "
-        "the figures below may have been edited\n\n"
-    )
+    mark = gettext(
+        "UNVERIFIED: {file} does not verify ({count} problem(s)); "
+        "the figures below may have been edited"
+    ).format(file=args.results, count=len(check.problems))
+    mark += "\n\n"
     _emit(printable(mark + render_text(unit, doc["ruleset"])))
     return 1
 

@@ -19,6 +19,7 @@ from ..files import (
     write_chunks,
     write_output,
 )
+from ..i18n import _
 
 if TYPE_CHECKING:  # the commands import what they need: `--version` needs none of it
     pass
@@ -43,11 +44,13 @@ def _emit(text: str, output: str | None = None, inputs: Sequence[str] = ()) -> N
         raise _unencodable(exc, "<stdout>") from None
     except BrokenPipeError:
         _silence_stdout()
-        msg = "standard output was closed before the output was written"
+        msg = _("standard output was closed before the output was written")
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
     except OSError as exc:
         _silence_stdout()
-        msg = f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}"
+        msg = _("cannot write to standard output: {reason}").format(
+            reason=(exc.strerror or str(exc)).lower()
+        )
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
 
 
@@ -77,13 +80,15 @@ def _write_chunks(chunks: Iterable[bytes], output: str | None, inputs: Sequence[
         out.flush()
     except BrokenPipeError:
         _silence_stdout()
-        msg = "standard output was closed before the output was written"
+        msg = _("standard output was closed before the output was written")
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
     except OSError as exc:
         if isinstance(exc, FileProblem):
             raise
         _silence_stdout()
-        msg = f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}"
+        msg = _("cannot write to standard output: {reason}").format(
+            reason=(exc.strerror or str(exc)).lower()
+        )
         raise FileProblem(Diagnostic("DR614", msg, file="<stdout>")) from None
 
 
@@ -97,12 +102,16 @@ def _encoded(text: str, file: str) -> bytes:
 def _unencodable(exc: UnicodeEncodeError, file: str) -> FileProblem:
     bad = exc.object[exc.start : exc.end]
     where = ", ".join(f"U+{ord(c):04X}" for c in bad[:4])
-    msg = f"the output holds text no encoding can write ({where}, a lone surrogate?)"
+    msg = _("the output holds text no encoding can write ({where}, a lone surrogate?)").format(
+        where=where
+    )
     if exc.encoding.replace("-", "").lower() != "utf8":
-        msg = f"the output holds text {exc.encoding} cannot write ({where})"
-        hint = "set PYTHONIOENCODING=utf-8, or write to a file with -o"
+        msg = _("the output holds text {encoding} cannot write ({where})").format(
+            encoding=exc.encoding, where=where
+        )
+        hint = _("set PYTHONIOENCODING=utf-8, or write to a file with -o")
         return FileProblem(Diagnostic("DR615", msg, file=file, hint=hint))
-    return FileProblem(Diagnostic("DR615", msg, file=file, hint="correct the input's text"))
+    return FileProblem(Diagnostic("DR615", msg, file=file, hint=_("correct the input's text")))
 
 
 def _silence_stdout() -> None:
@@ -114,10 +123,10 @@ def _silence_stdout() -> None:
 
 
 _KINDS = {
-    "ruleset": "a ruleset file",
-    "facts": "a facts file",
-    "results": "a results file",
-    "cases": "a case file",
+    "ruleset": _("a ruleset file"),
+    "facts": _("a facts file"),
+    "results": _("a results file"),
+    "cases": _("a case file"),
 }
 _SNIFF_BYTES = 4096  # the opening of a file tells its kind; the whole file is read later
 
@@ -150,12 +159,12 @@ def _wrong_kind(name: str, expected: str, code: str) -> Diagnostic | None:
     kind = _file_kind(name)
     if kind is None or kind == expected:
         return None
-    msg = f"this is {_KINDS[kind]}, not {_KINDS[expected]}"
+    msg = _("this is {kind}, not {expected}").format(kind=_KINDS[kind], expected=_KINDS[expected])
     hints = {
-        "ruleset": "the ruleset comes first: disclosure-rules score RULESET FACTS",
-        "facts": "facts come after the ruleset: disclosure-rules score RULESET FACTS",
-        "results": "a saved results file is read by: disclosure-rules explain --results FILE",
-        "cases": "a case file is run by: disclosure-rules test FILE",
+        "ruleset": _("the ruleset comes first: disclosure-rules score RULESET FACTS"),
+        "facts": _("facts come after the ruleset: disclosure-rules score RULESET FACTS"),
+        "results": _("a saved results file is read by: disclosure-rules explain --results FILE"),
+        "cases": _("a case file is run by: disclosure-rules test FILE"),
     }
     return Diagnostic(code, msg, file=name, hint=hints[kind])
 

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from ..decimals import ARITHMETIC, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import display_width, line_file
+from ..i18n import _, gettext, localized
 
 __all__ = [
     "AUDIT_SCHEMA_VERSION",
@@ -133,14 +134,20 @@ def reconcile(unit: Mapping[str, Any], *, facts_hash: str | None = None) -> list
     Each message names the unit once.
     """
     if not isinstance(unit, Mapping):
-        msg = f"reconcile() takes one unit's JSON form (a mapping), not {type(unit).__name__}"
+        msg = _("reconcile() takes one unit's JSON form (a mapping), not {type}").format(
+            type=type(unit).__name__
+        )
         raise TypeError(msg)
     if facts_hash is not None and not isinstance(facts_hash, str):
         raise TypeError(f"facts_hash is a 'sha256:…' string, not {type(facts_hash).__name__}")
     with localcontext(ARITHMETIC):
         problems = shape_problems(unit) or _reconcile(unit, facts_hash)
-    label = f"unit {unit['id']!r}" if isinstance(unit.get("id"), str) else "unit (no id)"
-    return [f"{label}: {p}" for p in problems]
+    label = (
+        _("unit {id!r}").format(id=unit["id"])
+        if isinstance(unit.get("id"), str)
+        else _("unit (no id)")
+    )
+    return [_("{label}: {problem}").format(label=label, problem=p) for p in problems]
 
 
 def decimal_text(value: Any) -> Decimal | None:
@@ -166,16 +173,24 @@ def shape_problems(unit: Mapping[str, Any]) -> list[str]:
         ]
     problems: list[str] = []
     if not isinstance(unit.get("id"), str):
-        problems.append(f"id {unit.get('id')!r} is not text")
+        problems.append(_("id {id!r} is not text").format(id=unit.get("id")))
     if decimal_text(unit.get("total_exact")) is None:
-        problems.append(f"total_exact {unit.get('total_exact')!r} is not an exact decimal")
+        problems.append(
+            _("total_exact {total_exact!r} is not an exact decimal").format(
+                total_exact=unit.get("total_exact")
+            )
+        )
     if not isinstance(unit.get("facts_hash"), str) or not _HASH.fullmatch(unit["facts_hash"]):
-        problems.append(f"facts_hash {unit.get('facts_hash')!r} is not a 'sha256:' hash")
+        problems.append(
+            _("facts_hash {facts_hash!r} is not a 'sha256:' hash").format(
+                facts_hash=unit.get("facts_hash")
+            )
+        )
     summary = unit.get("nodes")
     if not isinstance(summary, Mapping) or not all(
         isinstance(v, Mapping) for v in summary.values()
     ):
-        problems.append("nodes is not an object of node summaries")
+        problems.append(_("nodes is not an object of node summaries"))
     audit = unit.get("audit")
     if not isinstance(audit, list) or not audit:
         return [*problems, "no audit to reconcile (scored with --no-detail?)"]
@@ -186,53 +201,76 @@ def shape_problems(unit: Mapping[str, Any]) -> list[str]:
 
 def _node_shape(node: Any, position: int) -> list[str]:
     if not isinstance(node, Mapping) or not isinstance(node.get("node"), str):
-        return [f"audit[{position}] is not a node with an id"]
-    where = f"node {node['node']}"
-    problems = []
+        return [_("audit[{position}] is not a node with an id").format(position=position)]
+    where = _("node {node}").format(node=node["node"])
+    problems: list[str] = []
     for key in ("score", "max"):
         if decimal_text(node.get(key)) is None:
-            problems.append(f"{where}: {key} {node.get(key)!r} is not an exact decimal")
+            problems.append(
+                _("{where}: {key} {value!r} is not an exact decimal").format(
+                    where=where, key=key, value=node.get(key)
+                )
+            )
     depth = node.get("depth")
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
-        problems.append(f"{where}: depth {depth!r} is not a whole number")
+        problems.append(
+            _("{where}: depth {depth!r} is not a whole number").format(where=where, depth=depth)
+        )
     if node.get("status") not in STATUSES:
-        problems.append(f"{where}: status {node.get('status')!r} is not one of {STATUSES}")
+        problems.append(
+            _("{where}: status {status!r} is not one of {statuses}").format(
+                where=where, status=node.get("status"), statuses=STATUSES
+            )
+        )
     children = node.get("children", [])
     if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
-        problems.append(f"{where}: children is not a list of node ids")
+        problems.append(_("{where}: children is not a list of node ids").format(where=where))
     entries = node.get("entries")
     if not isinstance(entries, list):
-        return [*problems, f"{where}: entries is not a list"]
+        return [*problems, _("{where}: entries is not a list").format(where=where)]
     for i, entry in enumerate(entries, start=1):
-        problems.extend(f"{where}: entry {i}: {p}" for p in _entry_shape(entry))
+        problems.extend(
+            _("{where}: entry {i}: {problem}").format(where=where, i=i, problem=p)
+            for p in _entry_shape(entry)
+        )
     return problems
 
 
 def _entry_shape(entry: Any) -> list[str]:
     if not isinstance(entry, Mapping) or not isinstance(entry.get("kind"), str):
         return ["not an entry with a kind"]
-    problems = []
+    problems: list[str] = []
     if decimal_text(entry.get("delta")) is None:
-        problems.append(f"delta {entry.get('delta')!r} is not an exact decimal")
+        problems.append(
+            _("delta {delta!r} is not an exact decimal").format(delta=entry.get("delta"))
+        )
     for key in ("factor", "divisor"):
         if key in entry and decimal_text(entry[key]) is None:
-            problems.append(f"{key} {entry[key]!r} is not an exact decimal")
+            problems.append(
+                _("{key} {value!r} is not an exact decimal").format(key=key, value=entry[key])
+            )
     if "divisor" in entry and decimal_text(entry["divisor"]) == 0:
-        problems.append("divisor is 0")
+        problems.append(_("divisor is 0"))
     if entry["kind"] == "grade" and decimal_text(entry.get("delta")) not in (None, 0):
         # a quota or a veto moves a grade, never a score
-        problems.append(f"a grade entry changes the score by {entry.get('delta')!r}, not 0")
+        problems.append(
+            _("a grade entry changes the score by {delta!r}, not 0").format(
+                delta=entry.get("delta")
+            )
+        )
     for key in ("child", "rule", "cite", "note", "reading", "assumption"):
         if key in entry and not isinstance(entry[key], str):
-            problems.append(f"{key} {entry[key]!r} is not text")
+            problems.append(_("{key} {value!r} is not text").format(key=key, value=entry[key]))
     line = entry.get("line")
     if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
-        problems.append(f"line {line!r} is not a line number")
+        problems.append(_("line {line!r} is not a line number").format(line=line))
     inputs = entry.get("inputs", {})
     if not isinstance(inputs, Mapping):
-        problems.append("inputs is not an object")
+        problems.append(_("inputs is not an object"))
     elif entry["kind"] == "clamp" and decimal_text(inputs.get("bound")) is None:
-        problems.append(f"a clamp's bound {inputs.get('bound')!r} is not an exact decimal")
+        problems.append(
+            _("a clamp's bound {bound!r} is not an exact decimal").format(bound=inputs.get("bound"))
+        )
     return problems
 
 
@@ -248,23 +286,35 @@ def _reconcile(unit: Mapping[str, Any], facts_hash: str | None) -> list[str]:
     for name, node in nodes.items():
         shown = summary.get(name)
         if shown is None:
-            problems.append(f"node {name} is missing from the nodes summary")
+            problems.append(_("node {name} is missing from the nodes summary").format(name=name))
         elif (
             decimal_text(shown.get("exact")) != scores[name]
             or shown.get("status") != node["status"]
         ):
             problems.append(
-                f"node {name}: the nodes summary says {shown.get('exact')!r} "
-                f"({shown.get('status')}), its audit says {node['score']} ({node['status']})"
+                _(
+                    "node {name}: the nodes summary says {summary!r} "
+                    "({summary_status}), its audit says {score} ({status})"
+                ).format(
+                    name=name,
+                    summary=shown.get("exact"),
+                    summary_status=shown.get("status"),
+                    score=node["score"],
+                    status=node["status"],
+                )
             )
     root = audit[0]
     if Decimal(unit["total_exact"]) != scores[root["node"]]:
         problems.append(
-            f"total {unit['total_exact']} differs from the root's score {root['score']}"
+            _("total {total_exact} differs from the root's score {score}").format(
+                total_exact=unit["total_exact"], score=root["score"]
+            )
         )
     if facts_hash is not None and unit["facts_hash"] != facts_hash:
         problems.append(
-            f"facts hash {unit['facts_hash']} differs from the results' facts hash {facts_hash}"
+            _("facts hash {facts_hash} differs from the results' facts hash {expected}").format(
+                facts_hash=unit["facts_hash"], expected=facts_hash
+            )
         )
     return problems
 
@@ -272,11 +322,11 @@ def _reconcile(unit: Mapping[str, Any], facts_hash: str | None) -> list[str]:
 def _tree_problems(audit: Sequence[Mapping[str, Any]]) -> list[str]:
     """The nodes must be the tree in depth-first order: each node once, its listed children
     right below it, one level deeper, in their order."""
-    problems = []
+    problems: list[str] = []
     seen: set[str] = set()
     for node in audit:
         if node["node"] in seen:
-            problems.append(f"node {node['node']} appears twice in the audit")
+            problems.append(_("node {node} appears twice in the audit").format(node=node["node"]))
         seen.add(node["node"])
     if problems:
         return problems
@@ -289,22 +339,39 @@ def _tree_problems(audit: Sequence[Mapping[str, Any]]) -> list[str]:
         children = by_id[name].get("children", [])
         for child in children:
             if child not in by_id:
-                problems.append(f"node {name}: its child {child} has no audit node")
+                problems.append(
+                    _("node {name}: its child {child} has no audit node").format(
+                        name=name, child=child
+                    )
+                )
         stack.extend((c, depth + 1) for c in reversed(children) if c in by_id)
     actual = [(node["node"], node["depth"]) for node in audit]
     if len(expected) == len(actual) and len(set(expected)) == len(expected) == len(seen):
         for position, (want, got) in enumerate(zip(expected, actual, strict=True)):
             if want != got:
                 problems.append(
-                    f"the audit is not in the tree's order: position {position} holds node "
-                    f"{got[0]} at depth {got[1]}, the tree puts {want[0]} at depth {want[1]} there"
+                    _(
+                        "the audit is not in the tree's order: position {position} "
+                        "holds node {node} at depth {depth}, the tree puts "
+                        "{expected} at depth {expected_depth} there"
+                    ).format(
+                        position=position,
+                        node=got[0],
+                        depth=got[1],
+                        expected=want[0],
+                        expected_depth=want[1],
+                    )
                 )
                 break
     else:
         reached = {name for name, _ in expected}
         for name in by_id:
             if name not in reached:
-                problems.append(f"node {name} is not reached from the root {audit[0]['node']}")
+                problems.append(
+                    _("node {name} is not reached from the root {node}").format(
+                        name=name, node=audit[0]["node"]
+                    )
+                )
     return problems
 
 
@@ -313,7 +380,7 @@ def _reconcile_node(
     scores: Mapping[str, Decimal],
     nodes: Mapping[str, Mapping[str, Any]],
 ) -> list[str]:
-    problems = []
+    problems: list[str] = []
     name = node["node"]
     children = node.get("children", [])
     # bonus children are added after the cap, so their entries follow the others
@@ -331,18 +398,33 @@ def _reconcile_node(
         if entry["kind"] == "clamp":
             bound = Decimal(entry["inputs"]["bound"])
             if running != bound:
-                line = f" (line {entry['line']})" if entry.get("line") is not None else ""
+                line = (
+                    _(" (line {line})").format(line=entry["line"])
+                    if entry.get("line") is not None
+                    else ""
+                )
                 problems.append(
-                    f"node {name}: the {entry.get('rule', 'clamp')} at {exact(bound)}{line} "
-                    f"leaves {exact(running)}, not its bound"
+                    _(
+                        "node {name}: the {rule} at {bound}{line} leaves {running}, not its bound"
+                    ).format(
+                        name=name,
+                        rule=entry.get("rule", "clamp"),
+                        bound=exact(bound),
+                        line=line,
+                        running=exact(running),
+                    )
                 )
     for child in children:
         skipped_bonus = _kind(nodes, child) == "bonus" and _status(nodes, child) == "skipped"
         if child not in counted and not skipped_bonus:
-            problems.append(f"node {name}: child {child} is not counted")
+            problems.append(
+                _("node {name}: child {child} is not counted").format(name=name, child=child)
+            )
     if running != Decimal(node["score"]):
         problems.append(
-            f"node {name}: entries add up to {exact(running)}, score is {node['score']}"
+            _("node {name}: entries add up to {running}, score is {score}").format(
+                name=name, running=exact(running), score=node["score"]
+            )
         )
     problems.extend(_status_problems(node))
     return problems
@@ -358,13 +440,17 @@ def _child_problems(
 ) -> list[str]:
     child = entry["child"]
     if child in counted:
-        return [f"node {name}: child {child} counted twice"]
+        return [_("node {name}: child {child} counted twice").format(name=name, child=child)]
     score = scores.get(child)
     if score is None or child not in order:
-        return [f"node {name}: entry for unknown child {child}"]
-    problems = []
+        return [_("node {name}: entry for unknown child {child}").format(name=name, child=child)]
+    problems: list[str] = []
     if counted and counted[-1] in order and order.index(counted[-1]) > order.index(child):
-        problems.append(f"node {name}: child {child} is counted after {counted[-1]}")
+        problems.append(
+            _("node {name}: child {child} is counted after {previous}").format(
+                name=name, child=child, previous=counted[-1]
+            )
+        )
     factor = Decimal(entry.get("factor", "1"))
     divisor = entry.get("divisor")
     expected = score * factor
@@ -373,8 +459,16 @@ def _child_problems(
     if expected != delta:
         by = f" / {divisor}" if divisor is not None else ""
         problems.append(
-            f"node {name}: child {child} contributes {exact(delta)} but scored "
-            f"{exact(score)} × {exact(factor)}{by}"
+            _(
+                "node {name}: child {child} contributes {delta} but scored {score} × {factor}{by}"
+            ).format(
+                name=name,
+                child=child,
+                delta=exact(delta),
+                score=exact(score),
+                factor=exact(factor),
+                by=by,
+            )
         )
     return problems
 
@@ -385,9 +479,17 @@ def _status_problems(node: Mapping[str, Any]) -> list[str]:
     kinds = {entry["kind"] for entry in node["entries"]}
     needed = _STATUS_ENTRY.get(status)
     if needed is not None and needed not in kinds:
-        return [f"node {node['node']}: status {status} but no {needed} entry says why"]
+        return [
+            _("node {node}: status {status} but no {needed} entry says why").format(
+                node=node["node"], status=status, needed=needed
+            )
+        ]
     if status == "skipped" and (node["entries"] or Decimal(node["score"]) != 0):
-        return [f"node {node['node']}: skipped (its parent does not apply) but not empty"]
+        return [
+            _("node {node}: skipped (its parent does not apply) but not empty").format(
+                node=node["node"]
+            )
+        ]
     return []
 
 
@@ -403,7 +505,9 @@ def _status(nodes: Mapping[str, Mapping[str, Any]], name: str) -> Any:
 
 
 def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = None) -> str:
-    """One unit's audit as readable text (from its JSON form)."""
+    """One unit's audit as readable text (from its JSON form), in the active language
+    (:mod:`~disclosure_rules.i18n`): the labels are translated, the ruleset's titles,
+    rules and cites are shown as written."""
     places = int((ruleset or {}).get("rounding", 2))
     out: list[str] = []
     title = (ruleset or {}).get("title", "")
@@ -411,42 +515,57 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
     grade = unit.get("grade") or "—"
     rank = unit.get("rank")
     out.append(
-        f"总分 total {_show(unit['total_exact'], places)} / {unit['max']}   "
-        f"等次 grade {grade}   排名 rank {rank if rank is not None else '—'}"
-        + (f" in 组 group {unit['group']}" if unit.get("group") else "")
+        gettext("总分 total {total} / {max}   等次 grade {grade}   排名 rank {rank}").format(
+            total=_show(unit["total_exact"], places),
+            max=unit["max"],
+            grade=grade,
+            rank=rank if rank is not None else "—",
+        )
+        + (gettext(" in 组 group {group}").format(group=unit["group"]) if unit.get("group") else "")
     )
     for conv_id, conv in (unit.get("conversions") or {}).items():
         out.append(
-            f"折算 {conv['title']} ({conv_id}): {_show(conv['exact'], places)} / {conv['points']}"
+            gettext("折算 {title} ({id}): {value} / {points}").format(
+                title=conv["title"],
+                id=conv_id,
+                value=_show(conv["exact"], places),
+                points=conv["points"],
+            )
             + _assumed(conv)
         )
     for veto in unit.get("vetoes") or []:
-        out.append(f"单项否决 veto {veto['id']} “{veto['title']}” (line {veto['line']})")
+        out.append(
+            gettext("单项否决 veto {id} “{title}” (line {line})").format(
+                id=veto["id"], title=veto["title"], line=veto["line"]
+            )
+        )
     if ruleset is not None:
-        out.append(f"ruleset {ruleset.get('id')} {ruleset.get('hash', '')}")
+        out.append(
+            gettext("ruleset {id} {hash}").format(
+                id=ruleset.get("id"), hash=ruleset.get("hash", "")
+            )
+        )
         assumed = ruleset.get("assumed_params") or []
         if assumed:
-            out.append(f"built on assumed parameters: {', '.join(assumed)}")
+            out.append(
+                gettext("built on assumed parameters: {names}").format(names=", ".join(assumed))
+            )
         readings = ruleset.get("readings") or {}
         if readings:
             shown = ", ".join(f"{name}={alt}" for name, alt in readings.items())
-            out.append(f"readings in force: {shown}")
+            out.append(gettext("readings in force: {readings}").format(readings=shown))
         structure = ruleset.get("assumed_structure") or []
         if structure:
             shown = ", ".join(f"{a['kind']} {a['id']}" for a in structure)
-            out.append(f"built on assumed structure: {shown}")
+            out.append(gettext("built on assumed structure: {things}").format(things=shown))
     if unit.get("facts_hash"):
-        out.append(f"facts {unit['facts_hash']}")
+        out.append(gettext("facts {hash}").format(hash=unit["facts_hash"]))
     out.append("")
     for node in unit.get("audit") or []:
         indent = "  " * int(node.get("depth", 0))
         head = f"{indent}{node.get('title', '')} [{node['node']}]"
         score = f"{_show(node['score'], places)} / {node['max']}"
-        status = (
-            ""
-            if node.get("status") == "scored"
-            else f"  ({_STATUS.get(node['status'], node['status'])})"
-        )
+        status = "" if node.get("status") == "scored" else f"  ({_status_label(node['status'])})"
         pad = max(2, 64 - display_width(head))
         out.append(f"{head}{' ' * pad}{score}{status}{_assumed(node)}")
         for entry in node["entries"]:
@@ -454,16 +573,40 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
                 continue
             out.append(f"{indent}    {_entry_text(entry)}")
     for warning in unit.get("warnings") or []:
-        out.append(f"warning: {warning}")
+        out.append(gettext("warning: {warning}").format(warning=localized(warning)))
     return "\n".join(out) + "\n"
 
 
 _STATUS = {
-    "na": "不适用 not applicable",
-    "missing": "未提供 no fact supplied",
-    "not_credited": "不予认定 not credited",
-    "skipped": "上级不适用 parent not applicable",
+    "na": _("不适用 not applicable"),
+    "missing": _("未提供 no fact supplied"),
+    "not_credited": _("不予认定 not credited"),
+    "skipped": _("上级不适用 parent not applicable"),
 }
+
+# The ledger's entry kinds (docs/audit.md), named in the reader's language.
+_KINDS = {
+    "base": _("base"),
+    "deduct": _("deduct"),
+    "zero": _("zero"),
+    "clamp": _("clamp"),
+    "bonus": _("bonus"),
+    "resolve": _("resolve"),
+    "na": _("na"),
+    "redistribute": _("redistribute"),
+    "rescale": _("rescale"),
+    "evidence": _("evidence"),
+    "empty": _("empty"),
+    "missing": _("missing"),
+    "default": _("default"),
+    "veto": _("veto"),
+    "grade": _("grade"),
+    "note": _("note"),
+}
+
+
+def _status_label(status: str) -> str:
+    return localized(_STATUS[status]) if status in _STATUS else status
 
 
 def _show(value: str, places: int) -> str:
@@ -477,23 +620,28 @@ def _signed(value: str) -> str:
 def _entry_text(entry: Mapping[str, Any]) -> str:
     kind = entry["kind"]
     inputs = entry.get("inputs") or {}
-    parts = [f"{_signed(entry['delta']):>8}  {kind}"]
+    shown_kind = localized(_KINDS[kind]) if kind in _KINDS else kind
+    parts = [f"{_signed(entry['delta']):>8}  {shown_kind}"]
     if entry.get("rule") and entry["rule"] != kind:
         parts.append(entry["rule"])
     if inputs:
         parts.append(", ".join(f"{k}={_inline(v)}" for k, v in inputs.items()))
     if entry.get("note"):
-        parts.append(f"— {entry['note']}")
+        parts.append(f"— {localized(entry['note'])}")
     where = []
     if entry.get("line") is not None:
-        of = f" of {entry['file']}" if entry.get("file") else ""
-        where.append(f"line {entry['line']}{of}")
+        if entry.get("file"):
+            where.append(
+                gettext("line {line} of {file}").format(line=entry["line"], file=entry["file"])
+            )
+        else:
+            where.append(gettext("line {line}").format(line=entry["line"]))
     if entry.get("id"):
-        where.append(f"id {entry['id']}")
+        where.append(gettext("id {id}").format(id=entry["id"]))
     if where:
-        parts.append(f"({', '.join(where)})")
+        parts.append(gettext("({details})").format(details=gettext(", ").join(where)))
     if entry.get("reading"):
-        parts.append(f"[reading {entry['reading']}]")
+        parts.append(gettext("[reading {reading}]").format(reading=entry["reading"]))
     text = "  ".join(parts)
     if entry.get("cite"):
         text += f"  「{entry['cite']}」"
@@ -503,7 +651,7 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
 def _assumed(shown: Mapping[str, Any]) -> str:
     """The mark of a node, entry or conversion the source document does not state."""
     reason = shown.get("assumption")
-    return f"  [假定 assumed: {reason}]" if reason else ""
+    return "  " + gettext("[假定 assumed: {reason}]").format(reason=reason) if reason else ""
 
 
 def _inline(value: Any) -> str:

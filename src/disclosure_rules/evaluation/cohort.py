@@ -20,6 +20,7 @@ import attrs
 from ..decimals import ZERO, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError
+from ..i18n import _, joined
 from ..model.graph import EvaluationGraph, GradeBand, VetoRule
 from ..model.rules import FactDefault, LateCalendar, MissingFact, judge_condition
 from .audit import Entry
@@ -32,7 +33,7 @@ __all__ = ["Standing", "grades", "groups_of", "ranks", "standings", "vetoes"]
 
 def vetoes(run: Run, totals: list[Decimal]) -> list[list[str]]:
     """The vetoes that fire on each unit; a veto with a score caps the unit's total."""
-    fired: list[list[str]] = [[] for _ in range(run.n)]
+    fired: list[list[str]] = [[] for _unit in range(run.n)]
     for veto in run.g.vetoes:
         defaults = {(d.node, d.field): d for d in veto.defaults}
         for u in range(run.n):
@@ -63,7 +64,12 @@ def _veto(
             return False
         what = f"{missing.node or veto.id}.{missing.field}"
         run.warn(
-            "DR404", u, veto.id, f"no fact supplied for {what}; veto “{veto.title}” not applied"
+            "DR404",
+            u,
+            veto.id,
+            _("no fact supplied for {what}; veto “{title}” not applied").format(
+                what=what, title=veto.title
+            ),
         )
         return False
     if not held:
@@ -73,11 +79,12 @@ def _veto(
     if veto.score is not None and totals[u] > veto.score:
         delta = veto.score - totals[u]
         totals[u] = veto.score
-    note = (
-        f"单项否决 “{veto.title}”"
-        + (f": grade {veto.grade}" if veto.grade else "")
-        + (f", total capped at {exact(veto.score)}" if veto.score is not None else "")
-    )
+    parts = [_("单项否决 “{title}”").format(title=veto.title)]
+    if veto.grade:
+        parts.append(_(": grade {grade}").format(grade=veto.grade))
+    if veto.score is not None:
+        parts.append(_(", total capped at {score}").format(score=exact(veto.score)))
+    note = joined(parts, "")
     run.tracer.add(0, u, Entry("veto", delta, "veto", veto.line, veto.cite, shown, note=note))
     return True
 
@@ -109,11 +116,11 @@ def groups_of(
         mine = [n for n, group in zip(names, graph.groups, strict=True) if have & set(group)]
         if len(mine) != 1:
             what = "no group" if not mine else f"{len(mine)} groups ({', '.join(mine)})"
-            msg = (
-                f"the unit's tags put it in {what} of {', '.join(names)}; "
-                "it is ranked and graded within exactly one group"
-            )
-            hint = "give the unit the tags of exactly one group"
+            msg = _(
+                "the unit's tags put it in {what} of {names}; it is ranked "
+                "and graded within exactly one group"
+            ).format(what=what, names=", ".join(names))
+            hint = _("give the unit the tags of exactly one group")
             raise FactsError(Diagnostic("DR410", msg, file=file, unit=uid, hint=hint))
         found.append(mine[0])
     return found
@@ -189,7 +196,7 @@ def grades(
     veto_by_id = {v.id: v for v in vetoes if v.grade}
     forced = [next((veto_by_id[v] for v in fired[u] if v in veto_by_id), None) for u in range(n)]
     order = sorted(range(n), key=lambda u: ranks[u])
-    taken: list[list[int]] = [[] for _ in bands]  # the units each band holds, in rank order
+    taken: list[list[int]] = [[] for _band in bands]  # the units each band holds, in rank order
     limits = [
         None if b.quota is None else int((b.quota * n).to_integral_value(rounding=ROUND_FLOOR))
         for b in bands
@@ -238,19 +245,31 @@ def _moved(
     if by_line is None or by_line.name == grade:
         return None
     line = f"{exact(shown)} ≥ {exact(by_line.threshold)}" if by_line.threshold is not None else ""
-    would = f"{line} would be {by_line.name}" if line else f"the thresholds give {by_line.name}"
+    would = (
+        _("{line} would be {grade}").format(line=line, grade=by_line.name)
+        if line
+        else _("the thresholds give {grade}").format(grade=by_line.name)
+    )
     if veto is not None:
-        note = f"单项否决 “{veto.title}”: {would}, graded {grade}"
+        note = _("单项否决 “{title}”: {would}, graded {grade}").format(
+            title=veto.title, would=would, grade=grade
+        )
         vetoed = {"threshold_grade": by_line.name, "grade": grade}
         return Entry("grade", ZERO, veto.id, veto.line, veto.cite, vetoed, note)
     if full is None:
         return None
     band, limit = bands[full], limits[full]
     assert band.quota is not None and limit is not None
-    note = (
-        f"{band.name} quota {exact(band.quota * 100)}% of {n} units = {limit} places, "
-        + _taken_by(held)
-        + f"; {would}, graded {grade if grade is not None else 'no grade'}"
+    note = _(
+        "{band} quota {quota}% of {n} units = {limit} places, {taken}; {would}, graded {grade}"
+    ).format(
+        band=band.name,
+        quota=exact(band.quota * 100),
+        n=n,
+        limit=limit,
+        taken=_taken_by(held),
+        would=would,
+        grade=grade if grade is not None else _("no grade"),
     )
     inputs: dict[str, Any] = {
         "threshold_grade": by_line.name,
@@ -266,6 +285,8 @@ def _moved(
 def _taken_by(held: Sequence[int]) -> str:
     """The ranks holding a full band's places: "taken by ranks 1–4"."""
     if not held:
-        return "none taken"
+        return _("none taken")
     first, last = min(held), max(held)
-    return f"taken by rank {first}" if first == last else f"taken by ranks {first}–{last}"
+    if first == last:
+        return _("taken by rank {first}").format(first=first)
+    return _("taken by ranks {first}–{last}").format(first=first, last=last)

@@ -40,6 +40,7 @@ from typing import Any
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
 from ..errors import line_file
+from ..i18n import _
 from ..model.graph import EvaluationGraph
 from ..model.ids import rule_id
 from .audit import AUDIT_SCHEMA_VERSION, decimal_text, file_of, plain
@@ -62,7 +63,7 @@ COMPACT_SCHEMA = "3"
 :data:`~disclosure_rules.evaluation.audit.AUDIT_SCHEMA_VERSION`). Like the full layout,
 every number it presents is a decimal string."""
 
-BONUS_NOTE = "bonus points, added after the cap"
+BONUS_NOTE = _("bonus points, added after the cap")
 
 
 class CompactError(ValueError):

@@ -29,6 +29,7 @@ from decimal import Decimal, localcontext
 from ..decimals import ARITHMETIC, DIVISION_PLACES, ONE, ZERO
 from ..errors import Diagnostic, EvaluationError, FactsError, Severity
 from ..facts import Cohort, NodeFacts, Unit
+from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import FactDefault, LateCalendar, Scope, Tracer
 from ..workdays import Calendar, default_calendar
@@ -95,12 +96,12 @@ class Run:
         self.strict = strict
         n = self.n = len(cohort.units)
         count = len(graph.nodes)
-        self.scores: list[list[Decimal]] = [[ZERO] * n for _ in range(count)]
-        self.status: list[list[str]] = [["scored"] * n for _ in range(count)]
+        self.scores: list[list[Decimal]] = [[ZERO] * n for _node in range(count)]
+        self.status: list[list[str]] = [["scored"] * n for _node in range(count)]
         self.tracer: Recorder | NullTracer = Recorder(count, n) if detail else NullTracer()
         self.warnings: list[Diagnostic] = []
         self.absent_errors: list[Diagnostic] = []  # facts that ``absent error`` requires
-        self.unit_warnings: list[list[str]] = [[] for _ in range(n)]
+        self.unit_warnings: list[list[str]] = [[] for _unit in range(n)]
         self.pending_own_rate: dict[int, set[int]] = {}
         self.na_units: dict[int, list[int]] = {}  # node → units not applicable, in order
         self.gated = [self._gates(node) for node in graph.nodes]
@@ -168,12 +169,16 @@ class Run:
         unit = self.units[u].id
         file = self.cohort.source
         if self.strict:
-            hint = "strict mode turns this into an error"
+            hint = _("strict mode turns this into an error")
             raise EvaluationError(Diagnostic(code, msg, file=file, unit=unit, fact=node, hint=hint))
         self.warnings.append(
             Diagnostic(code, msg, Severity.WARNING, file=file, unit=unit, fact=node)
         )
-        self.unit_warnings[u].append(f"{code} {node + ': ' if node else ''}{msg}")
+        self.unit_warnings[u].append(
+            _("{code} {node}: {message}").format(code=code, node=node, message=msg)
+            if node
+            else _("{code} {message}").format(code=code, message=msg)
+        )
 
     def group(self, u: int, over: tuple[str, ...]) -> str | None:
         """The unit's group for ``group_average over``: its first tag among ``over``."""
@@ -202,9 +207,9 @@ class Run:
         self.status[node.index][u] = "missing"
         self.scores[node.index][u] = ZERO
         what = f"{node.id}.{field}" if field else node.id
-        note = f"no fact supplied for {what}: scored 0"
+        note = _("no fact supplied for {what}: scored 0").format(what=what)
         self.tracer.restart(node.index, u, Entry("missing", ZERO, note=note))
-        self.warn("DR403", u, node.id, f"no fact supplied for {what}; scored 0")
+        self.warn("DR403", u, node.id, _("no fact supplied for {what}; scored 0").format(what=what))
 
     def unsupplied(self, node: GraphNode, u: int, field: str, default: FactDefault | None) -> None:
         """A fact the node needs was not supplied and no value stands in for it: the
@@ -214,25 +219,31 @@ class Run:
             self.missing(node, u, field)
         elif default.mode == "na":
             name = default.name(node.id)
-            note = f"{name} not supplied: not applicable (absent na)"
+            note = _("{name} not supplied: not applicable (absent na)").format(name=name)
             inputs = {"fact": name}
             entry = Entry("default", ZERO, default.rule, default.line, default.cite, inputs, note)
             self.tracer.restart(node.index, u, entry)
-            self.mark_na(node, u, f"{name} not supplied, and absent means not applicable")
+            self.mark_na(
+                node, u, _("{name} not supplied, and absent means not applicable").format(name=name)
+            )
         else:
             self.status[node.index][u] = "missing"
-            self.tracer.restart(node.index, u, Entry("missing", ZERO, note="absent error"))
+            self.tracer.restart(node.index, u, Entry("missing", ZERO, note=_("absent error")))
             self.absent_error(u, node.id, default)
 
     def absent_error(self, u: int, reader: str, default: FactDefault) -> None:
         """DR320, kept until the end of the run: every such fact is reported at once."""
         what = f"{default.node}.{default.field}"
-        where = "the ruleset's policy" if default.declared_on == self.g.id else default.declared_on
-        msg = (
-            f"no fact supplied for {what}, which {reader!r} reads; absent error "
-            f"(line {default.line}, on {where}) makes it required"
+        where = (
+            _("the ruleset's policy") if default.declared_on == self.g.id else default.declared_on
         )
-        hint = f"supply {default.field} for {default.node} in the facts"
+        msg = _(
+            "no fact supplied for {what}, which {reader!r} reads; absent "
+            "error (line {line}, on {where}) makes it required"
+        ).format(what=what, reader=reader, line=default.line, where=where)
+        hint = _("supply {field} for {node} in the facts").format(
+            field=default.field, node=default.node
+        )
         unit = self.units[u].id
         file = self.cohort.source
         self.absent_errors.append(
@@ -257,7 +268,7 @@ class Run:
         if node.kind == "bonus":
             na = node.na
             assert na is not None
-            note = f"{reason}; a bonus that does not apply adds 0"
+            note = _("{reason}; a bonus that does not apply adds 0").format(reason=reason)
             self.tracer.add(
                 node.index, u, Entry("na", ZERO, na.policy, na.line, na.cite, note=note)
             )
@@ -270,7 +281,8 @@ class Run:
         if gate == "skipped":
             self.status[node.index][u] = "skipped"
         elif gate == "na":
-            self.mark_na(node, u, f"applies only to {', '.join(sorted(node.applies_to or ()))}")
+            tags = ", ".join(sorted(node.applies_to or ()))
+            self.mark_na(node, u, _("applies only to {tags}").format(tags=tags))
         return gate is not None
 
     # -------------------------------------------------------------- run
@@ -349,7 +361,9 @@ class Run:
 
     def unused(self, node: GraphNode, u: int, given: NodeFacts | None) -> None:
         if given is not None and not given.not_applicable:
-            msg = "facts were given for an item that does not apply to this unit; they are not used"
+            msg = _(
+                "facts were given for an item that does not apply to this unit; they are not used"
+            )
             self.warn("DR405", u, node.id, msg)
 
     def declared_na(
@@ -357,7 +371,7 @@ class Run:
         node: GraphNode,
         u: int,
         facts: NodeFacts,
-        reason: str = "the unit declared it not applicable",
+        reason: str = _("the unit declared it not applicable"),
     ) -> None:
         """The unit's own N/A (declared, or an empty list that means it). Where the
         ruleset requires a statement and none was made, it is not credited: 0."""
@@ -365,18 +379,23 @@ class Run:
         if required is not None and not facts.has_statement:
             self.status[node.index][u] = "not_credited"
             self.scores[node.index][u] = ZERO
-            note = f"not credited: {reason}, with no statement of why"
+            note = _("not credited: {reason}, with no statement of why").format(reason=reason)
             entry = Entry("evidence", ZERO, "statement_required", required.line, required.cite)
             self.tracer.add(node.index, u, entry._replace(note=note))
             return
-        note = f": {facts.note}" if facts.note else ""
-        self.mark_na(node, u, reason + note)
+        self.mark_na(
+            node,
+            u,
+            _("{reason}: {note}").format(reason=reason, note=facts.note) if facts.note else reason,
+        )
         if facts.statement:
-            statement = Entry("evidence", ZERO, note=f"statement: {facts.statement}")
+            statement = Entry(
+                "evidence", ZERO, note=_("statement: {statement}").format(statement=facts.statement)
+            )
             self.tracer.add(node.index, u, statement)
         if facts.evidence and facts.not_applicable:
             inputs = {"accepted": facts.evidence}
-            entry = Entry("evidence", ZERO, note="statement supplied", inputs=inputs)
+            entry = Entry("evidence", ZERO, note=_("statement supplied"), inputs=inputs)
             self.tracer.add(node.index, u, entry)
 
     def finish(

@@ -20,6 +20,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from ..facts import Evidence, NodeFacts
+from ..i18n import _
 from ..model.graph import GraphNode
 from ..model.requirements import PLAIN_KIND, kinds_text
 
@@ -98,14 +99,16 @@ def _failure(
     if not accepted:
         shown = dict(set_aside)
         if "rejected" in set_aside:
-            reason = "every piece of evidence is of a rejected kind"
+            reason = _("every piece of evidence is of a rejected kind")
             if "late" in set_aside:
-                reason = "every piece of evidence is of a rejected kind or submitted late"
+                reason = _("every piece of evidence is of a rejected kind or submitted late")
             return Failure(
                 "evidence_rejected", node.rejected_line, node.rejected_cite, reason, shown
             )
         assert needs.by is not None
-        reason = f"every piece of evidence was submitted after {needs.by.isoformat()}"
+        reason = _("every piece of evidence was submitted after {day}").format(
+            day=needs.by.isoformat()
+        )
         return Failure("evidence_deadline", needs.by_line, needs.by_cite, reason, shown)
     if not needs.kinds:
         return None
@@ -116,6 +119,8 @@ def _failure(
     closest = min(gaps, key=len)  # the alternative that lacks fewest kinds
     missing = sorted(closest)
     wanted = kinds_text(needs.kinds)
-    reason = f"no {' and no '.join(missing)}: the evidence requires {wanted}"
+    reason = _("no {missing}: the evidence requires {wanted}").format(
+        missing=" and no ".join(missing), wanted=wanted
+    )
     inputs = {**set_aside, "present": sorted(present), "missing": missing, "requires": wanted}
     return Failure("evidence_kinds", needs.kinds_line, needs.kinds_cite, reason, inputs)

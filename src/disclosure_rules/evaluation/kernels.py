@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..decimals import ZERO, divide
 from ..decimals import text as exact
 from ..facts import NodeFacts
+from ..i18n import _
 from ..model.graph import GraphNode
 from ..model.requirements import EmptyRule
 from ..model.rules import NO_DEFAULTS, Awarded, FactDefault, MissingFact, Scope
@@ -112,7 +113,7 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
         shown: dict[str, Any] = dict(failure.inputs)
         if value < ZERO:
             shown["deductions_below_zero"] = value
-        note = f"not credited: {failure.reason}"
+        note = _("not credited: {reason}").format(reason=failure.reason)
         scope.record(
             "evidence", value, failure.rule, failure.line, failure.cite, shown or None, note
         )
@@ -124,7 +125,9 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
             if facts.values.get(rule.records) == ():
                 if rule.meaning != "full":
                     return empty_records(run, node, scope, facts, rule)
-                note = f"no {rule.records}: full points, as the ruleset says an empty list means"
+                note = _(
+                    "no {records}: full points, as the ruleset says an empty list means"
+                ).format(records=rule.records)
                 scope.record("empty", ZERO, "no_records", rule.line, rule.cite, None, note)
         if screened:
             if plain and rejected.isdisjoint(facts.kinds):
@@ -154,12 +157,16 @@ def empty_records(
 ) -> Decimal:
     """An empty list of records that means zero, or not applicable (``no R means …``)."""
     if rule.meaning == "zero":
-        note = f"no {rule.records}: no points, as the ruleset says an empty list means"
+        note = _("no {records}: no points, as the ruleset says an empty list means").format(
+            records=rule.records
+        )
         scope.record("base", ZERO, "no_records", rule.line, rule.cite, {rule.records: 0}, note)
         return ZERO
-    note = f"no {rule.records}: not applicable, as the ruleset says an empty list means"
+    note = _("no {records}: not applicable, as the ruleset says an empty list means").format(
+        records=rule.records
+    )
     scope.record("empty", ZERO, "no_records", rule.line, rule.cite, None, note)
-    run.declared_na(node, scope.unit, facts, f"no {rule.records}")
+    run.declared_na(node, scope.unit, facts, _("no {records}").format(records=rule.records))
     return ZERO
 
 
@@ -186,7 +193,7 @@ def survey_kernel(run: Run, node: GraphNode) -> Kernel:
         u = scope.unit
         scope.index, scope.node, scope.values = node.index, node.id, facts.values
         try:
-            counts = {name: scope.fact(None, name) for name, _ in node.answers}
+            counts = {name: scope.fact(None, name) for name, _weight in node.answers}
         except MissingFact as missing:
             run.unsupplied(node, u, missing.field, defaults.get((node.id, missing.field)))
             return ZERO
@@ -199,9 +206,11 @@ def survey_kernel(run: Run, node: GraphNode) -> Kernel:
         score = divide(node.points * weighted, responses)
         outcome = next((name for name, t in node.outcomes if t is None or rate >= t), None)
         inputs = {**counts, "responses": responses, "rate": rate, "outcome": outcome}
-        note = f"satisfaction {exact(rate * 100)}% of {exact(responses)} responses" + (
-            f": {outcome}" if outcome else ""
+        note = _("satisfaction {rate}% of {responses} responses").format(
+            rate=exact(rate * 100), responses=exact(responses)
         )
+        if outcome:
+            note = _("{note}: {outcome}").format(note=note, outcome=outcome)
         scope.tracer.record(node.index, u, "base", score, "survey", node.line, None, inputs, note)
         return score
 
@@ -221,7 +230,7 @@ def aggregate(run: Run, node: GraphNode) -> None:
     """Score ``node`` for every unit from its children's scores."""
     regular = [run.g.nodes[c] for c in node.children if run.g.nodes[c].kind != "bonus"]
     factors = [run.factors[c.index] for c in regular]
-    weighted = any(divisor is not None for _, divisor in factors)
+    weighted = any(divisor is not None for _score, divisor in factors)
     plan = _Adjustments(run, node, regular, weighted)
     if not plan.any():
         plain_sums(run, node, [run.scores[c.index] for c in regular], factors if weighted else None)
@@ -291,7 +300,9 @@ class _Adjustments:
         assert node.children_points is not None
         delta = divide(raw * node.points, node.children_points) - raw
         inputs = {"declared": node.points, "children": node.children_points}
-        note = f"parts scaled by {exact(node.points)}/{exact(node.children_points)}"
+        note = _("parts scaled by {points}/{children_points}").format(
+            points=exact(node.points), children_points=exact(node.children_points)
+        )
         self.run.tracer.record(
             node.index, u, "resolve", delta, "scale", node.line, node.resolve_cite, inputs, note
         )
@@ -333,5 +344,7 @@ def clamp(
 ) -> tuple[str, Decimal, str, int | None, str | None, dict[str, Any], str]:
     """The entry (as :meth:`Tracer.record` takes it) of a floor or cap that absorbed
     part of a score."""
-    note = f"the {kind} at {exact(bound)} absorbed {exact(score - bound)}"
+    note = _("the {kind} at {bound} absorbed {exact}").format(
+        kind=kind, bound=exact(bound), exact=exact(score - bound)
+    )
     return "clamp", bound - score, kind, line, cite, {"bound": bound}, note

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..decimals import ZERO, divide
 from ..decimals import text as exact
+from ..i18n import _
 from ..model.graph import GraphNode, NaRule
 from .audit import Entry
 
@@ -105,12 +106,14 @@ class Average(Policy):
         groups = self.groups(run, node)
         for u in na_units:
             if not count:
-                reason = "no unit in the cohort is assessed on it, so there is no average"
+                reason = _("no unit in the cohort is assessed on it, so there is no average")
                 component_rate(run, node, u, "DR401", reason)
                 continue
             in_sum, over, label, note = self.label(run, node, u, groups, (total, count))
             value = divide(in_sum, Decimal(over))
-            text = f"not applicable: the average of {over} assessed units ({label}){note}"
+            text = _("not applicable: the average of {over} assessed units ({label}){note}").format(
+                over=over, label=label, note=note
+            )
             inputs = {"over": over, "sum": in_sum, "of": label}
             entry = Entry("na", value, rule.policy, rule.line, rule.cite, inputs, note=text)
             run.settle_na(node, u, entry)
@@ -136,8 +139,10 @@ class GroupAverage(Average):
     ) -> tuple[Decimal, int, str, str]:
         group = run.group(u, _rule(node).over)
         if group not in groups:
-            note = f"; no assessed unit in group {group}, so the cohort average is used"
-            return *cohort, "the cohort", note
+            note = _("; no assessed unit in group {group}, so the cohort average is used").format(
+                group=group
+            )
+            return *cohort, _("the cohort"), note
         total, count = groups[group]
         return total, count, f"group {group}" if group else "units with none of the group tags", ""
 
@@ -161,15 +166,14 @@ class OwnRate(Policy):
         got = sum((run.scores[s.index][u] for s in assessed), ZERO)
         of = sum((s.points for s in assessed), ZERO)
         if of == ZERO:
-            reason = "no sibling was assessed, so there is no own rate on siblings"
+            reason = _("no sibling was assessed, so there is no own rate on siblings")
             component_rate(run, node, u, "DR402", reason)
             return
         rule = _rule(node)
         inputs = {"siblings_score": got, "siblings_max": of, "points": node.points}
-        note = (
-            f"not applicable: {exact(node.points)} × the unit's own rate "
-            f"{exact(got)}/{exact(of)} on {len(assessed)} sibling(s)"
-        )
+        note = _(
+            "not applicable: {points} × the unit's own rate {got}/{of} on {assessed} sibling(s)"
+        ).format(points=exact(node.points), got=exact(got), of=exact(of), assessed=len(assessed))
         value = divide(node.points * got, of)
         run.settle_na(node, u, Entry("na", value, "own_rate", rule.line, rule.cite, inputs, note))
 
@@ -184,7 +188,9 @@ class _Spread(Policy):
     def mark(self, run: Run, node: GraphNode, u: int, reason: str) -> None:
         super().mark(run, node, u, reason)
         rule = _rule(node)
-        note = f"{reason}; its points are spread over {self.where}"
+        note = _("{reason}; its points are spread over {where}").format(
+            reason=reason, where=self.where
+        )
         run.tracer.add(
             node.index, u, Entry("na", ZERO, rule.policy, rule.line, rule.cite, note=note)
         )
@@ -211,7 +217,9 @@ class _Spread(Policy):
             "not_applicable": [c.id for c in na_children],
             "factor": divide(children_max, applicable),
         }
-        note = f"{self.wording}: ×{exact(children_max)}/{exact(applicable)}"
+        note = _("{wording}: ×{children_max}/{applicable}").format(
+            wording=self.wording, children_max=exact(children_max), applicable=exact(applicable)
+        )
         entry = Entry(self.name, delta, self.name, rule.line, rule.cite, inputs, note=note)
         run.tracer.add(parent.index, u, entry)
         return delta
@@ -221,16 +229,16 @@ class Redistribute(_Spread):
     """``redistribute``: the N/A item's points spread over its siblings."""
 
     name = "redistribute"
-    where = "its parent"
-    wording = "points of N/A parts spread over the others"
+    where = _("its parent")
+    wording = _("points of N/A parts spread over the others")
 
 
 class Rescale(_Spread):
     """``rescale``: the component's score on applicable items scaled to its full total."""
 
     name = "rescale"
-    where = "the component"
-    wording = "score on applicable items scaled to the full total"
+    where = _("the component")
+    wording = _("score on applicable items scaled to the full total")
 
 
 OWN_RATE, REDISTRIBUTE, RESCALE = OwnRate(), Redistribute(), Rescale()
@@ -257,13 +265,15 @@ def component_rate(run: Run, node: GraphNode, u: int, code: str, reason: str) ->
     got = sum((run.scores[i][u] for i in assessed), ZERO)
     of = sum((run.g.nodes[i].points for i in assessed), ZERO)
     value = divide(node.points * got, of) if of else ZERO
-    where = "the ruleset" if node.kind == "component" else "the component"
+    where = _("the ruleset") if node.kind == "component" else _("the component")
     run.warn(
         code,
         u,
         node.id,
-        f"{reason}; the unit's own score rate on the "
-        f"{len(assessed)} item(s) it was assessed on in {where} is used",
+        _(
+            "{reason}; the unit's own score rate on the {assessed} "
+            "item(s) it was assessed on in {where} is used"
+        ).format(reason=reason, assessed=len(assessed), where=where),
     )
     rule = _rule(node)
     inputs = {
@@ -272,8 +282,15 @@ def component_rate(run: Run, node: GraphNode, u: int, code: str, reason: str) ->
         "items": len(assessed),
         "points": node.points,
     }
-    note = (
-        f"not applicable, {reason}: {exact(node.points)} × the unit's own rate "
-        f"{exact(got)}/{exact(of)} on {len(assessed)} item(s) of {where}"
+    note = _(
+        "not applicable, {reason}: {points} × the unit's own rate "
+        "{got}/{of} on {assessed} item(s) of {where}"
+    ).format(
+        reason=reason,
+        points=exact(node.points),
+        got=exact(got),
+        of=exact(of),
+        assessed=len(assessed),
+        where=where,
     )
     run.settle_na(node, u, Entry("na", value, rule.policy, rule.line, rule.cite, inputs, note=note))

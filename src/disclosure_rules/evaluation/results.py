@@ -21,6 +21,7 @@ from ..decimals import ONE, ZERO, round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError, did_you_mean, expect_argument
 from ..facts import Evidence, NodeFacts
+from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..model.ids import entry_rule_id
 from ..version import __version__
@@ -394,7 +395,7 @@ class Results:
         for u in self.units:
             if u.id == unit_id:
                 return u
-        msg = f"no unit {unit_id!r} in these results"
+        msg = _("no unit {unit_id!r} in these results").format(unit_id=unit_id)
         hint = did_you_mean(unit_id, (u.id for u in self.units))
         raise FactsError(Diagnostic("DR302", msg, unit=unit_id, hint=hint))
 

@@ -8,6 +8,8 @@ import re
 
 from dateutil import parser as dateutil_parser
 
+from ..i18n import _
+
 __all__ = ["WHEN_EXAMPLES", "parse_when"]
 
 # Year first, then month and day, with -, /, . or 年月日; optionally a time with : or 时分秒.
@@ -17,7 +19,9 @@ _WHEN = re.compile(
     r"(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?"
 )
 _MAX_WHEN = 64  # characters: the longest date-time written any accepted way is ~30
-WHEN_EXAMPLES = "2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30"
+WHEN_EXAMPLES = _(
+    "2020-09-28, 2020/9/28, 2020.9.28, 2020年9月28日, or with a time: 2020-09-28 14:30"
+)
 
 
 def parse_when(text: str) -> dt.date | dt.datetime:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, TypeAlias
 import attrs
 
 from ..errors import Diagnostic, FactsError, did_you_mean
+from ..i18n import _
 
 __all__ = [
     "NO_KINDS",
@@ -130,7 +131,7 @@ class Cohort:
         for u in self.units:
             if u.id == unit_id:
                 return u
-        msg = f"no unit {unit_id!r} in the facts"
+        msg = _("no unit {unit_id!r} in the facts").format(unit_id=unit_id)
         hint = did_you_mean(unit_id, (u.id for u in self.units))
         raise FactsError(Diagnostic("DR302", msg, file=self.source, unit=unit_id, hint=hint))
 

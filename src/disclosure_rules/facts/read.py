@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from ..errors import Diagnostic, FactsError
 from ..files import FileProblem, read_input
+from ..i18n import _
 
 __all__ = [
     "MAX_CSV_FIELD",
@@ -121,8 +122,8 @@ def _text(data: bytes, file: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        msg = f"the facts file is not valid UTF-8 (offset {exc.start})"
-        raise FactsError(Diagnostic("DR301", msg, file=file, hint="save it as UTF-8")) from None
+        msg = _("the facts file is not valid UTF-8 (offset {start})").format(start=exc.start)
+        raise FactsError(Diagnostic("DR301", msg, file=file, hint=_("save it as UTF-8"))) from None
 
 
 # ---------------------------------------------------------------- JSON
@@ -231,7 +232,7 @@ def json_document(data: bytes, file: str) -> dict[str, Any]:
     if doc is None:
         doc = _exact_document(_text(data, file), file)
     if not isinstance(doc, dict):
-        msg = 'a facts file is a JSON object: {"units": [...]}'
+        msg = _('a facts file is a JSON object: {"units": [...]}')
         raise FactsError(Diagnostic("DR301", msg, file=file))
     return doc
 
@@ -252,16 +253,18 @@ def _exact_document(text: str, file: str) -> Any:
             object_pairs_hook=_object,
         )
     except _DuplicateKey as exc:
-        raise fail(
-            f"key {exc.key!r} appears twice in one object; the second would hide the first"
-        ) from None
+        msg = _("key {key!r} appears twice in one object; the second would hide the first")
+        raise fail(msg.format(key=exc.key)) from None
     except _NotANumber as exc:
-        raise fail(f"{exc.word} is not a number: JSON numbers are finite") from None
+        raise fail(
+            _("{word} is not a number: JSON numbers are finite").format(word=exc.word)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        msg = _("not valid JSON: {reason} at line {line}, column {column}")
+        raise fail(msg.format(reason=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
-        msg = "the JSON nests deeper than the reader follows (about 900 levels)"
-        raise fail(msg, "DR313", "a facts document nests seven levels at most") from None
+        msg = _("the JSON nests deeper than the reader follows (about 900 levels)")
+        raise fail(msg, "DR313", _("a facts document nests seven levels at most")) from None
     return doc
 
 
@@ -313,29 +316,35 @@ class _CsvReader:
         extra = [c for c in names if c not in _CSV_COLUMNS]
         expected = ", ".join(_CSV_COLUMNS)
         if missing:
-            msg = f"the CSV lacks column(s) {', '.join(missing)}; expected {expected}"
+            msg = _("the CSV lacks column(s) {missing}; expected {expected}").format(
+                missing=", ".join(missing), expected=expected
+            )
             raise FactsError(Diagnostic("DR301", msg, file=self.file))
         if extra:
-            msg = f"unknown CSV column(s) {', '.join(extra)}; expected {expected}"
+            msg = _("unknown CSV column(s) {extra}; expected {expected}").format(
+                extra=", ".join(extra), expected=expected
+            )
             raise FactsError(Diagnostic("DR301", msg, file=self.file))
         return {name: i for i, name in enumerate(names)}
 
     def csv_error(self, exc: csv.Error, line: int) -> None:
         if "field larger than field limit" in str(exc):
-            msg = (
-                f"line {line}: a cell is longer than {MAX_CSV_FIELD:,} characters "
-                f"({MAX_CSV_FIELD // 1024} KiB), the limit for one CSV cell"
-            )
+            msg = _(
+                "line {line}: a cell is longer than {max_chars:,} characters "
+                "({kib} KiB), the limit for one CSV cell"
+            ).format(line=line, max_chars=MAX_CSV_FIELD, kib=MAX_CSV_FIELD // 1024)
             self.problem("DR314", msg)
         else:
-            self.problem("DR301", f"line {line}: not a readable CSV row ({exc})")
+            self.problem(
+                "DR301", _("line {line}: not a readable CSV row ({exc})").format(line=line, exc=exc)
+            )
 
     def row(self, row_no: int, columns: dict[str, int], cells: list[str]) -> None:
         if len(cells) > len(columns):
-            msg = (
-                f"row {row_no} has {len(cells)} cells but the header names {len(columns)} "
-                "columns; the extra cells would be lost"
-            )
+            msg = _(
+                "row {row_no} has {cells} cells but the header names "
+                "{columns} columns; the extra cells would be lost"
+            ).format(row_no=row_no, cells=len(cells), columns=len(columns))
             self.problem("DR301", msg)
             return
 
@@ -345,13 +354,15 @@ class _CsvReader:
 
         unit_id = cell("unit")
         if not unit_id:
-            self.problem("DR301", f"row {row_no}: no unit id")
+            self.problem("DR301", _("row {row_no}: no unit id").format(row_no=row_no))
             return
         unit = self.units.setdefault(unit_id, {"id": unit_id, "tags": None, "facts": {}})
         tags = [t.strip() for t in cell("tags").split(";") if t.strip()]
         if tags:
             if unit["tags"] is not None and unit["tags"] != tags:
-                msg = f"row {row_no}: tags {';'.join(tags)} differ from an earlier row's"
+                msg = _("row {row_no}: tags {tags} differ from an earlier row's").format(
+                    row_no=row_no, tags=";".join(tags)
+                )
                 self.problem("DR305", msg, unit_id)
             unit["tags"] = tags
         self.fact(row_no, unit, cell("node"), cell("field"), cell("value"), cell("kind"))
@@ -362,22 +373,33 @@ class _CsvReader:
         unit_id: str = unit["id"]
         if not node:
             if value or field:
-                self.problem("DR301", f"row {row_no}: a value with no node", unit_id)
+                self.problem(
+                    "DR301", _("row {row_no}: a value with no node").format(row_no=row_no), unit_id
+                )
             return
         facts = unit["facts"]
         if not field:
             if node in facts:
-                self.problem("DR301", f"row {row_no}: {node} is given twice", unit_id, node)
+                self.problem(
+                    "DR301",
+                    _("row {row_no}: {node} is given twice").format(row_no=row_no, node=node),
+                    unit_id,
+                    node,
+                )
             facts[node] = _cell_value(value)
             return
         entry = facts.setdefault(node, {})
         if not isinstance(entry, dict):
-            msg = f"row {row_no}: {node} already has a plain value"
+            msg = _("row {row_no}: {node} already has a plain value").format(
+                row_no=row_no, node=node
+            )
             self.problem("DR301", msg, unit_id, node)
         elif field == "evidence":
             entry.setdefault("evidence", []).append({"ref": value, "kind": kind} if kind else value)
         elif field in entry:
-            msg = f"row {row_no}: {node}.{field} is given twice"
+            msg = _("row {row_no}: {node}.{field} is given twice").format(
+                row_no=row_no, node=node, field=field
+            )
             self.problem("DR301", msg, unit_id, f"{node}.{field}")
         else:
             entry[field] = value if field in _TEXT_FIELDS else _cell_value(value)

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import collector
 from ..errors import FactsError, did_you_mean
+from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
 from .dates import parse_when
@@ -98,19 +99,19 @@ class _Validator(ValueReader):
     def cohort(self, doc: dict[str, Any], digest: str | None) -> Cohort:
         for key in doc:
             if key not in _DOC_KEYS:
-                hint = did_you_mean(key, _DOC_KEYS) or 'expected "units"'
-                self.problem("DR305", f"unknown top-level key {key!r}", hint=hint)
+                hint = did_you_mean(key, _DOC_KEYS) or _('expected "units"')
+                self.problem("DR305", _("unknown top-level key {key!r}").format(key=key), hint=hint)
         raw_units = doc.get("units")
         if not isinstance(raw_units, list):
-            self.problem("DR301", 'the facts need a list of units: {"units": [...]}')
+            self.problem("DR301", _('the facts need a list of units: {"units": [...]}'))
             raise FactsError(self.problems)
         synthetic = doc.get("synthetic", False)
         if not isinstance(synthetic, bool):
-            msg = f"synthetic must be true or false, got {shown(synthetic)}"
-            self.problem("DR305", msg, hint="a JSON boolean, without quotes")
+            msg = _("synthetic must be true or false, got {shown}").format(shown=shown(synthetic))
+            self.problem("DR305", msg, hint=_("a JSON boolean, without quotes"))
         units = self.units(raw_units)
         if not units and not self.problems:
-            self.problem("DR301", "the facts list no units")
+            self.problem("DR301", _("the facts list no units"))
         if self.problems:
             raise FactsError(self.problems)
         description = doc.get("description")
@@ -137,9 +138,12 @@ class _Validator(ValueReader):
             if unit is None:
                 continue
             if unit.id in seen:
-                hint = "each unit is listed once, with all its facts"
+                hint = _("each unit is listed once, with all its facts")
                 self.problem(
-                    "DR303", f"unit {unit.id!r} appears more than once", unit.id, hint=hint
+                    "DR303",
+                    _("unit {id!r} appears more than once").format(id=unit.id),
+                    unit.id,
+                    hint=hint,
                 )
                 continue
             seen.add(unit.id)
@@ -148,21 +152,31 @@ class _Validator(ValueReader):
 
     def unit(self, raw: Any, position: int) -> Unit | None:
         if not isinstance(raw, dict):
-            hint = '{"id": ..., "facts": {...}}'
-            self.problem("DR305", f"unit #{position} is not an object", hint=hint)
+            hint = _('{"id": ..., "facts": {...}}')
+            self.problem(
+                "DR305", _("unit #{position} is not an object").format(position=position), hint=hint
+            )
             return None
         unit_id = raw.get("id")
         if not isinstance(unit_id, str) or not unit_id.strip():
-            self.problem("DR305", f"unit #{position} has no id (a non-empty string)")
+            self.problem(
+                "DR305",
+                _("unit #{position} has no id (a non-empty string)").format(position=position),
+            )
             return None
         for key in raw:
             if key not in _UNIT_KEYS:
                 suggestion = did_you_mean(key, _UNIT_KEYS)
-                self.problem("DR305", f"unknown key {key!r} in unit", unit_id, hint=suggestion)
+                self.problem(
+                    "DR305",
+                    _("unknown key {key!r} in unit").format(key=key),
+                    unit_id,
+                    hint=suggestion,
+                )
         tags = self.tags(unit_id, raw.get("tags", []))
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
-            self.problem("DR305", "facts must be an object keyed by item id", unit_id)
+            self.problem("DR305", _("facts must be an object keyed by item id"), unit_id)
             raw_facts = {}
         facts: dict[str, NodeFacts] = {}
         ids = self.ids
@@ -174,15 +188,19 @@ class _Validator(ValueReader):
 
     def tags(self, unit_id: str, tags: Any) -> frozenset[str]:
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            self.problem("DR305", "tags must be a list of strings", unit_id)
+            self.problem("DR305", _("tags must be a list of strings"), unit_id)
             return frozenset()
         if self.declared_tags:
             for tag in tags:
                 if tag not in self.declared_tags:
                     hint = did_you_mean(tag, self.declared_tags) or (
-                        f"the ruleset's tags are {', '.join(sorted(self.declared_tags))}"
+                        _("the ruleset's tags are {tags}").format(
+                            tags=", ".join(sorted(self.declared_tags))
+                        )
                     )
-                    self.problem("DR309", f"unknown tag {tag!r}", unit_id, hint=hint)
+                    self.problem(
+                        "DR309", _("unknown tag {tag!r}").format(tag=tag), unit_id, hint=hint
+                    )
         return shared_set(tags)
 
     # ------------------------------------------------------------ cells
@@ -209,8 +227,16 @@ class _Validator(ValueReader):
         if isinstance(node.base, AllOrNothing) and isinstance(value, bool):
             return self.fields(unit, node_id, node, schema, {"met": value})
         wanted = ", ".join(sorted(schema)) or "evidence"
-        msg = f"{shown(value)} is not a valid value for {node_id!r}"
-        self.problem("DR305", msg, unit, node_id, f'give an object with: {wanted} (or "n/a")')
+        msg = _("{shown} is not a valid value for {node_id!r}").format(
+            shown=shown(value), node_id=node_id
+        )
+        self.problem(
+            "DR305",
+            msg,
+            unit,
+            node_id,
+            _('give an object with: {wanted} (or "n/a")').format(wanted=wanted),
+        )
         return None
 
     def put_aside(self, unit: str, name: str) -> bool:
@@ -225,23 +251,31 @@ class _Validator(ValueReader):
             return
         if node_id in self.g.by_id:
             kind = self.g.node(node_id).kind
-            self.problem("DR302", f"{node_id!r} is a {kind}: facts go on its items", unit, node_id)
+            self.problem(
+                "DR302",
+                _("{node_id!r} is a {kind}: facts go on its items").format(
+                    node_id=node_id, kind=kind
+                ),
+                unit,
+                node_id,
+            )
             return
         hint = did_you_mean(node_id, [*self.scored, *self.veto_fields])
-        self.problem("DR302", f"unknown item {node_id!r}", unit, node_id, hint)
+        self.problem(
+            "DR302", _("unknown item {node_id!r}").format(node_id=node_id), unit, node_id, hint
+        )
 
     def not_applicable_cell(
         self, unit: str, node: GraphNode, value: dict[str, Any]
     ) -> NodeFacts | None:
         """``{"na": "statement"}`` or ``{"not_applicable": true, "statement": …}``, with
         optional evidence and note."""
-        evidence, _ = self.evidence(unit, node.id, value.get("evidence", []))
+        evidence, _kinds = self.evidence(unit, node.id, value.get("evidence", []))
         extra = set(value) - {"not_applicable", "na", "statement", "evidence", "note"}
         if extra:
-            msg = (
-                "a not-applicable cell takes only a statement, evidence and note, "
-                f"not {', '.join(sorted(extra))}"
-            )
+            msg = _(
+                "a not-applicable cell takes only a statement, evidence and note, not {extra}"
+            ).format(extra=", ".join(sorted(extra)))
             self.problem("DR308", msg, unit, node.id)
         said = value.get("na")
         if said is True or "na" not in value:
@@ -256,8 +290,10 @@ class _Validator(ValueReader):
             return None
         if isinstance(said, str) and said.strip():
             return said.strip()
-        msg = f"a statement is the unit's explanation as text, got {shown(said)}"
-        hint = '{"na": "本单位无行政执法权"}, or "n/a" for no statement'
+        msg = _("a statement is the unit's explanation as text, got {shown}").format(
+            shown=shown(said)
+        )
+        hint = _('{"na": "本单位无行政执法权"}, or "n/a" for no statement')
         self.problem("DR305", msg, unit, f"{node_id}.statement", hint)
         return None
 
@@ -267,11 +303,13 @@ class _Validator(ValueReader):
         if node.na is None:
             self.problem(
                 "DR306",
-                f"{node.id!r} is given as not applicable, but the ruleset has no "
-                "not_applicable policy for it",
+                _(
+                    "{id!r} is given as not applicable, but the ruleset has no "
+                    "not_applicable policy for it"
+                ).format(id=node.id),
                 unit,
                 node.id,
-                "give its facts, or add a not_applicable policy to the ruleset",
+                _("give its facts, or add a not_applicable policy to the ruleset"),
             )
             return None
         evidence, note = extra if extra is not None else ((), None)
@@ -283,15 +321,22 @@ class _Validator(ValueReader):
         if isinstance(value, dict):
             extra = set(value) - {"score", "evidence", "note"}
             if extra:
-                msg = f"unknown field(s) {', '.join(sorted(extra))}"
-                self.problem("DR308", msg, unit, node.id, 'a score component takes {"score": N}')
+                msg = _("unknown field(s) {extra}").format(extra=", ".join(sorted(extra)))
+                self.problem("DR308", msg, unit, node.id, _('a score component takes {"score": N}'))
             value = value.get("score")
         number = self.number(unit, node.id, value)
         if number is None:
             return None
         low, high = node.direct_range or (Decimal(0), node.points)
         if not low <= number <= high:
-            self.problem("DR304", f"score {number} is outside {low}..{high}", unit, node.id)
+            self.problem(
+                "DR304",
+                _("score {number} is outside {low}..{high}").format(
+                    number=number, low=low, high=high
+                ),
+                unit,
+                node.id,
+            )
             return None
         return NodeFacts({"score": number})
 
@@ -299,8 +344,14 @@ class _Validator(ValueReader):
         self, unit: str, node_id: str, node: GraphNode | None, schema: Mapping[str, str], value: Any
     ) -> NodeFacts | None:
         if not isinstance(value, dict):
-            hint = f"fields: {', '.join(sorted(schema))}"
-            self.problem("DR305", f"facts for {node_id!r} must be an object", unit, node_id, hint)
+            hint = _("fields: {fields}").format(fields=", ".join(sorted(schema)))
+            self.problem(
+                "DR305",
+                _("facts for {node_id!r} must be an object").format(node_id=node_id),
+                unit,
+                node_id,
+                hint,
+            )
             return None
         values: dict[str, FactValue] = {}
         evidence: tuple[Evidence, ...] = ()
@@ -348,9 +399,11 @@ class _Validator(ValueReader):
             if self.put_aside(unit, where):
                 return
             hint = did_you_mean(field, schema) or (
-                f"{node_id} reads: {', '.join(sorted(schema)) or 'no fields'}"
+                _("{node_id} reads: {fields}").format(
+                    node_id=node_id, fields=", ".join(sorted(schema)) or "no fields"
+                )
             )
-            self.problem("DR308", f"unknown fact {where}", unit, where, hint)
+            self.problem("DR308", _("unknown fact {where}").format(where=where), unit, where, hint)
             return
         if kind in ("date", "datetime"):  # null: not done (yet)
             when = self.when(unit, where, kind, raw)
@@ -378,11 +431,15 @@ class _Validator(ValueReader):
     def awarded_in_range(self, unit: str, where: str, node: GraphNode, points: Decimal) -> bool:
         """Awarded points within ``[0, the item's points]``; False (reported) outside."""
         if points > node.points:
-            msg = f"awarded {points} is above the item's maximum of {node.points}"
+            msg = _("awarded {points} is above the item's maximum of {max}").format(
+                points=points, max=node.points
+            )
             self.problem("DR304", msg, unit, where)
             return False
         if points < 0:
-            self.problem("DR304", f"awarded {points} is negative", unit, where)
+            self.problem(
+                "DR304", _("awarded {points} is negative").format(points=points), unit, where
+            )
             return False
         return True
 
@@ -397,8 +454,9 @@ class _Validator(ValueReader):
                 if isinstance(present, Decimal) and present > clause.of:
                     self.problem(
                         "DR304",
-                        f"{node_id}.{clause.fact} is {present}, more than the "
-                        f"{clause.of} required elements",
+                        _(
+                            "{node_id}.{fact} is {present}, more than the {of} required elements"
+                        ).format(node_id=node_id, fact=clause.fact, present=present, of=clause.of),
                         unit,
                         f"{node_id}.{clause.fact}",
                     )

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import Diagnostic, did_you_mean
+from ..i18n import _
 from .dates import WHEN_EXAMPLES, parse_when
 from .evidence import common_evidence, read_evidence
 from .model import Evidence, Record, RecordValue
@@ -72,15 +73,19 @@ class ValueReader:
             try:
                 value = parse_when(raw)
             except ValueError as exc:
-                self.problem("DR310", f"{where}: {exc}", unit, where)
+                self.problem("DR310", _("{where}: {exc}").format(where=where, exc=exc), unit, where)
                 return False
         else:
-            msg = f"{where} must be a date written as text, got {shown(raw)}"
+            msg = _("{where} must be a date written as text, got {shown}").format(
+                where=where, shown=shown(raw)
+            )
             self.problem("DR310", msg, unit, where, hint=WHEN_EXAMPLES)
             return False
         if kind == "datetime" and not isinstance(value, dt.datetime):
-            msg = f"{where} needs a time of day for an hours deadline, got {shown(raw)}"
-            self.problem("DR310", msg, unit, where, hint="e.g. 2020-09-28 14:30")
+            msg = _("{where} needs a time of day for an hours deadline, got {shown}").format(
+                where=where, shown=shown(raw)
+            )
+            self.problem("DR310", msg, unit, where, hint=_("e.g. 2020-09-28 14:30"))
             return False
         return value
 
@@ -88,8 +93,14 @@ class ValueReader:
         self, unit: str, where: str, raw: Any, fields: Mapping[str, str]
     ) -> tuple[Record, ...] | None:
         if not isinstance(raw, list):
-            hint = f"[{{{', '.join(f'{f!r}: ...' for f in fields)}}}, ...]"
-            self.problem("DR305", f"{where} must be a list of records", unit, where, hint)
+            hint = _("[{{{fields}}}, ...]").format(fields=", ".join(f"{f!r}: ..." for f in fields))
+            self.problem(
+                "DR305",
+                _("{where} must be a list of records").format(where=where),
+                unit,
+                where,
+                hint,
+            )
             return None
         out = [self.record(unit, f"{where}[{i}]", r, fields) for i, r in enumerate(raw, start=1)]
         good = [r for r in out if r is not None]
@@ -97,7 +108,7 @@ class ValueReader:
 
     def record(self, unit: str, spot: str, record: Any, fields: Mapping[str, str]) -> Record | None:
         if not isinstance(record, dict):
-            self.problem("DR305", f"{spot} must be an object", unit, spot)
+            self.problem("DR305", _("{spot} must be an object").format(spot=spot), unit, spot)
             return None
         values: dict[str, RecordValue] = {}
         ok = True
@@ -107,12 +118,23 @@ class ValueReader:
                 if isinstance(value, str | Decimal | bool) or value is None:
                     values[field] = value
                     continue
-                self.problem("DR305", f"{spot}.{field} must be text", unit, spot)
+                self.problem(
+                    "DR305",
+                    _("{spot}.{field} must be text").format(spot=spot, field=field),
+                    unit,
+                    spot,
+                )
             elif kind is None:
                 hint = did_you_mean(field, fields) or (
-                    f"records here have {', '.join(sorted(fields))}"
+                    _("records here have {fields}").format(fields=", ".join(sorted(fields)))
                 )
-                self.problem("DR308", f"unknown field {field!r} in {spot}", unit, spot, hint)
+                self.problem(
+                    "DR308",
+                    _("unknown field {field!r} in {spot}").format(field=field, spot=spot),
+                    unit,
+                    spot,
+                    hint,
+                )
             else:
                 parsed = self.when(unit, f"{spot}.{field}", kind, value)
                 if parsed is not False:
@@ -132,15 +154,21 @@ class ValueReader:
         if number is None:
             return None
         if kind == "count" and number < 0:
-            msg = f"{where} is a count and cannot be negative, got {number}"
+            msg = _("{where} is a count and cannot be negative, got {number}").format(
+                where=where, number=number
+            )
             self.problem("DR304", msg, unit, where)
             return None
         if kind == "count" and number != number.to_integral_value():
-            msg = f"{where} is a count and must be a whole number, got {number}"
+            msg = _("{where} is a count and must be a whole number, got {number}").format(
+                where=where, number=number
+            )
             self.problem("DR305", msg, unit, where)
             return None
         if kind == "rate" and not 0 <= number <= 1:
-            msg = f"{where} is a rate between 0 and 1 (or 0%..100%), got {number}"
+            msg = _("{where} is a rate between 0 and 1 (or 0%..100%), got {number}").format(
+                where=where, number=number
+            )
             self.problem("DR304", msg, unit, where)
             return None
         return number
@@ -151,16 +179,26 @@ class ValueReader:
             return raw
         if self.textual and isinstance(raw, str) and raw.strip().lower() in _TEXT_BOOLEANS:
             return _TEXT_BOOLEANS[raw.strip().lower()]
-        hint = "true or false, without quotes" if not self.textual else "true, false, 是 or 否"
-        self.problem("DR305", f"{where} must be true or false, got {shown(raw)}", unit, where, hint)
+        hint = (
+            _("true or false, without quotes") if not self.textual else _("true, false, 是 or 否")
+        )
+        self.problem(
+            "DR305",
+            _("{where} must be true or false, got {shown}").format(where=where, shown=shown(raw)),
+            unit,
+            where,
+            hint,
+        )
         return None
 
     def number(self, unit: str, where: str, raw: Any) -> Decimal | None:
         """An exact number within the declared limits; None (reported) otherwise."""
         number: Decimal | LongNumber | None = None
         if isinstance(raw, float):
-            msg = f"{where} is the binary float {raw!r}, which is not exact"
-            hint = f'pass a string ("{raw!r}") or a Decimal'
+            msg = _("{where} is the binary float {raw!r}, which is not exact").format(
+                where=where, raw=raw
+            )
+            hint = _('pass a string ("{raw!r}") or a Decimal').format(raw=raw)
             self.problem("DR305", msg, unit, where, hint)
             return None
         if isinstance(raw, Decimal | LongNumber):
@@ -174,23 +212,35 @@ class ValueReader:
                 number = None
         if number is None or (isinstance(number, Decimal) and not number.is_finite()):
             got = json.dumps(raw) if raw is None or isinstance(raw, bool) else shown(raw)
-            self.problem("DR305", f"{where} must be a number, got {got}", unit, where)
+            self.problem(
+                "DR305",
+                _("{where} must be a number, got {got}").format(where=where, got=got),
+                unit,
+                where,
+            )
             return None
         return self.within_limits(unit, where, number)
 
     def within_limits(self, unit: str, where: str, number: Decimal | LongNumber) -> Decimal | None:
         digits = number.digits if isinstance(number, LongNumber) else len(number.as_tuple().digits)
         if digits > MAX_DIGITS:
-            msg = f"{where} has {digits} digits, over the limit of {MAX_DIGITS}"
-            self.problem("DR312", msg, unit, where, "see the limits on facts files")
+            msg = _("{where} has {digits} digits, over the limit of {max_digits}").format(
+                where=where, digits=digits, max_digits=MAX_DIGITS
+            )
+            self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
             return None
         assert isinstance(number, Decimal)
         if not number.is_zero() and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-            msg = (
-                f"{where} is {shown(number)}, out of range: numbers in the facts are 0 or "
-                f"between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT + 1} in size"
+            msg = _(
+                "{where} is {shown}, out of range: numbers in the facts are "
+                "0 or between 1e-{exponent} and 1e{top_exponent} in size"
+            ).format(
+                where=where,
+                shown=shown(number),
+                exponent=MAX_EXPONENT,
+                top_exponent=MAX_EXPONENT + 1,
             )
-            self.problem("DR312", msg, unit, where, "see the limits on facts files")
+            self.problem("DR312", msg, unit, where, _("see the limits on facts files"))
             return None
         return number
 

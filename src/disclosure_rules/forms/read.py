@@ -26,6 +26,7 @@ from typing import Any
 from ..decimals import text as exact
 from ..errors import Diagnostic, FactsError
 from ..files import read_input
+from ..i18n import _
 from ..model.graph import EvaluationGraph
 from ..spreadsheet import get_column_letter, openpyxl
 from .layout import (
@@ -76,7 +77,7 @@ def read_forms(graph: EvaluationGraph, paths: Sequence[str | os.PathLike[str]]) 
     units = []
     if not files:
         where = ", ".join(os.fspath(p) for p in paths) or "<forms>"
-        problems.append(Diagnostic("DR811", "no form workbooks (*.xlsx) found", file=where))
+        problems.append(Diagnostic("DR811", _("no form workbooks (*.xlsx) found"), file=where))
     for path in files:
         unit = _Form(graph, path, problems).read()
         if unit is not None:
@@ -117,7 +118,7 @@ class _Form:
         before = len(self.problems)
         self.unit = self.text(wb[COVER][_UNIT_CELL].value) or None
         if not self.unit:
-            self.problem("DR818", "the form names no unit", COVER, _UNIT_CELL)
+            self.problem("DR818", _("the form names no unit"), COVER, _UNIT_CELL)
         tags = [t for t in _SEPARATORS.split(self.text(wb[COVER][_TAGS_CELL].value)) if t]
         facts: dict[str, Any] = {}
         notes: dict[str, list[str]] = {}
@@ -137,18 +138,23 @@ class _Form:
         return out
 
     def open(self) -> Any:
-        data = read_input(self.path, limit=MAX_FORM_BYTES, what="form workbook")
+        data = read_input(self.path, limit=MAX_FORM_BYTES, what=_("form workbook"))
         xl = openpyxl()  # with defusedxml installed, openpyxl parses the XML safely
         try:
             return xl.load_workbook(io.BytesIO(data), data_only=False)
         except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a workbook
-            self.problem("DR811", f"not an Excel workbook ({type(exc).__name__}: {exc})")
+            self.problem(
+                "DR811",
+                _("not an Excel workbook ({type}: {exc})").format(type=type(exc).__name__, exc=exc),
+            )
             return None
 
     def meta(self, wb: Any) -> dict[str, list[str]] | None:
         if META not in wb.sheetnames:
-            hint = f"disclosure-rules form {self.g.id} -o FORM.xlsx writes one"
-            self.problem("DR811", "not a disclosure-rules form: it has no _form sheet", hint=hint)
+            hint = _("disclosure-rules form {id} -o FORM.xlsx writes one").format(id=self.g.id)
+            self.problem(
+                "DR811", _("not a disclosure-rules form: it has no _form sheet"), hint=hint
+            )
             return None
         meta: dict[str, list[str]] = {}
         for key, value in wb[META].iter_rows(min_col=1, max_col=2, values_only=True):
@@ -156,23 +162,30 @@ class _Form:
                 meta.setdefault(key, []).append(str(value or ""))
         ruleset, digest = meta.get("ruleset", [""])[0], meta.get("hash", [""])[0]
         if meta.get("form", [""])[0] != FORM_VERSION:
-            self.problem("DR811", f"a form of layout {meta.get('form')}, not {FORM_VERSION}")
+            self.problem(
+                "DR811",
+                _("a form of layout {form}, not {expected}").format(
+                    form=meta.get("form"), expected=FORM_VERSION
+                ),
+            )
             return None
         if ruleset != self.g.id:
-            msg = f"a form of ruleset {ruleset!r}, not of {self.g.id!r}"
-            self.problem("DR812", msg, hint="score it with its own ruleset")
+            msg = _("a form of ruleset {ruleset!r}, not of {id!r}").format(
+                ruleset=ruleset, id=self.g.id
+            )
+            self.problem("DR812", msg, hint=_("score it with its own ruleset"))
             return None
         if digest != self.g.ruleset_hash:
-            msg = (
-                f"a form of another version of {ruleset} ({digest[:19]}…, "
-                f"the ruleset is {self.g.ruleset_hash[:19]}…)"
-            )
-            hint = "hand out new forms (disclosure-rules form), or score with that version"
+            msg = _(
+                "a form of another version of {ruleset} ({form_hash}…, the "
+                "ruleset is {ruleset_hash}…)"
+            ).format(ruleset=ruleset, form_hash=digest[:19], ruleset_hash=self.g.ruleset_hash[:19])
+            hint = _("hand out new forms (disclosure-rules form), or score with that version")
             self.problem("DR812", msg, hint=hint)
             return None
         missing = [s for s in (COVER, TABLE, FACTS) if s not in wb.sheetnames]
         for sheet in missing:
-            self.problem("DR813", f"the sheet {sheet} was deleted", sheet)
+            self.problem("DR813", _("the sheet {sheet} was deleted").format(sheet=sheet), sheet)
         return None if missing else meta
 
     # ------------------------------------------------------------ 评分表
@@ -202,7 +215,9 @@ class _Form:
             na = self.text(self.value(ws, row, col["不适用"], node))
             if na and na != NA_MARK:
                 ref = f"{get_column_letter(col['不适用'])}{row}"
-                msg = f"不适用 holds {na!r}; it takes only {NA_MARK!r} or nothing"
+                msg = _("不适用 holds {na!r}; it takes only {mark!r} or nothing").format(
+                    na=na, mark=NA_MARK
+                )
                 self.problem("DR817", msg, TABLE, ref, node)
             layers = []
             if field:
@@ -245,17 +260,22 @@ class _Form:
             found = ws.cell(row=row, column=id_col).value
             if found == node:
                 continue
-            moved = found is not None and found in {n for _, n in expected}
+            moved = found is not None and found in {n for _row, n in expected}
             what = "rows were moved, added or deleted" if moved else "a row was added or deleted"
-            msg = f"row {row} should be {node!r} but holds {found!r}: {what}"
-            hint = "fill a fresh form; never add, delete or move rows"
+            msg = _("row {row} should be {node!r} but holds {found!r}: {what}").format(
+                row=row, node=node, found=found, what=what
+            )
+            hint = _("fill a fresh form; never add, delete or move rows")
             self.problem("DR813", msg, sheet, f"{letter}{row}", node, hint)
             return False
         last = expected[-1][0] if expected else 1
         for row in range(last + 1, ws.max_row + 1):
             if any(c.value not in (None, "") for c in ws[row]):
                 self.problem(
-                    "DR813", f"row {row} was added below the form's rows", sheet, f"A{row}"
+                    "DR813",
+                    _("row {row} was added below the form's rows").format(row=row),
+                    sheet,
+                    f"A{row}",
                 )
                 return False
         return True
@@ -263,10 +283,12 @@ class _Form:
     def merges_intact(self, ws: Any, expected: set[str]) -> None:
         found = {str(r) for r in ws.merged_cells.ranges}
         for broken in sorted(expected - found):
-            msg = f"the merged cell {broken} was unmerged or changed"
-            self.problem("DR814", msg, TABLE, broken, hint="fill a fresh form; keep merged cells")
+            msg = _("the merged cell {broken} was unmerged or changed").format(broken=broken)
+            self.problem(
+                "DR814", msg, TABLE, broken, hint=_("fill a fresh form; keep merged cells")
+            )
         for added in sorted(found - expected):
-            self.problem("DR814", f"cells {added} were merged", TABLE, added)
+            self.problem("DR814", _("cells {added} were merged").format(added=added), TABLE, added)
 
     def score_cell(self, ws: Any, row: int, col: int, node: str, field: str) -> str | bool | None:
         raw = self.value(ws, row, col, node)
@@ -281,7 +303,9 @@ class _Form:
         n = self.g.node(node)
         low, high = n.direct_range or (Decimal(0), n.points)
         if not low <= number <= high:
-            msg = f"{exact(number)} is outside {exact(low)}..{exact(high)}, the item's points"
+            msg = _("{number} is outside {low}..{high}, the item's points").format(
+                number=exact(number), low=exact(low), high=exact(high)
+            )
             self.problem("DR817", msg, TABLE, ref, node)
             return None
         return exact(number)
@@ -299,7 +323,9 @@ class _Form:
             row = int(r)
             if ws.cell(row=row, column=3).value != field:
                 found = ws.cell(row=row, column=3).value
-                msg = f"row {row} should be the fact {field!r} but holds {found!r}"
+                msg = _("row {row} should be the fact {field!r} but holds {found!r}").format(
+                    row=row, field=field, found=found
+                )
                 self.problem("DR813", msg, FACTS, f"C{row}", node)
                 continue
             layers = []
@@ -337,10 +363,22 @@ class _Form:
         whole = kind in ("count", "records")
         if number < 0 or (whole and number != number.to_integral_value()):
             what = "a whole number ≥ 0" if whole else "a number ≥ 0"
-            self.problem("DR817", f"{exact(number)} is not {what}", FACTS, ref, node)
+            self.problem(
+                "DR817",
+                _("{number} is not {what}").format(number=exact(number), what=what),
+                FACTS,
+                ref,
+                node,
+            )
             return None
         if kind == "rate" and number > 1:
-            self.problem("DR817", f"{exact(number)} is not a rate 0–1", FACTS, ref, node)
+            self.problem(
+                "DR817",
+                _("{number} is not a rate 0–1").format(number=exact(number)),
+                FACTS,
+                ref,
+                node,
+            )
             return None
         return exact(number)
 
@@ -350,7 +388,12 @@ class _Form:
         for entry in meta.get("records", []):
             title, node, field = entry.split("\t")
             if title not in wb.sheetnames:
-                self.problem("DR813", f"the sheet {title} was deleted", title, fact=node)
+                self.problem(
+                    "DR813",
+                    _("the sheet {title} was deleted").format(title=title),
+                    title,
+                    fact=node,
+                )
                 continue
             ws = wb[title]
             n = self.g.node(node)
@@ -359,7 +402,13 @@ class _Form:
             names = [ws.cell(row=1, column=c + 1).value for c in range(len(kinds))]
             if names != list(kinds):
                 self.problem(
-                    "DR813", f"the header should be {list(kinds)}, not {names}", title, "A1", node
+                    "DR813",
+                    _("the header should be {list}, not {names}").format(
+                        list=list(kinds), names=names
+                    ),
+                    title,
+                    "A1",
+                    node,
                 )
                 continue
             records = []
@@ -385,7 +434,9 @@ class _Form:
                 continue
             count = self.counts.get((node, field))
             if count is not None and count != len(records):
-                msg = f"{len(records)} record(s) listed, but the count on {FACTS} says {count}"
+                msg = _("{records} record(s) listed, but the count on {sheet} says {count}").format(
+                    records=len(records), sheet=FACTS, count=count
+                )
                 self.problem("DR817", msg, title, "A2", node)
             elif records or count is not None:
                 facts.setdefault(node, {})[field] = records
@@ -404,7 +455,7 @@ class _Form:
         for tag in match["tags"].split():
             if not _DAY.match(tag):
                 if "kind" in piece:
-                    msg = f"{line!r} names two kinds; write one line per piece"
+                    msg = _("{line!r} names two kinds; write one line per piece").format(line=line)
                     self.problem("DR817", msg, TABLE, ref, node, "[screenshot 2021-01-18] x.png")
                     return None
                 piece["kind"] = tag
@@ -415,24 +466,28 @@ class _Form:
     def value(self, ws: Any, row: int, col: int, node: str) -> Any:
         c = ws.cell(row=row, column=col)
         if c.data_type == "f":
-            msg = f"a formula ({c.value}): forms take values, not formulas"
-            self.problem("DR815", msg, ws.title, c.coordinate, node, "type the value itself")
+            msg = _("a formula ({formula}): forms take values, not formulas").format(
+                formula=c.value
+            )
+            self.problem("DR815", msg, ws.title, c.coordinate, node, _("type the value itself"))
             return None
         return c.value
 
     def number(self, raw: Any, sheet: str, ref: str, node: str) -> Decimal | None:
         if isinstance(raw, bool | dt.datetime | dt.date):
-            self.problem("DR816", f"{raw!r} is not a number", sheet, ref, node)
+            self.problem("DR816", _("{raw!r} is not a number").format(raw=raw), sheet, ref, node)
             return None
         if isinstance(raw, float):
             raw = repr(raw)  # the shortest decimal that is the spreadsheet's number
         try:
             number = Decimal(str(raw).strip())
         except InvalidOperation:
-            self.problem("DR816", f"text {raw!r} in a number cell", sheet, ref, node)
+            self.problem(
+                "DR816", _("text {raw!r} in a number cell").format(raw=raw), sheet, ref, node
+            )
             return None
         if not number.is_finite():
-            self.problem("DR816", f"{raw!r} is not a number", sheet, ref, node)
+            self.problem("DR816", _("{raw!r} is not a number").format(raw=raw), sheet, ref, node)
             return None
         return number
 
@@ -441,7 +496,7 @@ class _Form:
             return raw
         answer = _YES.get(self.text(raw))
         if answer is None:
-            self.problem("DR817", f"{raw!r} is not 是 or 否", sheet, ref, node)
+            self.problem("DR817", _("{raw!r} is not 是 or 否").format(raw=raw), sheet, ref, node)
         return answer
 
     def when(self, raw: Any, kind: str, sheet: str, ref: str, node: str) -> str | None:
@@ -455,7 +510,9 @@ class _Form:
         try:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
-            self.problem("DR817", f"{raw!r} is not a date (2020-03-02)", sheet, ref, node)
+            self.problem(
+                "DR817", _("{raw!r} is not a date (2020-03-02)").format(raw=raw), sheet, ref, node
+            )
             return None
         return parsed.date().isoformat() if kind == "date" else parsed.isoformat()
 

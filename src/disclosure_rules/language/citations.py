@@ -43,6 +43,7 @@ import attrs
 
 from ..catalog import names_a_file_inside, source_file
 from ..errors import Diagnostic, Severity, Span
+from ..i18n import Message, _, alternatives
 from . import syntax
 
 __all__ = ["SourceIndex", "cites", "normalise", "verify"]
@@ -211,74 +212,86 @@ def verify(ruleset: syntax.Ruleset) -> list[Diagnostic]:
     sources: list[tuple[str, SourceIndex]] = []
     unread: list[Diagnostic] = []
     for named in ruleset.source_files:
-        index = _load(named.span.file, named.name)  # beside the file that names it
-        if isinstance(index, str):
-            unread.append(warn("DR207", index, named.span, _UNREAD))
+        loaded = _load(named.span.file, named.name)  # beside the file that names it
+        if isinstance(loaded, str):
+            unread.append(warn("DR207", loaded, named.span, _UNREAD))
         else:
-            sources.append((named.name, index))
+            sources.append((named.name, loaded))
     if unread:
         return unread
-    where = " or ".join(name for name, _ in sources)
+    where = alternatives(name for name, _index in sources)
     out = []
     found = sorted(_cites(ruleset), key=lambda c: (c[0].span.line, c[0].span.column))
     for cite, assumption in found:
         fragments = [f for f in map(normalise, _ELLIPSIS.split(cite.text)) if f]
-        if fragments and any(index.contains(fragments) for _, index in sources):
+        if fragments and any(index.contains(fragments) for _source, index in sources):
             continue
         quoted = f"“{_shorten(' '.join(cite.text.split()))}”"
         hint = _hint("".join(fragments), sources)
         if assumption is not None:
-            msg = (
-                f"a thing marked assumed cites {quoted}, which is not a passage of {where}: "
-                "it claims a source it does not have"
-            )
-            hint = f"{_ASSUMED_HINT}; {hint}"
+            msg = _(
+                "a thing marked assumed cites {quoted}, which is not a "
+                "passage of {where}: it claims a source it does not have"
+            ).format(quoted=quoted, where=where)
+            hint = _("{why_assumed}; {hint}").format(why_assumed=_ASSUMED_HINT, hint=hint)
             out.append(warn("DR210", msg, cite.span, hint))
             continue
-        msg = f"cite {quoted} is not a verbatim passage of {where}"
+        msg = _("cite {quoted} is not a verbatim passage of {where}").format(
+            quoted=quoted, where=where
+        )
         if len(fragments) > 1:
-            msg += " (the parts it joins with … must stand in this order in one paragraph)"
+            msg = _(
+                "{msg} (the parts it joins with … must stand in this order in one paragraph)"
+            ).format(msg=msg)
         out.append(warn("DR206", msg, cite.span, hint))
     return out
 
 
-_ASSUMED_HINT = (
+_ASSUMED_HINT = _(
     "the reason after `assumed` says why the thing is there: drop the cite, or quote the "
     "passage the assumption rests on"
 )
 
 
-_UNREAD = (
+_UNREAD = _(
     "a source file is UTF-8 text named relative to the ruleset file, inside its folder "
     "(a ruleset compiled from text has none); until every source is read, no cite is verified"
 )
 
 
-def _load(ruleset_file: str, name: str) -> SourceIndex | str:
+def _load(ruleset_file: str, name: str) -> SourceIndex | Message:
     """The index of a named source, or why it cannot be read."""
     if not names_a_file_inside(name):
-        return f"source file {name!r} is not a relative path inside the ruleset's folder"
+        return _("source file {name!r} is not a relative path inside the ruleset's folder").format(
+            name=name
+        )
     found = source_file(ruleset_file, name)
     if found is None:
-        return f"source file {name!r} not found beside {ruleset_file}"
+        return _("source file {name!r} not found beside {ruleset_file}").format(
+            name=name, ruleset_file=ruleset_file
+        )
     try:
         data = found.read_bytes()
     except OSError as exc:
-        return f"source file {name!r} cannot be read: {exc.strerror or exc}"
+        return _("source file {name!r} cannot be read: {reason}").format(
+            name=name, reason=exc.strerror or exc
+        )
     if len(data) > MAX_SOURCE_BYTES:
-        return f"source file {name!r} is larger than {MAX_SOURCE_BYTES // 2**20} MiB"
+        return _("source file {name!r} is larger than {mib} MiB").format(
+            name=name, mib=MAX_SOURCE_BYTES // 2**20
+        )
     index = _index(data)
-    return f"source file {name!r} is not UTF-8 text" if index is None else index
+    return _("source file {name!r} is not UTF-8 text").format(name=name) if index is None else index
 
 
 def _hint(cite: str, sources: list[tuple[str, SourceIndex]]) -> str:
     """The closest passage of the sources, shown from just before it first shares the cite."""
     if not cite:
-        return "quote the words of the source that the clause comes from"
+        return _("quote the words of the source that the clause comes from")
     ranked = [(index.closest(cite), name, index) for name, index in sources]
     (score, i), name, index = max(ranked, key=lambda found: found[0][0])
     if score < _CLOSE:
-        return "no passage of the sources is close: quote the source's own words and characters"
+        return _("no passage of the sources is close: quote the source's own words and characters")
     passage = index.passage(i)
     matcher = difflib.SequenceMatcher(None, cite, passage, autojunk=False)
     shared = [b.b for b in matcher.get_matching_blocks() if b.size >= 2]
@@ -286,7 +299,9 @@ def _hint(cite: str, sources: list[tuple[str, SourceIndex]]) -> str:
     shown = passage[start : start + _SHOWN]
     before = "…" if start else ""
     after = "…" if start + len(shown) < len(passage) else ""
-    return f"closest passage ({name} line {index.lines[i]}): “{before}{shown}{after}”"
+    return _("closest passage ({name} line {line}): “{before}{shown}{after}”").format(
+        name=name, line=index.lines[i], before=before, shown=shown, after=after
+    )
 
 
 def _shorten(text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ..errors import Diagnostic, ParameterError, did_you_mean
+from ..i18n import _
 from . import syntax
 from .symbols import ReadingValue
 
@@ -58,17 +59,21 @@ def _unknown(ruleset: syntax.Ruleset, name: str, alternative: str) -> Diagnostic
     readings = {r.name: r for r in ruleset.readings}
     if name not in readings:
         hint = did_you_mean(name, readings) or (
-            f"this ruleset's readings: {', '.join(readings)}"
+            _("this ruleset's readings: {readings}").format(readings=", ".join(readings))
             if readings
-            else "this ruleset declares no readings"
+            else _("this ruleset declares no readings")
         )
-        msg = f"unknown reading {name!r} for ruleset {ruleset.id}"
+        msg = _("unknown reading {name!r} for ruleset {id}").format(name=name, id=ruleset.id)
         return Diagnostic("DR154", msg, file=file, hint=hint)
     names = [a.name for a in readings[name].alternatives]
     if alternative in names:
         return None
-    hint = did_you_mean(alternative, names) or f"its alternatives: {', '.join(names)}"
-    msg = f"reading {name!r} has no alternative {alternative!r}"
+    hint = did_you_mean(alternative, names) or _("its alternatives: {names}").format(
+        names=", ".join(names)
+    )
+    msg = _("reading {name!r} has no alternative {alternative!r}").format(
+        name=name, alternative=alternative
+    )
     return Diagnostic("DR154", msg, file=file, hint=hint)
 
 

@@ -30,6 +30,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import api
 from ..errors import Diagnostic, DisclosureRulesError, Span
+from ..i18n import gettext, localized
 from ..version import __version__
 from . import syntax
 from .formatter import format_text
@@ -249,7 +250,8 @@ def to_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> lsp.Dia
         where = lsp.Range(start=start, end=to_units(lines, 0, 1, encoding))
     return lsp.Diagnostic(
         range=where,
-        message=d.message + (f"\nhint: {d.hint}" if d.hint else ""),
+        message=localized(d.message)
+        + ("\n" + gettext("hint: {hint}").format(hint=localized(d.hint)) if d.hint else ""),
         severity=lsp.DiagnosticSeverity.Error if d.is_error else lsp.DiagnosticSeverity.Warning,
         code=d.code,
         source=_SOURCE,

@@ -20,6 +20,7 @@ import attrs
 from ..decimals import ZERO
 from ..decimals import text as _num
 from ..errors import CalendarError
+from ..i18n import _
 from ..workdays import Calendar
 
 __all__ = [
@@ -151,7 +152,9 @@ class Scope:
         if default is None or default.mode != "zero":
             raise MissingFact(owner or "", field)
         name = default.name(self.node)
-        note = f"{name} not supplied: taken as {_shown(default.value)} (absent zero)"
+        note = _("{name} not supplied: taken as {shown} (absent zero)").format(
+            name=name, shown=_shown(default.value)
+        )
         inputs = {"fact": name, "value": default.value}
         self.record("default", ZERO, default.rule, default.line, default.cite, inputs, note)
         return default.value

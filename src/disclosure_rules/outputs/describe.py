@@ -7,6 +7,7 @@ from typing import Any
 from ..api import Ruleset
 from ..decimals import text as exact
 from ..errors import line_text
+from ..i18n import gettext, localized
 from .text import printable
 
 __all__ = ["describe_text", "origin_text", "param_range", "param_value", "reading_lines"]
@@ -107,5 +108,5 @@ def describe_text(ruleset: Ruleset) -> str:
     for dropped in overlay.dropped() if overlay is not None else ():
         out.append(f"dropped {dropped['id']}: {origin_text({'changes': [dropped]})}")
     for d in g.diagnostics:
-        out.append(f"warning: {d.code} {d.message}")
+        out.append(gettext("warning: {warning}").format(warning=f"{d.code} {localized(d.message)}"))
     return printable("\n".join(out) + "\n")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import Diagnostic, display_width
+from ..i18n import gettext
 
 __all__ = ["MAX_DIAGNOSTICS_PER_FILE", "capped", "printable", "table"]
 
@@ -60,10 +61,9 @@ def capped(diagnostics: Sequence[Diagnostic], limit: int = MAX_DIAGNOSTICS_PER_F
         shown[file] = shown.get(file, 0) + 1
         lines.append(printable(d.render()))
     for file, count in hidden.items():
-        lines.append(
-            printable(
-                f"{file or '<input>'}: note: DR604 … and {count:,} more diagnostic(s) "
-                f"not shown (at most {limit} are printed per file)"
-            )
-        )
+        more = gettext(
+            "… and {count:,} more diagnostic(s) not shown (at most {limit} are printed per file)"
+        ).format(count=count, limit=limit)
+        note = gettext("note")
+        lines.append(printable(f"{file or '<input>'}: {note}: DR604 {more}"))
     return "\n".join(lines)

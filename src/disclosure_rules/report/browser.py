@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..i18n import _
 from .errors import ReportError
 
 __all__ = ["BROWSERS", "find_browser", "print_pdf"]
@@ -33,10 +34,12 @@ def find_browser(browser: str | None = None) -> str:
         if found:
             return found
     tried = browser or ", ".join(BROWSERS)
-    msg = f"PDF output needs a headless Chromium or Chrome, and none was found ({tried})"
-    hint = (
-        "install one (Debian/Ubuntu: apt-get install chromium), name it with --browser, "
-        "or use --format html"
+    msg = _("PDF output needs a headless Chromium or Chrome, and none was found ({tried})").format(
+        tried=tried
+    )
+    hint = _(
+        "install one (Debian/Ubuntu: apt-get install chromium), name "
+        "it with --browser, or use --format html"
     )
     raise ReportError(Diagnostic("DR902", msg, file="<report>", hint=hint))
 
@@ -76,7 +79,7 @@ def print_pdf(page: str, browser: str | None = None) -> bytes:
 
 
 def _failed(command: str, detail: str) -> ReportError:
-    msg = f"the browser did not print the report: {detail}"
+    msg = _("the browser did not print the report: {detail}").format(detail=detail)
     return ReportError(
-        Diagnostic("DR904", msg, file=command, hint="run it with --debug, or use --format html")
+        Diagnostic("DR904", msg, file=command, hint=_("run it with --debug, or use --format html"))
     )

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic
+from ..i18n import _
 from .errors import ReportError
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def cjk_family(font_file: str | None = None) -> str:
             font_manager.fontManager.addfont(font_file)
             return str(font_manager.FontProperties(fname=font_file).get_name())
         except (OSError, RuntimeError, ValueError) as exc:
-            msg = f"cannot use the font file for the charts: {exc}"
+            msg = _("cannot use the font file for the charts: {exc}").format(exc=exc)
             raise ReportError(Diagnostic("DR903", msg, file=font_file)) from None
     for rescan in (False, True):
         if rescan:  # a font installed after matplotlib cached its list: add what it lacks
@@ -78,10 +79,11 @@ def cjk_family(font_file: str | None = None) -> str:
         for family in CJK_FAMILIES:
             if family in installed:
                 return family
-    msg = "no font with Chinese glyphs is installed for the charts"
-    hint = (
-        "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk; then remove "
-        "matplotlib's font cache, ~/.cache/matplotlib) or give a font file with --font"
+    msg = _("no font with Chinese glyphs is installed for the charts")
+    hint = _(
+        "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk; "
+        "then remove matplotlib's font cache, ~/.cache/matplotlib) "
+        "or give a font file with --font"
     )
     raise ReportError(Diagnostic("DR903", msg, file="<charts>", hint=hint))
 
@@ -188,7 +190,7 @@ class Charts:
         self._rate_bars(
             ax,
             titles,
-            [(self.labels["this_unit"], [rate.value for _, rate in shown])],
+            [(self.labels["this_unit"], [rate.value for _label, rate in shown])],
             marks=(self.labels["cohort_rate"], [s.rate.value for s, _ in shown]),
         )
         return self._svg(fig, f"unit-{index}", self.labels["chart_unit_rates"])

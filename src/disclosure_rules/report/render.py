@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..decimals import round_half_up
 from ..decimals import text as exact
 from ..errors import Diagnostic, expect_argument
+from ..i18n import _
 from .errors import ReportError
 from .figures import summarise
 from .labels import labels
@@ -188,6 +189,6 @@ def missing_extra(exc: ModuleNotFoundError) -> ReportError:
     name = (exc.name or "").partition(".")[0]
     if name not in ("jinja2", "matplotlib", "markupsafe", "numpy"):
         raise exc
-    msg = f"reports need the report extra ({name} is not installed)"
-    hint = "pip install 'disclosure-rules[report]'"
+    msg = _("reports need the report extra ({name} is not installed)").format(name=name)
+    hint = _("pip install 'disclosure-rules[report]'")
     return ReportError(Diagnostic("DR901", msg, file="<report>", hint=hint))

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Diagnostic, FactsError
+from ..i18n import _
 
 __all__ = ["MAX_ALIAS_NODES", "MAX_CASE_FILE_BYTES", "MAX_YAML_DEPTH", "CaseFileError"]
 
@@ -47,7 +48,9 @@ class _BoundedLoader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_YAML_DEPTH:
-                msg = f"the case file nests deeper than {MAX_YAML_DEPTH} levels"
+                msg = _("the case file nests deeper than {max_depth} levels").format(
+                    max_depth=MAX_YAML_DEPTH
+                )
                 raise CaseFileError(Diagnostic("DR603", msg, file=self.file))
             return super().compose_node(parent, index)
         finally:
@@ -65,7 +68,7 @@ def _expanded_size(root: yaml.Node, file: str) -> int:
         if key in sizes:
             return sizes[key]
         if key in active:
-            msg = "an alias in the case file contains itself"
+            msg = _("an alias in the case file contains itself")
             raise CaseFileError(Diagnostic("DR602", msg, file=file))
         active.add(key)
         total = 1
@@ -86,19 +89,21 @@ def compose(text: str, file: str) -> yaml.Node:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        msg = f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+        where = _(" at line {line}").format(line=mark.line + 1) if mark is not None else ""
+        msg = _("not valid YAML{where}: {problem}").format(
+            where=where, problem=getattr(exc, "problem", exc)
+        )
         raise CaseFileError(Diagnostic("DR311", msg, file=file)) from None
     finally:
         loader.dispose()
     if node is None:
-        raise CaseFileError(Diagnostic("DR311", "the case file is empty", file=file))
+        raise CaseFileError(Diagnostic("DR311", _("the case file is empty"), file=file))
     added = _expanded_size(node, file)
     if added > MAX_ALIAS_NODES:
-        msg = (
-            f"aliases expand the case file by {added:,} nodes; the limit is "
-            f"{MAX_ALIAS_NODES:,} (a “billion laughs” document?)"
-        )
+        msg = _(
+            "aliases expand the case file by {added:,} nodes; the limit "
+            "is {max_nodes:,} (a “billion laughs” document?)"
+        ).format(added=added, max_nodes=MAX_ALIAS_NODES)
         raise CaseFileError(Diagnostic("DR602", msg, file=file))
     return node
 

@@ -52,6 +52,7 @@ from ..errors import (
 )
 from ..evaluation.engine import Results
 from ..files import read_input
+from ..i18n import _
 from ..model.graph import BASE_TYPES, EvaluationGraph, GraphNode
 from ..model.rules import DeductMissing
 from .case_yaml import MAX_ALIAS_NODES as MAX_ALIAS_NODES
@@ -312,17 +313,19 @@ def load_cases(
     expect_argument(path, (str, os.PathLike), "path", "the path of a case file")
     name = os.fspath(path)
     data = read_input(
-        name, limit=MAX_CASE_FILE_BYTES, what="case file", too_large="DR601", unreadable="DR311"
+        name, limit=MAX_CASE_FILE_BYTES, what=_("case file"), too_large="DR601", unreadable="DR311"
     )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        msg = f"cannot read case file: not UTF-8 ({exc.reason} at byte {exc.start})"
+        msg = _("cannot read case file: not UTF-8 ({reason} at byte {start})").format(
+            reason=exc.reason, start=exc.start
+        )
         raise CaseFileError(Diagnostic("DR311", msg, file=name)) from None
     root = compose(text, name)
     top = entries(root)
     if "ruleset" not in top or "cases" not in top:
-        msg = "a case file needs `ruleset:` and `cases:`"
+        msg = _("a case file needs `ruleset:` and `cases:`")
         raise CaseFileError(Diagnostic("DR311", msg, file=name))
     ruleset_ref = str(plain(top["ruleset"][1]))
     local = Path(name).parent / ruleset_ref
@@ -344,12 +347,14 @@ def load_cases(
         raise RulesetNotFoundError(named) from None
     cases_node = top["cases"][1]
     if not isinstance(cases_node, yaml.SequenceNode):
-        raise CaseFileError(Diagnostic("DR311", "`cases:` is a list", file=name))
+        raise CaseFileError(Diagnostic("DR311", _("`cases:` is a list"), file=name))
     cases = []
     for i, node in enumerate(cases_node.value, start=1):
         fields = entries(node)
         if "units" not in fields or "expect" not in fields:
-            msg = f"case #{i} (line {node.start_mark.line + 1}) needs `units:` and `expect:`"
+            msg = _("case #{i} (line {line}) needs `units:` and `expect:`").format(
+                i=i, line=node.start_mark.line + 1
+            )
             raise CaseFileError(Diagnostic("DR311", msg, file=name))
         case_name = str(plain(fields["name"][1])) if "name" in fields else f"case #{i}"
         units = [_unit(u, ruleset) for u in plain(fields["units"][1])]

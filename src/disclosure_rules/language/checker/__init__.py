@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from ...decimals import text as exact
 from ...errors import Diagnostic, Span
+from ...i18n import _
 from .. import citations, syntax
 from ..readings import choose, specialise
 from ..symbols import CheckReport, resolve_params
@@ -109,16 +110,16 @@ def _check_header(cx: Context) -> None:
     if not r.title:
         cx.report(
             "DR110",
-            "the ruleset has no title",
+            _("the ruleset has no title"),
             r.span,
-            'add: title "the scheme\'s name as printed"',
+            _('add: title "the scheme\'s name as printed"'),
         )
     for dup in r.duplicates:
         cx.report(
             "DR128",
-            f"{dup.key!r} is given more than once",
+            _("{key!r} is given more than once").format(key=dup.key),
             dup.span,
-            "keep one; a ruleset has one header of each kind",
+            _("keep one; a ruleset has one header of each kind"),
         )
 
 
@@ -131,7 +132,7 @@ def _check_groups(cx: Context) -> None:
     if not r.tags:
         cx.report(
             "DR138",
-            "groups are named by tags, but the ruleset declares no tags",
+            _("groups are named by tags, but the ruleset declares no tags"),
             r.groups_span,
             "add a tags declaration naming " + ", ".join(t for g in r.groups for t in g),
         )
@@ -141,9 +142,9 @@ def _check_groups(cx: Context) -> None:
         if tag in seen:
             cx.report(
                 "DR139",
-                f"tag {tag!r} is named in groups twice",
+                _("tag {tag!r} is named in groups twice").format(tag=tag),
                 r.groups_span,
-                "a tag belongs to one group: name it once",
+                _("a tag belongs to one group: name it once"),
             )
         seen.add(tag)
 
@@ -154,16 +155,18 @@ def _check_params(cx: Context) -> None:
         if p.name in seen:
             cx.report(
                 "DR101",
-                f"duplicate parameter {p.name!r} (first on line {seen[p.name].line})",
+                _("duplicate parameter {name!r} (first on line {line})").format(
+                    name=p.name, line=seen[p.name].line
+                ),
                 p.span,
             )
         seen[p.name] = p.span
         if not p.description.strip():
             cx.report(
                 "DR115",
-                f"parameter {p.name!r} has an empty description",
+                _("parameter {name!r} has an empty description").format(name=p.name),
                 p.span,
-                "say what the value means and where it comes from",
+                _("say what the value means and where it comes from"),
             )
         if p.range is not None:
             _check_range(cx, p, p.range)
@@ -180,44 +183,53 @@ def _check_range(cx: Context, p: syntax.Param, bounds: syntax.ParamRange) -> Non
     if not p.assumed:
         cx.report(
             "DR179",
-            f"parameter {p.name!r} declares a range but is not marked assumed",
+            _("parameter {name!r} declares a range but is not marked assumed").format(name=p.name),
             bounds.span,
-            "a value the source document gives does not vary; mark the parameter "
-            "assumed if the source does not give it",
+            _(
+                "a value the source document gives does not vary; mark the "
+                "parameter assumed if the source does not give it"
+            ),
         )
     low, high = bounds.low, bounds.high
     if not isinstance(low, syntax.Literal) or not isinstance(high, syntax.Literal):
         cx.report(
             "DR175",
-            f"the range of parameter {p.name!r} must be written in numbers",
+            _("the range of parameter {name!r} must be written in numbers").format(name=p.name),
             bounds.span,
-            "e.g. range 20%..40%",
+            _("e.g. range 20%..40%"),
         )
         return
     unit = "a percentage" if p.default.percent else "a plain number"
     if low.percent != p.default.percent or high.percent != p.default.percent:
         cx.report(
             "DR176",
-            f"the range of parameter {p.name!r} is not in its value's unit ({unit})",
+            _("the range of parameter {name!r} is not in its value's unit ({unit})").format(
+                name=p.name, unit=unit
+            ),
             bounds.span,
-            f"write both bounds as {unit}, as the value is written",
+            _("write both bounds as {unit}, as the value is written").format(unit=unit),
         )
         return
     shown = f"{_written(low)}..{_written(high)}"
     if low.value > high.value:
         cx.report(
             "DR177",
-            f"the range {shown} of parameter {p.name!r} has its lower bound above its upper",
+            _("the range {shown} of parameter {name!r} has its lower bound above its upper").format(
+                shown=shown, name=p.name
+            ),
             bounds.span,
-            f"write it {_written(high)}..{_written(low)}",
+            _("write it {written}..{written2}").format(
+                written=_written(high), written2=_written(low)
+            ),
         )
     elif not low.value <= p.default.value <= high.value:
         cx.report(
             "DR178",
-            f"the range {shown} of parameter {p.name!r} does not contain its value "
-            f"{_written(p.default)}",
+            _(
+                "the range {shown} of parameter {name!r} does not contain its value {written}"
+            ).format(shown=shown, name=p.name, written=_written(p.default)),
             bounds.span,
-            "a range states the values the parameter may plausibly take, its own among them",
+            _("a range states the values the parameter may plausibly take, its own among them"),
         )
 
 
@@ -238,7 +250,7 @@ def _check_unused_params(cx: Context) -> None:
         if name not in cx.used_params:
             cx.warn(
                 "DR205",
-                f"parameter {name!r} is never used",
+                _("parameter {name!r} is never used").format(name=name),
                 p.span,
-                "remove it, or use it where its value belongs",
+                _("remove it, or use it where its value belongs"),
             )

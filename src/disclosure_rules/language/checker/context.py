@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ...decimals import text as _fmt
 from ...errors import Diagnostic, Severity, Span, did_you_mean
+from ...i18n import _
 from .. import syntax
 from ..symbols import FactType, ParamValue
 
@@ -67,10 +68,10 @@ class Context:
             return self.params[number.name].value
         self.report(
             "DR102",
-            f"unknown parameter {number.name!r}",
+            _("unknown parameter {name!r}").format(name=number.name),
             number.span,
             did_you_mean(number.name, self.params)
-            or 'declare it with: param NAME = VALUE "description"',
+            or _('declare it with: param NAME = VALUE "description"'),
         )
         return None
 
@@ -78,7 +79,11 @@ class Context:
         """The number's value if it is more than 0; None (and DR114) if not."""
         value = self.value(number)
         if value is not None and value <= 0:
-            self.report("DR114", f"{what} must be more than 0, got {_fmt(value)}", number.span)
+            self.report(
+                "DR114",
+                _("{what} must be more than 0, got {value}").format(what=what, value=_fmt(value)),
+                number.span,
+            )
             return None
         return value
 
@@ -89,9 +94,11 @@ class Context:
             first = self.node_ids[ident]
             self.report(
                 "DR101",
-                f"duplicate id {ident!r} (first used on line {first.line})",
+                _("duplicate id {ident!r} (first used on line {line})").format(
+                    ident=ident, line=first.line
+                ),
                 span,
-                "every section, item, component and veto needs its own id",
+                _("every section, item, component and veto needs its own id"),
             )
         else:
             self.node_ids[ident] = span
@@ -100,9 +107,10 @@ class Context:
         if self.declared_tags and tag not in self.declared_tags:
             self.report(
                 "DR102",
-                f"unknown tag {tag!r}",
+                _("unknown tag {tag!r}").format(tag=tag),
                 span,
-                did_you_mean(tag, self.declared_tags) or "add it to the ruleset's tags declaration",
+                did_you_mean(tag, self.declared_tags)
+                or _("add it to the ruleset's tags declaration"),
             )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from ...errors import did_you_mean
+from ...i18n import _
 from .. import syntax
 from ..symbols import ZEROABLE, DefaultInForce, FactType
 from .context import Context, walk
@@ -134,11 +135,16 @@ class _Walker:
         fact = key[1] if key[0] == reader else f"{key[0]}.{key[1]}"
         self.cx.report(
             "DR161",
-            f"absent na makes {reader!r} not applicable when {fact} is not supplied, "
-            f"but no not_applicable policy says what {reader!r} then scores",
+            _(
+                "absent na makes {reader!r} not applicable when {fact} is "
+                "not supplied, but no not_applicable policy says what "
+                "{reader!r} then scores"
+            ).format(reader=reader, fact=fact),
             declaration.span,
-            "add a policy (not_applicable average, own_rate, …) on the node, an ancestor "
-            "or the ruleset's policy block",
+            _(
+                "add a policy (not_applicable average, own_rate, …) on the "
+                "node, an ancestor or the ruleset's policy block"
+            ),
         )
 
     def declarations(self, declarations: tuple[syntax.FactDefault, ...], fields: Fields) -> None:
@@ -159,9 +165,9 @@ class _Walker:
     def twice(self, d: syntax.FactDefault, why: str) -> None:
         self.cx.report(
             "DR162",
-            f"a second absent declaration for the same facts: {why}",
+            _("a second absent declaration for the same facts: {why}").format(why=why),
             d.span,
-            "keep one declaration per fact on a node",
+            _("keep one declaration per fact on a node"),
         )
 
     def named(self, d: syntax.FactDefault, name: str, fields: Fields) -> None:
@@ -169,20 +175,24 @@ class _Walker:
         if kinds is None:
             self.cx.report(
                 "DR163",
-                f"absent {d.mode} names {name!r}, but no rule in its scope reads a fact "
-                "of that name",
+                _(
+                    "absent {mode} names {name!r}, but no rule in its scope "
+                    "reads a fact of that name"
+                ).format(mode=d.mode, name=name),
                 d.span,
-                did_you_mean(name, fields) or "name facts the rules of this node read",
+                did_you_mean(name, fields) or _("name facts the rules of this node read"),
             )
             return
         others = sorted(kinds - ZEROABLE)
         if d.mode == "zero" and others:
             self.cx.report(
                 "DR160",
-                f"absent zero cannot stand in for {name!r}: it is read as "
-                f"{' and '.join(_KIND_WORDS.get(k, k) for k in others)}, which has no zero",
+                _(
+                    "absent zero cannot stand in for {name!r}: it is read as "
+                    "{kinds}, which has no zero"
+                ).format(name=name, kinds=" and ".join(_KIND_WORDS.get(k, k) for k in others)),
                 d.span,
-                "absent zero covers numbers and yes/no facts; use absent na or absent error",
+                _("absent zero covers numbers and yes/no facts; use absent na or absent error"),
             )
 
 

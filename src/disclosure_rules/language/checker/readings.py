@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import attrs
 
 from ...errors import did_you_mean
+from ...i18n import _
 from .. import syntax
 from ..readings import blocks
 from .context import Context
@@ -32,10 +33,10 @@ def check_readings(cx: Context, written: syntax.Ruleset) -> None:
         if reading is None:
             cx.report(
                 "DR150",
-                f"unknown reading {block.reading!r}",
+                _("unknown reading {reading!r}").format(reading=block.reading),
                 block.span,
                 did_you_mean(block.reading, declared)
-                or 'declare it: reading NAME "the clause" { alternative … default … }',
+                or _('declare it: reading NAME "the clause" { alternative … default … }'),
             )
             continue
         used.add(block.reading)
@@ -43,18 +44,23 @@ def check_readings(cx: Context, written: syntax.Ruleset) -> None:
         if block.alternative not in names:
             cx.report(
                 "DR151",
-                f"reading {block.reading!r} has no alternative {block.alternative!r}",
+                _("reading {reading!r} has no alternative {alternative!r}").format(
+                    reading=block.reading, alternative=block.alternative
+                ),
                 block.span,
-                did_you_mean(block.alternative, names) or f"its alternatives: {', '.join(names)}",
+                did_you_mean(block.alternative, names)
+                or _("its alternatives: {names}").format(names=", ".join(names)),
             )
     for name, reading in declared.items():
         if name not in used:
             cx.warn(
                 "DR250",
-                f"reading {name!r} is never used: no clause depends on it",
+                _("reading {name!r} is never used: no clause depends on it").format(name=name),
                 reading.span,
-                f"add `when reading {name} = ALTERNATIVE {{ … }}` where the reading decides, "
-                "or remove it",
+                _(
+                    "add `when reading {name} = ALTERNATIVE {{ … }}` where the "
+                    "reading decides, or remove it"
+                ).format(name=name),
             )
 
 
@@ -63,23 +69,29 @@ def _declarations(cx: Context, readings: tuple[syntax.Reading, ...]) -> dict[str
     for reading in readings:
         if reading.name in declared:
             first = declared[reading.name].span.line
-            msg = f"duplicate reading {reading.name!r} (first on line {first})"
+            msg = _("duplicate reading {name!r} (first on line {first})").format(
+                name=reading.name, first=first
+            )
             cx.report("DR153", msg, reading.span)
             continue
         declared[reading.name] = reading
         names: list[str] = []
         for alt in reading.alternatives:
             if alt.name in names:
-                msg = f"reading {reading.name!r} names alternative {alt.name!r} twice"
+                msg = _("reading {name!r} names alternative {alternative!r} twice").format(
+                    name=reading.name, alternative=alt.name
+                )
                 cx.report("DR153", msg, alt.span)
             names.append(alt.name)
         if len(set(names)) < 2:
             cx.report(
                 "DR153",
-                f"reading {reading.name!r} has {len(set(names))} alternative(s); a reading "
-                "chooses between at least two",
+                _(
+                    "reading {name!r} has {count} alternative(s); a reading "
+                    "chooses between at least two"
+                ).format(name=reading.name, count=len(set(names))),
                 reading.span,
-                'add: alternative NAME "what the clause means on this reading"',
+                _('add: alternative NAME "what the clause means on this reading"'),
             )
         _check_default(cx, reading, names)
     return declared
@@ -89,17 +101,19 @@ def _check_default(cx: Context, reading: syntax.Reading, names: list[str]) -> No
     if reading.default is None:
         cx.report(
             "DR152",
-            f"reading {reading.name!r} has no default",
+            _("reading {name!r} has no default").format(name=reading.name),
             reading.span,
-            'add: default ALTERNATIVE "why this reading is the one in force"',
+            _('add: default ALTERNATIVE "why this reading is the one in force"'),
         )
     elif reading.default not in names:
         cx.report(
             "DR152",
-            f"the default of reading {reading.name!r}, {reading.default!r}, is not one of its "
-            "alternatives",
+            _(
+                "the default of reading {name!r}, {default!r}, is not one of its alternatives"
+            ).format(name=reading.name, default=reading.default),
             reading.default_span or reading.span,
-            did_you_mean(reading.default, names) or f"its alternatives: {', '.join(names)}",
+            did_you_mean(reading.default, names)
+            or _("its alternatives: {names}").format(names=", ".join(names)),
         )
 
 

@@ -13,6 +13,7 @@ from typing import assert_never
 
 from ...decimals import text as _fmt
 from ...errors import Span, did_you_mean
+from ...i18n import _
 from .. import syntax
 from ..ids import derive_ids, signature
 from ..symbols import FactType
@@ -37,9 +38,11 @@ def check_rules(cx: Context, node: syntax.Item | syntax.Bonus, points: Decimal |
     for extra in bases[1:]:
         cx.report(
             "DR135",
-            f"item {node.id!r} has more than one base rule (awarded, all_or_nothing, full, rate)",
+            _(
+                "item {id!r} has more than one base rule (awarded, all_or_nothing, full, rate)"
+            ).format(id=node.id),
             extra.span,
-            "keep one",
+            _("keep one"),
         )
     for rule in node.rules:
         _check_rule(cx, node.id, rule, points)
@@ -60,19 +63,25 @@ def _check_ids(cx: Context, node: syntax.Item | syntax.Bonus) -> None:
         if rule_id in first:
             cx.report(
                 "DR170",
-                f"rule id {rule_id!r} is declared twice (first on line {first[rule_id].span.line})",
+                _("rule id {rule_id!r} is declared twice (first on line {line})").format(
+                    rule_id=rule_id, line=first[rule_id].span.line
+                ),
                 rule.span,
-                f"give each {name} rule of {node.id!r} a name of its own: as NAME",
+                _("give each {name} rule of {node!r} a name of its own: as NAME").format(
+                    name=name, node=node.id
+                ),
             )
             continue
         first[rule_id] = rule
         if declared is None and rule_id[-1].isdigit():
             cx.warn(
                 "DR171",
-                f"{node.id!r} has more than one {name} rule: the id {rule_id!r} is this "
-                "one's place in the source, which a reordering changes",
+                _(
+                    "{node!r} has more than one {name} rule: the id {rule_id!r} is this "
+                    "one's place in the source, which a reordering changes"
+                ).format(node=node.id, name=name, rule_id=rule_id),
                 rule.span,
-                "name each of them after the rule, before its cite: … as late_reply cite …",
+                _("name each of them after the rule, before its cite: … as late_reply cite …"),
             )
 
 
@@ -97,7 +106,7 @@ def _check_rule(cx: Context, node_id: str, rule: syntax.Rule, points: Decimal | 
         case syntax.DeductMissing():
             _deduction(cx, node_id, rule.amount, points, None)
             _fact_ref(cx, node_id, rule.fact, "count")
-            cx.positive(rule.of, "the number of required elements")
+            cx.positive(rule.of, _("the number of required elements"))
         case syntax.DeductWhen():
             _deduction(cx, node_id, rule.amount, points, None)
             condition(cx, node_id, rule.condition)
@@ -114,16 +123,17 @@ def _deduction(
     points: Decimal | None,
     cap: syntax.Number | None,
 ) -> None:
-    value = cx.positive(amount, "a deduction")
+    value = cx.positive(amount, _("a deduction"))
     if cap is not None:
-        cx.positive(cap, "a deduction's max")
+        cx.positive(cap, _("a deduction's max"))
     if value is not None and points is not None and value > points:
         cx.warn(
             "DR201",
-            f"one deduction of {_fmt(value)} is larger than item "
-            f"{node_id!r}'s {_fmt(points)} points",
+            _("one deduction of {value} is larger than item {node_id!r}'s {points} points").format(
+                value=_fmt(value), node_id=node_id, points=_fmt(points)
+            ),
             amount.span,
-            "check the amount; the item's floor absorbs the excess",
+            _("check the amount; the item's floor absorbs the excess"),
         )
 
 
@@ -134,7 +144,9 @@ def _check_reach(cx: Context, node: syntax.Item | syntax.Bonus) -> None:
         if bound.kind == "cap" and value is not None and value <= 0:
             cx.warn(
                 "DR203",
-                f"item {node.id!r} is capped at {_fmt(value)}: no unit can ever score on it",
+                _("item {id!r} is capped at {value}: no unit can ever score on it").format(
+                    id=node.id, value=_fmt(value)
+                ),
                 bound.span,
             )
     applies = node.props.applies_to
@@ -142,7 +154,9 @@ def _check_reach(cx: Context, node: syntax.Item | syntax.Bonus) -> None:
     if applies is not None and declared and not set(applies.tags) & declared:
         cx.warn(
             "DR203",
-            f"item {node.id!r} applies to no declared tag: no unit can ever score on it",
+            _("item {id!r} applies to no declared tag: no unit can ever score on it").format(
+                id=node.id
+            ),
             applies.span,
         )
 
@@ -179,7 +193,9 @@ def _compare(cx: Context, node_id: str, cond: syntax.Compare) -> None:
     if value is not None and ((cond.op == ">=" and value <= 0) or (cond.op == ">" and value < 0)):
         cx.warn(
             "DR203",
-            f"condition '{cond.fact} {cond.op} {_fmt(value)}' always holds for a count",
+            _("condition '{fact} {op} {value}' always holds for a count").format(
+                fact=cond.fact, op=cond.op, value=_fmt(value)
+            ),
             cond.span,
         )
 
@@ -195,23 +211,26 @@ def _deadline(cx: Context, deadline: syntax.Deadline) -> FactType:
         if value is not None and value < 0:
             cx.report(
                 "DR122",
-                f"a deadline cannot be negative, got {_fmt(value)}",
+                _("a deadline cannot be negative, got {value}").format(value=_fmt(value)),
                 deadline.amount.span,
             )
         elif value is not None and deadline.unit != "hours" and value != value.to_integral_value():
             cx.report(
                 "DR123",
-                f"a deadline in {deadline.unit} is a whole number, got {_fmt(value)}",
+                _("a deadline in {unit} is a whole number, got {value}").format(
+                    unit=deadline.unit, value=_fmt(value)
+                ),
                 deadline.amount.span,
             )
         elif value is not None and value > _deadline_limit(deadline.unit):
             limit = _deadline_limit(deadline.unit)
             cx.report(
                 "DR136",
-                f"a deadline of {_fmt(value)} {deadline.unit} is over the limit of "
-                f"{limit:,} {deadline.unit} (ten years)",
+                _(
+                    "a deadline of {value} {unit} is over the limit of {limit:,} {unit} (ten years)"
+                ).format(value=_fmt(value), unit=deadline.unit, limit=limit),
                 deadline.amount.span,
-                "real deadlines are days or weeks; check for a typing slip",
+                _("real deadlines are days or weeks; check for a typing slip"),
             )
     return "datetime" if deadline.unit == "hours" else "date"
 
@@ -238,7 +257,7 @@ def _fact_ref(cx: Context, node_id: str, ref: syntax.FactRef, kind: FactType) ->
     if ref.node is not None and ref.node not in cx.node_ids:
         cx.report(
             "DR102",
-            f"unknown node {ref.node!r} in fact {ref}",
+            _("unknown node {node!r} in fact {ref}").format(node=ref.node, ref=ref),
             ref.span,
             did_you_mean(ref.node, cx.node_ids),
         )
@@ -264,8 +283,9 @@ def _fact(
         return
     cx.report(
         "DR107",
-        f"fact {node_id}.{field} is used as a {kind} here but as a {prior} on line "
-        f"{prior_span.line}",
+        _("fact {node_id}.{field} is used as a {kind} here but as a {prior} on line {line}").format(
+            node_id=node_id, field=field, kind=kind, prior=prior, line=prior_span.line
+        ),
         span,
-        "use two differently named facts",
+        _("use two differently named facts"),
     )

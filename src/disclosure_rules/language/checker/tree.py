@@ -16,6 +16,7 @@ from typing import assert_never
 from ...decimals import ZERO
 from ...decimals import percent as _pct
 from ...decimals import text as _fmt
+from ...i18n import _
 from .. import syntax
 from ..symbols import node_points
 from .context import HUNDRED_PERCENT, Context
@@ -31,19 +32,19 @@ def check_tree(cx: Context) -> None:
     if r.components and r.children:
         cx.report(
             "DR126",
-            "nodes outside a component in a ruleset that has components",
+            _("nodes outside a component in a ruleset that has components"),
             r.children[0].span,
-            "put every section and item inside a component, or use no components",
+            _("put every section and item inside a component, or use no components"),
         )
     if not r.components and not r.children:
         cx.report(
             "DR127",
-            "the ruleset has no sections, items or components",
+            _("the ruleset has no sections, items or components"),
             r.span,
-            'add at least one item: item ID "title" POINTS',
+            _('add at least one item: item ID "title" POINTS'),
         )
     # with components, `total` is only the scale of the weighted total: no sum to match
-    total = cx.positive(r.total, "the total") if r.total is not None else None
+    total = cx.positive(r.total, _("the total")) if r.total is not None else None
     if r.components:
         _check_components(cx)
         return
@@ -51,10 +52,11 @@ def check_tree(cx: Context) -> None:
     if r.total is not None and total is not None and sums is not None and sums != total:
         cx.report(
             "DR103",
-            f"the top-level points add up to {_fmt(sums)}, but the ruleset's total "
-            f"is {_fmt(total)}",
+            _("the top-level points add up to {sums}, but the ruleset's total is {total}").format(
+                sums=_fmt(sums), total=_fmt(total)
+            ),
             r.total.span,
-            "correct the points, or the total",
+            _("correct the points, or the total"),
         )
 
 
@@ -65,12 +67,16 @@ def check_props(cx: Context, props: syntax.NodeProps, node_id: str | None) -> No
         if na.policy == "group_average" and not na.over:
             cx.report(
                 "DR129",
-                "group_average needs the tags that form the groups",
+                _("group_average needs the tags that form the groups"),
                 na.span,
-                "write: not_applicable group_average over township, department",
+                _("write: not_applicable group_average over township, department"),
             )
         if na.over and na.policy != "group_average":
-            cx.report("DR129", f"'over' only goes with group_average, not {na.policy}", na.span)
+            cx.report(
+                "DR129",
+                _("'over' only goes with group_average, not {policy}").format(policy=na.policy),
+                na.span,
+            )
         for tag in na.over:
             cx.known_tag(tag, na.span)
     if props.applies_to is not None:
@@ -84,7 +90,7 @@ def check_props(cx: Context, props: syntax.NodeProps, node_id: str | None) -> No
 
 
 def _misplaced_resolve(cx: Context, resolve: syntax.Resolve) -> None:
-    cx.report("DR130", "resolve belongs on a section whose points do not add up", resolve.span)
+    cx.report("DR130", _("resolve belongs on a section whose points do not add up"), resolve.span)
 
 
 # ------------------------------------------------------------ components
@@ -100,8 +106,9 @@ def _check_components(cx: Context) -> None:
         elif weight <= 0 or weight > HUNDRED_PERCENT:
             cx.report(
                 "DR117",
-                f"component {comp.id!r} has weight {_pct(weight)}; a weight is "
-                "more than 0% and at most 100%",
+                _(
+                    "component {id!r} has weight {pct}; a weight is more than 0% and at most 100%"
+                ).format(id=comp.id, pct=_pct(weight)),
                 comp.weight.span,
             )
             unknown = True
@@ -110,18 +117,20 @@ def _check_components(cx: Context) -> None:
         if isinstance(comp.weight, syntax.Literal) and not comp.weight.percent:
             cx.report(
                 "DR119",
-                f"component {comp.id!r}: write the weight as a percentage",
+                _("component {id!r}: write the weight as a percentage").format(id=comp.id),
                 comp.weight.span,
-                f"e.g. weight {_fmt(comp.weight.value)}%",
+                _("e.g. weight {weight}%").format(weight=_fmt(comp.weight.value)),
             )
         _check_component(cx, comp)
     if not unknown and sum(weights, ZERO) != HUNDRED_PERCENT:
         parts = " + ".join(_pct(w) for w in weights)
         cx.report(
             "DR105",
-            f"component weights add up to {_pct(sum(weights, ZERO))} ({parts}), not 100%",
+            _("component weights add up to {pct} ({parts}), not 100%").format(
+                pct=_pct(sum(weights, ZERO)), parts=parts
+            ),
             cx.r.components[0].span,
-            "weights must add up to exactly 100%",
+            _("weights must add up to exactly 100%"),
         )
 
 
@@ -132,7 +141,11 @@ def _check_component(cx: Context, comp: syntax.Component) -> None:
     if comp.direct is not None:
         low, high = cx.value(comp.direct.low), cx.value(comp.direct.high)
         if low is not None and high is not None and low >= high:
-            cx.report("DR120", f"score range {_fmt(low)}..{_fmt(high)} is empty", comp.direct.span)
+            cx.report(
+                "DR120",
+                _("score range {low}..{high} is empty").format(low=_fmt(low), high=_fmt(high)),
+                comp.direct.span,
+            )
     if comp.survey is not None:
         _check_survey(cx, comp.survey)
     if not comp.children:
@@ -143,11 +156,15 @@ def _check_component(cx: Context, comp: syntax.Component) -> None:
         return
     cx.report(
         "DR103",
-        f"component {comp.id!r} \u201c{comp.title}\u201d declares "
-        f"{_fmt(declared)} points but its parts add up to {_fmt(sums)}",
+        _(
+            "component {id!r} “{title}” declares {declared} points but its parts add up to {sums}"
+        ).format(id=comp.id, title=comp.title, declared=_fmt(declared), sums=_fmt(sums)),
         comp.points.span,
-        "correct the points as printed; a real mismatch in an official table "
-        "is settled on a section with resolve cap|scale|sum and a cite",
+        _(
+            "correct the points as printed; a real mismatch in an "
+            "official table is settled on a section with resolve "
+            "cap|scale|sum and a cite"
+        ),
     )
 
 
@@ -156,31 +173,31 @@ def _check_component_shape(cx: Context, comp: syntax.Component) -> None:
     for span in comp.extra:
         cx.report(
             "DR131",
-            f"component {comp.id!r} has more than one way of scoring",
+            _("component {id!r} has more than one way of scoring").format(id=comp.id),
             span,
-            "a component holds a tree of sections and items, or one score line, or one survey",
+            _("a component holds a tree of sections and items, or one score line, or one survey"),
         )
     if comp.rules:
         cx.report(
             "DR132",
-            f"component {comp.id!r} has scoring rules; rules belong on items",
+            _("component {id!r} has scoring rules; rules belong on items").format(id=comp.id),
             comp.rules[0].span,
-            "move the rules into an item of the component",
+            _("move the rules into an item of the component"),
         )
     ways = sum([bool(comp.children), comp.direct is not None, comp.survey is not None])
     if ways > 1:
         cx.report(
             "DR131",
-            f"component {comp.id!r} mixes a tree with a score or survey",
+            _("component {id!r} mixes a tree with a score or survey").format(id=comp.id),
             comp.span,
-            "split it into two components",
+            _("split it into two components"),
         )
     elif ways == 0:
         cx.report(
             "DR127",
-            f"component {comp.id!r} has nothing to score",
+            _("component {id!r} has nothing to score").format(id=comp.id),
             comp.span,
-            "add sections and items, a score LOW..HIGH line, or a survey",
+            _("add sections and items, a score LOW..HIGH line, or a survey"),
         )
 
 
@@ -188,19 +205,23 @@ def _check_survey(cx: Context, survey: syntax.Survey) -> None:
     if not survey.answers:
         cx.report(
             "DR127",
-            "a survey needs answers with weights",
+            _("a survey needs answers with weights"),
             survey.span,
-            "e.g. answer 满意 1  answer 基本满意 0.6  answer 不满意 0",
+            _("e.g. answer 满意 1  answer 基本满意 0.6  answer 不满意 0"),
         )
     seen: set[str] = set()
     for answer in survey.answers:
         if answer.name in seen:
-            cx.report("DR101", f"duplicate answer {answer.name!r}", answer.span)
+            cx.report("DR101", _("duplicate answer {name!r}").format(name=answer.name), answer.span)
         seen.add(answer.name)
         weight = cx.value(answer.weight)
         if weight is not None and not ZERO <= weight <= 1:
-            cx.report("DR121", f"answer weight {_fmt(weight)} is outside 0..1", answer.span)
-    check_bands(cx, survey.outcomes, "outcome", percent_only=True)
+            cx.report(
+                "DR121",
+                _("answer weight {weight} is outside 0..1").format(weight=_fmt(weight)),
+                answer.span,
+            )
+    check_bands(cx, survey.outcomes, _("outcome"), percent_only=True)
 
 
 # ------------------------------------------------------------ nodes
@@ -221,7 +242,11 @@ def _check_node(cx: Context, node: syntax.Node, depth: int) -> Decimal | None:
     """Check one node and those under it; return its points (None if unknown)."""
     kind = type(node).__name__.lower()
     declared = node_points(node)
-    points = None if declared is None else cx.positive(declared, f"{kind} {node.id!r}'s points")
+    points = (
+        None
+        if declared is None
+        else cx.positive(declared, _("{kind} {id!r}'s points").format(kind=kind, id=node.id))
+    )
     check_props(cx, node.props, node.id)
     match node:
         case syntax.Section():
@@ -240,16 +265,18 @@ def _check_leaf(
     if isinstance(node, syntax.Bonus) and depth > 0:
         cx.report(
             "DR133",
-            f"bonus {node.id!r} must stand directly in a component or the ruleset",
+            _("bonus {id!r} must stand directly in a component or the ruleset").format(id=node.id),
             node.span,
-            "bonus points are added on top of a component's total",
+            _("bonus points are added on top of a component's total"),
         )
     if node.children:
         cx.report(
             "DR134",
-            f"{kind} {node.id!r} has sub-items; use a section for a parent",
+            _("{kind} {id!r} has sub-items; use a section for a parent").format(
+                kind=kind, id=node.id
+            ),
             node.children[0].span,
-            f'write: section {node.id} "{node.title}" ...',
+            _('write: section {id} "{title}" ...').format(id=node.id, title=node.title),
         )
     if node.props.resolve is not None:
         _misplaced_resolve(cx, node.props.resolve)
@@ -265,14 +292,16 @@ def _check_empty_records(cx: Context, node: syntax.Node | syntax.Component) -> N
             continue
         kind = type(node).__name__.lower()
         if lists:
-            hint = f"item {node.id!r} reads: {', '.join(lists)}"
+            hint = _("item {id!r} reads: {lists}").format(id=node.id, lists=", ".join(lists))
         elif isinstance(node, syntax.Item | syntax.Bonus):
-            hint = "a list of records is read by rate RECORDS: … or deduct N per late RECORDS: …"
+            hint = _("a list of records is read by rate RECORDS: … or deduct N per late RECORDS: …")
         else:
-            hint = "write it on the item whose rules read the records"
+            hint = _("write it on the item whose rules read the records")
         cx.report(
             "DR140",
-            f"{kind} {node.id!r} reads no list of records named {empty.records!r}",
+            _("{kind} {id!r} reads no list of records named {records!r}").format(
+                kind=kind, id=node.id, records=empty.records
+            ),
             empty.span,
             hint,
         )
@@ -285,13 +314,16 @@ def _check_section(
     if node.rules:
         cx.report(
             "DR132",
-            f"section {node.id!r} has scoring rules; rules belong on items",
+            _("section {id!r} has scoring rules; rules belong on items").format(id=node.id),
             node.rules[0].span,
-            "make it an item (its sub-lines become rules) or move the rules into an item",
+            _("make it an item (its sub-lines become rules) or move the rules into an item"),
         )
     if not node.children:
         cx.report(
-            "DR127", f"section {node.id!r} has no items", node.span, "use item for a leaf indicator"
+            "DR127",
+            _("section {id!r} has no items").format(id=node.id),
+            node.span,
+            _("use item for a leaf indicator"),
         )
         return points  # no parts to add up: the sum check would say it again
     sums = check_children(cx, node.children, depth + 1)
@@ -300,7 +332,9 @@ def _check_section(
         if resolve is not None:
             cx.report(
                 "DR130",
-                f"section {node.id!r} declares no points, so there is no mismatch to resolve",
+                _("section {id!r} declares no points, so there is no mismatch to resolve").format(
+                    id=node.id
+                ),
                 resolve.span,
             )
         return sums
@@ -308,6 +342,14 @@ def _check_section(
     if resolve is not None and resolve.mode == "sum" and sums is not None:
         return sums  # the parts' total is the maximum the parent adds up
     return points
+
+
+# What each way of resolving a mismatch does, for DR104.
+_RESOLVED = {
+    "cap": _("its score is capped at {points}"),
+    "scale": _("its parts are scaled by {points}/{sums}"),
+    "sum": _("its maximum is taken as {sums}"),
+}
 
 
 def _check_sum(
@@ -321,44 +363,52 @@ def _check_sum(
         if resolve is not None:
             cx.warn(
                 "DR204",
-                f"section {node.id!r} resolves a mismatch, but its parts add up "
-                f"to its {_fmt(points)} points",
+                _(
+                    "section {id!r} resolves a mismatch, but its parts add up to "
+                    "its {points} points"
+                ).format(id=node.id, points=_fmt(points)),
                 resolve.span,
-                "remove the resolve line",
+                _("remove the resolve line"),
             )
         return
-    where = f"section {node.id!r} \u201c{node.title}\u201d declares {_fmt(points)} points"
-    numbers = f"{where} but its parts add up to {_fmt(sums)}"
+    numbers = _(
+        "section {id!r} \u201c{title}\u201d declares {points} points but its parts add up to {sums}"
+    ).format(id=node.id, title=node.title, points=_fmt(points), sums=_fmt(sums))
     assert node.points is not None  # sections without points are never checked here
     if resolve is None:
         cx.report(
             "DR103",
             numbers,
             node.points.span,
-            "correct the points; if the official table really prints this, settle it "
-            "explicitly: resolve cap | scale | sum, with a cite saying why",
+            _(
+                "correct the points; if the official table really prints "
+                "this, settle it explicitly: resolve cap | scale | sum, with "
+                "a cite saying why"
+            ),
         )
         return
     if resolve.cite is None:
         cx.report(
             "DR111",
-            f"resolve on section {node.id!r} needs a cite saying why",
+            _("resolve on section {id!r} needs a cite saying why").format(id=node.id),
             resolve.span,
-            'add: cite "the printed figures and the reading chosen"',
+            _('add: cite "the printed figures and the reading chosen"'),
         )
-    effect = {
-        "cap": f"its score is capped at {_fmt(points)}",
-        "scale": f"its parts are scaled by {_fmt(points)}/{_fmt(sums)}",
-        "sum": f"its maximum is taken as {_fmt(sums)}",
-    }[resolve.mode]
+    effect = _RESOLVED[resolve.mode].format(points=_fmt(points), sums=_fmt(sums))
     if resolve.mode == "cap" and sums < points:
         cx.warn(
             "DR203",
-            f"{numbers}; with resolve cap no unit can reach {_fmt(points)}",
+            _("{numbers}; with resolve cap no unit can reach {points}").format(
+                numbers=numbers, points=_fmt(points)
+            ),
             resolve.span,
-            "use resolve scale or resolve sum instead",
+            _("use resolve scale or resolve sum instead"),
         )
-    cx.warn("DR104", f"{numbers} (resolved: {effect})", node.points.span)
+    cx.warn(
+        "DR104",
+        _("{numbers} (resolved: {effect})").format(numbers=numbers, effect=effect),
+        node.points.span,
+    )
 
 
 # ------------------------------------------------------------ N/A
@@ -374,10 +424,12 @@ def check_na_coverage(cx: Context) -> None:
             if node.props.applies_to is not None and not has:
                 cx.report(
                     "DR112",
-                    f"{type(node).__name__.lower()} {node.id!r} applies only to some "
-                    "units, but no not_applicable policy says what the others score",
+                    _(
+                        "{kind} {id!r} applies only to some units, but no "
+                        "not_applicable policy says what the others score"
+                    ).format(kind=type(node).__name__.lower(), id=node.id),
                     node.props.applies_to.span,
-                    "add a policy: not_applicable average (or own_rate, rescale, ...)",
+                    _("add a policy: not_applicable average (or own_rate, rescale, ...)"),
                 )
             if not has:
                 _na_without_policy(cx, node)
@@ -394,18 +446,20 @@ def check_na_coverage(cx: Context) -> None:
 
 def _na_without_policy(cx: Context, node: syntax.Node | syntax.Component) -> None:
     """DR141: what makes a cell N/A where no not_applicable policy says what it scores."""
-    hint = "add a policy: not_applicable average (or own_rate, rescale, ...)"
+    hint = _("add a policy: not_applicable average (or own_rate, rescale, ...)")
     what = f"{type(node).__name__.lower()} {node.id!r}"
     statement = node.props.na_statement
     if statement is not None:
-        msg = f"{what} requires a statement for N/A, but no not_applicable policy is in force"
+        msg = _(
+            "{what} requires a statement for N/A, but no not_applicable policy is in force"
+        ).format(what=what)
         cx.report("DR141", msg, statement.span, hint)
     for empty in node.props.empty:
         if empty.meaning == "not_applicable":
-            msg = (
-                f"{what}: no {empty.records} means not applicable, but no not_applicable "
-                "policy says what it scores"
-            )
+            msg = _(
+                "{what}: no {records} means not applicable, but no "
+                "not_applicable policy says what it scores"
+            ).format(what=what, records=empty.records)
             cx.report("DR141", msg, empty.span, hint)
 
 
@@ -429,10 +483,12 @@ def check_evidence_kinds(cx: Context) -> None:
                 names = ", ".join(sorted({k for group in blocked for k in group}))
                 cx.warn(
                     "DR208",
-                    f"every alternative of this evidence requirement needs a kind that is "
-                    f"rejected ({names}): no evidence can meet it",
+                    _(
+                        "every alternative of this evidence requirement needs a kind "
+                        "that is rejected ({names}): no evidence can meet it"
+                    ).format(names=names),
                     kinds.span,
-                    "drop the rejected kind from the requirement, or add an alternative",
+                    _("drop the rejected kind from the requirement, or add an alternative"),
                 )
         return rejected, kinds
 

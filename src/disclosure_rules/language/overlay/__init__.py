@@ -39,6 +39,7 @@ from ...errors import (
     line_file,
 )
 from ...files import read_input
+from ...i18n import _
 from .. import syntax
 from ..parser import MAX_BYTES, parse
 from .apply import WEIGHTS, Apply, Note, respan, walk
@@ -116,26 +117,30 @@ def read_base(extends: syntax.Extends, overlay_file: str) -> tuple[str, bytes]:
         if found is not None:
             return found
         ids = list(shipped_paths())
-        msg = f"the base {extends.base!r} is not a shipped ruleset"
+        msg = _("the base {base!r} is not a shipped ruleset").format(base=extends.base)
         hint = did_you_mean(extends.base, ids) or (
-            'name a shipped ruleset, or a file by its path in quotes: extends "../city.dr"'
+            _('name a shipped ruleset, or a file by its path in quotes: extends "../city.dr"')
         )
         raise _not_found(msg, extends, hint)
     on_disk = Path(overlay_file)
     if on_disk.is_file():
         path = os.path.normpath(on_disk.parent / extends.base)
         if not Path(path).is_file():
-            raise _not_found(f"the base {extends.base!r} is not a file", extends)
+            raise _not_found(
+                _("the base {base!r} is not a file").format(base=extends.base), extends
+            )
         data = read_input(
-            path, limit=MAX_BYTES, what="ruleset file", too_large="DR006", unreadable="DR640"
+            path, limit=MAX_BYTES, what=_("ruleset file"), too_large="DR006", unreadable="DR640"
         )
         return path, data
     shipped = source_file(overlay_file, extends.base)
     if shipped is not None:
         folder = overlay_file.rpartition("/")[0]
         return f"{folder}/{extends.base}", shipped.read_bytes()
-    msg = f"the base {extends.base!r} cannot be found beside {overlay_file}"
-    raise _not_found(msg, extends, "a ruleset given as text names its base by id")
+    msg = _("the base {base!r} cannot be found beside {overlay_file}").format(
+        base=extends.base, overlay_file=overlay_file
+    )
+    raise _not_found(msg, extends, _("a ruleset given as text names its base by id"))
 
 
 def _not_found(msg: str, extends: syntax.Extends, hint: str | None = None) -> RulesetSyntaxError:
@@ -158,20 +163,24 @@ def resolve(
         return Resolved(ruleset)
     chain = (*_chain, ruleset.span.file)
     if len(chain) > MAX_CHAIN:
-        msg = f"overlays stack {len(chain)} deep; the limit is {MAX_CHAIN}"
-        hint = "a province, a city and a county are three: check the chain of bases"
+        msg = _("overlays stack {chain} deep; the limit is {limit}").format(
+            chain=len(chain), limit=MAX_CHAIN
+        )
+        hint = _("a province, a city and a county are three: check the chain of bases")
         raise RulesetSyntaxError(Diagnostic("DR643", msg, span=_head(extends), hint=hint))
     name, data = read(extends, ruleset.span.file)
     if name in chain:
         cycle = " → ".join((*chain[chain.index(name) :], name))
-        msg = f"the chain of bases comes back to itself: {cycle}"
+        msg = _("the chain of bases comes back to itself: {cycle}").format(cycle=cycle)
         raise RulesetSyntaxError(Diagnostic("DR642", msg, span=_head(extends)))
     try:
         base = resolve(parse(data, name), read, _chain=chain)
     except RulesetSyntaxError as exc:
         if exc.diagnostics[0].code.startswith("DR64"):  # said once, where the chain breaks
             raise
-        msg = f"the base {extends.base!r} ({name}) has errors; they follow"
+        msg = _("the base {base!r} ({name}) has errors; they follow").format(
+            base=extends.base, name=name
+        )
         first = Diagnostic("DR641", msg, span=_head(extends))
         raise RulesetSyntaxError([first, *exc.diagnostics]) from None
     applied = Apply(respan(base.ruleset, {}), ruleset)
@@ -211,7 +220,9 @@ def relocate(
         if owner is None or not causes:
             out.append(d)
             continue
-        msg = f"after the overlay's changes, {d.message} ({d.span.file} line {d.span.line})"
+        msg = _("after the overlay's changes, {message} ({file} line {line})").format(
+            message=d.message, file=d.span.file, line=d.span.line
+        )
         relocated = attrs.evolve(
             d, code="DR183", message=msg, span=causes[0], hint=_SUMS[d.code], source_line=None
         )
@@ -232,7 +243,7 @@ def _sum_spans(ruleset: syntax.Ruleset) -> dict[Span, str]:
     out: dict[Span, str] = {}
     if ruleset.total is not None:
         out[ruleset.total.span] = ""
-    for node, _ in walk((*ruleset.components, *ruleset.children)):
+    for node, _depth in walk((*ruleset.components, *ruleset.children)):
         points = node.cap if isinstance(node, syntax.Bonus) else node.points
         if points is not None:
             out[points.span] = node.id

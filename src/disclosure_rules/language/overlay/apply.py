@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ...errors import Diagnostic, FileLine, Span, did_you_mean
+from ...i18n import _
 from .. import syntax
 
 __all__ = ["WEIGHTS", "Apply", "Note", "respan", "walk"]
@@ -131,11 +132,11 @@ class Apply:
         line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else None
         self.problems.append(Diagnostic(code, msg, span=span, hint=hint, source_line=line))
 
-    def note(self, key: str, what: str, change: syntax.Change) -> None:
+    def note(self, key: str, kind: str, change: syntax.Change) -> None:
         reason = change.assumption.reason if change.assumption else None
         if reason is None and change.cite is not None:
             reason = change.cite.text
-        self.notes.setdefault(key, []).append(Note(what, change.span, reason))
+        self.notes.setdefault(key, []).append(Note(kind, change.span, reason))
 
     # -- sorting the changes out
 
@@ -156,9 +157,9 @@ class Apply:
             return True
         self.report(
             "DR180",
-            f"the base has no node {target!r}",
+            _("the base has no node {target!r}").format(target=target),
             change.span,
-            did_you_mean(target, self.where) or "a change names a node of the base by its id",
+            did_you_mean(target, self.where) or _("a change names a node of the base by its id"),
         )
         return False
 
@@ -168,9 +169,11 @@ class Apply:
             if drop is not None and drop is not change:
                 self.report(
                     "DR181",
-                    f"this changes {target!r}, which this overlay drops (line {drop.span.line})",
+                    _("this changes {target!r}, which this overlay drops (line {line})").format(
+                        target=target, line=drop.span.line
+                    ),
                     change.span,
-                    "drop the node, or change it: not both",
+                    _("drop the node, or change it: not both"),
                 )
                 return True
         return False
@@ -179,12 +182,21 @@ class Apply:
         name = change.target
         assert name is not None
         if name not in params:
-            hint = did_you_mean(name, params) or "declare a new parameter with param"
-            self.report("DR180", f"the base has no parameter {name!r}", change.span, hint)
+            hint = did_you_mean(name, params) or _("declare a new parameter with param")
+            self.report(
+                "DR180",
+                _("the base has no parameter {name!r}").format(name=name),
+                change.span,
+                hint,
+            )
         elif name in self.sets:
             first = self.sets[name].span.line
             self.report(
-                "DR181", f"parameter {name!r} is set twice (first on line {first})", change.span
+                "DR181",
+                _("parameter {name!r} is set twice (first on line {first})").format(
+                    name=name, first=first
+                ),
+                change.span,
             )
         else:
             self.sets[name] = change
@@ -198,9 +210,11 @@ class Apply:
         if earlier is not None:
             self.report(
                 "DR181",
-                f"{target!r} is changed twice (first on line {earlier.span.line})",
+                _("{target!r} is changed twice (first on line {line})").format(
+                    target=target, line=earlier.span.line
+                ),
                 change.span,
-                "state every change of a node in one change block",
+                _("state every change of a node in one change block"),
             )
             return
         if change.kind == "drop":
@@ -213,14 +227,18 @@ class Apply:
         seen: set[str] = set()
         for what, span in zip(change.stated, change.stated_spans, strict=True):
             if what in _SINGLE and what in seen:
-                self.report("DR181", f"{what} is stated twice in one change", span)
+                self.report(
+                    "DR181", _("{what} is stated twice in one change").format(what=what), span
+                )
             seen.add(what)
         if change.weight is not None and not self.is_component(change.target):
             self.report(
                 "DR184",
-                f"{change.target!r} is not a component: only a component has a weight",
+                _("{target!r} is not a component: only a component has a weight").format(
+                    target=change.target
+                ),
                 change.span,
-                "change its points instead",
+                _("change its points instead"),
             )
 
     def is_component(self, ident: str | None) -> bool:
@@ -229,14 +247,14 @@ class Apply:
     def sort_add(self, change: syntax.Change) -> None:
         if change.target is not None and not self.known(change):
             return
-        ids = {*self.where, *(n.id for c in self.all_added() for n, _ in walk(c.children))}
-        for node, _ in walk(change.children):
+        ids = {*self.where, *(n.id for c in self.all_added() for n, _depth in walk(c.children))}
+        for node, _depth in walk(change.children):
             if node.id in ids and node.id not in self.dropped:
                 self.report(
                     "DR182",
-                    f"{node.id!r} is already a node of the base",
+                    _("{id!r} is already a node of the base").format(id=node.id),
                     node.span,
-                    "give the new node its own id, or change the base's node",
+                    _("give the new node its own id, or change the base's node"),
                 )
                 return
         self.added.setdefault(change.target, []).append(change)
@@ -344,7 +362,7 @@ class Apply:
         return tuple(out)
 
     def note_added(self, change: syntax.Change, above: tuple[str, ...]) -> None:
-        for node, _ in walk(change.children):
+        for node, _depth in walk(change.children):
             self.note(node.id, "added", change)
         if change.children:
             self.moves.append(((*above, change.target or ""), change.span))

@@ -18,6 +18,7 @@ from typing import Any
 from lark import Token, Transformer, v_args
 
 from ...errors import Diagnostic, Span
+from ...i18n import _
 from .. import syntax
 from .prescan import MAX_DIGITS
 
@@ -82,8 +83,15 @@ class RuleBuilder(Transformer[Token, Any]):
         name = str(tok)
         normal = unicodedata.normalize("NFKC", name)
         if normal != name:
-            msg = f"name {name!r} contains full-width or compatibility characters"
-            self._problem("DR007", msg, tok_span(self.file, tok), f"write it as {normal!r}")
+            msg = _("name {name!r} contains full-width or compatibility characters").format(
+                name=name
+            )
+            self._problem(
+                "DR007",
+                msg,
+                tok_span(self.file, tok),
+                _("write it as {normal!r}").format(normal=normal),
+            )
         return name
 
     def _split_origin(
@@ -103,11 +111,16 @@ class RuleBuilder(Transformer[Token, Any]):
         if assumption is not None:
             self._problem(
                 "DR012",
-                "only a component, section, item, bonus, rule, direct score or conversion "
-                "can be marked assumed",
+                _(
+                    "only a component, section, item, bonus, rule, direct score "
+                    "or conversion can be marked assumed"
+                ),
                 assumption.span,
-                "a number the source does not give is a parameter marked assumed, before its "
-                'description: param NAME = 90 assumed "why"',
+                _(
+                    "a number the source does not give is a parameter marked "
+                    "assumed, before its description: param NAME = 90 assumed "
+                    '"why"'
+                ),
             )
         return rest, cite
 
@@ -175,9 +188,11 @@ class RuleBuilder(Transformer[Token, Any]):
         if digits > MAX_DIGITS:
             self._problem(
                 "DR011",
-                f"this number has {digits:,} digits, over the limit of {MAX_DIGITS}",
+                _("this number has {digits:,} digits, over the limit of {max_digits}").format(
+                    digits=digits, max_digits=MAX_DIGITS
+                ),
                 self._sp(meta),
-                "points, amounts and thresholds are small numbers; check for a typing slip",
+                _("points, amounts and thresholds are small numbers; check for a typing slip"),
             )
             return Decimal(0)
         return value
@@ -198,15 +213,15 @@ class RuleBuilder(Transformer[Token, Any]):
     passage = cite  # the cite an assumption rests on
 
     def assumption(self, meta: Any, children: list[Any]) -> syntax.Assumption:
-        _, reason, *passage = children
+        _keyword, reason, *passage = children
         cite = passage[0] if passage else None
         assumption = syntax.Assumption(unquote(reason), self._sp(meta), cite)
         if not assumption.reason.strip():
             self._problem(
                 "DR115",
-                "an assumption's reason is empty",
+                _("an assumption's reason is empty"),
                 assumption.span,
-                "say what the source does not state, and how the ruleset reads it",
+                _("say what the source does not state, and how the ruleset reads it"),
             )
         return assumption
 
@@ -256,9 +271,9 @@ class RuleBuilder(Transformer[Token, Any]):
         except ValueError:
             self._problem(
                 "DR008",
-                f"{tok} is not a calendar date",
+                _("{text} is not a calendar date").format(text=tok),
                 tok_span(self.file, tok),
-                "write a real date as YYYY-MM-DD",
+                _("write a real date as YYYY-MM-DD"),
             )
             return dt.date(1970, 1, 1)
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from lark import Token, v_args
 
 from ...errors import Span
+from ...i18n import _
 from ...workdays import MAX_RANGE_DAYS
 from .. import syntax
 from .build_rules import RuleBuilder, tok_span, unquote
@@ -149,7 +150,9 @@ class Builder(RuleBuilder):
         if last < first:
             self._problem(
                 "DR008",
-                f"range {children[0]}..{children[-1]} ends before it starts",
+                _("range {start}..{end} ends before it starts").format(
+                    start=children[0], end=children[-1]
+                ),
                 self._sp(meta),
             )
             return None
@@ -167,10 +170,13 @@ class Builder(RuleBuilder):
             if total > MAX_RANGE_DAYS:
                 self._problem(
                     "DR010",
-                    f"these dates span {total:,} days by this range; a calendar covers one "
-                    f"year, so a list of dates is at most {MAX_RANGE_DAYS} days",
+                    _(
+                        "these dates span {total:,} days by this range; a calendar "
+                        "covers one year, so a list of dates is at most {max_days} "
+                        "days"
+                    ).format(total=total, max_days=MAX_RANGE_DAYS),
                     span,
-                    "list the holidays or make-up working days of the calendar's year only",
+                    _("list the holidays or make-up working days of the calendar's year only"),
                 )
                 return ()
         return tuple(
@@ -215,9 +221,9 @@ class Builder(RuleBuilder):
         alternatives = tuple(b for b in body if isinstance(b, syntax.Alternative))
         defaults = [b for b in body if isinstance(b, tuple)]
         default, reason, default_span = defaults[0] if defaults else (None, None, None)
-        for _, _, again in defaults[1:]:
-            msg = f"reading {name} has more than one default"
-            self._problem("DR152", msg, again, "keep one: the alternative in force by default")
+        for _value, _reason, again in defaults[1:]:
+            msg = _("reading {name} has more than one default").format(name=name)
+            self._problem("DR152", msg, again, _("keep one: the alternative in force by default"))
         return syntax.Reading(
             self._name(name),
             unquote(title),
@@ -240,9 +246,9 @@ class Builder(RuleBuilder):
         if not isinstance(default, syntax.Literal):
             self._problem(
                 "DR116",
-                "a parameter's default must be a number",
+                _("a parameter's default must be a number"),
                 default.span,
-                "write a number such as 1 or 70%",
+                _("write a number such as 1 or 70%"),
             )
             default = syntax.Literal(Decimal(0), default.span)
         return syntax.Param(
@@ -275,9 +281,9 @@ class Builder(RuleBuilder):
         except ValueError:
             self._problem(
                 "DR008",
-                f"{children[0]} is not a calendar date",
+                _("{start} is not a calendar date").format(start=children[0]),
                 tok_span(self.file, children[0]),
-                "write a real date as YYYY-MM-DD",
+                _("write a real date as YYYY-MM-DD"),
             )
             value = None
         return self._header("issued", meta, value)
@@ -290,9 +296,9 @@ class Builder(RuleBuilder):
         if places > 10:
             self._problem(
                 "DR125",
-                f"rounding to {places} places is not sensible",
+                _("rounding to {places} places is not sensible").format(places=places),
                 tok_span(self.file, children[0]),
-                "use 0 to 4 places (default 2)",
+                _("use 0 to 4 places (default 2)"),
             )
         return self._header("rounding", meta, places)
 

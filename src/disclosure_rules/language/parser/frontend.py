@@ -18,6 +18,7 @@ import lark
 
 from ...cache import cache_file, digest
 from ...errors import Diagnostic, RulesetSyntaxError
+from ...i18n import _
 from .. import syntax
 from .build_tree import Builder
 from .messages import syntax_diagnostic
@@ -63,7 +64,7 @@ def parse_file(path: str | os.PathLike[str]) -> syntax.Ruleset:
     try:
         data = Path(name).read_bytes()
     except OSError as exc:
-        msg = f"cannot read ruleset file: {exc.strerror or exc}"
+        msg = _("cannot read ruleset file: {reason}").format(reason=exc.strerror or exc)
         raise RulesetSyntaxError(Diagnostic("DR000", msg, file=name)) from exc
     return parse(data, name)
 

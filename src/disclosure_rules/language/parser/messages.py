@@ -14,19 +14,20 @@ import lark
 from lark import Token
 
 from ...errors import Diagnostic, Span, did_you_mean
+from ...i18n import _, joined
 
 __all__ = ["keyword_terminals", "syntax_diagnostic"]
 
 _TOKEN_WORDS = {
-    "STRING": "a quoted string",
-    "NAME": "a name",
-    "RULESET_ID": "a ruleset id",
-    "NUMBER": "a number",
-    "SIGNED_NUMBER": "a number",
-    "PERCENT": "a percentage",
-    "SIGNED_PERCENT": "a percentage",
-    "INT": "a whole number",
-    "DATE": "a date (YYYY-MM-DD)",
+    "STRING": _("a quoted string"),
+    "NAME": _("a name"),
+    "RULESET_ID": _("a ruleset id"),
+    "NUMBER": _("a number"),
+    "SIGNED_NUMBER": _("a number"),
+    "PERCENT": _("a percentage"),
+    "SIGNED_PERCENT": _("a percentage"),
+    "INT": _("a whole number"),
+    "DATE": _("a date (YYYY-MM-DD)"),
     "LBRACE": "'{'",
     "RBRACE": "'}'",
     "LPAR": "'('",
@@ -34,9 +35,9 @@ _TOKEN_WORDS = {
     "COMMA": "','",
     "DOT": "'.'",
     "EQUAL": "'='",
-    "COMPARE": "a comparison (>=, >, <=, <, ==, !=)",
+    "COMPARE": _("a comparison (>=, >, <=, <, ==, !=)"),
     "MORETHAN": "'>'",
-    "$END": "the end of the file",
+    "$END": _("the end of the file"),
 }
 
 _NUMBERS = ("NUMBER", "SIGNED_NUMBER", "PERCENT", "SIGNED_PERCENT", "INT")
@@ -67,7 +68,7 @@ def syntax_diagnostic(
         return _bad_character(exc, span, source_line, parser)
     if isinstance(exc, lark.exceptions.UnexpectedToken):
         return _bad_token(exc, span, source_line, parser)
-    msg = "the ruleset could not be parsed"
+    msg = _("the ruleset could not be parsed")
     return Diagnostic("DR001", msg, span=span, source_line=source_line)
 
 
@@ -76,15 +77,17 @@ def _bad_character(
 ) -> Diagnostic:
     ch = exc.char
     if ch == '"':
-        msg = "unterminated string"
-        hint = 'close the string with " on the same line (use \\n for a line break)'
+        msg = _("unterminated string")
+        hint = _('close the string with " on the same line (use \\n for a line break)')
         return Diagnostic("DR002", msg, span=span, hint=hint, source_line=source_line)
     if is_full_width(ch):
-        msg = f"full-width character {ch!r} outside a string"
+        msg = _("full-width character {char!r} outside a string").format(char=ch)
         plain = unicodedata.normalize("NFKC", ch)
-        hint = f"write {plain!r} instead; full-width forms are only allowed inside quotes"
+        hint = _("write {plain!r} instead; full-width forms are only allowed inside quotes").format(
+            plain=plain
+        )
         return Diagnostic("DR007", msg, span=span, hint=hint, source_line=source_line)
-    msg = f"unexpected character {ch!r}"
+    msg = _("unexpected character {char!r}").format(char=ch)
     expected = _expected_hint(exc.allowed, parser)
     return Diagnostic("DR001", msg, span=span, hint=expected, source_line=source_line)
 
@@ -100,14 +103,14 @@ def _bad_token(
     token = exc.token
     expected = exc.expected or set()
     if token.type == "$END":
-        msg = "unexpected end of file"
+        msg = _("unexpected end of file")
         hint = (
-            "a '}' is missing: every '{' needs its '}'"
+            _("a '}' is missing: every '{' needs its '}'")
             if "RBRACE" in expected
             else _expected_hint(expected, parser)
         )
         return Diagnostic("DR001", msg, span=span, hint=hint, source_line=source_line)
-    msg = f"unexpected {_describe_token(token)}"
+    msg = _("unexpected {token}").format(token=_describe_token(token))
     span = Span(span.file, span.line, span.column, span.line, span.column + len(str(token)))
     hint = _suggestion(token, expected, parser) or _expected_hint(expected, parser)
     return Diagnostic("DR001", msg, span=span, hint=hint, source_line=source_line)
@@ -125,12 +128,12 @@ def _suggestion(token: Token, expected: set[str], parser: lark.Lark) -> str | No
 def _describe_token(token: Token) -> str:
     text = str(token)
     if token.type == "STRING":
-        return f"string {text}"
+        return _("string {text}").format(text=text)
     if token.type in ("NAME", "RULESET_ID"):
-        return f"name {text!r}"
+        return _("name {text!r}").format(text=text)
     if token.type in _NUMBERS:
-        return f"number {text}"
-    return f"{text!r}"
+        return _("number {text}").format(text=text)
+    return repr(text)
 
 
 def _expected_hint(expected: set[str] | frozenset[str] | None, parser: lark.Lark) -> str | None:
@@ -139,7 +142,7 @@ def _expected_hint(expected: set[str] | frozenset[str] | None, parser: lark.Lark
     words = sorted({_word_for(name, parser) for name in expected})
     if len(words) > 8:
         words = [*words[:8], "…"]
-    return "expected " + ", ".join(words)
+    return _("expected {words}").format(words=joined(words, _(", ")))
 
 
 def _word_for(terminal: str, parser: lark.Lark) -> str:
@@ -148,7 +151,7 @@ def _word_for(terminal: str, parser: lark.Lark) -> str:
     try:
         pattern = parser.get_terminal(terminal).pattern
     except KeyError:  # Lark's own pseudo-terminals, such as the end of input
-        return "the end of the file" if "END" in terminal else terminal.lower()
+        return _("the end of the file") if "END" in terminal else terminal.lower()
     if pattern.type == "str":
         return repr(pattern.value)
     return terminal.lower().replace("_", " ")

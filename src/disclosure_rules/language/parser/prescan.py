@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import attrs
 
 from ...errors import Diagnostic, RulesetSyntaxError, Span
+from ...i18n import _
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_DIGITS", "Comment", "comments", "decode", "prescan"]
 
@@ -40,8 +41,10 @@ def decode(source: str | bytes, file: str) -> str:
             line = source[: exc.start].count(b"\n") + 1
             column = exc.start - (source.rfind(b"\n", 0, exc.start) + 1) + 1
             byte = source[exc.start]
-            msg = f"the file is not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start})"
-            hint = "save the ruleset as UTF-8; GBK/GB18030 files must be converted first"
+            msg = _("the file is not valid UTF-8 (byte 0x{byte:02x} at offset {start})").format(
+                byte=byte, start=exc.start
+            )
+            hint = _("save the ruleset as UTF-8; GBK/GB18030 files must be converted first")
             raise RulesetSyntaxError(
                 Diagnostic("DR003", msg, span=Span(file, line, column), hint=hint)
             ) from None
@@ -51,18 +54,24 @@ def decode(source: str | bytes, file: str) -> str:
         raise RulesetSyntaxError(_too_large(len(text), file))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        msg = "the file contains NUL bytes: it is not a text file"
+        msg = _("the file contains NUL bytes: it is not a text file")
         raise RulesetSyntaxError(Diagnostic("DR003", msg, span=Span(file, line, 1)))
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        msg = "the ruleset file is empty" + (" (only comments)" if text.strip() else "")
-        hint = 'a ruleset starts with: ruleset my-scheme { title "..." ... }'
+        msg = (
+            _("the ruleset file is empty (only comments)")
+            if text.strip()
+            else _("the ruleset file is empty")
+        )
+        hint = _('a ruleset starts with: ruleset my-scheme { title "..." ... }')
         raise RulesetSyntaxError(Diagnostic("DR004", msg, span=Span(file, 1, 1), hint=hint))
     return text
 
 
 def _too_large(size: int, file: str) -> Diagnostic:
-    msg = f"the ruleset is {size:,} bytes; the limit is {MAX_BYTES:,}"
-    return Diagnostic("DR006", msg, file=file, hint="split the scheme into several rulesets")
+    msg = _("the ruleset is {size:,} bytes; the limit is {limit:,}").format(
+        size=size, limit=MAX_BYTES
+    )
+    return Diagnostic("DR006", msg, file=file, hint=_("split the scheme into several rulesets"))
 
 
 @attrs.frozen
@@ -160,8 +169,8 @@ def prescan(text: str, file: str) -> None:
             depth -= 1
             chain = 0
         if kind in ("not", "{", "(") and depth + chain > MAX_DEPTH:
-            msg = f"nesting is deeper than {MAX_DEPTH} levels"
-            hint = "real schemes nest 4 or 5 levels; check for a runaway or generated file"
+            msg = _("nesting is deeper than {max_depth} levels").format(max_depth=MAX_DEPTH)
+            hint = _("real schemes nest 4 or 5 levels; check for a runaway or generated file")
             source_line = text.splitlines()[line - 1]
             raise RulesetSyntaxError(
                 Diagnostic(

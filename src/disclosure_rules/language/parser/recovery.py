@@ -24,6 +24,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ...errors import Diagnostic, Span
+from ...i18n import _, n_
 from .messages import is_full_width, keyword_terminals, syntax_diagnostic
 
 __all__ = ["MAX_ERRORS", "recover"]
@@ -159,8 +160,8 @@ class _Recovery:
             assert word is not None  # the keyword itself is a word
             line, column = token.line or 1, token.column or 1
             span = Span(self.file, line, column, line, column + len(word.group()))
-            msg = f"unexpected name {word.group()!r}"
-            hint = f"did you mean {str(token)!r}?"
+            msg = _("unexpected name {group!r}").format(group=word.group())
+            hint = _("did you mean {token!r}?").format(token=str(token))
             start = token.start_pos or 0
             first, last = self.text.rfind("\n", 0, start) + 1, self.text.find("\n", start)
             source_line = self.text[first : None if last < 0 else last]
@@ -250,7 +251,11 @@ class _Recovery:
             return list(self.found)
         first = self.found[MAX_ERRORS]
         many = self.more + 1
-        msg = f"and {many} more syntax error{'s' if many > 1 else ''}, the first of them here"
-        hint = "correct the errors above and check again"
+        msg = n_(
+            "and {many} more syntax error, the first of them here",
+            "and {many} more syntax errors, the first of them here",
+            many,
+        ).format(many=many)
+        hint = _("correct the errors above and check again")
         more = Diagnostic("DR009", msg, span=first.span, hint=hint, source_line=first.source_line)
         return [*self.found[:MAX_ERRORS], more]
