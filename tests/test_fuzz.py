@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 import disclosure_rules as dr
 from disclosure_rules.catalog import shipped_text
-from disclosure_rules.evaluation.audit import render_text, shape_problems
+from disclosure_rules.evaluation.audit import shape_problems
+from disclosure_rules.evaluation.explain import render_text
 from disclosure_rules.verify import read_results, verify
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -1,4 +1,4 @@
-"""The language wing's shape: Lark stays inside the parser, modules stay readable."""
+"""The package's shape: Lark stays inside the parser, modules stay readable."""
 
 from __future__ import annotations
 
@@ -45,3 +45,13 @@ def test_language_modules_classes_and_functions_stay_readable(path):
             assert node.end_lineno - node.lineno < 450, node.name
         elif isinstance(node, ast.FunctionDef):
             assert node.end_lineno - node.lineno < 60, node.name
+
+
+PACKAGE_MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path", PACKAGE_MODULES, ids=[p.relative_to(PACKAGE).as_posix() for p in PACKAGE_MODULES]
+)
+def test_every_module_of_the_package_stays_under_600_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 600

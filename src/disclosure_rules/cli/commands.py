@@ -478,7 +478,8 @@ def _cmd_lsp(args: argparse.Namespace) -> int:
 def _explain_saved(args: argparse.Namespace) -> int:
     """Explain from a saved results file, verified first: a file that does not verify is
     refused, or with --unverified shown under a mark saying so (exit status 1)."""
-    from ..evaluation.audit import render_text, shape_problems
+    from ..evaluation.audit import shape_problems
+    from ..evaluation.explain import render_text
     from ..verify import ResultsError, read_results, verify
 
     doc = read_results(args.results)

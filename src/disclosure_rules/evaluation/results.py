@@ -26,7 +26,7 @@ from ..model.graph import EvaluationGraph, GraphNode, reading_dict
 from ..model.ids import entry_rule_id
 from ..version import __version__
 from . import tables
-from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile, render_text
+from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile
 from .compact import (
     BONUS_NOTE,
     COMPACT_SCHEMA,
@@ -36,6 +36,7 @@ from .compact import (
     static_header,
 )
 from .evidence import all_accepted
+from .explain import render_text
 from .results_json import document_chunks
 from .tables import Per
 from .tracer import Cell

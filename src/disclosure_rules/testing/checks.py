@@ -23,8 +23,9 @@ from ..api import Ruleset
 from ..api import compile as compile_text
 from ..decimals import ARITHMETIC, divide
 from ..errors import expect_argument
-from ..evaluation.audit import reconcile, render_text
+from ..evaluation.audit import reconcile
 from ..evaluation.engine import Results
+from ..evaluation.explain import render_text
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import DeductLate, DeductMissing, DeductPer, Rate, RateOnTime
 
