@@ -339,3 +339,17 @@ def test_set_moves_a_parameter_and_grades_replace_the_bases(tmp_path):
         assert total == unit.total
         assert grade == ("优秀" if total >= 95 else "其他")
     assert format_text(text) == text
+
+
+def test_the_report_names_the_base_file_of_a_line_taken_from_the_base():
+    pytest.importorskip("jinja2")
+    from disclosure_rules import report
+
+    example = "yifeng-2020-townships-local-example"
+    results = dr.load(example).evaluate(EXAMPLES / f"{example}.facts.json")
+    text = report.markdown(results)
+    assert f", {BASE_FILE})" in text  # a base's rule: its line and its file
+    lines_of_the_overlay = [
+        line for line in text.splitlines() if "(行 " in line and BASE_FILE not in line
+    ]
+    assert lines_of_the_overlay  # the overlay's own rules: the line alone

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..decimals import round_half_up
 from ..decimals import text as exact
-from ..errors import Diagnostic, expect_argument
+from ..errors import Diagnostic, expect_argument, line_file
 from ..i18n import _
 from .errors import ReportError
 from .figures import summarise
@@ -137,6 +137,8 @@ def _environment(places: int, *, autoescape: bool) -> Environment:
     env.filters["share"] = lambda v: f"{number(v * 100, places)}%"
     env.filters["signed"] = lambda v: ("+" if v >= 0 else "−") + number(abs(v), places)
     env.filters["cell"] = _md_cell
+    # a line an overlay takes from its base names the base's file
+    env.filters["of_file"] = lambda line: f", {line_file(line)}" if line_file(line) else ""
     return env
 
 
