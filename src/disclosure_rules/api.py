@@ -124,14 +124,10 @@ class Ruleset:
         _check_facts(cohort_or_facts, "cohort_or_facts")
         expect_argument(detail, bool, "detail", "True or False")
         expect_argument(strict, bool, "strict", "True or False")
-        expect_argument(
-            calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
-        )
+        schedules = _calendar(calendar)  # a bad schedule file fails before the facts are read
         cohort = load_facts(cohort_or_facts, self.graph)
-        if calendar is not None and not isinstance(calendar, Calendar):
-            calendar = Calendar.from_file(calendar)
         return evaluate(
-            self.graph, cohort, detail=detail, strict=strict, calendar=calendar, progress=progress
+            self.graph, cohort, detail=detail, strict=strict, calendar=schedules, progress=progress
         )
 
     def describe(self) -> dict[str, Any]:
@@ -148,6 +144,16 @@ def _check_facts(source: object, argument: str) -> None:
         raise TypeError(f"{argument}: expected a str path, got a bytes path")
     if isinstance(source, Mapping) and not all(isinstance(key, str) for key in source):
         raise TypeError(f"{argument}: a facts document's keys are str")
+
+
+def _calendar(value: Calendar | str | os.PathLike[str] | None) -> Calendar | None:
+    """The ``calendar`` argument as a :class:`Calendar` (a path is read), or None."""
+    expect_argument(
+        value, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
+    )
+    if value is None or isinstance(value, Calendar):
+        return value
+    return Calendar.from_file(value)
 
 
 def parse_param_value(name: str, raw: Decimal | int | str) -> Decimal:
@@ -470,12 +476,8 @@ def compare(
     if isinstance(facts, Cohort):
         raise TypeError("facts: a path to a facts file or a facts document (each side reads it)")
     expect_argument(strict, bool, "strict", "True or False")
-    expect_argument(
-        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
-    )
-    if calendar is not None and not isinstance(calendar, Calendar):
-        calendar = Calendar.from_file(calendar)
-    return compare_results(first.graph, second.graph, facts, strict=strict, calendar=calendar)
+    schedules = _calendar(calendar)
+    return compare_results(first.graph, second.graph, facts, strict=strict, calendar=schedules)
 
 
 def sensitivity(
@@ -502,11 +504,7 @@ def sensitivity(
     expect_argument(weights, (Decimal, str, type(None)), "weights", "a share such as '10%'")
     expect_argument(samples, int, "samples", "a number of runs (int)")
     expect_argument(seed, int, "seed", "an int")
-    expect_argument(
-        calendar, (Calendar, str, os.PathLike, type(None)), "calendar", "a Calendar or a path"
-    )
-    if calendar is not None and not isinstance(calendar, Calendar):
-        calendar = Calendar.from_file(calendar)
+    schedules = _calendar(calendar)
     share = None if weights is None else parse_param_value("weights", weights)
     return run(
         chosen.syntax,
@@ -515,5 +513,5 @@ def sensitivity(
         weights=share,
         samples=samples,
         seed=seed,
-        calendar=calendar,
+        calendar=schedules,
     )
