@@ -265,3 +265,30 @@ def test_the_command_says_which_requirement_failed(tmp_path):
     ).stdout
     assert "not credited: no screenshot: the evidence requires link and screenshot" in out
     assert "「佐证材料需提供网址链接和截图」" in out
+
+
+def test_facts_made_by_hand_without_a_shape_are_still_judged() -> None:
+    """The engine keeps the evidence shapes it has accepted whole; facts built without
+    the loader carry no shape and are judged every time, never taken for another's."""
+    from decimal import Decimal
+
+    from disclosure_rules.facts import Cohort, Evidence, NodeFacts, Unit
+
+    ruleset = dr.compile(
+        """
+ruleset t {
+  title "t"
+  policy { evidence optional  reject evidence news  evidence submitted by 2021-01-20 }
+  item a "a" 2
+}
+""",
+        file="t.dr",
+    )
+    plain = NodeFacts({"awarded": Decimal(2)})  # no evidence, none required: accepted whole
+    piece = (Evidence("https://n", "news"),)
+    news = NodeFacts({"awarded": Decimal(2)}, piece, kinds=frozenset({"news"}))
+    units = (Unit("u1", frozenset(), {"a": plain}), Unit("u2", frozenset(), {"a": news}))
+    results = ruleset.evaluate(Cohort(units, "<hand>", "h"))
+    (node,) = [n for n in results.unit("u2").to_dict()["audit"] if n["node"] == "a"]
+    rejected = [e.get("inputs", {}).get("rejected") for e in node["entries"]]
+    assert ["https://n (news)"] in rejected

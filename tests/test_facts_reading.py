@@ -85,3 +85,28 @@ def test_a_byte_order_mark_and_scores_are_as_before(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     marked = RULESET.evaluate(RULESET.load_facts(path))
     assert [u.total for u in marked.units] == [u.total for u in plain.units]
+
+
+def test_a_key_repeated_outside_the_units_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "facts.json"
+    units = ", ".join(_unit(i) for i in range(30))
+    path.write_text(f'{{"description": "a", "units": [{units}], "description": "b"}}')
+    with pytest.raises(FactsError) as info:
+        RULESET.load_facts(path)
+    (diag,) = info.value.diagnostics
+    assert "'description' appears twice in one object" in diag.message
+
+
+def test_units_read_one_by_one_give_the_documents_values(tmp_path: Path) -> None:
+    """Whole numbers anywhere in a unit become Decimals, as the exact reading gives them."""
+    unit = (
+        '{"id": "w", "name": 7, "facts": {"hearing": {"awarded": 2, "evidence": '
+        '{"link": "https://a", "submitted": "2021-01-02"}}, "appeals": {"overturned_reviews": 3,'
+        ' "lost_lawsuits": 0}}}'
+    )
+    path = _write(tmp_path, [unit, _unit(1)])
+    exact = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+    fast = read_facts_document(path)
+    assert fast == exact
+    assert type(fast["units"][0]["name"]) is Decimal
+    assert type(fast["units"][0]["facts"]["appeals"]["overturned_reviews"]) is Decimal

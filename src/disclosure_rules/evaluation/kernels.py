@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..decimals import ZERO, divide
 from ..decimals import text as exact
 from ..facts import NodeFacts
+from ..facts.model import Shape
 from ..i18n import _
 from ..model.graph import GraphNode
 from ..model.requirements import EmptyRule
@@ -36,6 +37,14 @@ Kernel = Callable[[Scope, NodeFacts], Decimal]
 """A leaf's score for the unit of the scope, from that unit's facts of the leaf."""
 
 _SILENT = NullTracer()
+_MAX_SHAPES = 4096  # evidence shapes an item remembers as accepted whole
+
+
+def _shape(facts: NodeFacts) -> Shape | None:
+    """The shape of ``facts``' evidence, or None when it does not describe the pieces
+    (facts made by hand without one)."""
+    shape = facts.shape
+    return shape if len(shape) == len(facts.evidence) else None
 
 
 def kernel_for(run: Run, node: GraphNode) -> Kernel:
@@ -71,6 +80,9 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
     required, rejected = node.evidence_required, node.rejected
     screened = required or bool(rejected) or node.evidence_needs.by is not None
     plain = not node.evidence_needs  # no kinds or deadline to judge: the fast path
+    # a verdict depends on the evidence's shape alone (its kinds and days): the shapes
+    # whose every piece is accepted and meets the requirement are not judged again
+    accepted_whole: set[Shape] = set()
     no_evidence = Failure(
         "evidence_required", node.evidence_line, node.evidence_cite, "no evidence supplied", {}
     )
@@ -133,7 +145,7 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
             if plain and rejected.isdisjoint(facts.kinds):
                 if required and not facts.evidence:
                     return not_credited(scope, facts, no_evidence)
-            else:
+            elif (shape := _shape(facts)) not in accepted_whole:
                 verdict = judge(node, facts)
                 if verdict.failure is not None:
                     return not_credited(scope, facts, verdict.failure)
@@ -141,6 +153,8 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
                     # all accepted is derived from the facts when the ledger is read
                     inputs = {"accepted": verdict.accepted, **verdict.set_aside}
                     scope.record("evidence", ZERO, None, None, verdict.cite, inputs)
+                elif shape is not None and len(accepted_whole) < _MAX_SHAPES:
+                    accepted_whole.add(shape)
         try:
             return claim(scope, facts)
         except MissingFact as missing:

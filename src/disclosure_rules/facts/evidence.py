@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-from .model import NO_KINDS, Evidence, shared_set
+from .model import NO_KINDS, Evidence, Shape, described
 
-__all__ = ["common_evidence", "read_evidence"]
+__all__ = ["EvidenceRead", "common_evidence", "read_evidence"]
 
 Report = Callable[[str, str], None]
 """Report a problem with the cell's evidence: (message, hint)."""
@@ -34,16 +34,20 @@ _PIECE_KEYS = frozenset({"ref", "kind", "submitted"})
 _FORMS = 'a URL or file name, {"ref": ..., "kind": ...}, or {"link": ..., "screenshot": ...}'
 
 
-def read_evidence(
-    raw: Any, where: str, report: Report, when: When
-) -> tuple[tuple[Evidence, ...], frozenset[str]]:
-    """The pieces of evidence in ``raw`` (the value of a cell's ``evidence``), and the
-    kinds they name."""
+EvidenceRead: TypeAlias = tuple[tuple[Evidence, ...], frozenset[str], Shape]
+"""A cell's pieces of evidence, the kinds they name and their :data:`~.model.Shape`."""
+
+_NONE: EvidenceRead = ((), NO_KINDS, ())
+
+
+def read_evidence(raw: Any, where: str, report: Report, when: When) -> EvidenceRead:
+    """The pieces of evidence in ``raw`` (the value of a cell's ``evidence``), the kinds
+    they name and their shape."""
     if isinstance(raw, str | dict):
         raw = [raw]
     if not isinstance(raw, list):
         report("evidence must be a list of strings or objects", _FORMS)
-        return (), NO_KINDS
+        return _NONE
     out: list[Evidence] = []
     for entry in raw:
         if type(entry) is str and entry and not entry[0].isspace() and not entry[-1].isspace():
@@ -56,33 +60,69 @@ def read_evidence(
             out.extend(_typed(entry, where, report, when))
         else:
             report(f"bad evidence entry {_shown(entry)}", _FORMS)
-    return tuple(out), shared_set(e.kind for e in out if e.kind is not None)
+    evidence = tuple(out)
+    return (evidence, *described(evidence))
 
 
-def common_evidence(raw: Any) -> tuple[tuple[Evidence, ...], frozenset[str]] | None:
+_PLAIN: tuple[frozenset[str], Shape] = (NO_KINDS, ((None, None),))
+
+
+def common_evidence(raw: Any) -> EvidenceRead | None:
     """The evidence of the forms most cells give, read without checks that cannot fail
-    for them: one reference, or one typed entry of single references whose submission
-    day was read before. None for anything else, which :func:`read_evidence` reads."""
+    for them: one reference, or one typed entry of single references whose keys and
+    submission day were met before (:data:`_FORMS_MET`). None for anything else, which
+    :func:`read_evidence` reads."""
     if type(raw) is str:
         if raw and not raw[0].isspace() and not raw[-1].isspace():
-            return (Evidence(raw),), NO_KINDS
+            return (Evidence(raw),), *_PLAIN
         return None
-    if type(raw) is not dict or "ref" in raw:
+    if type(raw) is not dict:
         return None
     submitted = raw.get("submitted")
-    day = _DAYS.get(submitted) if type(submitted) is str else None
-    if day is None and submitted is not None:
+    if submitted is not None and type(submitted) is not str:
         return None
-    out: list[Evidence] = []
-    for kind, ref in raw.items():
-        if kind == "submitted":
-            continue
+    keys = tuple(raw)
+    form = _FORMS_MET.get((keys, submitted)) or _form(keys, submitted)
+    if form is None:
+        return None
+    kinds, day, named, shape = form
+    out = []
+    for kind in kinds:
+        ref = raw[kind]
         if type(ref) is not str or not ref or ref[0].isspace() or ref[-1].isspace():
             return None
         out.append(Evidence(ref, kind, day))
-    if not out:
+    return tuple(out), named, shape
+
+
+_Form: TypeAlias = tuple[tuple[str, ...], "dt.date | None", frozenset[str], Shape]
+
+_FORMS_MET: dict[tuple[tuple[str, ...], str | None], _Form] = {}
+"""Typed entries met before, by their keys and submission day as written: a cohort
+gives a handful of them thousands of times, and reading the day and the kinds is the
+costly part of reading evidence."""
+_MAX_FORMS = 4096
+
+
+def _form(keys: tuple[str, ...], submitted: str | None) -> _Form | None:
+    """What a typed entry of these keys and this day means, kept in :data:`_FORMS_MET`;
+    None when it is not the common form (a piece with ``ref``, a day not yet read)."""
+    if "ref" in keys:
         return None
-    return tuple(out), shared_set([e.kind for e in out if e.kind is not None])
+    day = None
+    if submitted is not None:
+        day = _DAYS.get(submitted)
+        if day is None:
+            return None
+    kinds = tuple(k for k in keys if k != "submitted")
+    if not kinds:
+        return None
+    named, shape = described(tuple(Evidence("", kind, day) for kind in kinds))
+    form = (kinds, day, named, shape)
+    if len(_FORMS_MET) >= _MAX_FORMS:
+        _FORMS_MET.clear()
+    _FORMS_MET[(keys, submitted)] = form
+    return form
 
 
 def _piece(entry: dict[str, Any], where: str, report: Report, when: When) -> list[Evidence]:

@@ -27,8 +27,9 @@ __all__ = [
     "NodeFacts",
     "Record",
     "RecordValue",
+    "Shape",
     "Unit",
-    "evidence_kinds",
+    "described",
     "facts_hash",
     "shared_set",
 ]
@@ -82,9 +83,31 @@ def shared_set(items: Iterable[str]) -> frozenset[str]:
     return made
 
 
+Shape: TypeAlias = tuple[tuple[str | None, dt.date | None], ...]
+"""The kind and submission day of each piece of a cell's evidence, in order: all that
+judging the evidence reads (the references are for the audit), so a verdict can be
+kept for each shape. Equal shapes are one object (:func:`described`)."""
+
+_SHAPES: dict[Shape, tuple[frozenset[str], Shape]] = {}
+_MAX_SHAPES = 4096
+
+
+def described(evidence: tuple[Evidence, ...]) -> tuple[frozenset[str], Shape]:
+    """The kinds ``evidence`` names and its :data:`Shape`, one object each for equal ones."""
+    made = tuple([(e.kind, e.submitted) for e in evidence])
+    known = _SHAPES.get(made)
+    if known is not None:
+        return known
+    out = shared_set(kind for kind, _day in made if kind is not None), made
+    if len(_SHAPES) < _MAX_SHAPES:
+        _SHAPES[made] = out
+    return out
+
+
 class NodeFacts(NamedTuple):
-    """What a unit supplied for one node. ``kinds``: the evidence kinds present.
-    ``statement``: the unit's statement (说明) of why the node does not apply to it."""
+    """What a unit supplied for one node. ``kinds``: the evidence kinds present;
+    ``shape``: the kind and day of each piece (:data:`Shape`). ``statement``: the
+    unit's statement (说明) of why the node does not apply to it."""
 
     values: Mapping[str, FactValue]
     evidence: tuple[Evidence, ...] = ()
@@ -92,17 +115,13 @@ class NodeFacts(NamedTuple):
     note: str | None = None
     kinds: frozenset[str] = NO_KINDS
     statement: str | None = None
+    shape: Shape = ()
 
     @property
     def has_statement(self) -> bool:
         """A statement was made: as text, or as material given with a cell declared not
         applicable (a 情况说明 file)."""
         return bool(self.statement) or (self.not_applicable and bool(self.evidence))
-
-
-def evidence_kinds(evidence: tuple[Evidence, ...]) -> frozenset[str]:
-    """The kinds named by ``evidence`` (one shared empty set when none is named)."""
-    return shared_set(e.kind for e in evidence if e.kind is not None)
 
 
 @attrs.frozen

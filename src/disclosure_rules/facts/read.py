@@ -12,13 +12,19 @@ the declared limits (:data:`MAX_DIGITS`, :data:`MAX_EXPONENT`) are kept as
 
 JSON is read by msgspec (several times faster than the standard library's
 ``json``), with every number that has a fraction or an exponent handed to
-``Decimal`` as written. msgspec keeps the last of a key repeated in one object
-silently, so the fast reading is checked: a document is taken from it only when
-the number of keys written in the text equals the number of keys in the objects
-read (a repeated key makes the second smaller). When the count cannot be made
-exactly, or msgspec refuses the text, the standard library's ``json`` reads it
-again with a hook on every object: it names the repeated key, and its messages
-locate any syntax error.
+``Decimal`` as written. The whole text is checked for well-formedness first, but
+each unit is kept as its bytes (:class:`UnitStream`) and read into objects only
+when validation reaches it, then released: a large cohort never exists twice in
+memory, once as JSON objects and once validated, and the reading runs over one
+unit's worth of memory at a time.
+
+msgspec keeps the last of a key repeated in one object silently, so the fast
+reading is checked: each unit is taken from it only when the number of keys
+written in its text equals the number of keys in the objects read (a repeated
+key makes the second smaller), and so is the rest of the document. When the count
+cannot be made exactly, or msgspec refuses the text, the standard library's
+``json`` reads it again with a hook on every object: it names the repeated key,
+and its messages locate any syntax error.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -42,6 +49,9 @@ __all__ = [
     "MAX_EXPONENT",
     "FactsFile",
     "LongNumber",
+    "NotExact",
+    "UnitStream",
+    "exact_document",
     "read_facts_document",
     "read_facts_file",
 ]
@@ -102,7 +112,15 @@ def to_decimal(text: str) -> Decimal | LongNumber:
 
 def read_facts_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a facts file (``.json`` or ``.csv``) into the raw JSON-shaped document."""
-    return read_facts_file(path).document
+    read = read_facts_file(path)
+    doc = read.document
+    units = doc.get("units")
+    if isinstance(units, UnitStream):
+        try:
+            doc["units"] = list(units)
+        except NotExact:
+            return exact_document(units.data, os.fspath(path))
+    return doc
 
 
 def read_facts_file(path: str | os.PathLike[str]) -> FactsFile:
@@ -159,15 +177,16 @@ _FAST_DEPTH = 64
 nests seven levels) are left to the exact reading and its limit."""
 
 
-class _TooDeep(Exception):
-    pass
+class NotExact(Exception):
+    """The fast reading of a unit (or of the rest of the document) is not provably the
+    exact reading's: the caller reads the document again with :func:`exact_document`."""
 
 
 def _keys_read(node: dict[str, Any] | list[Any], depth: int = 0) -> int:
     """The keys of every object in a document as read (a repeated key counted once);
     on the way, every whole number becomes a ``Decimal``, as the exact reading gives it."""
     if depth > _FAST_DEPTH:
-        raise _TooDeep
+        raise NotExact
     total = 0
     items: Any
     if type(node) is dict:
@@ -184,6 +203,44 @@ def _keys_read(node: dict[str, Any] | list[Any], depth: int = 0) -> int:
     return total
 
 
+def _unit_keys_read(unit: Any) -> int:
+    """:func:`_keys_read` of one unit, the common shape (facts keyed by node, each an
+    object of values) walked without a call per object."""
+    if type(unit) is not dict or type(facts := unit.get("facts")) is not dict:
+        return _keys_read(unit) if type(unit) is dict or type(unit) is list else 0
+    total = len(unit) + len(facts)
+    for key, value in unit.items():
+        if key == "facts":
+            continue
+        if type(value) is dict or type(value) is list:
+            total += _keys_read(value, 1)
+        elif type(value) is int:
+            unit[key] = _WHOLE.get(value) or Decimal(value)
+    for cell in facts.values():
+        if type(cell) is not dict:
+            if type(cell) is list:
+                total += _keys_read(cell, 2)
+            continue
+        total += len(cell)
+        for field, value in cell.items():
+            kind = type(value)
+            if kind is int:
+                cell[field] = _WHOLE.get(value) or Decimal(value)
+            elif kind is dict:  # evidence, typed: an object of references, mostly
+                total += len(value)
+                for name, inner in value.items():
+                    if type(inner) is dict or type(inner) is list:
+                        total += _keys_read(inner, 4)
+                    elif type(inner) is int:
+                        value[name] = _WHOLE.get(inner) or Decimal(inner)
+            elif kind is list:
+                total += _keys_read(value, 3)
+    for node, cell in facts.items():
+        if type(cell) is int:
+            facts[node] = _WHOLE.get(cell) or Decimal(cell)
+    return total
+
+
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
 _WHOLE = {n: Decimal(n) for n in range(1, 1001)}
 """The whole numbers facts mostly give, one shared ``Decimal`` each (zero, which is
@@ -192,45 +249,110 @@ _NEGATIVE_ZERO = re.compile(rb"-0(?![.\deE])")
 _BOM = b"\xef\xbb\xbf"
 
 
-def _keys_written(data: bytes) -> int | None:
-    """How many keys ``data`` writes, or None when the count is not exact.
+class UnitStream:
+    """The units of a JSON facts document, each kept as its text until it is read.
 
-    Every key is a string whose closing quote a colon follows, so ``":`` appears once
-    per key unless a space stands before the colon; it can also appear inside a string
-    (an escaped quote before a colon, a string opening with a colon), which only makes
-    the count larger and sends the document to the exact reading.
+    Iterating reads each unit with msgspec, checks its keys (a repeated key raises
+    :exc:`NotExact`), hands it over and lets its text go; the rest of the document's
+    keys are checked when the last unit has been read. It can be iterated once.
     """
-    if _SPACE_BEFORE_COLON.search(data):
-        return None
-    return data.count(b'":')
+
+    __slots__ = ("_data", "_keys_left", "_raws")
+
+    def __init__(self, raws: list[Any], data: bytes, keys_left: int) -> None:
+        self._raws: list[Any] | None = raws
+        self._data = data  # for the exact reading, should a unit need it
+        self._keys_left = keys_left  # keys written in the text, less those read so far
+
+    def __len__(self) -> int:
+        return len(self._raws) if self._raws is not None else 0
+
+    @property
+    def data(self) -> bytes:
+        """The document's bytes, for reading it again exactly."""
+        return self._data
+
+    def __iter__(self) -> Iterator[Any]:
+        raws = self._raws
+        if raws is None:
+            raise RuntimeError("a UnitStream is read once")
+        self._raws = None
+        import msgspec
+
+        decode = _decoder().decode
+        left = self._keys_left
+        for position, raw in enumerate(raws):
+            raws[position] = None  # released as it is read
+            try:
+                unit = decode(raw)
+                read = _unit_keys_read(unit)
+            except (msgspec.DecodeError, RecursionError, ValueError, ArithmeticError):
+                raise NotExact from None
+            if read != bytes(raw).count(b'":'):
+                raise NotExact
+            left -= read
+            yield unit
+        if left != 0:  # a key of the document's own repeated, or a count not exact
+            raise NotExact
 
 
-def _fast_document(data: bytes) -> Any:
-    """The document read by msgspec when it is provably the exact reading's, or None."""
+def _decoder() -> Any:
     import msgspec  # imported on first use: only reading JSON facts needs it
 
-    written = _keys_written(data)
-    if written is None or _NEGATIVE_ZERO.search(data):  # msgspec reads -0 as 0
-        return None
+    return msgspec.json.Decoder(float_hook=to_decimal)
+
+
+def _fast_document(data: bytes) -> dict[str, Any] | None:
+    """The document read by msgspec, its units as a :class:`UnitStream`, when the
+    reading can be proved to be the exact one's as it goes; or None."""
+    import msgspec
+
+    if _SPACE_BEFORE_COLON.search(data) or _NEGATIVE_ZERO.search(data):
+        return None  # a key the count would miss, or a -0, which msgspec reads as 0
     try:
-        doc = msgspec.json.Decoder(float_hook=to_decimal).decode(data)
-        keys = _keys_read(doc) if isinstance(doc, dict | list) else 0
-    except (msgspec.DecodeError, _TooDeep, RecursionError, ValueError, ArithmeticError):
+        outline = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+        units = outline.get("units")
+        raws = msgspec.json.decode(units, type=list[msgspec.Raw]) if units is not None else None
+        doc: dict[str, Any] = {}
+        keys = len(outline)
+        for key, raw in outline.items():
+            if key == "units":
+                continue
+            value = doc[key] = _decoder().decode(raw)
+            if type(value) is dict or type(value) is list:
+                keys += _keys_read(value)
+            elif type(value) is int:
+                doc[key] = _WHOLE.get(value) or Decimal(value)
+    except (msgspec.DecodeError, NotExact, RecursionError, ValueError, ArithmeticError):
         return None
-    return doc if keys == written else None
+    keys_left = data.count(b'":') - keys
+    if raws is None:
+        return doc if keys_left == 0 else None
+    doc["units"] = UnitStream(raws, data, keys_left)
+    return doc
 
 
 def json_document(data: bytes, file: str) -> dict[str, Any]:
     """A JSON facts document: exact numbers, no repeated keys, no NaN or Infinity.
 
     Every number is a ``Decimal`` (or, over :data:`MAX_DIGITS` digits with a fraction
-    or exponent, a :class:`LongNumber`).
+    or exponent, a :class:`LongNumber`). Its ``units`` may be a :class:`UnitStream`,
+    read as it is iterated; should it raise :exc:`NotExact`, read the document again
+    with :func:`exact_document`.
     """
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     doc = _fast_document(data)
     if doc is None:
-        doc = _exact_document(_text(data, file), file)
+        doc = exact_document(data, file)
+    return doc
+
+
+def exact_document(data: bytes, file: str) -> dict[str, Any]:
+    """The document as the standard library's ``json`` reads it (see the module)."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    doc = _exact_document(_text(data, file), file)
     if not isinstance(doc, dict):
         msg = _('a facts file is a JSON object: {"units": [...]}')
         raise FactsError(Diagnostic("DR301", msg, file=file))

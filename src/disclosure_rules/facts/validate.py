@@ -25,9 +25,10 @@ from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
 from .dates import parse_when
-from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Unit, shared_set
+from .evidence import common_evidence
+from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Shape, Unit, shared_set
 from .model import facts_hash as _facts_hash
-from .read import MAX_EXPONENT, read_facts_file
+from .read import MAX_EXPONENT, NotExact, UnitStream, exact_document, read_facts_file
 from .values import ValueReader, digits_fit, shown
 
 __all__ = ["NA_WORDS", "load_facts", "parse_when"]
@@ -66,10 +67,32 @@ def load_facts(
             validator.set_aside = frozenset(set_aside)
             return validator.cohort(dict(source), None)
         read = read_facts_file(source)
-        validator = _Validator(graph, os.fspath(source), textual=read.textual, from_reader=True)
-        validator.progress = progress
-        validator.set_aside = frozenset(set_aside)
-        return validator.cohort(read.document, read.digest)
+        name = os.fspath(source)
+        document = read.document
+        units = document.get("units")
+        try:
+            return _validator(graph, name, read.textual, progress, set_aside).cohort(
+                document, read.digest
+            )
+        except NotExact:  # a unit the fast reading cannot vouch for: read it all exactly
+            assert isinstance(units, UnitStream)
+            document = exact_document(units.data, name)
+        return _validator(graph, name, read.textual, progress, set_aside).cohort(
+            document, read.digest
+        )
+
+
+def _validator(
+    graph: EvaluationGraph,
+    file: str,
+    textual: bool,
+    progress: Callable[[int], None] | None,
+    set_aside: Collection[str],
+) -> _Validator:
+    validator = _Validator(graph, file, textual=textual, from_reader=True)
+    validator.progress = progress
+    validator.set_aside = frozenset(set_aside)
+    return validator
 
 
 class _Validator(ValueReader):
@@ -87,6 +110,8 @@ class _Validator(ValueReader):
         self.digits_checked = from_reader
         self.scored = {n.id: n for n in graph.nodes if n.scoring in ("item", "direct", "survey")}
         self.schemas = {n.id: dict(n.fields) for n in self.scored.values()}
+        # the nodes whose cells are objects of values (not scores given directly)
+        self.objects = {i: n for i, n in self.scored.items() if n.scoring != "direct"}
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
         self.ids = {node_id: node_id for node_id in [*self.scored, *self.veto_fields]}
         self.declared_tags = set(graph.tags)
@@ -102,7 +127,7 @@ class _Validator(ValueReader):
                 hint = did_you_mean(key, _DOC_KEYS) or _('expected "units"')
                 self.problem("DR305", _("unknown top-level key {key!r}").format(key=key), hint=hint)
         raw_units = doc.get("units")
-        if not isinstance(raw_units, list):
+        if not isinstance(raw_units, list | UnitStream):
             self.problem("DR301", _('the facts need a list of units: {"units": [...]}'))
             raise FactsError(self.problems)
         synthetic = doc.get("synthetic", False)
@@ -124,16 +149,18 @@ class _Validator(ValueReader):
             set_aside={name: tuple(units) for name, units in self.aside.items()},
         )
 
-    def units(self, raw_units: list[Any]) -> list[Unit]:
+    def units(self, raw_units: list[Any] | UnitStream) -> list[Unit]:
         units: list[Unit] = []
         seen: set[str] = set()
         progress = self.progress
-        release = self.digits_checked  # the document is the reader's: nobody else holds it
+        # the document is the reader's, nobody else holds it: each unit is freed as its
+        # validated unit is made (a stream does so itself), so the peak is one of the two
+        release = self.digits_checked and isinstance(raw_units, list)
         for position, raw in enumerate(raw_units, start=1):
             if progress is not None and position % _PROGRESS_EVERY == 0:
                 progress(_PROGRESS_EVERY)
-            if release:  # freed as the validated unit is made: the peak is one of the two
-                raw_units[position - 1] = None
+            if release:
+                raw_units[position - 1] = None  # type: ignore[index]
             unit = self.unit(raw, position)
             if unit is None:
                 continue
@@ -179,9 +206,18 @@ class _Validator(ValueReader):
             self.problem("DR305", _("facts must be an object keyed by item id"), unit_id)
             raw_facts = {}
         facts: dict[str, NodeFacts] = {}
-        ids = self.ids
+        ids, objects = self.ids, self.objects
         for node_id, value in raw_facts.items():
-            parsed = self.node_facts(unit_id, node_id, value)
+            known = objects.get(node_id)
+            if (  # the common cell, an object of values: straight to its fields
+                known is not None
+                and type(value) is dict
+                and "na" not in value
+                and "not_applicable" not in value
+            ):
+                parsed = self.fields(unit_id, node_id, known, self.schemas[node_id], value)
+            else:
+                parsed = self.node_facts(unit_id, node_id, value)
             if parsed is not None:
                 facts[ids[node_id]] = parsed  # the graph's string: one for the cohort
         return Unit(unit_id, tags, facts, name=raw.get("name"), note=raw.get("note"))
@@ -270,7 +306,7 @@ class _Validator(ValueReader):
     ) -> NodeFacts | None:
         """``{"na": "statement"}`` or ``{"not_applicable": true, "statement": …}``, with
         optional evidence and note."""
-        evidence, _kinds = self.evidence(unit, node.id, value.get("evidence", []))
+        evidence, _kinds, shape = self.evidence(unit, node.id, value.get("evidence", []))
         extra = set(value) - {"not_applicable", "na", "statement", "evidence", "note"}
         if extra:
             msg = _(
@@ -282,7 +318,7 @@ class _Validator(ValueReader):
             said = value.get("statement")
         statement = self.statement(unit, node.id, said)
         parsed = self.not_applicable(unit, node, (evidence, value.get("note")))
-        return parsed._replace(statement=statement) if parsed is not None else None
+        return parsed._replace(statement=statement, shape=shape) if parsed is not None else None
 
     def statement(self, unit: str, node_id: str, said: Any) -> str | None:
         """A statement of why a node does not apply (做出说明): non-blank text, or none."""
@@ -356,6 +392,7 @@ class _Validator(ValueReader):
         values: dict[str, FactValue] = {}
         evidence: tuple[Evidence, ...] = ()
         kinds = NO_KINDS
+        shape: Shape = ()
         note = statement = None
         most = node.points if node is not None else None
         checked = self.digits_checked
@@ -371,7 +408,8 @@ class _Validator(ValueReader):
             ):
                 values[field] = raw
             elif field == "evidence":
-                evidence, kinds = self.evidence(unit, node_id, raw)
+                read = common_evidence(raw) or self.evidence(unit, node_id, raw)
+                evidence, kinds, shape = read
             elif field == "note":
                 note = str(raw)
             elif field == "statement" and node is not None:
@@ -380,7 +418,7 @@ class _Validator(ValueReader):
                 self.field(unit, node_id, node, schema, field, raw, values)
         if node is not None and node.clauses:
             self.elements_within_required(unit, node, values)
-        return NodeFacts(values, evidence, False, note, kinds, statement)
+        return NodeFacts(values, evidence, False, note, kinds, statement, shape)
 
     def field(
         self,

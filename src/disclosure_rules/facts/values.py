@@ -19,8 +19,8 @@ from typing import Any
 from ..errors import Diagnostic, did_you_mean
 from ..i18n import _
 from .dates import WHEN_EXAMPLES, parse_when
-from .evidence import common_evidence, read_evidence
-from .model import Evidence, Record, RecordValue
+from .evidence import EvidenceRead, common_evidence, read_evidence
+from .model import Record, RecordValue
 from .read import MAX_DIGITS, MAX_EXPONENT, LongNumber, to_decimal
 
 __all__ = ["ValueReader", "digits_fit", "shown"]
@@ -244,10 +244,8 @@ class ValueReader:
             return None
         return number
 
-    def evidence(
-        self, unit: str, node_id: str, raw: Any
-    ) -> tuple[tuple[Evidence, ...], frozenset[str]]:
-        """The evidence entries, and the kinds they name (see :mod:`.evidence`)."""
+    def evidence(self, unit: str, node_id: str, raw: Any) -> EvidenceRead:
+        """The evidence entries, the kinds they name and their shape (see :mod:`.evidence`)."""
         common = common_evidence(raw)
         if common is not None:
             return common
