@@ -172,18 +172,27 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (1 above 10,000)")
     parser.add_argument("--no-targets", action="store_true", help="report only (a smoke run)")
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        help="a folder for the facts files, kept and reused (default: a temporary one)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"ruleset {RULESET}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
     rows: dict[int, dict[str, Any]] = {}
     agreements: list[bool] = []
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        # in a process of its own: a child started from a large parent would report the
-        # parent's memory as its peak
-        code = "import sys; sys.path.insert(0, sys.argv[1]); import end_to_end as e; "
-        code += "e.write_inputs(__import__('pathlib').Path(sys.argv[2]), eval(sys.argv[3]))"
-        subprocess.run([sys.executable, "-c", code, str(HERE), tmp, repr(sizes)], check=True)
+        folder = args.inputs or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        missing = [n for n in sizes if not (folder / f"facts-{n}.json").exists()]
+        if missing or not (folder / "table.json").exists():
+            # in a process of its own: a child started from a large parent would report
+            # the parent's memory as its peak
+            code = "import sys; sys.path.insert(0, sys.argv[1]); import end_to_end as e; "
+            code += "e.write_inputs(__import__('pathlib').Path(sys.argv[2]), eval(sys.argv[3]))"
+            made = repr(missing or sizes[:1])
+            subprocess.run([sys.executable, "-c", code, str(HERE), str(folder), made], check=True)
         head = f"{'units':>7} {'mode':>5} {'wall s':>8} {'× hand':>7} {'peak MiB':>9}"
         print(f"{head} {'KB/unit':>8}")
         for n in sizes:
