@@ -81,7 +81,7 @@ def test_score_json_to_a_file(capsys, tmp_path):
     )
     assert (code, out) == (0, "")
     doc = json.loads(target.read_text(encoding="utf-8"))
-    assert doc["schema"] == "3"  # the compact layout, read back expanded
+    assert doc["schema"] == "4"  # the compact layout, read back expanded
     assert len(doc["units"]) == 15
     assert all(dr.reconcile(u) == [] for u in read_results(target)["units"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -115,7 +115,9 @@ def test_explain_from_saved_results_matches_a_fresh_explain(capsys, tmp_path):
         "-o",
         str(target),
     )
-    _, saved, _ = run(capsys, "explain", "--results", str(target), "--unit", "新昌镇")
+    # the compact layout leaves the evidence references to the facts
+    facts = ("--facts", str(TOWNSHIPS))
+    _, saved, _ = run(capsys, "explain", "--results", str(target), "--unit", "新昌镇", *facts)
     _, fresh, _ = run(
         capsys, "explain", "yifeng-2020-townships", str(TOWNSHIPS), "--unit", "新昌镇"
     )

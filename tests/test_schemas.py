@@ -63,7 +63,7 @@ def test_every_example_compact_results_validate(path, detail):
     rid = path.name.removesuffix(".facts.json")
     results = dr.load(rid).evaluate(path, detail=detail)
     document = json.loads(results.to_json(audit="compact"))
-    assert document["schema"] == "3"
+    assert document["schema"] == "4"
     validate(document, "compact")
 
 

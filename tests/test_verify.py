@@ -252,8 +252,8 @@ def first_unit(change: Callable[[Doc], object]) -> Callable[[Doc], object]:
 MALFORMED: dict[str, tuple[Callable[[Doc], Any] | str, str]] = {
     "not-json": ("{", "DR701 not a results file: not valid UTF-8 JSON"),
     "a-list": ("[]", "DR701 not a results file: the document is a list, not an object"),
-    "empty-object": ("{}", "DR701 schema None: this version reads results of schema 1, 2 and 3"),
-    "other-schema": (lambda d: d.update(schema="4"), "DR701 schema '4'"),
+    "empty-object": ("{}", "DR701 schema None: this version reads results of schema 1, 2, 3 and 4"),
+    "other-schema": (lambda d: d.update(schema="5"), "DR701 schema '5'"),
     "no-units": (lambda d: d.pop("units"), "DR701 units is not a non-empty list"),
     "units-text": (lambda d: d.update(units="x"), "DR701 units is not a non-empty list"),
     "unit-text": (lambda d: d.update(units=["x"]), "DR701 units[0] is not a unit with an id"),

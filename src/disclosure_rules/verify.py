@@ -12,6 +12,11 @@ re-checks what can be re-checked:
   when the ruleset is at hand (given, or shipped and with the recorded hash);
 - the ruleset's and the facts' hashes match the files, when they are given;
 - re-scoring the facts gives the same results, when both are at hand.
+
+A compact results file (schema 4) does not record the references of the evidence
+accepted (they are in the facts file): read, its pieces' ``ref`` is null until
+:func:`with_facts` reads them from the facts, as ``explain --results --facts`` and
+``verify --facts`` do.
 """
 
 from __future__ import annotations
@@ -32,14 +37,21 @@ from .decimals import text as exact
 from .errors import Diagnostic, DisclosureRulesError, ParameterError
 from .evaluation.audit import READABLE_SCHEMA_VERSIONS, decimal_text, reconcile
 from .evaluation.cohort import standings
-from .evaluation.compact import COMPACT_SCHEMA, CompactError, expand
-from .facts import load_facts
+from .evaluation.compact import COMPACT_SCHEMAS, CompactError, expand, with_references
+from .facts import Cohort, load_facts
 from .files import read_input
 from .i18n import _, gettext, localized
 from .model.graph import readings_hash
 from .workdays import Calendar
 
-__all__ = ["MAX_RESULTS_BYTES", "ResultsError", "Verification", "read_results", "verify"]
+__all__ = [
+    "MAX_RESULTS_BYTES",
+    "ResultsError",
+    "Verification",
+    "read_results",
+    "verify",
+    "with_facts",
+]
 
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
 """The largest results file read (a cohort of a few thousand units with full audits)."""
@@ -87,8 +99,9 @@ class Verification:
 def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A results file's document, its shape checked; a ResultsError names what is wrong.
 
-    A compact results file (schema 3) is returned expanded to the full layout (schema 2)
-    it stands for, so that every reader of results reads both."""
+    A compact results file (schema 3 or 4) is returned expanded to the full layout
+    (schema 2) it stands for, so that every reader of results reads them all; the
+    evidence references a schema 4 file leaves to the facts are null (:func:`with_facts`)."""
     name = os.fspath(path)
     data = read_input(name, limit=MAX_RESULTS_BYTES, what=_("results file"))
     try:
@@ -99,12 +112,12 @@ def read_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError) as exc:
         msg = _("not a results file: not valid UTF-8 JSON ({exc})").format(exc=exc)
         raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
-    if isinstance(doc, dict) and doc.get("schema") == COMPACT_SCHEMA:
+    if isinstance(doc, dict) and doc.get("schema") in COMPACT_SCHEMAS:
         try:
             doc = expand(doc)
         except CompactError as exc:
             msg = _("not a readable compact results file (schema {schema}): {exc}").format(
-                schema=COMPACT_SCHEMA, exc=exc
+                schema=doc["schema"], exc=exc
             )
             raise ResultsError(Diagnostic("DR701", msg, file=name)) from None
     if _looks_like_facts(doc):
@@ -310,21 +323,76 @@ def verify(
             cohort = load_facts(facts, graph.graph)
             checked.append(_("the facts hash"))
             if cohort.hash != doc["facts"]["hash"]:
-                problem(
-                    "DR708",
-                    _("the facts hash {hash} is not the hash of {facts} ({expected})").format(
-                        hash=doc["facts"]["hash"], facts=facts, expected=cohort.hash
-                    ),
-                )
+                problem("DR708", _other_facts(doc, facts, cohort))
             else:
                 checked.append(_("a re-scoring"))
-                detail = all("audit" in u for u in doc["units"])
-                again = graph.evaluate(cohort, detail=detail, calendar=calendar).to_dict()
-                for p in _differences(doc, again):
-                    problem(
-                        "DR709", _("re-scoring {facts}: {problem}").format(facts=facts, problem=p)
-                    )
+                for code, message in _rescored(doc, graph, cohort, facts, calendar):
+                    problem(code, message)
     return Verification(file, tuple(found), tuple(checked), tuple(not_checked))
+
+
+def _other_facts(doc: Mapping[str, Any], facts: str, cohort: Cohort) -> str:
+    return _("the facts hash {hash} is not the hash of {facts} ({expected})").format(
+        hash=doc["facts"]["hash"], facts=facts, expected=cohort.hash
+    )
+
+
+def _rescored(
+    doc: Mapping[str, Any],
+    graph: api.Ruleset,
+    cohort: Cohort,
+    facts: str,
+    calendar: Calendar | None,
+) -> list[tuple[str, str]]:
+    """Where re-scoring ``cohort`` differs from the file, its evidence references read
+    from the facts first (a schema 4 file leaves them there)."""
+    try:
+        doc = with_references(doc, cohort)
+    except CompactError as exc:
+        return [("DR740", _evidence_not_recorded(facts, exc))]
+    detail = all("audit" in u for u in doc["units"])
+    again = graph.evaluate(cohort, detail=detail, calendar=calendar).to_dict()
+    return [
+        ("DR709", _("re-scoring {facts}: {problem}").format(facts=facts, problem=p))
+        for p in _differences(doc, again)
+    ]
+
+
+def _evidence_not_recorded(facts: str, exc: CompactError) -> str:
+    return _("{facts} does not hold the evidence the results record: {exc}").format(
+        facts=facts, exc=exc
+    )
+
+
+def with_facts(
+    doc: Mapping[str, Any], file: str, facts: str, *, ruleset: str | None = None
+) -> dict[str, Any]:
+    """A results document read by :func:`read_results` with the references of its
+    evidence read from ``facts``, the facts file it was scored from (``explain --results
+    FILE --facts FACTS``). The facts are read with the ruleset the results name (given,
+    or shipped with the recorded hash), and must be the ones the results record: a
+    ResultsError says what is not."""
+    problems: list[Diagnostic] = []
+
+    def problem(code: str, message: str) -> None:
+        problems.append(Diagnostic(code, message, file=file))
+
+    graph, note = _graph(doc, ruleset, problem)
+    if graph is None:
+        msg = _("the facts cannot be read without the ruleset they were scored with ({note})")
+        hint = _("explain RULESET FACTS --unit ID re-scores them and shows every reference")
+        raise ResultsError(
+            [*problems, Diagnostic("DR741", msg.format(note=note), file=file, hint=hint)]
+        )
+    cohort = load_facts(facts, graph.graph)
+    if cohort.hash != doc["facts"]["hash"]:
+        raise ResultsError(Diagnostic("DR708", _other_facts(doc, facts, cohort), file=file))
+    try:
+        return with_references(doc, cohort)
+    except CompactError as exc:
+        raise ResultsError(
+            Diagnostic("DR740", _evidence_not_recorded(facts, exc), file=file)
+        ) from None
 
 
 def _presentation(unit: Mapping[str, Any], places: int) -> list[str]:

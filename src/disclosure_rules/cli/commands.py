@@ -445,8 +445,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         if args.ruleset or args.facts:
             raise _UsageError("give either RULESET FACTS or --results FILE, not both")
         return _explain_saved(args)
-    if args.unverified:
-        raise _UsageError("--unverified goes with --results FILE")
+    if args.unverified or args.results_facts:
+        option = "--unverified" if args.unverified else "--facts"
+        raise _UsageError(f"{option} goes with --results FILE")
     if not args.ruleset or not args.facts:
         raise _UsageError("explain needs RULESET FACTS --unit ID (or --results FILE --unit ID)")
     results = _score(args)
@@ -480,9 +481,11 @@ def _explain_saved(args: argparse.Namespace) -> int:
     refused, or with --unverified shown under a mark saying so (exit status 1)."""
     from ..evaluation.audit import shape_problems
     from ..evaluation.explain import render_text
-    from ..verify import ResultsError, read_results, verify
+    from ..verify import ResultsError, read_results, verify, with_facts
 
     doc = read_results(args.results)
+    if args.results_facts:
+        doc = with_facts(doc, args.results, args.results_facts)
     units = doc["units"]
     unit = next((u for u in units if u["id"] == args.unit), None)
     if unit is None:

@@ -160,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         default="compact",
         help=gettext(
             "with --format json: the ruleset's nodes and rules written once and the units "
-            "referring to them (compact, schema 3, the default), or every unit self-contained "
+            "referring to them (compact, schema 4, the default), or every unit self-contained "
             "(full, schema 2); docs/audit.md"
         ),
     )
@@ -325,6 +325,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=gettext(
             "explain from a saved `score --format json` file (verified first) instead of re-scoring"
+        ),
+    )
+    ex.add_argument(
+        "--facts",
+        dest="results_facts",
+        metavar="FACTS",
+        help=gettext(
+            "with --results: the facts it was scored from, to show the evidence references "
+            "a compact file leaves to them (their hash checked first)"
         ),
     )
     ex.add_argument(

@@ -39,12 +39,12 @@ __all__ = [
 AUDIT_SCHEMA_VERSION = "2"
 """Version of the full audit layout of the results JSON documented in docs/audit.md (2:
 presented numbers are decimal strings, like every other number). The compact layout is
-schema 3 (:data:`~disclosure_rules.evaluation.compact.COMPACT_SCHEMA`)."""
+schema 4 (:data:`~disclosure_rules.evaluation.compact.COMPACT_SCHEMA`)."""
 
-READABLE_SCHEMA_VERSIONS = ("1", "2", "3")
+READABLE_SCHEMA_VERSIONS = ("1", "2", "3", "4")
 """Results schema versions ``verify`` and ``explain --results`` read: 1 (presented
-numbers were JSON numbers), 2 (the full layout) and 3 (the compact layout, read
-expanded to 2)."""
+numbers were JSON numbers), 2 (the full layout), 3 and 4 (the compact layout as
+earlier versions wrote it and as this one does, read expanded to 2)."""
 
 
 class Entry(NamedTuple):
@@ -167,7 +167,7 @@ def shape_problems(unit: Mapping[str, Any]) -> list[str]:
     """What a unit's JSON form lacks for its audit to be re-added (empty when it has all)."""
     if "scores" in unit and "nodes" not in unit:  # a unit of a compact results file
         return [
-            "this unit is in the compact layout (results schema 3); the audit is re-added "
+            "this unit is in the compact layout (results schema 3 or 4); the audit is re-added "
             "from the full layout (schema 2): expand the document first with "
             "disclosure_rules.evaluation.compact.expand()"
         ]

@@ -1,4 +1,4 @@
-"""The compact audit layout (results schema 3) and its expansion to the full one.
+"""The compact audit layout (results schema 4) and its expansion to the full one.
 
 The full layout (schema 2) repeats, in every unit, what the ruleset already says:
 each node's title, kind, line and maximum, each rule's name, line and cite, and
@@ -10,6 +10,8 @@ writes those once per file and lets the units refer to them:
   from its children, even none), ``assumed``, and ``factor``/``divisor`` when its
   contribution to its parent is not its score as it is;
 - ``vetoes`` and ``conversions`` (in the header): their titles, lines and cites;
+- ``evidence_refs`` (in the header): ``"facts"``, where the references of the
+  evidence accepted are (below);
 - ``rules`` (after the units, as the rules met while writing): each rule an entry
   names, by id: ``{"id", "rule", "line", "cite"}`` as the full layout writes them.
 
@@ -19,49 +21,68 @@ line above is edited or its rules are reordered; ``~N`` follows it in the rare c
 one id stands for rules on two lines (two grade quotas).
 
 Each unit keeps what only it says: its scores (``scores``: every node's exact
-score; ``status``: the nodes not scored the ordinary way), and in ``audit`` the
-entries of every node that wrote any, as ``[kind, delta]``, then the rule's id
-without the node's id and its dot (or null), then an object with the entry's other
-fields (``inputs``, ``note``, ``child``, ``factor``, ``divisor``) when it has any.
-The children's contributions are not written: :func:`expand` derives them from the
-scores and the factors, exactly as the engine does when it reads its own ledger.
+score, in the order of ``nodes``; ``status``: the nodes not scored the ordinary
+way), and in ``audit`` the entries of every node that wrote any, as ``[kind,
+delta]``, then the rule's id without the node's id and its dot (or null), then an
+object with the entry's other fields (``inputs``, ``note``, ``child``, ``factor``,
+``divisor``) when it has any. The children's contributions are not written:
+:func:`expand` derives them from the scores and the factors, exactly as the engine
+does when it reads its own ledger.
 
-:func:`expand` turns a schema 3 document into the schema 2 document the same run
-would have written, so every reader of results (``explain --results``,
-``verify``, :func:`~disclosure_rules.evaluation.audit.reconcile`) reads both.
+The entry of a credited item's evidence, all accepted, writes ``{"accepted":
+[[kind, day], …]}`` for the full layout's ``{"inputs": {"accepted": [piece, …]}}``:
+each piece's kind and the day it was submitted (null where it names none), without
+its reference (a URL or file name, most of the file's bytes). The references stay
+in the facts file, whose SHA-256 the header records (``facts.hash``); the pieces are
+in the facts' order. Evidence set aside (rejected, late) is written whole: it is
+rare, and it explains a lost point.
+
+:func:`expand` turns a compact document (schema 4, or 3 as earlier versions wrote
+it) into the schema 2 document the same run would have written, so every reader of
+results (``explain --results``, ``verify``,
+:func:`~disclosure_rules.evaluation.audit.reconcile`) reads them all. Given the
+cohort's facts it restores every reference; without them each accepted piece's
+``ref`` is null: not recorded in the results, to be read from the facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..decimals import ARITHMETIC, ONE, divide, round_half_up
 from ..decimals import text as exact
-from ..errors import line_file
 from ..i18n import _
-from ..model.graph import EvaluationGraph
-from ..model.ids import rule_id
-from .audit import AUDIT_SCHEMA_VERSION, decimal_text, file_of, plain
+from .audit import AUDIT_SCHEMA_VERSION, decimal_text
+
+if TYPE_CHECKING:
+    from ..facts import Cohort, Unit
 
 __all__ = [
     "BONUS_NOTE",
     "COMPACT_SCHEMA",
+    "COMPACT_SCHEMAS",
+    "EVIDENCE_REFS",
     "CompactError",
-    "CompactWriter",
-    "ExactTexts",
-    "RuleIds",
     "contribution",
     "expand",
     "present",
-    "static_header",
+    "with_references",
 ]
 
-COMPACT_SCHEMA = "3"
+COMPACT_SCHEMA = "4"
 """The results schema of the compact audit layout (the full layout is schema 2,
 :data:`~disclosure_rules.evaluation.audit.AUDIT_SCHEMA_VERSION`). Like the full layout,
 every number it presents is a decimal string."""
+
+COMPACT_SCHEMAS = ("3", COMPACT_SCHEMA)
+"""The compact schemas :func:`expand` reads: 3 (scores by node id, evidence with its
+references) and 4."""
+
+EVIDENCE_REFS = "facts"
+"""The header's ``evidence_refs``: the accepted evidence's references are in the facts
+file the header's ``facts.hash`` names, not in the results."""
 
 BONUS_NOTE = _("bonus points, added after the cap")
 
@@ -84,244 +105,24 @@ def present(value: Decimal, places: int) -> str:
     return exact(round_half_up(value, places))
 
 
-# ---------------------------------------------------------------- writing
-
-
-class ExactTexts:
-    """Exact decimal text (:func:`~disclosure_rules.decimals.text`), remembered: a
-    cohort's scores repeat the same few values in every unit."""
-
-    __slots__ = ("cache",)
-
-    LIMIT = 100_000  # values remembered at most (totals with many places rarely repeat)
-
-    def __init__(self) -> None:
-        self.cache: dict[Decimal, str] = {}
-
-    def __call__(self, value: Decimal) -> str:
-        found = self.cache.get(value)
-        if found is None:
-            if len(self.cache) >= self.LIMIT:
-                self.cache.clear()
-            found = self.cache[value] = exact(value)
-        return found
-
-
-class RuleIds:
-    """The ids of the rules a run's entries name, and the table of those met so far."""
-
-    def __init__(self, graph: EvaluationGraph) -> None:
-        self.graph = graph
-        self.table: dict[str, dict[str, Any]] = {}
-        self._known: dict[tuple[Any, ...], str] = {}
-
-    def ref(
-        self,
-        index: int,
-        kind: str,
-        rule: str | None,
-        line: int | None,
-        cite: str | None,
-        assumption: str | None = None,
-    ) -> str | None:
-        """The id of the rule an entry of node ``index`` names, without the node's id
-        and its dot (an entry is written under its node); None when it names none."""
-        if rule is None and line is None and cite is None and assumption is None:
-            return None
-        key = (index, kind, rule, line, line_file(line), cite, assumption)
-        found = self._known.get(key)
-        if found is not None:
-            return found
-        node_id = self.graph.nodes[index].id
-        ruled = rule_id(self.graph, index, kind, rule, line)
-        name = ruled or f"{node_id}.{kind}"  # an entry with a cite but no rule
-        # the reading whose alternative put the clause on this line in force
-        reading = self.graph.decided.get(line) if line is not None else None
-        fields = (
-            ("id", ruled),
-            ("rule", rule),
-            ("line", line),
-            ("file", line_file(line)),  # a line of the base an overlay extends
-            ("cite", cite),
-            ("assumption", assumption),
-            ("reading", reading),
-        )
-        described = {k: v for k, v in fields if v is not None}
-        base, n = name, 1
-        while name in self.table and self.table[name] != described:
-            n += 1  # one id for two lines (two grade quotas): told apart in the table
-            name = f"{base}~{n}"
-        self.table[name] = described
-        local = name[len(node_id) + 1 :]
-        self._known[key] = local
-        return local
-
-
-class CompactWriter:
-    """Turns ledger entries into the compact layout's ``[kind, delta, rule, fields]``.
-
-    An entry without inputs (a base, a deduction, a clamp, N/A …) is the same for many
-    units: it is built once per node and reused."""
-
-    LIMIT = 100_000  # entries remembered at most
-
-    def __init__(self, graph: EvaluationGraph) -> None:
-        self.rules = RuleIds(graph)
-        self.text = ExactTexts()
-        self._memo: dict[tuple[int, tuple[Any, ...]], list[Any]] = {}
-        self._columns: list[tuple[Any, Any, Any, bool, Any]] | None = None
-
-    def columns(self, ledger: Any) -> list[tuple[Any, Any, Any, bool, Any]]:
-        """Per node of ``ledger``: the node, its entries' and statuses' columns, whether it
-        is an item, and its assumed steps (looked up once for all the units)."""
-        if self._columns is None:
-            self._columns = [
-                (n, entries, status, n.scoring == "item", ledger.assumed_steps(n))
-                for n, entries, status in zip(
-                    ledger.graph.nodes, ledger.entries, ledger.status, strict=True
-                )
-            ]
-        return self._columns
-
-    def entry(
-        self, index: int, raw: tuple[Any, ...], assumed: Mapping[tuple[int, str], str]
-    ) -> list[Any]:
-        """One ledger entry of node ``index`` (an :class:`Entry`'s fields as a tuple);
-        ``assumed``: the node's assumed steps, by (line, rule), as the ledger marks them."""
-        if raw[5] is not None:  # inputs: this unit's own
-            return self._build(index, raw, assumed)
-        key = (index, raw)
-        found = self._memo.get(key)
-        if found is None:
-            if len(self._memo) >= self.LIMIT:
-                self._memo.clear()
-            found = self._memo[key] = self._build(index, raw, assumed)
-        return found
-
-    def accepted(self, evidence: tuple[Any, ...]) -> list[Any]:
-        """The entry of a credited item's evidence, all accepted."""
-        refs = [_short_evidence(e.to_dict()) for e in evidence]
-        return ["evidence", "0", None, {"inputs": {"accepted": refs}}]
-
-    def _build(
-        self, index: int, raw: tuple[Any, ...], assumed: Mapping[tuple[int, str], str]
-    ) -> list[Any]:
-        kind, delta, rule, line, cite, inputs, note, child, factor, divisor, assumption = raw
-        if assumption is None and line is not None and rule is not None:
-            assumption = assumed.get((line, rule))
-        text = self.text
-        entry: list[Any] = [kind, text(delta)]
-        ref = self.rules.ref(index, kind, rule, line, cite, assumption)
-        extra: dict[str, Any] = {}
-        if inputs:
-            extra["inputs"] = {k: plain(v) for k, v in inputs.items()}
-        if note is not None:
-            extra["note"] = note
-        if child is not None:
-            extra["child"] = child
-        if factor is not None:
-            extra["factor"] = text(factor)
-        if divisor is not None:
-            extra["divisor"] = text(divisor)
-        if ref is not None or extra:
-            entry.append(ref)
-        if extra:
-            entry.append(extra)
-        return entry
-
-
-def _short_evidence(full: dict[str, str] | str) -> list[str | None] | str:
-    """A piece of evidence as the compact layout writes it: its reference alone, or
-    ``[ref, kind, submitted]`` (kind null when none; no day when none is known)."""
-    if isinstance(full, str):
-        return full
-    short: list[str | None] = [full["ref"], full.get("kind")]
-    if "submitted" in full:
-        short.append(full["submitted"])
-    return short
-
-
-def _full_evidence(short: Any) -> Any:
-    """The full layout's form of a piece of evidence written by :func:`_short_evidence`."""
-    if not isinstance(short, list):
-        return short
-    _need(
-        2 <= len(short) <= 3 and all(isinstance(x, str) or x is None for x in short),
-        "a piece of evidence is not [ref, kind, submitted]",
-    )
-    out = {"ref": short[0]}
-    if short[1] is not None:
-        out["kind"] = short[1]
-    if len(short) == 3:
-        out["submitted"] = short[2]
-    return out
-
-
-def static_header(
-    graph: EvaluationGraph, factors: Mapping[int, tuple[Decimal, Any]]
-) -> dict[str, Any]:
-    """What the compact layout writes once: the nodes, vetoes and conversions."""
-    nodes = []
-    for n in graph.nodes:
-        node: dict[str, Any] = {
-            "id": n.id,
-            "title": n.title,
-            "kind": n.kind,
-            "line": n.line,
-            **file_of(n.line),
-            "max": exact(n.points),
-        }
-        if not n.is_leaf:
-            node["children"] = [graph.nodes[c].id for c in n.children]
-        if n.assumed:
-            node["assumed"] = list(n.assumed)
-        if n.assumption:
-            node["assumption"] = n.assumption
-        factor, divisor = factors.get(n.index, (ONE, None))
-        if factor != ONE or divisor is not None:
-            node["factor"] = exact(factor)
-        if divisor is not None:
-            node["divisor"] = exact(divisor)
-        nodes.append(node)
-    return {
-        "nodes": nodes,
-        "vetoes": [
-            {
-                "id": v.id,
-                "title": v.title,
-                "line": v.line,
-                "grade": v.grade,
-                "score": None if v.score is None else exact(v.score),
-                "cite": v.cite,
-            }
-            for v in graph.vetoes
-        ],
-        "conversions": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "points": exact(c.points),
-                **({"assumption": c.assumption} if c.assumption else {}),
-            }
-            for c in graph.conversions
-        ],
-    }
-
-
 # ---------------------------------------------------------------- expanding
 
 
-def expand(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The schema 2 document of a schema 3 one: every unit's full audit restored.
+def expand(doc: Mapping[str, Any], facts: Cohort | None = None) -> dict[str, Any]:
+    """The schema 2 document of a compact one (schema 4 or 3): every unit's full audit
+    restored. With ``facts``, the cohort the results were scored from, every accepted
+    piece of evidence has its reference back (:func:`with_references`); without them,
+    a schema 4 document's pieces have a null ``ref``.
 
     A CompactError names the first thing that cannot be expanded.
     """
     with localcontext(ARITHMETIC):
         try:
-            return _Expander(doc).document()
+            full = _Expander(doc).document()
         except (KeyError, TypeError, AttributeError, ArithmeticError) as exc:
             # a field of the wrong type where the checks above did not look
             raise CompactError(f"a field is missing or of the wrong type ({exc!r})") from None
+    return full if facts is None else with_references(full, facts)
 
 
 def _need(ok: bool, where: str) -> None:
@@ -332,6 +133,8 @@ def _need(ok: bool, where: str) -> None:
 class _Expander:
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
+        self.schema = doc.get("schema")
+        _need(self.schema in COMPACT_SCHEMAS, f"schema {self.schema!r} is not a compact one")
         ruleset = doc.get("ruleset")
         _need(isinstance(ruleset, Mapping), "ruleset is not an object")
         places = ruleset.get("rounding")  # type: ignore[union-attr]
@@ -371,7 +174,7 @@ class _Expander:
     def document(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in self.doc.items():
-            if key in ("nodes", "vetoes", "conversions", "rules"):
+            if key in ("nodes", "vetoes", "conversions", "rules", "evidence_refs"):
                 continue
             if key == "schema":
                 value = AUDIT_SCHEMA_VERSION
@@ -387,9 +190,8 @@ class _Expander:
             f"units[{i}] is not a unit with an id",
         )
         where = f"unit {unit['id']!r}"
-        scores = unit.get("scores")
+        scores = self.scores(unit.get("scores"), where)
         status = unit.get("status", {})
-        _need(isinstance(scores, Mapping), f"{where}: scores is not an object")
         _need(isinstance(status, Mapping), f"{where}: status is not an object")
         exacts: dict[str, Decimal] = {}
         for name in self.order:
@@ -425,6 +227,18 @@ class _Expander:
         if "warnings" in unit:
             out["warnings"] = unit["warnings"]
         return out
+
+    def scores(self, scores: Any, where: str) -> Mapping[str, Any]:
+        """A unit's scores by node id: written in the order of ``nodes`` (schema 4), or
+        keyed by id (schema 3)."""
+        if self.schema == "3":
+            _need(isinstance(scores, Mapping), f"{where}: scores is not an object")
+            return scores  # type: ignore[no-any-return]
+        _need(
+            isinstance(scores, list) and len(scores) == len(self.order),
+            f"{where}: scores is not a list of one score per node",
+        )
+        return dict(zip(self.order, scores, strict=True))
 
     def conversion(self, c: Mapping[str, Any], values: Mapping[str, Any], where: str) -> Any:
         value = _decimal(values.get(str(c.get("id"))))
@@ -542,14 +356,142 @@ class _Expander:
             out.update(rule)  # type: ignore[arg-type]
         if len(raw) > 3:
             _need(isinstance(raw[3], Mapping), f"{where}: an entry's fields are not an object")
-            out.update(raw[3])
-        accepted = (out.get("inputs") or {}).get("accepted") if out["kind"] == "evidence" else None
-        if isinstance(accepted, list):
-            out["inputs"] = {**out["inputs"], "accepted": [_full_evidence(e) for e in accepted]}
+            out.update(self.fields(raw[3], out["kind"], where))
         for last in ("assumption", "reading"):  # an entry's last fields in the full layout
             if last in out:
                 out[last] = out.pop(last)
         return out
+
+    def fields(self, fields: Mapping[str, Any], kind: str, where: str) -> Mapping[str, Any]:
+        """An entry's fields as the full layout writes them: the accepted evidence back
+        in its ``inputs``, each piece in its full form."""
+        if self.schema == "3":
+            accepted = (fields.get("inputs") or {}).get("accepted")
+            if kind != "evidence" or not isinstance(accepted, list):
+                return fields
+            pieces = [_evidence_3(e, where) for e in accepted]
+            return {**fields, "inputs": {**fields["inputs"], "accepted": pieces}}
+        if "accepted" not in fields:
+            return fields
+        accepted = fields["accepted"]
+        _need(
+            kind == "evidence" and isinstance(accepted, list),
+            f"{where}: accepted is not a list of evidence",
+        )
+        rest = {k: v for k, v in fields.items() if k != "accepted"}
+        return {"inputs": {"accepted": [_unrecorded(e, where) for e in accepted]}, **rest}
+
+
+def _evidence_3(short: Any, where: str) -> Any:
+    """A piece of evidence in its full form, from schema 3's: its reference alone, or
+    ``[ref, kind, submitted]`` (kind null when none; no day when none is known)."""
+    if not isinstance(short, list):
+        return short
+    _need(
+        2 <= len(short) <= 3 and all(isinstance(x, str) or x is None for x in short),
+        f"{where}: a piece of evidence is not [ref, kind, submitted]",
+    )
+    out = {"ref": short[0]}
+    if short[1] is not None:
+        out["kind"] = short[1]
+    if len(short) == 3:
+        out["submitted"] = short[2]
+    return out
+
+
+def _unrecorded(short: Any, where: str) -> dict[str, str | None]:
+    """A piece of accepted evidence in the full form, from schema 4's ``[kind, day]``:
+    its ``ref`` null (not recorded; :func:`with_references` reads it from the facts)."""
+    _need(
+        isinstance(short, list)
+        and len(short) == 2
+        and all(isinstance(x, str) or x is None for x in short),
+        f"{where}: a piece of evidence is not [kind, day]",
+    )
+    out: dict[str, str | None] = {"ref": None}
+    if short[0] is not None:
+        out["kind"] = short[0]
+    if short[1] is not None:
+        out["submitted"] = short[1]
+    return out
+
+
+# ---------------------------------------------------------------- references
+
+
+def with_references(doc: Mapping[str, Any], facts: Cohort) -> dict[str, Any]:
+    """``doc`` (schema 2, expanded from schema 4) with the reference of every accepted
+    piece of evidence whose ``ref`` is null read from ``facts``, the cohort the results
+    were scored from: each piece becomes what the full layout writes for it.
+
+    A CompactError says so when ``facts`` are not the results' (another hash), or do
+    not hold the pieces the results record (an edited results file).
+    """
+    recorded = (doc.get("facts") or {}).get("hash")
+    _need(
+        recorded == facts.hash,
+        f"the facts given ({facts.hash}) are not the facts the results were scored "
+        f"from ({recorded})",
+    )
+    units = {u.id: u for u in facts.units}
+    listed = doc.get("units")
+    if not isinstance(listed, list):
+        raise CompactError("units is not a list")
+    return {**doc, "units": [_unit_references(u, units) for u in listed]}
+
+
+def _unit_references(unit: Any, facts: Mapping[str, Unit]) -> Any:
+    audit = unit.get("audit") if isinstance(unit, Mapping) else None
+    if not isinstance(audit, list) or not any(_lacks_references(n) for n in audit):
+        return unit
+    given = facts.get(unit.get("id"))
+    _need(given is not None, f"unit {unit.get('id')!r} is not in the facts")
+    assert given is not None
+    return {**unit, "audit": [_node_references(n, given) for n in audit]}
+
+
+def _lacks_references(node: Any) -> bool:
+    entries = node.get("entries") if isinstance(node, Mapping) else None
+    return isinstance(entries, list) and any(_accepted(e) is not None for e in entries)
+
+
+def _accepted(entry: Any) -> list[Any] | None:
+    """The accepted pieces of an evidence entry, when some have no reference."""
+    if not isinstance(entry, Mapping) or entry.get("kind") != "evidence":
+        return None
+    accepted = (entry.get("inputs") or {}).get("accepted")
+    if not isinstance(accepted, list):
+        return None
+    unrecorded = any(isinstance(p, Mapping) and p.get("ref") is None for p in accepted)
+    return accepted if unrecorded else None
+
+
+def _node_references(node: Mapping[str, Any], unit: Unit) -> Mapping[str, Any]:
+    if not _lacks_references(node):
+        return node
+    where = f"unit {unit.id!r}: node {node.get('node')}"
+    given = unit.facts.get(node.get("node"))  # type: ignore[arg-type]
+    evidence = () if given is None else given.evidence
+    entries = []
+    for entry in node["entries"]:
+        recorded = _accepted(entry)
+        if recorded is not None:
+            pieces = [e.to_dict() for e in evidence]
+            _need(
+                [_signature(p) for p in recorded] == [_signature(p) for p in pieces],
+                f"{where}: the facts' evidence is not the evidence the results record "
+                "(its kinds or days differ)",
+            )
+            entry = {**entry, "inputs": {**entry["inputs"], "accepted": pieces}}
+        entries.append(entry)
+    return {**node, "entries": entries}
+
+
+def _signature(piece: Any) -> tuple[Any, Any]:
+    """A piece's kind and day, as the full layout writes them (a bare reference: none)."""
+    if not isinstance(piece, Mapping):
+        return (None, None)
+    return (piece.get("kind"), piece.get("submitted"))
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -87,6 +87,13 @@ def render_text(unit: Mapping[str, Any], ruleset: Mapping[str, Any] | None = Non
             if entry["kind"] == "child":
                 continue
             out.append(f"{indent}    {_entry_text(entry)}")
+    if any(_unrecorded(node) for node in unit.get("audit") or []):
+        out.append(
+            gettext(
+                "the references of the evidence accepted are in the facts file, not in the "
+                "results: explain --results FILE --facts FACTS shows them"
+            )
+        )
     for warning in unit.get("warnings") or []:
         out.append(gettext("warning: {warning}").format(warning=localized(warning)))
     return "\n".join(out) + "\n"
@@ -169,9 +176,24 @@ def _assumed(shown: Mapping[str, Any]) -> str:
     return "  " + gettext("[假定 assumed: {reason}]").format(reason=reason) if reason else ""
 
 
+def _unrecorded(node: Mapping[str, Any]) -> bool:
+    """Some evidence the node accepted is shown without its reference (a compact results
+    file leaves references to the facts file)."""
+    return any(
+        isinstance(piece, Mapping) and piece.get("ref", "") is None
+        for entry in node.get("entries") or []
+        if entry.get("kind") == "evidence"
+        for piece in (entry.get("inputs") or {}).get("accepted") or []
+    )
+
+
 def _inline(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
+    if isinstance(value, Mapping) and "ref" in value and value["ref"] is None:
+        # a piece of evidence whose reference is in the facts: its kind and day
+        shown = [f"{k}: {_inline(v)}" for k, v in value.items() if k != "ref"]
+        return "{" + ", ".join(shown) + "}" if shown else "—"
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {_inline(v)}" for k, v in value.items()) + "}"
     return str(value)

@@ -27,14 +27,8 @@ from ..model.ids import entry_rule_id
 from ..version import __version__
 from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile
-from .compact import (
-    BONUS_NOTE,
-    COMPACT_SCHEMA,
-    CompactWriter,
-    contribution,
-    present,
-    static_header,
-)
+from .compact import BONUS_NOTE, COMPACT_SCHEMA, contribution, present
+from .compact_write import CompactWriter, static_header
 from .evidence import all_accepted
 from .explain import render_text
 from .results_json import document_chunks
@@ -144,11 +138,17 @@ class Ledger:
     def accepted(self, node: GraphNode, u: int) -> tuple[Evidence, ...] | None:
         """The evidence of a credited item, when it was all accepted and the item reads it."""
         facts = self.facts[u].get(node.id)
-        if facts is None or not facts.evidence or not all_accepted(node, facts):
-            return None  # none given, or some set aside: the kernel wrote that entry itself
-        if not (node.evidence_required or node.rejected):
-            return None
-        return facts.evidence
+        return None if facts is None else _accepted(node, facts)
+
+
+def _accepted(node: GraphNode, facts: NodeFacts) -> tuple[Evidence, ...] | None:
+    """The evidence ``facts`` give item ``node``, when it was all accepted and the item
+    reads it: the ledger shows it as an entry of its own."""
+    if not facts.evidence or not all_accepted(node, facts):
+        return None  # none given, or some set aside: the kernel wrote that entry itself
+    if not (node.evidence_required or node.rejected):
+        return None
+    return facts.evidence
 
 
 def _counted(units: Iterable[UnitResult], progress: Callable[[int], None]) -> Iterator[UnitResult]:
@@ -320,7 +320,7 @@ class UnitResult:
             "id": self.id,
             "tags": list(self.tags),
             "total": present(self.total, g.rounding),
-            "total_exact": text(self.total),
+            "total_exact": text[self.total],
             "max": present(g.root.points, g.rounding),
             "grade": self.grade,
             "rank": self.rank,
@@ -330,10 +330,8 @@ class UnitResult:
         if self.vetoes:
             out["vetoes"] = [v.id for v in g.vetoes if v.id in self.vetoes]
         if self.conversions:
-            out["conversions"] = {c.id: text(self.conversions[c.id]) for c in g.conversions}
-        out["scores"] = {
-            n.id: text(column[u]) for n, column in zip(g.nodes, led.scores, strict=True)
-        }
+            out["conversions"] = {c.id: text[self.conversions[c.id]] for c in g.conversions}
+        out["scores"] = [text[column[u]] for column in led.scores]
         status = {
             n.id: column[u]
             for n, column in zip(g.nodes, led.status, strict=True)
@@ -351,15 +349,17 @@ class UnitResult:
         led = self._ledger
         assert led.entries is not None
         u = self._u
+        facts = led.facts[u]
         entry = writer.entry
         audit: dict[str, Any] = {}
         for n, column, status, item, assumed in writer.columns(led):
             cell = column[u]
             entries = [entry(n.index, raw, assumed) for raw in cell] if cell else []
             if item and status[u] == "scored":
-                evidence = led.accepted(n, u)
-                if evidence is not None:
-                    entries.insert(0, writer.accepted(evidence))
+                given = facts.get(n.id)
+                accepted = None if given is None else writer.accepted(n, given, _accepted)
+                if accepted is not None:
+                    entries.insert(0, accepted)
             if entries:
                 audit[n.id] = entries
         return audit
@@ -479,7 +479,7 @@ class Results:
 
         ``audit="full"``: each unit self-contained (schema 2, :meth:`to_dict`);
         ``"compact"``: the ruleset's nodes and rules once, the units referring to them
-        (schema 3, :mod:`~disclosure_rules.evaluation.compact`). ``progress`` is called
+        (schema 4, :mod:`~disclosure_rules.evaluation.compact`). ``progress`` is called
         with 1 as each unit is rendered.
         """
         units = self.units if progress is None else _counted(self.units, progress)

@@ -1,6 +1,6 @@
 """JSON Schemas (draft 2020-12) of the documents the library reads and writes: facts,
 ``describe --format json``, results (the full audit layout, schema 2), compact results
-(the compact audit layout, schema 3), ``diff``, ``compare`` and ``sensitivity --format
+(the compact audit layout, schema 4), ``diff``, ``compare`` and ``sensitivity --format
 json``. Shipped as package data; see docs/schemas.md.
 
 The ground floor: plain files and a loader, no other module of the package.
