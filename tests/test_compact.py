@@ -258,9 +258,10 @@ def test_explain_with_facts_needs_the_ruleset_to_read_them(tmp_path: Path) -> No
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 1
     assert (
-        "out.json: error: DR741 the facts cannot be read without the ruleset they were scored "
-        "with (ruleset 'r' is not shipped: give --ruleset FILE)"
+        "out.json: error: DR741 the facts cannot be read without the ruleset the results were "
+        "scored with, and 'r' of hash sha256:"
     ) in result.stderr
+    assert "hint: explain RULESET FACTS --unit ID re-scores them" in result.stderr
 
 
 def test_facts_go_with_results_in_explain(scored: Path) -> None:

@@ -364,26 +364,25 @@ def _evidence_not_recorded(facts: str, exc: CompactError) -> str:
     )
 
 
-def with_facts(
-    doc: Mapping[str, Any], file: str, facts: str, *, ruleset: str | None = None
-) -> dict[str, Any]:
+def with_facts(doc: Mapping[str, Any], file: str, facts: str) -> dict[str, Any]:
     """A results document read by :func:`read_results` with the references of its
     evidence read from ``facts``, the facts file it was scored from (``explain --results
-    FILE --facts FACTS``). The facts are read with the ruleset the results name (given,
-    or shipped with the recorded hash), and must be the ones the results record: a
+    FILE --facts FACTS``). The facts are read with the shipped ruleset the results name
+    (its hash the recorded one), and must be the ones the results record: a
     ResultsError says what is not."""
     problems: list[Diagnostic] = []
 
     def problem(code: str, message: str) -> None:
         problems.append(Diagnostic(code, message, file=file))
 
-    graph, note = _graph(doc, ruleset, problem)
+    graph, _note = _graph(doc, None, problem)
     if graph is None:
-        msg = _("the facts cannot be read without the ruleset they were scored with ({note})")
+        msg = _(
+            "the facts cannot be read without the ruleset the results were scored with, "
+            "and {id!r} of hash {hash} is not a shipped one"
+        ).format(id=doc["ruleset"]["id"], hash=doc["ruleset"]["hash"])
         hint = _("explain RULESET FACTS --unit ID re-scores them and shows every reference")
-        raise ResultsError(
-            [*problems, Diagnostic("DR741", msg.format(note=note), file=file, hint=hint)]
-        )
+        raise ResultsError([*problems, Diagnostic("DR741", msg, file=file, hint=hint)])
     cohort = load_facts(facts, graph.graph)
     if cohort.hash != doc["facts"]["hash"]:
         raise ResultsError(Diagnostic("DR708", _other_facts(doc, facts, cohort), file=file))
