@@ -146,8 +146,11 @@ class CompactWriter:
         references stay in the facts file, whose hash the header records).
 
         Whether the evidence is all accepted follows from the node and each piece's kind
-        and day, so the entry (or None) is remembered by that signature."""
-        key = (node.index, facts.kinds, tuple([(e.kind, e.submitted) for e in facts.evidence]))
+        and day (the facts' shape), so the entry (or None) is remembered by them."""
+        shape = facts.shape
+        if len(shape) != len(facts.evidence):  # facts made by hand, without a shape
+            shape = tuple([(e.kind, e.submitted) for e in facts.evidence])
+        key = (node.index, facts.kinds, shape)
         try:
             return self._accepted[key]
         except KeyError:  # a signature not met yet
