@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 from installed import COMMAND, EXAMPLES, limits, run, snapshot, temporary_files
 
-from disclosure_rules.files import FileProblem, Terminated, terminating_raises, write_output
+from disclosure_rules.files import (
+    FileProblem,
+    Terminated,
+    read_input,
+    terminating_raises,
+    write_output,
+)
 
 Y = "yifeng-2020-townships"
 
@@ -256,3 +262,27 @@ def test_a_ruleset_over_the_limit_is_refused_before_it_is_read(work: Path) -> No
         f"big.dr: error: DR006 the ruleset file is {50 * MAX_BYTES:,} bytes; the limit for a "
         f"ruleset file is {MAX_BYTES:,} bytes"
     ) in result.stderr
+
+
+@pytest.mark.parametrize("limit, grows_past", [(1000, False), (100, True)])
+def test_a_file_that_grows_while_read_is_read_whole_within_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, grows_past: bool
+) -> None:
+    """The size a file had when opened is read in one go, and what it grew by after; the
+    limit holds for the whole (a file seen at 40 bytes that holds 200 grew by 160)."""
+    path = tmp_path / "growing.json"
+    path.write_bytes(b"x" * 200)
+    real_fstat = os.fstat
+
+    def seen_small(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        fields = list(st)
+        fields[6] = 40  # st_size, as when the file was opened
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", seen_small)
+    if grows_past:
+        with pytest.raises(FileProblem, match="grew past it while being read"):
+            read_input(path, limit=limit, what="facts file")
+    else:
+        assert read_input(path, limit=limit, what="facts file") == b"x" * 200

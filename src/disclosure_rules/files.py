@@ -100,11 +100,16 @@ def read_input(
         if size > limit:
             raise _too_large(too_large, what, name, limit, size)
         try:
-            chunks = list(_chunks(fh, limit, lambda: _too_large(too_large, what, name, limit)))
+            # the size it had when opened in one read, into one buffer (a large file is
+            # never held twice, as chunks and joined); then whatever it grew by, in chunks
+            data = fh.read(size)
+            grown = list(
+                _chunks(fh, limit - len(data), lambda: _too_large(too_large, what, name, limit))
+            )
         except OSError as exc:
             msg = _("cannot read {what}: {reason}").format(what=what, reason=_reason(exc))
             raise _problem(unreadable, msg, name) from None
-    return b"".join(chunks)
+    return data + b"".join(grown) if grown else data
 
 
 def _chunks(fh: BinaryIO, limit: int, over: Callable[[], FileProblem]) -> Iterator[bytes]:
