@@ -255,7 +255,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.output is not None:  # refuse a bad output before the work, not after it
         check_output(args.output, inputs=[i for i in inputs if i])
     # one run's structures are trees freed by reference counting: collecting cycles
-    # would only walk the whole cohort again and again
+    # would only walk the whole cohort again and again. They are made and freed while
+    # the collector is paused: resumed over them, it would walk them all once more.
     progress = Progress(enabled=not args.quiet)
     with collector.paused():
         results = _score(args, progress)
@@ -273,6 +274,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             text = fmt.write(results)
             assert isinstance(text, str)
             _emit(text, args.output, inputs)
+        del results
     return 0
 
 
