@@ -1,11 +1,14 @@
 """Building the syntax tree, part one: atoms, conditions, rules and node statements.
 
-Part of parsing: Lark's parse tree → :mod:`~disclosure_rules.language.syntax` nodes.
-Each method is named for the grammar rule it builds. This part builds the small
-things (numbers, fact references, conditions, deadlines, item rules, a node's
-owner, policies and bounds); :mod:`.build_tree` builds the tree, the results and
-the ruleset from them. Literal problems (a full-width name, a date that is not a
-calendar date) are collected as the builder goes, not raised at the first.
+Part of parsing: the parser's reductions (:mod:`.reductions`) →
+:mod:`~disclosure_rules.language.syntax` nodes. Each method is named for the grammar
+rule it builds, and is called as the parser recognises that rule, with the rule's
+positions (``meta``) and its children (tokens and what the methods built for them).
+This part builds the small things (numbers, fact references, conditions, deadlines,
+item rules, a node's owner, policies and bounds); :mod:`.build_tree` builds the tree,
+the results and the ruleset from them. Literal problems (a full-width name, a date
+that is not a calendar date) are collected as the builder goes, not raised at the
+first.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token
 
 from ...errors import Diagnostic, Span
 from ...i18n import _
@@ -59,12 +62,11 @@ class _RuleName(str):
         return str(self)
 
 
-@v_args(meta=True)
-class RuleBuilder(Transformer[Token, Any]):
-    """Turns Lark's parse tree into AST nodes; collects literal problems as it goes."""
+class RuleBuilder:
+    """Builds AST nodes as the parser recognises each rule; collects literal problems
+    as it goes."""
 
     def __init__(self, file: str, text: str) -> None:
-        super().__init__()
         self.file = file
         self.text = text
         self.lines = text.splitlines()

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from lark import Token, v_args
+from lark import Token
 
 from ...errors import Span
 from ...i18n import _
@@ -22,9 +22,9 @@ from .build_rules import RuleBuilder, tok_span, unquote
 __all__ = ["Builder"]
 
 
-@v_args(meta=True)
 class Builder(RuleBuilder):
-    """Turns Lark's parse tree into a syntax tree; collects literal problems as it goes."""
+    """Builds the syntax tree as the parser recognises each rule; collects literal
+    problems as it goes."""
 
     # -- tree
 

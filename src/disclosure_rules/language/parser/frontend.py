@@ -1,10 +1,11 @@
 """The parser's front end: the grammar, Lark's LALR parser, and ``parse``.
 
 Parsing is the first step of the pipeline, text → syntax tree: the pre-scan
-(:mod:`.prescan`) refuses what would make Lark slow, Lark parses, and the builder
-(:mod:`.build_tree`) turns Lark's tree into :mod:`~disclosure_rules.language.syntax`
-nodes. A text with syntax errors is parsed a second time by :mod:`.recovery`, which
-finds every error, not only the first.
+(:mod:`.prescan`) refuses what would make Lark slow, and Lark parses, calling the
+builder (:mod:`.build_tree`) at each reduction (:mod:`.reductions`), so that the
+:mod:`~disclosure_rules.language.syntax` nodes come straight from the tokens. A
+text with syntax errors is parsed a second time by :mod:`.recovery`, which finds
+every error, not only the first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .build_tree import Builder
 from .messages import syntax_diagnostic
 from .prescan import decode, prescan
 from .recovery import recover
+from .reductions import parse_with
 
 __all__ = ["grammar_text", "lark_parser", "parse", "parse_file"]
 
@@ -75,13 +77,12 @@ def parse(source: str | bytes, file: str = "<string>") -> syntax.Ruleset:
     text = decode(source, file)
     prescan(text, file)
     parser = lark_parser()
+    builder = Builder(file, text)
     try:
-        tree = parser.parse(text)
+        result = parse_with(parser, builder, text)
     except lark.exceptions.UnexpectedInput as exc:
         found = recover(parser, text, file) or [syntax_diagnostic(exc, text, file, parser)]
         raise RulesetSyntaxError(found) from None
-    builder = Builder(file, text)
-    result = builder.transform(tree)
     if builder.problems:
         raise RulesetSyntaxError(builder.problems)
     assert isinstance(result, syntax.Ruleset)
