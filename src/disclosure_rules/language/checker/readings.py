@@ -127,4 +127,4 @@ def _param_names(tree: object) -> Iterator[str]:
         elif isinstance(node, tuple | list):
             stack.extend(node)
         elif attrs.has(type(node)):
-            stack.extend(attrs.asdict(node, recurse=False).values())  # type: ignore[arg-type]
+            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node)))  # type: ignore[arg-type]

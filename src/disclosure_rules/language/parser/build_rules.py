@@ -14,6 +14,7 @@ first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -69,10 +70,14 @@ class RuleBuilder:
     def __init__(self, file: str, text: str) -> None:
         self.file = file
         self.text = text
-        self.lines = text.splitlines()
         self.problems: list[Diagnostic] = []
 
     # -- helpers
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, for the problems' excerpts (split at the first one)."""
+        return self.text.splitlines()
 
     def _sp(self, meta: Any) -> Span:
         return _span(self.file, meta)
