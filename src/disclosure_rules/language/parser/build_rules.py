@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -39,20 +40,16 @@ def tok_span(file: str, tok: Token) -> Span:
     return Span(file, tok.line or 1, tok.column or 1, tok.end_line, tok.end_column)
 
 
-def unquote(tok: Token) -> str:
-    body = str(tok)[1:-1]
-    out, i = [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(ch)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPED = {"n": "\n", "t": "\t"}  # any other escaped character stands for itself
 
-            i += 1
-    return "".join(out)
+
+def unquote(tok: Token) -> str:
+    """A string token's text, its quotes taken off and its escapes read."""
+    body = str(tok)[1:-1]
+    if "\\" not in body:
+        return body
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), body)
 
 
 class _RuleName(str):
