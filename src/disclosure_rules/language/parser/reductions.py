@@ -117,10 +117,12 @@ def _reduction(shape: _Shape, method: Callable[[_Built, list[Any]], Any] | None)
     def reduce(children: _Children) -> Any:
         shaped: _Children = []
         for i, splice in kept:
-            if splice:
-                shaped += children[i].value
-            else:
+            if not splice:
                 shaped.append(children[i])
+            elif shaped:
+                shaped += children[i].value
+            else:  # a list grown one statement a reduction: taken over, not copied
+                shaped = children[i].value
         start, end = _start(children), _end(children)
         if lone_up and len(shaped) == 1:
             lone = shaped[0]
