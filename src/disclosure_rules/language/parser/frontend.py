@@ -26,6 +26,7 @@ from .messages import syntax_diagnostic
 from .prescan import decode, prescan
 from .recovery import recover
 from .reductions import parse_with
+from .tokens import Unlexed
 
 __all__ = ["grammar_text", "lark_parser", "parse", "parse_file"]
 
@@ -77,12 +78,22 @@ def parse(source: str | bytes, file: str = "<string>") -> syntax.Ruleset:
     text = decode(source, file)
     prescan(text, file)
     parser = lark_parser()
-    builder = Builder(file, text)
     try:
-        result = parse_with(parser, builder, text)
+        return _built(parser, text, file)
+    except (lark.exceptions.UnexpectedInput, Unlexed):
+        pass  # a syntax error: parsed again with Lark's lexer, whose errors are reported
+    try:
+        return _built(parser, text, file, lark_lexer=True)
     except lark.exceptions.UnexpectedInput as exc:
         found = recover(parser, text, file) or [syntax_diagnostic(exc, text, file, parser)]
         raise RulesetSyntaxError(found) from None
+
+
+def _built(parser: lark.Lark, text: str, file: str, *, lark_lexer: bool = False) -> syntax.Ruleset:
+    """The syntax tree of ``text``, or RulesetSyntaxError with the problems of its
+    literals (see :func:`.reductions.parse_with` for the syntax errors)."""
+    builder = Builder(file, text)
+    result = parse_with(parser, builder, text, lark_lexer=lark_lexer)
     if builder.problems:
         raise RulesetSyntaxError(builder.problems)
     assert isinstance(result, syntax.Ruleset)

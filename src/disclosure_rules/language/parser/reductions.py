@@ -25,6 +25,8 @@ from typing import Any
 import lark
 from lark import Token
 
+from .tokens import tokens
+
 __all__ = ["parse_with"]
 
 _Place = tuple[int | None, int | None]  # a line and column, as a token gives them
@@ -138,15 +140,22 @@ def _reduction(shape: _Shape, method: Callable[[_Built, list[Any]], Any] | None)
     return reduce
 
 
-def parse_with(parser: lark.Lark, builder: object, text: str) -> Any:
+def parse_with(parser: lark.Lark, builder: object, text: str, *, lark_lexer: bool = False) -> Any:
     """Parse ``text``, building with ``builder`` (whose methods, named for the grammar's
     rules, take the node's positions and its children); raise Lark's UnexpectedInput at
-    the first syntax error."""
+    the first syntax error, or :class:`~.tokens.Unlexed` where :mod:`.tokens` finds no
+    token (``lark_lexer``: lex with Lark's own lexer, whose errors say what is wrong)."""
     callbacks = {
         rule: _reduction(shape, getattr(builder, shape[0], None))
         for rule, shape in _shapes(parser).items()
     }
     interactive = parser.parse_interactive(text)
-    interactive.parser_state.parse_conf.callbacks = callbacks
-    result = interactive.resume_parse()  # type: ignore[no-untyped-call]
-    return result.value
+    state = interactive.parser_state
+    state.parse_conf.callbacks = callbacks
+    if lark_lexer:
+        return interactive.resume_parse().value  # type: ignore[no-untyped-call]
+    last = None
+    for last in tokens(parser, text, state):
+        state.feed_token(last)
+    end = Token.new_borrow_pos("$END", "", last) if last else Token("$END", "", 0, 1, 1)
+    return state.feed_token(end, True).value
