@@ -8,18 +8,17 @@ for ``describe`` and reports the problems of the changes (DR180–DR184).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ...errors import Diagnostic, FileLine, Span, did_you_mean
+from ...errors import Diagnostic, Span, did_you_mean
 from ...i18n import _
 from .. import syntax
 
-__all__ = ["WEIGHTS", "Apply", "Note", "respan", "walk"]
+__all__ = ["WEIGHTS", "Apply", "Note", "walk"]
 
 WEIGHTS = "component weights"
 """Where a change that moves a component's weight is noted among the moves (no id has a
@@ -45,52 +44,6 @@ class Note:
         if self.reason is not None:
             out["reason"] = self.reason
         return out
-
-
-# ---------------------------------------------------------------- spans of the base
-
-
-def respan(value: Any, memo: dict[int, Any]) -> Any:
-    """``value`` with every span's line a :class:`FileLine` (shared parts kept shared:
-    a cite an assumption rests on is the node's cite, one object)."""
-    if isinstance(value, _PLAIN):
-        return value  # holds no span
-    key = id(value)
-    if key in memo:
-        return memo[key]
-    new: Any = value
-    if isinstance(value, Span):
-        if not isinstance(value.line, FileLine):
-            new = attrs.evolve(value, line=FileLine(value.line, value.file))
-    elif isinstance(value, tuple):
-        parts = tuple(respan(v, memo) for v in value)
-        new = value if all(a is b for a, b in zip(parts, value, strict=True)) else parts
-    else:
-        changed = {}
-        for name, argument in _fields(type(value)):
-            old = getattr(value, name)
-            part = respan(old, memo)
-            if part is not old:
-                changed[argument] = part
-        new = attrs.evolve(value, **changed) if changed else value
-    memo[key] = new
-    return new
-
-
-_PLAIN = (str, int, Decimal, bool, dt.date, type(None))
-"""What a syntax tree holds that is neither a span nor holds one."""
-
-
-_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
-
-
-def _fields(cls: type) -> tuple[tuple[str, str], ...]:
-    """Each field of an attrs class (none of any other), with its argument's name;
-    found once a class."""
-    if cls not in _FIELDS:
-        found = attrs.fields(cls) if attrs.has(cls) else ()
-        _FIELDS[cls] = tuple((f.name, f.alias or f.name) for f in found)
-    return _FIELDS[cls]
 
 
 # ---------------------------------------------------------------- applying the changes

@@ -17,27 +17,18 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from lark import Token
 
-from ...errors import Diagnostic, Span
+from ...errors import Diagnostic, FileLine, Span
 from ...i18n import _
 from .. import syntax
 from .prescan import MAX_DIGITS
 
-__all__ = ["RuleBuilder", "tok_span", "unquote"]
-
-
-def _span(file: str, meta: Any) -> Span:
-    if getattr(meta, "empty", True):
-        return Span(file, 1, 1)
-    return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
-
-
-def tok_span(file: str, tok: Token) -> Span:
-    return Span(file, tok.line or 1, tok.column or 1, tok.end_line, tok.end_column)
+__all__ = ["RuleBuilder", "unquote"]
 
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
@@ -64,10 +55,14 @@ class RuleBuilder:
     """Builds AST nodes as the parser recognises each rule; collects literal problems
     as it goes."""
 
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, text: str, *, base: bool = False) -> None:
+        """``base``: the text is the base of an overlay, so each span's line is a
+        :class:`~disclosure_rules.errors.FileLine` that names the file (what the
+        overlay's tree takes from it says where it comes from)."""
         self.file = file
         self.text = text
         self.problems: list[Diagnostic] = []
+        self._line: Callable[[int], int] = (lambda n: FileLine(n, file)) if base else int
 
     # -- helpers
 
@@ -77,7 +72,13 @@ class RuleBuilder:
         return self.text.splitlines()
 
     def _sp(self, meta: Any) -> Span:
-        return _span(self.file, meta)
+        if getattr(meta, "empty", True):
+            return Span(self.file, self._line(1), 1)
+        return Span(self.file, self._line(meta.line), meta.column, meta.end_line, meta.end_column)
+
+    def _tok_span(self, tok: Token) -> Span:
+        line = self._line(tok.line or 1)
+        return Span(self.file, line, tok.column or 1, tok.end_line, tok.end_column)
 
     def _problem(self, code: str, msg: str, span: Span, hint: str | None = None) -> None:
         line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else None
@@ -93,7 +94,7 @@ class RuleBuilder:
             self._problem(
                 "DR007",
                 msg,
-                tok_span(self.file, tok),
+                self._tok_span(tok),
                 _("write it as {normal!r}").format(normal=normal),
             )
         return name
@@ -276,7 +277,7 @@ class RuleBuilder:
             self._problem(
                 "DR008",
                 _("{text} is not a calendar date").format(text=tok),
-                tok_span(self.file, tok),
+                self._tok_span(tok),
                 _("write a real date as YYYY-MM-DD"),
             )
             return dt.date(1970, 1, 1)

@@ -72,27 +72,30 @@ def parse_file(path: str | os.PathLike[str]) -> syntax.Ruleset:
     return parse(data, name)
 
 
-def parse(source: str | bytes, file: str = "<string>") -> syntax.Ruleset:
+def parse(source: str | bytes, file: str = "<string>", *, base: bool = False) -> syntax.Ruleset:
     """Parse ruleset text (or UTF-8 bytes) into a syntax tree, or raise RulesetSyntaxError
-    with every syntax error of the text."""
+    with every syntax error of the text. ``base``: the text is the base of an overlay,
+    and every line of the tree names its file (a :class:`~disclosure_rules.errors.FileLine`)."""
     text = decode(source, file)
     prescan(text, file)
     parser = lark_parser()
     try:
-        return _built(parser, text, file)
+        return _built(parser, text, file, base=base)
     except (lark.exceptions.UnexpectedInput, Unlexed):
         pass  # a syntax error: parsed again with Lark's lexer, whose errors are reported
     try:
-        return _built(parser, text, file, lark_lexer=True)
+        return _built(parser, text, file, base=base, lark_lexer=True)
     except lark.exceptions.UnexpectedInput as exc:
         found = recover(parser, text, file) or [syntax_diagnostic(exc, text, file, parser)]
         raise RulesetSyntaxError(found) from None
 
 
-def _built(parser: lark.Lark, text: str, file: str, *, lark_lexer: bool = False) -> syntax.Ruleset:
+def _built(
+    parser: lark.Lark, text: str, file: str, *, base: bool, lark_lexer: bool = False
+) -> syntax.Ruleset:
     """The syntax tree of ``text``, or RulesetSyntaxError with the problems of its
     literals (see :func:`.reductions.parse_with` for the syntax errors)."""
-    builder = Builder(file, text)
+    builder = Builder(file, text, base=base)
     result = parse_with(parser, builder, text, lark_lexer=lark_lexer)
     if builder.problems:
         raise RulesetSyntaxError(builder.problems)
