@@ -105,6 +105,8 @@ _UNORDERED[syntax.NodeProps, "evidence"] = lambda values: [
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, str | int):
+        return value  # names, titles, flags: as they are
     if isinstance(value, syntax.Literal):
         return {"number": _decimal(value.value)}
     fields = _fields(type(value))
@@ -140,16 +142,16 @@ def _object(value: Any, fields: _Fields) -> dict[str, Any]:
     out: dict[str, Any] = {"type": type(value).__name__}
     for name, order in fields:
         item = getattr(value, name)
+        if item is None or (isinstance(item, str | tuple) and not item):
+            continue  # absent: the same as not written
         if isinstance(item, Span) or (isinstance(item, tuple) and _spans(item)):
             continue  # where a second block stood, for the checker
-        if item is None or item == () or item == "":
-            continue  # absent: the same as not written
         out[name] = order(item) if order is not None else _value(item)
     return out
 
 
 def _spans(values: tuple[Any, ...]) -> bool:
-    return bool(values) and all(isinstance(v, Span) for v in values)
+    return isinstance(values[0], Span) and all(isinstance(v, Span) for v in values)
 
 
 def _decimal(value: Decimal) -> str:
