@@ -37,7 +37,7 @@ def _own_tokens(text: str) -> _Seen:
     interactive = lark_parser().parse_interactive(text)
     found: list[lark.Token] = []
     try:
-        for token in tokens(lark_parser(), text, interactive.parser_state):
+        for token in tokens(lark_parser(), text, interactive.parser_state.state_stack):
             found.append(token)
             interactive.feed_token(token)
     except (lark.exceptions.UnexpectedInput, Unlexed):
@@ -62,7 +62,7 @@ def test_text_no_terminal_takes_is_unlexed() -> None:
     text = 'ruleset t {\n  title "T" @\n}\n'
     interactive = lark_parser().parse_interactive(text)
     with pytest.raises(Unlexed):
-        for token in tokens(lark_parser(), text, interactive.parser_state):
+        for token in tokens(lark_parser(), text, interactive.parser_state.state_stack):
             interactive.feed_token(token)
 
 

@@ -86,10 +86,6 @@ def _end(children: _Children) -> _Place | None:
     return None
 
 
-def _value(child: Any) -> Any:
-    return child if isinstance(child, Token) else child.value
-
-
 _Shape = tuple[str, tuple[tuple[int, bool], ...], bool, bool]
 """A rule's method name, its children kept (index, spliced?), whether a lone child is
 passed up (``?rule``), and whether the rule is itself spliced into its parent."""
@@ -134,7 +130,7 @@ def _reduction(shape: _Shape, method: Callable[[_Built, list[Any]], Any] | None)
         if method is None:
             raise AssertionError(f"the builder has no method for grammar rule {name}")
         built = _Built(start, end)
-        built.value = method(built, [_value(c) for c in shaped])
+        built.value = method(built, [c if isinstance(c, Token) else c.value for c in shaped])
         return built
 
     return reduce
@@ -155,7 +151,7 @@ def parse_with(parser: lark.Lark, builder: object, text: str, *, lark_lexer: boo
     if lark_lexer:
         return interactive.resume_parse().value  # type: ignore[no-untyped-call]
     last = None
-    for last in tokens(parser, text, state):
+    for last in tokens(parser, text, state.state_stack):
         state.feed_token(last)
     end = Token.new_borrow_pos("$END", "", last) if last else Token("$END", "", 0, 1, 1)
     return state.feed_token(end, True).value

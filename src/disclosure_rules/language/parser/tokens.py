@@ -17,8 +17,8 @@ account of the error is the one reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, partial
 from typing import Any
 
 import lark
@@ -38,8 +38,10 @@ class _StateLexer:
     matched by NAME)."""
 
     def __init__(self, basic: Any) -> None:
-        scanner = basic.scanner  # compiled by Lark at the state's first token, as it would
-        self.expressions: list[re.Pattern[str]] = scanner._mres
+        expressions = basic.scanner._mres  # compiled by Lark at the state's first token
+        self.match: Callable[[str, int], re.Match[str] | None] = (
+            expressions[0].match if len(expressions) == 1 else partial(_first, expressions)
+        )
         self.keywords: dict[str, dict[str, str]] = {}
         for name, callback in basic.callback.items():
             if not isinstance(callback, UnlessCallback):
@@ -49,12 +51,15 @@ class _StateLexer:
                 raise NotImplementedError(f"keywords with flags matched by {name}")
             self.keywords[name] = {t.pattern.value: t.name for t in words}
 
-    def match(self, text: str, pos: int) -> re.Match[str] | None:
-        for expression in self.expressions:
-            found = expression.match(text, pos)
-            if found is not None:
-                return found
-        return None
+
+def _first(expressions: list[re.Pattern[str]], text: str, pos: int) -> re.Match[str] | None:
+    """The match of the first of ``expressions`` that matches (Lark splits the terminals
+    of a state among several expressions only where Python limits an expression's groups)."""
+    for expression in expressions:
+        found = expression.match(text, pos)
+        if found is not None:
+            return found
+    return None
 
 
 class _Lexers(dict[int, _StateLexer]):
@@ -83,15 +88,16 @@ def _lexers(parser: lark.Lark) -> tuple[_Lexers, re.Pattern[str]]:
     return _Lexers(parser), re.compile(skip)
 
 
-def tokens(parser: lark.Lark, text: str, state: Any) -> Iterator[Token]:
-    """The tokens of ``text``, each lexed for the parser's ``state`` as it then is."""
+def tokens(parser: lark.Lark, text: str, stack: list[int]) -> Iterator[Token]:
+    """The tokens of ``text``, each lexed for the state atop the parser's ``stack`` (its
+    list of states) as it then is."""
     lexers, skip = _lexers(parser)
     pos, line, line_start, end = 0, 1, 0, len(text)
     while True:
         start = skip.match(text, pos).end()  # type: ignore[union-attr]  # matches ""
         if start == end:
             return
-        lexer = lexers[state.position]
+        lexer = lexers[stack[-1]]
         found = lexer.match(text, start)
         if found is None:
             raise Unlexed(start)
