@@ -221,12 +221,12 @@ def test_usage_errors_exit_2(work: Path) -> None:
 
 def test_an_unexpected_error_is_a_diagnostic_with_a_code(monkeypatch, capsys) -> None:
     from disclosure_rules import cli
-    from disclosure_rules.cli import parser
+    from disclosure_rules.cli import commands
 
     def broken(args: object) -> int:
         raise KeyError("boom")
 
-    monkeypatch.setattr(parser, "_cmd_list", broken)  # what the parser dispatches `list` to
+    monkeypatch.setattr(commands, "_cmd_list", broken)  # what the parser dispatches `list` to
     assert cli.main(["list"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("disclosure-rules: error: DR620 unexpected error: KeyError: 'boom'")

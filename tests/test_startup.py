@@ -12,12 +12,12 @@ import disclosure_rules as dr
 HEAVY = ("jinja2", "matplotlib", "disclosure_rules.report", "disclosure_rules.evaluation.engine")
 
 
-def _loaded_after(code: str) -> list[str]:
-    """The modules of HEAVY a fresh interpreter has loaded after running ``code``."""
+def _loaded_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The modules of ``heavy`` a fresh interpreter has loaded after running ``code``."""
     script = f"import sys\n{code}\nimport json\nprint(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     modules = json.loads(out.stdout.splitlines()[-1])
-    return [m for m in HEAVY if any(n == m or n.startswith(f"{m}.") for n in modules)]
+    return [m for m in heavy if any(n == m or n.startswith(f"{m}.") for n in modules)]
 
 
 def test_importing_the_package_loads_no_engine_and_no_report():
@@ -30,6 +30,15 @@ def test_the_command_lines_version_loads_no_engine_and_no_report():
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass"
     )
     assert _loaded_after(code) == []
+
+
+def test_the_command_lines_version_loads_no_command_and_nothing_they_need():
+    code = (
+        "from disclosure_rules.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass"
+    )
+    unused = ("disclosure_rules.cli.commands", "datetime", "difflib", "tempfile")
+    assert _loaded_after(code, unused) == []
 
 
 def test_the_report_is_loaded_when_it_is_used():

@@ -16,7 +16,6 @@ with :func:`display_width`, not by counting characters.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -177,6 +176,8 @@ def display_width(text: str) -> int:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> Message | None:
     """A ``did you mean …?`` hint for an unknown name, or None if nothing is close."""
+    import difflib  # here, not at start-up: only a diagnostic needs it
+
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
     if not close:
         return None

@@ -16,7 +16,6 @@ import contextlib
 import os
 import signal
 import stat
-import tempfile
 import types
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -180,6 +179,8 @@ def write_chunks(
     the target as it was, just as a failure while writing does."""
     target, shown, mode = check_output(path, inputs=inputs, may_replace=may_replace)
     folder = os.path.dirname(target)
+    import tempfile  # here, not at start-up: only a command that writes a file needs it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=folder)
     except OSError as exc:

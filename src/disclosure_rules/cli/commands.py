@@ -4,7 +4,6 @@ the result (see :mod:`disclosure_rules.cli.output`)."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -198,6 +197,8 @@ def _is_forms(name: str) -> bool:
 
 
 def _cmd_form(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from .. import api
     from ..forms import form_xlsx
     from ..spreadsheet import sheet_title

@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
 
 from ..i18n import LANGUAGES, gettext, language, translations
 from ..outputs.formats import RESULTS_FORMATS
 from ..version import __version__
-from .commands import (
-    _cmd_check,
-    _cmd_compare,
-    _cmd_describe,
-    _cmd_diff,
-    _cmd_explain,
-    _cmd_facts,
-    _cmd_fmt,
-    _cmd_form,
-    _cmd_list,
-    _cmd_lsp,
-    _cmd_report,
-    _cmd_score,
-    _cmd_sensitivity,
-    _cmd_test,
-    _cmd_verify,
-)
 from .output import _PROG
 
-if TYPE_CHECKING:  # the commands import what they need: `--version` needs none of it
-    pass
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """What runs command ``name``: its function in :mod:`.commands`, imported when the
+    command runs (``--version`` and ``--help`` need none of the commands' imports)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from . import commands
+
+        function: Callable[[argparse.Namespace], int] = getattr(commands, f"_cmd_{name}")
+        return function(args)
+
+    return run
 
 
 def _requested_language(argv: Sequence[str]) -> str | None:
@@ -106,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ls = command("list", gettext("list the shipped rulesets"))
     ls.add_argument("--format", choices=("table", "json"), default="table")
-    ls.set_defaults(run=_cmd_list)
+    ls.set_defaults(run=_command("list"))
 
     ck = command("check", gettext("check rulesets; exit 1 on any error"))
     ck.add_argument(
@@ -116,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--strict", action="store_true", help=gettext("warnings are errors too"))
     _param_option(ck)
     _reading_option(ck)
-    ck.set_defaults(run=_cmd_check)
+    ck.set_defaults(run=_command("check"))
 
     ds = command("describe", gettext("the compiled ruleset (nodes, rules, parameters)"))
     ds.add_argument("ruleset", metavar="RULESET")
@@ -124,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     ds.add_argument("-o", "--output", metavar="FILE")
     _param_option(ds)
     _reading_option(ds)
-    ds.set_defaults(run=_cmd_describe)
+    ds.set_defaults(run=_command("describe"))
 
     df = command(
         "diff", gettext("what changed in meaning between two rulesets; exit 1 if anything did")
@@ -134,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("--format", choices=("text", "json"), default="text")
     _param_option(df)
     _reading_option(df)
-    df.set_defaults(run=_cmd_diff, error_status=2)  # 1 means "different", as for diff(1)
+    df.set_defaults(run=_command("diff"), error_status=2)  # 1 means "different", as for diff(1)
 
     sc = command("score", gettext("score a cohort of units from their facts"))
     sc.add_argument("ruleset", metavar="RULESET")
@@ -167,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(sc)
     _reading_option(sc)
     _calendar_option(sc)
-    sc.set_defaults(run=_cmd_score)
+    sc.set_defaults(run=_command("score"))
 
     cp = command(
         "compare",
@@ -205,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
             help=gettext("a reading on side {side} only (repeatable)").format(side=side.upper()),
         )
     _calendar_option(cp)
-    cp.set_defaults(run=_cmd_compare)
+    cp.set_defaults(run=_command("compare"))
 
     sv = command(
         "sensitivity",
@@ -234,7 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(sv)
     _reading_option(sv)
     _calendar_option(sv)
-    sv.set_defaults(run=_cmd_sensitivity)
+    sv.set_defaults(run=_command("sensitivity"))
 
     rp = command(
         "report", gettext("the assessment report: overview, results, findings, unit pages")
@@ -263,7 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(rp)
     _reading_option(rp)
     _calendar_option(rp)
-    rp.set_defaults(run=_cmd_report)
+    rp.set_defaults(run=_command("report"))
     fm = command("form", gettext("write the self-assessment form (自评表) of a ruleset as .xlsx"))
     fm.add_argument("ruleset", metavar="RULESET")
     fm.add_argument(
@@ -279,7 +271,7 @@ def _parser() -> argparse.ArgumentParser:
     fm.add_argument("--deadline", metavar="DATE", help=gettext("the deadline printed on the cover"))
     _param_option(fm)
     _reading_option(fm)
-    fm.set_defaults(run=_cmd_form)
+    fm.set_defaults(run=_command("form"))
 
     fc = command("facts", gettext("read filled forms into a facts file (JSON)"))
     fc.add_argument("ruleset", metavar="RULESET")
@@ -289,7 +281,7 @@ def _parser() -> argparse.ArgumentParser:
     fc.add_argument("-o", "--output", metavar="FILE")
     _param_option(fc)
     _reading_option(fc)
-    fc.set_defaults(run=_cmd_facts)
+    fc.set_defaults(run=_command("facts"))
 
     ts = command("test", gettext("run ruleset test cases (YAML); exit 1 on any failure"))
     ts.add_argument(
@@ -301,7 +293,7 @@ def _parser() -> argparse.ArgumentParser:
         help=gettext("report which rules, clamps, N/A policies and grades were exercised"),
     )
     _reading_option(ts)
-    ts.set_defaults(run=_cmd_test)
+    ts.set_defaults(run=_command("test"))
 
     fm = command("fmt", gettext("print rulesets in the canonical layout (comments kept)"))
     fm.add_argument("files", nargs="+", metavar="FILE", help=gettext(".dr files"))
@@ -314,7 +306,7 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument(
         "-w", "--write", action="store_true", help=gettext("rewrite the files in place")
     )
-    fm.set_defaults(run=_cmd_fmt)
+    fm.set_defaults(run=_command("fmt"))
 
     ex = command("explain", gettext("explain one unit's score, step by step"))
     ex.add_argument("ruleset", metavar="RULESET", nargs="?")
@@ -345,7 +337,7 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(ex)
     _reading_option(ex)
     _calendar_option(ex)
-    ex.set_defaults(run=_cmd_explain)
+    ex.set_defaults(run=_command("explain"))
 
     vf = command(
         "verify", gettext("check a saved results file's integrity; exit 1 if anything differs")
@@ -356,11 +348,11 @@ def _parser() -> argparse.ArgumentParser:
         "--facts", metavar="FACTS", help=gettext("the facts it was scored from (re-scores)")
     )
     _calendar_option(vf)
-    vf.set_defaults(run=_cmd_verify)
+    vf.set_defaults(run=_command("verify"))
     lsp = sub.add_parser(
         "lsp", help=gettext("start the language server on stdio (the editor extra)")
     )
-    lsp.set_defaults(run=_cmd_lsp)
+    lsp.set_defaults(run=_command("lsp"))
     return p
 
 

@@ -13,7 +13,7 @@ entries a reading decided.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -96,20 +96,21 @@ def specialise(ruleset: syntax.Ruleset, readings: Iterable[ReadingValue]) -> syn
         params=tuple(p for p in ruleset.params if p.name not in named) + tuple(chosen),
         param_blocks=(),
         policy=policy,
-        components=tuple(_component(c, force) for c in ruleset.components),
-        children=tuple(_node(n, force) for n in ruleset.children),
+        components=tuple(_specialised(c, force) for c in ruleset.components),
+        children=tuple(_specialised(n, force) for n in ruleset.children),
     )
 
 
-def _component(c: syntax.Component, force: Mapping[str, str]) -> syntax.Component:
-    props, rules = _joined(c.props, c.rules, force)
-    children = tuple(_node(n, force) for n in c.children)
-    return attrs.evolve(c, props=props, rules=rules, children=children)
+_N = TypeVar("_N", bound=syntax.Component | syntax.Node)
 
 
-def _node(n: syntax.Node, force: Mapping[str, str]) -> syntax.Node:
+def _specialised(n: _N, force: Mapping[str, str]) -> _N:
+    """``n`` with its blocks in force joined, or ``n`` itself where it and the nodes
+    below it have none (most nodes: no copy of them is made)."""
     props, rules = _joined(n.props, n.rules, force)
-    children = tuple(_node(child, force) for child in n.children)
+    children = tuple(_specialised(child, force) for child in n.children)
+    if props is n.props and all(new is old for new, old in zip(children, n.children, strict=True)):
+        return n
     return attrs.evolve(n, props=props, rules=rules, children=children)
 
 
@@ -122,6 +123,8 @@ def _joined(
     (evidence, defaults, empty lists) add to the node's. Every field of
     :class:`~disclosure_rules.language.syntax.NodeProps` is joined, so a clause kind
     added to the language is never dropped here."""
+    if not props.when:
+        return props, rules
     for block in props.when:
         if force.get(block.reading) != block.alternative:
             continue

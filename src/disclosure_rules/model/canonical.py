@@ -105,10 +105,13 @@ _UNORDERED[syntax.NodeProps, "evidence"] = lambda values: [
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, str | int):
+        return value  # names, titles, flags: as they are
     if isinstance(value, syntax.Literal):
         return {"number": _decimal(value.value)}
-    if attrs.has(type(value)):
-        return _object(value)
+    fields = _fields(type(value))
+    if fields is not None:
+        return _object(value, fields)
     if isinstance(value, Decimal):
         return _decimal(value)
     if isinstance(value, dt.date):
@@ -118,24 +121,37 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _object(value: Any) -> dict[str, Any]:
-    cls = type(value)
-    out: dict[str, Any] = {"type": cls.__name__}
-    for field in attrs.fields(cls):
-        if not field.eq:
-            continue  # positions and the source text
-        item = getattr(value, field.name)
+_Fields = tuple[tuple[str, Callable[[tuple[Any, ...]], list[Any]] | None], ...]
+_FIELDS: dict[type, _Fields | None] = {}
+
+
+def _fields(cls: type) -> _Fields | None:
+    """The fields of an attrs class that the canonical form shows (not positions or
+    the source text, which compare equal anyway), each with its order if it has one;
+    None for a class that is not an attrs class. Found once a class."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = (
+            tuple((f.name, _UNORDERED.get((cls, f.name))) for f in attrs.fields(cls) if f.eq)
+            if attrs.has(cls)
+            else None
+        )
+    return _FIELDS[cls]
+
+
+def _object(value: Any, fields: _Fields) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": type(value).__name__}
+    for name, order in fields:
+        item = getattr(value, name)
+        if item is None or (isinstance(item, str | tuple) and not item):
+            continue  # absent: the same as not written
         if isinstance(item, Span) or (isinstance(item, tuple) and _spans(item)):
             continue  # where a second block stood, for the checker
-        if item is None or item == () or item == "":
-            continue  # absent: the same as not written
-        order = _UNORDERED.get((cls, field.name))
-        out[field.name] = order(item) if order is not None else _value(item)
+        out[name] = order(item) if order is not None else _value(item)
     return out
 
 
 def _spans(values: tuple[Any, ...]) -> bool:
-    return bool(values) and all(isinstance(v, Span) for v in values)
+    return isinstance(values[0], Span) and all(isinstance(v, Span) for v in values)
 
 
 def _decimal(value: Decimal) -> str:

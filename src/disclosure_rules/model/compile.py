@@ -71,6 +71,9 @@ class _Compiler(RuleCompiler):
         self.fields: dict[str, dict[str, FactType]] = {}
         for (node_id, field), kind in report.fact_types.items():
             self.fields.setdefault(node_id, {})[field] = kind
+        self.record_fields: dict[str, list[tuple[str, tuple[tuple[str, FactType], ...]]]] = {}
+        for (owner, records), kinds in sorted(report.record_types.items()):
+            self.record_fields.setdefault(owner, []).append((records, tuple(sorted(kinds.items()))))
 
     # -- build
 
@@ -90,9 +93,7 @@ class _Compiler(RuleCompiler):
                 children.append(self.component(comp, na, evidence, statement, below))
         else:
             for node in r.children:
-                children.append(self.tree_node(node, 0, na, evidence, statement, below))
-        for idx in children:
-            self.set_parent(idx, 0)
+                children.append(self.tree_node(node, 0, na, evidence, statement, below, 0))
         regular = [self.get(i) for i in children if self.get(i).kind != "bonus"]
         declared = self.num(r.total) if r.total is not None else None
         if r.components:
@@ -169,9 +170,6 @@ class _Compiler(RuleCompiler):
         node = self.nodes[idx]
         assert node is not None
         return node
-
-    def set_parent(self, idx: int, parent: int) -> None:
-        self.nodes[idx] = attrs.evolve(self.get(idx), parent=parent)
 
     def reserve(self) -> int:
         self.nodes.append(None)
@@ -300,9 +298,7 @@ class _Compiler(RuleCompiler):
         else:
             scoring = "tree"
             for child in comp.children:
-                kids.append(self.tree_node(child, 0, na, evidence, statement, below))
-            for k in kids:
-                self.set_parent(k, idx)
+                kids.append(self.tree_node(child, 0, na, evidence, statement, below, idx))
             regular = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
             points = self.num(comp.points) if comp.points is not None else regular
         fields: dict[str, FactType] = {}
@@ -313,7 +309,7 @@ class _Compiler(RuleCompiler):
             id=comp.id,
             kind="component",
             title=comp.title,
-            parent=None,
+            parent=0,
             children=tuple(kids),
             points=points,
             line=comp.span.line,
@@ -345,7 +341,10 @@ class _Compiler(RuleCompiler):
         evidence: _EvidenceState,
         statement: StatementRule | None,
         floor: Bound,
+        parent: int,
     ) -> int:
+        """The node's index; the node and those below it built, under node ``parent``
+        (reserved before its children, so each is built knowing it)."""
         idx = self.reserve()
         na = self.na_rule(node.props, node.id, na)
         statement = self.statement_rule(node.props, node.id, statement)
@@ -358,9 +357,7 @@ class _Compiler(RuleCompiler):
         children_points = None
         declared = None
         for child in node.children:
-            kids.append(self.tree_node(child, depth + 1, na, evidence, statement, below))
-        for k in kids:
-            self.set_parent(k, idx)
+            kids.append(self.tree_node(child, depth + 1, na, evidence, statement, below, idx))
         resolve = node.props.resolve
         children_sum = sum((self.get(k).points for k in kids if self.get(k).kind != "bonus"), ZERO)
         points = children_sum if declared_number is None else self.num(declared_number)
@@ -384,7 +381,7 @@ class _Compiler(RuleCompiler):
             id=node.id,
             kind=kind,
             title=node.title,
-            parent=None,
+            parent=parent,
             children=tuple(kids),
             points=points,
             line=node.span.line,
@@ -416,11 +413,7 @@ class _Compiler(RuleCompiler):
             remark=node.props.remark,
             cite=node.cite.text if node.cite else None,
             fields=tuple(sorted(self.fields.get(node.id, {}).items())),
-            record_fields=tuple(
-                (records, tuple(sorted(fields.items())))
-                for (owner, records), fields in sorted(self.report.record_types.items())
-                if owner == node.id
-            ),
+            record_fields=tuple(self.record_fields.get(node.id, ())),
             assumed=tuple(dict.fromkeys(assumed)),
             assumption=_reason(node.assumption),
             absent=self.absent(node.props),

@@ -7,6 +7,7 @@ and record what the compiler needs (parameter values, the type of every fact).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -27,7 +28,6 @@ class Context:
     def __init__(self, ruleset: syntax.Ruleset, params: dict[str, ParamValue]) -> None:
         self.r = ruleset
         self.params = params
-        self.lines = ruleset.text.splitlines()
         self.diagnostics: list[Diagnostic] = []
         self.used_params: set[str] = set()
         self.node_ids: dict[str, Span] = {}
@@ -37,6 +37,11 @@ class Context:
         self.declared_tags = set(ruleset.tags)
 
     # ------------------------------------------------------------ reporting
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The ruleset's lines, for the diagnostics' excerpts (split at the first one)."""
+        return self.r.text.splitlines()
 
     def report(
         self,

@@ -10,10 +10,11 @@ used.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import attrs
 
-from ...errors import did_you_mean
+from ...errors import Span, did_you_mean
 from ...i18n import _
 from .. import syntax
 from ..readings import blocks
@@ -122,9 +123,15 @@ def _param_names(tree: object) -> Iterator[str]:
     stack = [tree]
     while stack:
         node = stack.pop()
+        if isinstance(node, _LEAVES):
+            continue
         if isinstance(node, syntax.ParamRef):
             yield node.name
         elif isinstance(node, tuple | list):
             stack.extend(node)
         elif attrs.has(type(node)):
-            stack.extend(attrs.asdict(node, recurse=False).values())  # type: ignore[arg-type]
+            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node)))  # type: ignore[arg-type]
+
+
+_LEAVES = (str, int, Decimal, Span, type(None))
+"""What a block holds that names no parameter (texts, flags, numbers, positions)."""

@@ -11,12 +11,12 @@ block and grades written in the overlay replace the base's.
 (resolving it first when it is an overlay too, so overlays stack), applies the changes
 to the base's syntax tree and returns the *effective* syntax tree, a plain ruleset the
 ordinary checker and compiler take as they take any other. Nodes taken from a base keep
-their spans, their lines made :class:`~disclosure_rules.errors.FileLine` so everything
-downstream (audit, describe) can name their file; what the overlay writes points at
-the overlay. The sections above a node whose points changed are recomputed (the parts'
-new sum); a component's points and the ruleset's ``total`` are not, so a change that
-leaves them unbalanced is the checker's DR103, which :func:`relocate` turns into DR183
-at the overlay's changes.
+their spans, whose lines name their file (a base is parsed with every line a
+:class:`~disclosure_rules.errors.FileLine`), so everything downstream (audit, describe)
+can name it; what the overlay writes points at the overlay. The sections above a node
+whose points changed are recomputed (the parts' new sum); a component's points and the
+ruleset's ``total`` are not, so a change that leaves them unbalanced is the checker's
+DR103, which :func:`relocate` turns into DR183 at the overlay's changes.
 
 Codes: DR180–DR184 for the changes themselves, DR640–DR643 for finding the base.
 """
@@ -42,7 +42,7 @@ from ...files import read_input
 from ...i18n import _
 from .. import syntax
 from ..parser import MAX_BYTES, parse
-from .apply import WEIGHTS, Apply, Note, respan, walk
+from .apply import WEIGHTS, Apply, Note, walk
 
 __all__ = ["MAX_CHAIN", "Note", "Overlay", "Resolved", "read_base", "relocate", "resolve"]
 
@@ -174,7 +174,7 @@ def resolve(
         msg = _("the chain of bases comes back to itself: {cycle}").format(cycle=cycle)
         raise RulesetSyntaxError(Diagnostic("DR642", msg, span=_head(extends)))
     try:
-        base = resolve(parse(data, name), read, _chain=chain)
+        base = resolve(parse(data, name, base=True), read, _chain=chain)
     except RulesetSyntaxError as exc:
         if exc.diagnostics[0].code.startswith("DR64"):  # said once, where the chain breaks
             raise
@@ -183,7 +183,7 @@ def resolve(
         )
         first = Diagnostic("DR641", msg, span=_head(extends))
         raise RulesetSyntaxError([first, *exc.diagnostics]) from None
-    applied = Apply(respan(base.ruleset, {}), ruleset)
+    applied = Apply(base.ruleset, ruleset)
     effective = applied.run()
     older = base.overlay
     bases = (name, *(older.bases if older else ()))

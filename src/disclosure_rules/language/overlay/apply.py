@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
-from ...errors import Diagnostic, FileLine, Span, did_you_mean
+from ...errors import Diagnostic, Span, did_you_mean
 from ...i18n import _
 from .. import syntax
 
-__all__ = ["WEIGHTS", "Apply", "Note", "respan", "walk"]
+__all__ = ["WEIGHTS", "Apply", "Note", "walk"]
 
 WEIGHTS = "component weights"
 """Where a change that moves a component's weight is noted among the moves (no id has a
@@ -44,34 +44,6 @@ class Note:
         if self.reason is not None:
             out["reason"] = self.reason
         return out
-
-
-# ---------------------------------------------------------------- spans of the base
-
-
-def respan(value: Any, memo: dict[int, Any]) -> Any:
-    """``value`` with every span's line a :class:`FileLine` (shared parts kept shared:
-    a cite an assumption rests on is the node's cite, one object)."""
-    key = id(value)
-    if key in memo:
-        return memo[key]
-    new: Any = value
-    if isinstance(value, Span):
-        if not isinstance(value.line, FileLine):
-            new = attrs.evolve(value, line=FileLine(value.line, value.file))
-    elif isinstance(value, tuple):
-        parts = tuple(respan(v, memo) for v in value)
-        new = value if all(a is b for a, b in zip(parts, value, strict=True)) else parts
-    elif attrs.has(type(value)):
-        changed = {}
-        for field in attrs.fields(type(value)):
-            old = getattr(value, field.name)
-            part = respan(old, memo)
-            if part is not old:
-                changed[field.alias or field.name] = part
-        new = attrs.evolve(value, **changed) if changed else value
-    memo[key] = new
-    return new
 
 
 # ---------------------------------------------------------------- applying the changes

@@ -1,54 +1,46 @@
 """Building the syntax tree, part one: atoms, conditions, rules and node statements.
 
-Part of parsing: Lark's parse tree → :mod:`~disclosure_rules.language.syntax` nodes.
-Each method is named for the grammar rule it builds. This part builds the small
-things (numbers, fact references, conditions, deadlines, item rules, a node's
-owner, policies and bounds); :mod:`.build_tree` builds the tree, the results and
-the ruleset from them. Literal problems (a full-width name, a date that is not a
-calendar date) are collected as the builder goes, not raised at the first.
+Part of parsing: the parser's reductions (:mod:`.reductions`) →
+:mod:`~disclosure_rules.language.syntax` nodes. Each method is named for the grammar
+rule it builds, and is called as the parser recognises that rule, with the rule's
+positions (``meta``) and its children (tokens and what the methods built for them).
+This part builds the small things (numbers, fact references, conditions, deadlines,
+item rules, a node's owner, policies and bounds); :mod:`.build_tree` builds the tree,
+the results and the ruleset from them. Literal problems (a full-width name, a date
+that is not a calendar date) are collected as the builder goes, not raised at the
+first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token
 
-from ...errors import Diagnostic, Span
+from ...errors import Diagnostic, FileLine, Span
 from ...i18n import _
 from .. import syntax
 from .prescan import MAX_DIGITS
 
-__all__ = ["RuleBuilder", "tok_span", "unquote"]
+__all__ = ["RuleBuilder", "unquote"]
 
 
-def _span(file: str, meta: Any) -> Span:
-    if getattr(meta, "empty", True):
-        return Span(file, 1, 1)
-    return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
-
-
-def tok_span(file: str, tok: Token) -> Span:
-    return Span(file, tok.line or 1, tok.column or 1, tok.end_line, tok.end_column)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPED = {"n": "\n", "t": "\t"}  # any other escaped character stands for itself
 
 
 def unquote(tok: Token) -> str:
+    """A string token's text, its quotes taken off and its escapes read."""
     body = str(tok)[1:-1]
-    out, i = [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(ch)
-
-            i += 1
-    return "".join(out)
+    if "\\" not in body:
+        return body
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), body)
 
 
 class _RuleName(str):
@@ -59,21 +51,34 @@ class _RuleName(str):
         return str(self)
 
 
-@v_args(meta=True)
-class RuleBuilder(Transformer[Token, Any]):
-    """Turns Lark's parse tree into AST nodes; collects literal problems as it goes."""
+class RuleBuilder:
+    """Builds AST nodes as the parser recognises each rule; collects literal problems
+    as it goes."""
 
-    def __init__(self, file: str, text: str) -> None:
-        super().__init__()
+    def __init__(self, file: str, text: str, *, base: bool = False) -> None:
+        """``base``: the text is the base of an overlay, so each span's line is a
+        :class:`~disclosure_rules.errors.FileLine` that names the file (what the
+        overlay's tree takes from it says where it comes from)."""
         self.file = file
         self.text = text
-        self.lines = text.splitlines()
         self.problems: list[Diagnostic] = []
+        self._line: Callable[[int], int] = (lambda n: FileLine(n, file)) if base else int
 
     # -- helpers
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, for the problems' excerpts (split at the first one)."""
+        return self.text.splitlines()
+
     def _sp(self, meta: Any) -> Span:
-        return _span(self.file, meta)
+        if getattr(meta, "empty", True):
+            return Span(self.file, self._line(1), 1)
+        return Span(self.file, self._line(meta.line), meta.column, meta.end_line, meta.end_column)
+
+    def _tok_span(self, tok: Token) -> Span:
+        line = self._line(tok.line or 1)
+        return Span(self.file, line, tok.column or 1, tok.end_line, tok.end_column)
 
     def _problem(self, code: str, msg: str, span: Span, hint: str | None = None) -> None:
         line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else None
@@ -89,7 +94,7 @@ class RuleBuilder(Transformer[Token, Any]):
             self._problem(
                 "DR007",
                 msg,
-                tok_span(self.file, tok),
+                self._tok_span(tok),
                 _("write it as {normal!r}").format(normal=normal),
             )
         return name
@@ -272,7 +277,7 @@ class RuleBuilder(Transformer[Token, Any]):
             self._problem(
                 "DR008",
                 _("{text} is not a calendar date").format(text=tok),
-                tok_span(self.file, tok),
+                self._tok_span(tok),
                 _("write a real date as YYYY-MM-DD"),
             )
             return dt.date(1970, 1, 1)

@@ -11,20 +11,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from lark import Token, v_args
+from lark import Token
 
 from ...errors import Span
 from ...i18n import _
 from ...workdays import MAX_RANGE_DAYS
 from .. import syntax
-from .build_rules import RuleBuilder, tok_span, unquote
+from .build_rules import RuleBuilder, unquote
 
 __all__ = ["Builder"]
 
 
-@v_args(meta=True)
 class Builder(RuleBuilder):
-    """Turns Lark's parse tree into a syntax tree; collects literal problems as it goes."""
+    """Builds the syntax tree as the parser recognises each rule; collects literal
+    problems as it goes."""
 
     # -- tree
 
@@ -272,7 +272,7 @@ class Builder(RuleBuilder):
 
     def source(self, meta: Any, children: list[Token]) -> syntax.Header:
         description, *files = children
-        named = tuple(syntax.SourceFile(unquote(f), tok_span(self.file, f)) for f in files)
+        named = tuple(syntax.SourceFile(unquote(f), self._tok_span(f)) for f in files)
         return self._header("source", meta, (unquote(description), named))
 
     def issued(self, meta: Any, children: list[Token]) -> syntax.Header:
@@ -282,7 +282,7 @@ class Builder(RuleBuilder):
             self._problem(
                 "DR008",
                 _("{start} is not a calendar date").format(start=children[0]),
-                tok_span(self.file, children[0]),
+                self._tok_span(children[0]),
                 _("write a real date as YYYY-MM-DD"),
             )
             value = None
@@ -297,7 +297,7 @@ class Builder(RuleBuilder):
             self._problem(
                 "DR125",
                 _("rounding to {places} places is not sensible").format(places=places),
-                tok_span(self.file, children[0]),
+                self._tok_span(children[0]),
                 _("use 0 to 4 places (default 2)"),
             )
         return self._header("rounding", meta, places)

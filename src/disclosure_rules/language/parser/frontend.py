@@ -1,10 +1,11 @@
 """The parser's front end: the grammar, Lark's LALR parser, and ``parse``.
 
 Parsing is the first step of the pipeline, text → syntax tree: the pre-scan
-(:mod:`.prescan`) refuses what would make Lark slow, Lark parses, and the builder
-(:mod:`.build_tree`) turns Lark's tree into :mod:`~disclosure_rules.language.syntax`
-nodes. A text with syntax errors is parsed a second time by :mod:`.recovery`, which
-finds every error, not only the first.
+(:mod:`.prescan`) refuses what would make Lark slow, and Lark parses, calling the
+builder (:mod:`.build_tree`) at each reduction (:mod:`.reductions`), so that the
+:mod:`~disclosure_rules.language.syntax` nodes come straight from the tokens. A
+text with syntax errors is parsed a second time by :mod:`.recovery`, which finds
+every error, not only the first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .build_tree import Builder
 from .messages import syntax_diagnostic
 from .prescan import decode, prescan
 from .recovery import recover
+from .reductions import parse_with
+from .tokens import Unlexed
 
 __all__ = ["grammar_text", "lark_parser", "parse", "parse_file"]
 
@@ -69,19 +72,31 @@ def parse_file(path: str | os.PathLike[str]) -> syntax.Ruleset:
     return parse(data, name)
 
 
-def parse(source: str | bytes, file: str = "<string>") -> syntax.Ruleset:
+def parse(source: str | bytes, file: str = "<string>", *, base: bool = False) -> syntax.Ruleset:
     """Parse ruleset text (or UTF-8 bytes) into a syntax tree, or raise RulesetSyntaxError
-    with every syntax error of the text."""
+    with every syntax error of the text. ``base``: the text is the base of an overlay,
+    and every line of the tree names its file (a :class:`~disclosure_rules.errors.FileLine`)."""
     text = decode(source, file)
     prescan(text, file)
     parser = lark_parser()
     try:
-        tree = parser.parse(text)
+        return _built(parser, text, file, base=base)
+    except (lark.exceptions.UnexpectedInput, Unlexed):
+        pass  # a syntax error: parsed again with Lark's lexer, whose errors are reported
+    try:
+        return _built(parser, text, file, base=base, lark_lexer=True)
     except lark.exceptions.UnexpectedInput as exc:
         found = recover(parser, text, file) or [syntax_diagnostic(exc, text, file, parser)]
         raise RulesetSyntaxError(found) from None
-    builder = Builder(file, text)
-    result = builder.transform(tree)
+
+
+def _built(
+    parser: lark.Lark, text: str, file: str, *, base: bool, lark_lexer: bool = False
+) -> syntax.Ruleset:
+    """The syntax tree of ``text``, or RulesetSyntaxError with the problems of its
+    literals (see :func:`.reductions.parse_with` for the syntax errors)."""
+    builder = Builder(file, text, base=base)
+    result = parse_with(parser, builder, text, lark_lexer=lark_lexer)
     if builder.problems:
         raise RulesetSyntaxError(builder.problems)
     assert isinstance(result, syntax.Ruleset)

@@ -8,6 +8,7 @@ scanner finds the comments, which the formatter keeps.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import attrs
@@ -94,6 +95,13 @@ def _word_at(text: str, i: int, length: int) -> bool:
     return not name_char(i - 1) and not name_char(i + length)
 
 
+_PLAIN = re.compile(r'(?:[^\n"\\#{}()n]|n(?!ot))+')
+_QUOTED = re.compile(r'[^\n"\\]+')
+"""Characters :func:`_scan` has nothing to do with but count, outside a string (all but
+line ends, quotes, backslashes, comment marks, brackets and the ``n`` of a ``not``)
+and in one (all but line ends, quotes and backslashes)."""
+
+
 def _scan(text: str) -> Iterator[tuple[str, int, int, str]]:
     """Brackets and comments outside strings, as (kind, line, column, text)."""
     line, col = 1, 0
@@ -101,6 +109,17 @@ def _scan(text: str) -> Iterator[tuple[str, int, int, str]]:
     code_on_line = after_not = False  # after_not: the last word was a `not`
     i, n = 0, len(text)
     while i < n:
+        plain = (_QUOTED if in_string else _PLAIN).match(text, i)
+        if plain is not None:  # a run of characters that only move the column on
+            run = plain.group()
+            col += len(run)
+            if in_string:
+                escaped = False  # the run's first character was the escaped one
+            elif not run.isspace():
+                code_on_line = True
+                after_not = False
+            i = plain.end()
+            continue
         ch = text[i]
         col += 1
         if ch == "\n":
