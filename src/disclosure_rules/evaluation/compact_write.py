@@ -17,12 +17,12 @@ from ..decimals import ONE
 from ..decimals import text as exact
 from ..errors import line_file
 from ..facts import Evidence, NodeFacts
-from ..model.graph import EvaluationGraph, GraphNode
+from ..model.graph import EvaluationGraph, GraphNode, VetoRule
 from ..model.ids import rule_id
 from .audit import file_of, plain
 from .compact import EVIDENCE_REFS
 
-__all__ = ["CompactWriter", "ExactTexts", "RuleIds", "short_evidence", "static_header"]
+__all__ = ["CompactWriter", "ExactTexts", "RuleIds", "short_evidence", "static_header", "veto_json"]
 
 Judged = Callable[[GraphNode, NodeFacts], "tuple[Evidence, ...] | None"]
 """The evidence of an item the ledger shows as accepted whole, or None."""
@@ -201,6 +201,19 @@ def short_evidence(piece: Evidence) -> list[str | None]:
     return [full.get("kind"), full.get("submitted")]
 
 
+def veto_json(veto: VetoRule) -> dict[str, Any]:
+    """A veto as results files write it (both layouts)."""
+    score = None if veto.score is None else exact(veto.score)
+    return {
+        "id": veto.id,
+        "title": veto.title,
+        "line": veto.line,
+        "grade": veto.grade,
+        "score": score,
+        "cite": veto.cite,
+    }
+
+
 def static_header(
     graph: EvaluationGraph, factors: Mapping[int, tuple[Decimal, Any]]
 ) -> dict[str, Any]:
@@ -231,17 +244,7 @@ def static_header(
     return {
         "evidence_refs": EVIDENCE_REFS,
         "nodes": nodes,
-        "vetoes": [
-            {
-                "id": v.id,
-                "title": v.title,
-                "line": v.line,
-                "grade": v.grade,
-                "score": None if v.score is None else exact(v.score),
-                "cite": v.cite,
-            }
-            for v in graph.vetoes
-        ],
+        "vetoes": [veto_json(v) for v in graph.vetoes],
         "conversions": [
             {
                 "id": c.id,

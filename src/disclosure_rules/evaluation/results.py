@@ -28,7 +28,7 @@ from ..version import __version__
 from . import tables
 from .audit import AUDIT_SCHEMA_VERSION, Entry, file_of, reconcile
 from .compact import BONUS_NOTE, COMPACT_SCHEMA, contribution, present
-from .compact_write import CompactWriter, static_header
+from .compact_write import CompactWriter, static_header, veto_json
 from .evidence import all_accepted
 from .explain import render_text
 from .results_json import document_chunks
@@ -236,18 +236,7 @@ class UnitResult:
         if g.groups:
             out["group"] = self.group
         if self.vetoes:
-            out["vetoes"] = [
-                {
-                    "id": v.id,
-                    "title": v.title,
-                    "line": v.line,
-                    "grade": v.grade,
-                    "score": None if v.score is None else exact(v.score),
-                    "cite": v.cite,
-                }
-                for v in g.vetoes
-                if v.id in self.vetoes
-            ]
+            out["vetoes"] = [veto_json(v) for v in g.vetoes if v.id in self.vetoes]
         if self.conversions:
             out["conversions"] = {
                 c.id: {
