@@ -311,3 +311,20 @@ def test_reconcile_says_which_layout_it_reads() -> None:
     (problem,) = dr.reconcile(compact["units"][0])
     assert "compact layout (results schema 3 or 4)" in problem and "expand()" in problem
     assert all(dr.reconcile(u) == [] for u in expand(compact)["units"])
+
+
+def test_facts_for_another_ruleset_are_named_by_their_hash_not_unit_by_unit(
+    scored: Path,
+) -> None:
+    """The facts file's hash is compared before its units are read with the ruleset:
+    another scheme's facts give one DR708, not a DR302 for every item it does not know."""
+    compact = _score(scored)
+    other = EXAMPLES / "yifeng-2020-departments.facts.json"
+    for command in (
+        ("explain", "--results", str(compact), "--unit", "新昌镇", "--facts", str(other)),
+        ("verify", str(compact), "--facts", str(other)),
+    ):
+        result = run(*command, cwd=scored)
+        assert result.returncode == 1
+        assert "DR708 the facts hash sha256:" in result.stderr, result.stderr
+        assert "DR302" not in result.stderr

@@ -21,6 +21,7 @@ accepted (they are in the facts file): read, its pieces' ``ref`` is null until
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -34,12 +35,13 @@ from . import api
 from .catalog import shipped_paths
 from .decimals import round_half_up
 from .decimals import text as exact
-from .errors import Diagnostic, DisclosureRulesError, ParameterError
+from .errors import Diagnostic, DisclosureRulesError, FactsError, ParameterError
 from .evaluation.audit import READABLE_SCHEMA_VERSIONS, decimal_text, reconcile
 from .evaluation.cohort import standings
 from .evaluation.compact import COMPACT_SCHEMAS, CompactError, expand, with_references
 from .facts import Cohort, load_facts
-from .files import read_input
+from .facts.read import MAX_FACTS_BYTES
+from .files import FileProblem, read_input
 from .i18n import _, gettext, localized
 from .model.graph import readings_hash
 from .workdays import Calendar
@@ -320,10 +322,10 @@ def verify(
         if graph is None:
             not_checked.append(_("the facts (no ruleset to read them with)"))
         else:
-            cohort = load_facts(facts, graph.graph)
+            cohort = _recorded_facts(doc, facts, graph)
             checked.append(_("the facts hash"))
-            if cohort.hash != doc["facts"]["hash"]:
-                problem("DR708", _other_facts(doc, facts, cohort))
+            if isinstance(cohort, str):
+                problem("DR708", cohort)
             else:
                 checked.append(_("a re-scoring"))
                 for code, message in _rescored(doc, graph, cohort, facts, calendar):
@@ -331,9 +333,24 @@ def verify(
     return Verification(file, tuple(found), tuple(checked), tuple(not_checked))
 
 
-def _other_facts(doc: Mapping[str, Any], facts: str, cohort: Cohort) -> str:
+def _recorded_facts(doc: Mapping[str, Any], facts: str, graph: api.Ruleset) -> Cohort | str:
+    """The cohort of ``facts`` when they are the facts the results record, else what
+    DR708 says. The file's bytes are hashed before a unit is validated: facts of
+    another cohort (or for another ruleset) are named as such, not as hundreds of
+    facts the ruleset does not know."""
+    recorded = doc["facts"]["hash"]
+    try:
+        data = read_input(facts, limit=MAX_FACTS_BYTES, what="facts file", unreadable="DR301")
+    except FileProblem as exc:  # what loading them would raise: bad facts
+        raise FactsError(exc.diagnostics) from None
+    found = "sha256:" + hashlib.sha256(data).hexdigest()
+    if found == recorded:
+        cohort = load_facts(facts, graph.graph)
+        found = cohort.hash
+        if found == recorded:
+            return cohort
     return _("the facts hash {hash} is not the hash of {facts} ({expected})").format(
-        hash=doc["facts"]["hash"], facts=facts, expected=cohort.hash
+        hash=recorded, facts=facts, expected=found
     )
 
 
@@ -383,9 +400,9 @@ def with_facts(doc: Mapping[str, Any], file: str, facts: str) -> dict[str, Any]:
         ).format(id=doc["ruleset"]["id"], hash=doc["ruleset"]["hash"])
         hint = _("explain RULESET FACTS --unit ID re-scores them and shows every reference")
         raise ResultsError([*problems, Diagnostic("DR741", msg, file=file, hint=hint)])
-    cohort = load_facts(facts, graph.graph)
-    if cohort.hash != doc["facts"]["hash"]:
-        raise ResultsError(Diagnostic("DR708", _other_facts(doc, facts, cohort), file=file))
+    cohort = _recorded_facts(doc, facts, graph)
+    if isinstance(cohort, str):
+        raise ResultsError(Diagnostic("DR708", cohort, file=file))
     try:
         return with_references(doc, cohort)
     except CompactError as exc:
