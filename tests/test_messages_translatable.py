@@ -24,7 +24,7 @@ IMPORTED_MESSAGES = {"WHEN_EXAMPLES"}
 PROBLEM_LISTS = {
     "reconcile",
     "shape_problems",
-    "_shape",
+    "document_problems",
     "_presentation",
     "_entry_shape",
     "_cohort",
