@@ -328,3 +328,17 @@ def test_facts_for_another_ruleset_are_named_by_their_hash_not_unit_by_unit(
         assert result.returncode == 1
         assert "DR708 the facts hash sha256:" in result.stderr, result.stderr
         assert "DR302" not in result.stderr
+
+
+def test_verify_says_it_did_not_check_references_it_was_not_given(scored: Path) -> None:
+    compact = _score(scored)
+    alone = run("verify", str(compact), cwd=scored)
+    assert alone.returncode == 0, alone.stderr
+    left = "not checked: the evidence references, which the results leave to the facts file"
+    assert left in alone.stdout
+    with_facts = run("verify", str(compact), "--facts", "ex.json", cwd=scored)
+    assert with_facts.returncode == 0 and "evidence references" not in with_facts.stdout
+    full = scored / "full.json"
+    args = ("score", "yifeng-2020-townships", "ex.json", "--format", "json", "--audit", "full")
+    assert run(*args, "-o", str(full), cwd=scored).returncode == 0
+    assert "evidence references" not in run("verify", str(full), cwd=scored).stdout

@@ -174,6 +174,10 @@ def verify(
             continue
         for p in reconcile(unit, facts_hash=doc["facts"]["hash"]):
             problem("DR703", p)
+    if facts is None and _references_left_to_facts(doc):
+        not_checked.append(
+            _("the evidence references, which the results leave to the facts file (--facts)")
+        )
     places: int = doc["ruleset"]["rounding"]
     for unit in doc["units"]:
         for p in _presentation(unit, places):
@@ -199,6 +203,18 @@ def verify(
                 for code, message in _rescored(doc, graph, cohort, facts, calendar):
                     problem(code, message)
     return Verification(file, tuple(found), tuple(checked), tuple(not_checked))
+
+
+def _references_left_to_facts(doc: Mapping[str, Any]) -> bool:
+    """Whether some accepted evidence is recorded without its reference (a compact file
+    of schema 4 read without its facts: the references are in the facts file)."""
+    return any(
+        isinstance(piece, dict) and piece.get("ref", "") is None
+        for unit in doc["units"]
+        for node in unit.get("audit", ())
+        for entry in node.get("entries", ())
+        for piece in (entry.get("inputs") or {}).get("accepted", ())
+    )
 
 
 def _recorded_facts(doc: Mapping[str, Any], facts: str, graph: api.Ruleset) -> Cohort | str:
