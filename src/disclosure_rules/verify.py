@@ -211,10 +211,20 @@ def _references_left_to_facts(doc: Mapping[str, Any]) -> bool:
     return any(
         isinstance(piece, dict) and piece.get("ref", "") is None
         for unit in doc["units"]
-        for node in unit.get("audit", ())
-        for entry in node.get("entries", ())
-        for piece in (entry.get("inputs") or {}).get("accepted", ())
+        for node in _listed(unit.get("audit"))
+        for entry in _listed(node.get("entries") if isinstance(node, dict) else None)
+        for piece in _listed(_accepted(entry))
     )
+
+
+def _listed(value: Any) -> list[Any]:
+    """``value`` when it is a list (an audit's shape is checked apart, by reconcile)."""
+    return value if isinstance(value, list) else []
+
+
+def _accepted(entry: Any) -> Any:
+    inputs = entry.get("inputs") if isinstance(entry, dict) else None
+    return inputs.get("accepted") if isinstance(inputs, dict) else None
 
 
 def _recorded_facts(doc: Mapping[str, Any], facts: str, graph: api.Ruleset) -> Cohort | str:
