@@ -269,7 +269,8 @@ def test_the_command_says_which_requirement_failed(tmp_path):
 
 def test_facts_made_by_hand_without_a_shape_are_still_judged() -> None:
     """The engine keeps the evidence shapes it has accepted whole; facts built without
-    the loader carry no shape and are judged every time, never taken for another's."""
+    the loader carry no shape and are judged by their own pieces' shape, never taken for
+    another's."""
     from decimal import Decimal
 
     from disclosure_rules.facts import Cohort, Evidence, NodeFacts, Unit

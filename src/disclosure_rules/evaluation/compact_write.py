@@ -147,10 +147,7 @@ class CompactWriter:
 
         Whether the evidence is all accepted follows from the node and each piece's kind
         and day (the facts' shape), so the entry (or None) is remembered by them."""
-        shape = facts.shape
-        if len(shape) != len(facts.evidence):  # facts made by hand, without a shape
-            shape = tuple([(e.kind, e.submitted) for e in facts.evidence])
-        key = (node.index, facts.kinds, shape)
+        key = (node.index, facts.kinds, facts.evidence_shape)
         try:
             return self._accepted[key]
         except KeyError:  # a signature not met yet

@@ -40,13 +40,6 @@ _SILENT = NullTracer()
 _MAX_SHAPES = 4096  # evidence shapes an item remembers as accepted whole
 
 
-def _shape(facts: NodeFacts) -> Shape | None:
-    """The shape of ``facts``' evidence, or None when it does not describe the pieces
-    (facts made by hand without one)."""
-    shape = facts.shape
-    return shape if len(shape) == len(facts.evidence) else None
-
-
 def kernel_for(run: Run, node: GraphNode) -> Kernel:
     """The kernel that scores leaf ``node`` (by how it is scored: item, direct, survey)."""
     return _KERNELS[node.scoring](run, node)
@@ -145,7 +138,7 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
             if plain and rejected.isdisjoint(facts.kinds):
                 if required and not facts.evidence:
                     return not_credited(scope, facts, no_evidence)
-            elif (shape := _shape(facts)) not in accepted_whole:
+            elif (shape := facts.evidence_shape) not in accepted_whole:
                 verdict = judge(node, facts)
                 if verdict.failure is not None:
                     return not_credited(scope, facts, verdict.failure)
@@ -153,7 +146,7 @@ def item_kernel(run: Run, node: GraphNode) -> Kernel:
                     # all accepted is derived from the facts when the ledger is read
                     inputs = {"accepted": verdict.accepted, **verdict.set_aside}
                     scope.record("evidence", ZERO, None, None, verdict.cite, inputs)
-                elif shape is not None and len(accepted_whole) < _MAX_SHAPES:
+                elif len(accepted_whole) < _MAX_SHAPES:
                     accepted_whole.add(shape)
         try:
             return claim(scope, facts)

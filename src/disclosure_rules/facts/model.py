@@ -118,6 +118,13 @@ class NodeFacts(NamedTuple):
     shape: Shape = ()
 
     @property
+    def evidence_shape(self) -> Shape:
+        """The shape of the evidence: ``shape`` as the loader made it, or, for facts made
+        by hand without one, worked out from the pieces."""
+        shape = self.shape
+        return shape if len(shape) == len(self.evidence) else described(self.evidence)[1]
+
+    @property
     def has_statement(self) -> bool:
         """A statement was made: as text, or as material given with a cell declared not
         applicable (a 情况说明 file)."""
