@@ -14,6 +14,7 @@ A *missing* fact is not an error here: the engine scores it 0 and says so
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
@@ -25,7 +26,6 @@ from ..i18n import _
 from ..model.graph import EvaluationGraph, GraphNode
 from ..model.rules import AllOrNothing, Awarded, DeductMissing
 from .dates import parse_when
-from .evidence import common_evidence
 from .model import NO_KINDS, Cohort, Evidence, FactValue, NodeFacts, Shape, Unit, shared_set
 from .model import facts_hash as _facts_hash
 from .read import MAX_EXPONENT, NotExact, UnitStream, exact_document, read_facts_file
@@ -61,38 +61,21 @@ def load_facts(
     if isinstance(source, Cohort):
         return source
     with collector.paused():  # everything made here is kept: nothing to collect
+        validator = functools.partial(_Validator, graph, progress=progress, set_aside=set_aside)
         if isinstance(source, Mapping):
-            validator = _Validator(graph, file or "<facts>", textual=False, from_reader=False)
-            validator.progress = progress
-            validator.set_aside = frozenset(set_aside)
-            return validator.cohort(dict(source), None)
+            given = validator(file or "<facts>", textual=False, from_reader=False)
+            return given.cohort(dict(source), None)
         read = read_facts_file(source)
         name = os.fspath(source)
-        document = read.document
-        units = document.get("units")
+        units = read.document.get("units")
         try:
-            return _validator(graph, name, read.textual, progress, set_aside).cohort(
-                document, read.digest
+            return validator(name, textual=read.textual, from_reader=True).cohort(
+                read.document, read.digest
             )
         except NotExact:  # a unit the fast reading cannot vouch for: read it all exactly
             assert isinstance(units, UnitStream)
             document = exact_document(units.data, name)
-        return _validator(graph, name, read.textual, progress, set_aside).cohort(
-            document, read.digest
-        )
-
-
-def _validator(
-    graph: EvaluationGraph,
-    file: str,
-    textual: bool,
-    progress: Callable[[int], None] | None,
-    set_aside: Collection[str],
-) -> _Validator:
-    validator = _Validator(graph, file, textual=textual, from_reader=True)
-    validator.progress = progress
-    validator.set_aside = frozenset(set_aside)
-    return validator
+        return validator(name, textual=read.textual, from_reader=True).cohort(document, read.digest)
 
 
 class _Validator(ValueReader):
@@ -103,20 +86,25 @@ class _Validator(ValueReader):
     """
 
     def __init__(
-        self, graph: EvaluationGraph, file: str, *, textual: bool, from_reader: bool
+        self,
+        graph: EvaluationGraph,
+        file: str,
+        *,
+        textual: bool,
+        from_reader: bool,
+        progress: Callable[[int], None] | None = None,
+        set_aside: Collection[str] = (),
     ) -> None:
         super().__init__(file, textual=textual)
         self.g = graph
         self.digits_checked = from_reader
         self.scored = {n.id: n for n in graph.nodes if n.scoring in ("item", "direct", "survey")}
         self.schemas = {n.id: dict(n.fields) for n in self.scored.values()}
-        # the nodes whose cells are objects of values (not scores given directly)
-        self.objects = {i: n for i, n in self.scored.items() if n.scoring != "direct"}
         self.veto_fields = {v.id: graph.fact_schema.get(v.id, {}) for v in graph.vetoes}
         self.ids = {node_id: node_id for node_id in [*self.scored, *self.veto_fields]}
         self.declared_tags = set(graph.tags)
-        self.progress: Callable[[int], None] | None = None
-        self.set_aside: frozenset[str] = frozenset()
+        self.progress = progress
+        self.set_aside = frozenset(set_aside)
         self.aside: dict[str, list[str]] = {}  # a name set aside → the units that gave it
 
     # ------------------------------------------------------------ document and units
@@ -206,18 +194,9 @@ class _Validator(ValueReader):
             self.problem("DR305", _("facts must be an object keyed by item id"), unit_id)
             raw_facts = {}
         facts: dict[str, NodeFacts] = {}
-        ids, objects = self.ids, self.objects
+        ids = self.ids
         for node_id, value in raw_facts.items():
-            known = objects.get(node_id)
-            if (  # the common cell, an object of values: straight to its fields
-                known is not None
-                and type(value) is dict
-                and "na" not in value
-                and "not_applicable" not in value
-            ):
-                parsed = self.fields(unit_id, node_id, known, self.schemas[node_id], value)
-            else:
-                parsed = self.node_facts(unit_id, node_id, value)
+            parsed = self.node_facts(unit_id, node_id, value)
             if parsed is not None:
                 facts[ids[node_id]] = parsed  # the graph's string: one for the cohort
         return Unit(unit_id, tags, facts, name=raw.get("name"), note=raw.get("note"))
@@ -408,8 +387,7 @@ class _Validator(ValueReader):
             ):
                 values[field] = raw
             elif field == "evidence":
-                read = common_evidence(raw) or self.evidence(unit, node_id, raw)
-                evidence, kinds, shape = read
+                evidence, kinds, shape = self.evidence(unit, node_id, raw)
             elif field == "note":
                 note = str(raw)
             elif field == "statement" and node is not None:
