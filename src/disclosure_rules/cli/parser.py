@@ -94,11 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, parents=[common])
+        parser = sub.add_parser(name, help=help, parents=[common])
+        parser.set_defaults(run=_command(name))
+        return parser
 
     ls = command("list", gettext("list the shipped rulesets"))
     ls.add_argument("--format", choices=("table", "json"), default="table")
-    ls.set_defaults(run=_command("list"))
 
     ck = command("check", gettext("check rulesets; exit 1 on any error"))
     ck.add_argument(
@@ -108,7 +109,6 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--strict", action="store_true", help=gettext("warnings are errors too"))
     _param_option(ck)
     _reading_option(ck)
-    ck.set_defaults(run=_command("check"))
 
     ds = command("describe", gettext("the compiled ruleset (nodes, rules, parameters)"))
     ds.add_argument("ruleset", metavar="RULESET")
@@ -116,7 +116,6 @@ def _parser() -> argparse.ArgumentParser:
     ds.add_argument("-o", "--output", metavar="FILE")
     _param_option(ds)
     _reading_option(ds)
-    ds.set_defaults(run=_command("describe"))
 
     df = command(
         "diff", gettext("what changed in meaning between two rulesets; exit 1 if anything did")
@@ -126,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("--format", choices=("text", "json"), default="text")
     _param_option(df)
     _reading_option(df)
-    df.set_defaults(run=_command("diff"), error_status=2)  # 1 means "different", as for diff(1)
+    df.set_defaults(error_status=2)  # 1 means "different", as for diff(1)
 
     sc = command("score", gettext("score a cohort of units from their facts"))
     sc.add_argument("ruleset", metavar="RULESET")
@@ -159,7 +158,6 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(sc)
     _reading_option(sc)
     _calendar_option(sc)
-    sc.set_defaults(run=_command("score"))
 
     cp = command(
         "compare",
@@ -197,7 +195,6 @@ def _parser() -> argparse.ArgumentParser:
             help=gettext("a reading on side {side} only (repeatable)").format(side=side.upper()),
         )
     _calendar_option(cp)
-    cp.set_defaults(run=_command("compare"))
 
     sv = command(
         "sensitivity",
@@ -226,7 +223,6 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(sv)
     _reading_option(sv)
     _calendar_option(sv)
-    sv.set_defaults(run=_command("sensitivity"))
 
     rp = command(
         "report", gettext("the assessment report: overview, results, findings, unit pages")
@@ -255,7 +251,6 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(rp)
     _reading_option(rp)
     _calendar_option(rp)
-    rp.set_defaults(run=_command("report"))
     fm = command("form", gettext("write the self-assessment form (自评表) of a ruleset as .xlsx"))
     fm.add_argument("ruleset", metavar="RULESET")
     fm.add_argument(
@@ -271,7 +266,6 @@ def _parser() -> argparse.ArgumentParser:
     fm.add_argument("--deadline", metavar="DATE", help=gettext("the deadline printed on the cover"))
     _param_option(fm)
     _reading_option(fm)
-    fm.set_defaults(run=_command("form"))
 
     fc = command("facts", gettext("read filled forms into a facts file (JSON)"))
     fc.add_argument("ruleset", metavar="RULESET")
@@ -281,7 +275,6 @@ def _parser() -> argparse.ArgumentParser:
     fc.add_argument("-o", "--output", metavar="FILE")
     _param_option(fc)
     _reading_option(fc)
-    fc.set_defaults(run=_command("facts"))
 
     ts = command("test", gettext("run ruleset test cases (YAML); exit 1 on any failure"))
     ts.add_argument(
@@ -293,7 +286,6 @@ def _parser() -> argparse.ArgumentParser:
         help=gettext("report which rules, clamps, N/A policies and grades were exercised"),
     )
     _reading_option(ts)
-    ts.set_defaults(run=_command("test"))
 
     fm = command("fmt", gettext("print rulesets in the canonical layout (comments kept)"))
     fm.add_argument("files", nargs="+", metavar="FILE", help=gettext(".dr files"))
@@ -306,7 +298,6 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument(
         "-w", "--write", action="store_true", help=gettext("rewrite the files in place")
     )
-    fm.set_defaults(run=_command("fmt"))
 
     ex = command("explain", gettext("explain one unit's score, step by step"))
     ex.add_argument("ruleset", metavar="RULESET", nargs="?")
@@ -337,7 +328,6 @@ def _parser() -> argparse.ArgumentParser:
     _param_option(ex)
     _reading_option(ex)
     _calendar_option(ex)
-    ex.set_defaults(run=_command("explain"))
 
     vf = command(
         "verify", gettext("check a saved results file's integrity; exit 1 if anything differs")
@@ -348,11 +338,10 @@ def _parser() -> argparse.ArgumentParser:
         "--facts", metavar="FACTS", help=gettext("the facts it was scored from (re-scores)")
     )
     _calendar_option(vf)
-    vf.set_defaults(run=_command("verify"))
     lsp = sub.add_parser(
         "lsp", help=gettext("start the language server on stdio (the editor extra)")
     )
-    lsp.set_defaults(run=_command("lsp"))
+    lsp.set_defaults(run=_command("lsp"))  # not `command`: it takes none of the common options
     return p
 
 
